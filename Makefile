@@ -1,0 +1,160 @@
+# Makefile: builds libvcpuctx (static and shared), the test guests and the Criterion suites.
+# make [ABI=x86_64|ia32] [V=1] [SANITIZE=1]; make test; make install PREFIX=/usr/local DESTDIR=
+
+ABI ?= x86_64
+PREFIX ?= /usr/local
+DESTDIR ?=
+SOVERSION := 0
+VERSION := 0.1.0
+
+ifeq ($(ABI),ia32)
+BUILD ?= build/ia32
+ABI_CPPFLAGS := -DVCPUCTX_ABI_IA32
+else ifeq ($(ABI),x86_64)
+BUILD ?= build
+ABI_CPPFLAGS :=
+else
+$(error ABI must be x86_64 or ia32, not '$(ABI)')
+endif
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+CC ?= cc
+AS := as
+LD := ld
+OBJCOPY := objcopy
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
+        -Wpointer-arith -Wcast-qual -Wvla
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) -fPIC
+CPPFLAGS += -Iinclude -Isrc $(ABI_CPPFLAGS) -MMD -MP
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRCS := $(wildcard src/*.c)
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB_A := $(BUILD)/libvcpuctx.a
+LIB_SO := $(BUILD)/libvcpuctx.so
+LIB_SONAME := libvcpuctx.so.$(SOVERSION)
+
+GUEST_SRCS := $(wildcard tests/guests/*.S)
+GUEST_BINS := $(GUEST_SRCS:tests/guests/%.S=$(BUILD)/tests/guests/%.bin)
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+INTEG_SRCS := $(wildcard tests/integration/*.c)
+UNIT_BIN := $(BUILD)/tests/unit-tests
+INTEG_BIN := $(BUILD)/tests/integration-tests
+TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $(BUILD))/tests/guests"' \
+              -DSRCDIR='"$(CURDIR)"' -DFIELD_TABLE='"$(abspath $(BUILD))/field-table"'
+TEST_LIBS := -lcriterion
+
+.PHONY: all lib guests tests test test-abi deps install clean format format-check demo field-table
+all: lib
+lib: $(LIB_A) $(LIB_SO)
+
+$(BUILD)/obj/%.o: src/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS) src/libvcpuctx.map
+	$(call msg,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--version-script=src/libvcpuctx.map $(LDFLAGS) \
+		-o $@.$(VERSION) $(LIB_OBJS)
+	$(Q)ln -sf libvcpuctx.so.$(VERSION) $(BUILD)/$(LIB_SONAME)
+	$(Q)ln -sf libvcpuctx.so.$(VERSION) $@
+
+# Test guests: flat binaries linked at 0x1000 (GNU as, ld --oformat binary).
+$(BUILD)/tests/guests/%.bin: tests/guests/%.S
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --64 -o $(@:.bin=.o) $<
+	$(Q)$(LD) -m elf_x86_64 -Ttext=0x1000 --oformat binary -o $@ $(@:.bin=.o)
+guests: $(GUEST_BINS)
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude -Isrc -Itests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/tests/integration/%.o: tests/integration/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude -Itests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer)
+
+$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(LIB_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# Integration tests link the shared library, so they see exactly what it exports.
+$(INTEG_BIN): $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%.o) $(LIB_SO)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -L$(BUILD) -lvcpuctx -Wl,-rpath,'$$ORIGIN/..' $(TEST_LIBS)
+
+FIELD_TABLE := $(BUILD)/field-table
+$(FIELD_TABLE): scripts/field-table.c $(LIB_A)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -Iinclude $(ABI_CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A)
+
+# Print the README's VMCS field table (scripts/update-readme-table.sh puts it in place).
+field-table: $(FIELD_TABLE)
+	$(Q)$(FIELD_TABLE)
+
+tests: lib guests $(UNIT_BIN) $(INTEG_BIN) $(FIELD_TABLE)
+
+# Run both suites of this ABI.
+test-abi: tests
+	$(Q)$(UNIT_BIN) --short-filename
+	$(Q)$(INTEG_BIN) --short-filename
+
+# What CI runs: dependencies, then every suite in both ABIs.
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-abi ABI=x86_64
+	$(Q)$(MAKE) --no-print-directory test-abi ABI=ia32
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+$(BUILD)/vcpuctx.pc: Makefile
+	@mkdir -p $(@D)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: vcpuctx' 'Description: seL4 libsel4vm x86 guest-context API on Linux KVM' \
+		'Version: $(VERSION)' 'Libs: -L$${libdir} -lvcpuctx' \
+		'Cflags: -I$${includedir} $(ABI_CPPFLAGS)' > $@
+
+install: lib $(BUILD)/vcpuctx.pc
+	install -d $(DESTDIR)$(PREFIX)/include/sel4 $(DESTDIR)$(PREFIX)/include/sel4vm/arch \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/vcpuctx.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/sel4/sel4.h $(DESTDIR)$(PREFIX)/include/sel4/
+	install -m 644 include/sel4vm/arch/*.h $(DESTDIR)$(PREFIX)/include/sel4vm/arch/
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_SO).$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libvcpuctx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
+	ln -sf libvcpuctx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libvcpuctx.so
+	install -m 644 $(BUILD)/vcpuctx.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+format:
+	clang-format -i src/*.c src/*.h include/*.h include/*/*.h include/*/*/*.h tests/*/*.c tests/*.h
+
+format-check:
+	clang-format --dry-run --Werror src/*.c src/*.h include/*.h include/*/*.h include/*/*/*.h tests/*/*.c tests/*.h
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,207 @@
+/* vcpuctx.h: the Linux side of libvcpuctx: VMs, vCPUs, guest RAM, the exit loop and its handlers. */
+#ifndef VCPUCTX_H
+#define VCPUCTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sel4/sel4.h>
+#include <sel4vm/arch/guest_x86_context.h>
+#include <sel4vm/arch/ioports.h>
+#include <sel4vm/arch/vmcs_fields.h>
+#include <sel4vm/arch/vmexit_reasons.h>
+
+#define VCPUCTX_VERSION "0.1.0"
+
+/* Largest RAM vcpuctx_vm_create accepts: everything below the 32-bit PCI hole. */
+#define VCPUCTX_RAM_MAX (3ULL << 30)
+
+/**
+ * Create a VM with ram_bytes of RAM at guest-physical 0 (opens /dev/kvm).
+ * @param ram_bytes RAM size: a multiple of 4 KiB, 4 KiB..VCPUCTX_RAM_MAX
+ * @return the VM, or NULL with errno: ENOENT or EACCES when /dev/kvm is
+ *         missing or closed to the caller, EINVAL for a bad size, ENOMEM, or
+ *         the errno of the failed KVM call
+ */
+vm_t *vcpuctx_vm_create(size_t ram_bytes);
+
+/**
+ * Destroy a VM, its vCPUs and its RAM. NULL is ignored.
+ * @param vm the VM
+ */
+void vcpuctx_vm_destroy(vm_t *vm);
+
+/**
+ * Create a vCPU (upstream name). It starts in the x86 reset state
+ * (CS F000 base FFFF0000, RIP FFF0, real mode), with the host's supported
+ * CPUID. vm_run runs the first vCPU.
+ * @param vm       the VM
+ * @param priority accepted and ignored (seL4 thread priority)
+ * @return the vCPU, or NULL with errno (EINVAL for a NULL vm, EBUSY when the
+ *         VM already has VCPUCTX_MAX_VCPUS)
+ */
+vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority);
+#define VCPUCTX_MAX_VCPUS 8
+
+/**
+ * Host pointer to guest RAM.
+ * @param vm  the VM
+ * @param gpa guest-physical address
+ * @param len bytes wanted
+ * @return a pointer to gpa's byte, NULL (errno EFAULT) unless all of
+ *         [gpa, gpa+len) is RAM; EINVAL for a NULL vm
+ */
+void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len);
+
+/**
+ * Enter the guest until the next exit the VMM must see. State set since the
+ * last exit is written first (one KVM_RUN where KVM_CAP_SYNC_REGS exists).
+ * After it returns, the exit is presented as VT-x would: read it with
+ * vm_get_vmcs_field (VMX_DATA_EXIT_REASON, _QUALIFICATION, ...), RIP points
+ * at the exiting instruction, and a handler advances RIP to complete it.
+ * @param vcpu the vCPU
+ * @return the exit reason: basic reason in bits 15:0, bit 31 set for a
+ *         VM-entry failure (compare as unsigned); -1 with errno on a host error
+ */
+int vcpuctx_vcpu_run(vm_vcpu_t *vcpu);
+
+/**
+ * Write all state set since the last exit to KVM now, completing any I/O or
+ * MMIO KVM holds pending the way the VT-x view says (see README). After it,
+ * raw KVM ioctls on vcpuctx_vcpu_fd() see exactly what the API shows.
+ * @param vcpu the vCPU
+ * @return 0, or -1 with errno (EINVAL from KVM for invalid guest state)
+ */
+int vcpuctx_vcpu_flush(vm_vcpu_t *vcpu);
+
+/** Results of an exit handler (upstream values) plus a request to stop vm_run. */
+enum {
+    VM_EXIT_HANDLE_ERROR = -1,
+    VM_EXIT_UNHANDLED = 0,
+    VM_EXIT_HANDLED = 1,
+    VCPUCTX_EXIT_STOP = 2,
+};
+
+/** An exit handler: returns one of the values above. */
+typedef int (*vcpuctx_exit_handler_fn)(vm_vcpu_t *vcpu, void *cookie);
+
+/**
+ * Register the handler vm_run calls for exits with a basic reason.
+ * A handler for EXIT_REASON_IO_INSTRUCTION replaces the port registry.
+ * @param vm      the VM
+ * @param reason  basic exit reason, 0..VM_EXIT_REASON_NUM-1, or
+ *                VCPUCTX_EXIT_REASON_INTERNAL_ERROR
+ * @param handler the handler (NULL removes it)
+ * @param cookie  passed to the handler
+ * @return 0, or -1 with errno EINVAL (NULL vm, reason out of range)
+ */
+int vcpuctx_register_exit_handler(vm_t *vm, unsigned int reason, vcpuctx_exit_handler_fn handler, void *cookie);
+
+/** Statuses vm_run returns. */
+enum vcpuctx_run_status {
+    VCPUCTX_RUN_STOPPED = 0,   /* a handler asked to stop: see vcpuctx_vm_stop_code */
+    VCPUCTX_RUN_UNHANDLED = 1, /* an exit had no handler or its handler said unhandled */
+    VCPUCTX_RUN_ERROR = 2,     /* a handler returned an error */
+};
+
+/**
+ * The VMM loop (upstream name): run the first vCPU, dispatch each exit (I/O
+ * through the port registry, string I/O included; others to the exit-handler
+ * table), resume, until a handler asks to stop or an exit is not handled.
+ * The exit that ended the loop stays readable through vm_get_vmcs_field.
+ * @param vm the VM
+ * @return a vcpuctx_run_status, or -1 with errno (no vCPU: EINVAL; KVM_RUN
+ *         failed: its errno)
+ */
+int vm_run(vm_t *vm);
+
+/**
+ * Ask vm_run to stop after the current exit (for port handlers).
+ * @param vm   the VM
+ * @param code a value for the caller, read back with vcpuctx_vm_stop_code
+ */
+void vcpuctx_vm_stop(vm_t *vm, int code);
+
+/** The code passed to the last vcpuctx_vm_stop (0 if none). */
+int vcpuctx_vm_stop_code(const vm_t *vm);
+
+/**
+ * The data of the current I/O or MMIO exit. OUT and MMIO writes: what the
+ * guest wrote. IN and MMIO reads: fill it, and the data reaches the guest
+ * when the handler advances RIP (an IN handler may write EAX instead).
+ * String I/O holds count elements of the access size.
+ * @param vcpu the vCPU
+ * @param len  set to the buffer's length in bytes
+ * @return the buffer, or NULL (errno ENODATA) when the exit carries no data
+ */
+uint8_t *vcpuctx_exit_data(vm_vcpu_t *vcpu, size_t *len);
+
+/**
+ * Make RDMSR/WRMSR of MSRs KVM does not know exit to the VMM as reasons 31
+ * and 32 (KVM_CAP_X86_USER_SPACE_MSR) instead of KVM injecting #GP. The
+ * handler reads ECX (and EDX:EAX), writes EDX:EAX for RDMSR, and advances RIP;
+ * to raise #GP it injects it through VMX_CONTROL_ENTRY_INTERRUPTION_INFO.
+ * @param vm the VM
+ * @return 0, or -1 with errno (EOPNOTSUPP without the capability)
+ */
+int vcpuctx_vm_enable_msr_exits(vm_t *vm);
+
+/** Counters kept per vCPU, for tests and benchmarks. */
+struct vcpuctx_stats {
+    uint64_t exits;       /* KVM_RUN calls that returned an exit */
+    uint64_t vcpu_ioctls; /* every ioctl on the vCPU fd, KVM_RUN included */
+    uint64_t flushes;     /* extra KVM_RUNs that completed KVM's pending I/O */
+};
+
+/**
+ * Read a vCPU's counters.
+ * @param vcpu  the vCPU
+ * @param stats where to store them
+ * @return 0, or -1 with errno EINVAL for a NULL argument
+ */
+int vcpuctx_vcpu_stats(const vm_vcpu_t *vcpu, struct vcpuctx_stats *stats);
+
+/** The vCPU's KVM file descriptor (for raw ioctls in tests), -1 for NULL. */
+int vcpuctx_vcpu_fd(const vm_vcpu_t *vcpu);
+
+/** The VM's KVM file descriptor, -1 for NULL. */
+int vcpuctx_vm_fd(const vm_t *vm);
+
+/** A short name for a basic exit reason ("IO_INSTRUCTION"), "UNKNOWN" if none. */
+const char *vcpuctx_exit_reason_name(unsigned int reason);
+
+/** How a VMCS field is backed on KVM. */
+enum vcpuctx_field_class {
+    VCPUCTX_FIELD_GUEST = 0,   /* guest state held by KVM: read and written there */
+    VCPUCTX_FIELD_CONTROL = 1, /* control with a KVM meaning, wired to it */
+    VCPUCTX_FIELD_STORED = 2,  /* control or state with no KVM meaning: stored, read back */
+    VCPUCTX_FIELD_EXIT = 3,    /* exit information: read-only, filled at every exit */
+};
+
+/** One row of the VMCS field table. */
+struct vcpuctx_field_info {
+    uint32_t encoding;
+    const char *name;   /* upstream macro name, e.g. "VMX_GUEST_CS_SELECTOR" */
+    unsigned int width; /* 16, 32 or 64 (natural width: the word size, 64 on x86_64) */
+    bool natural;       /* natural-width field */
+    enum vcpuctx_field_class cls;
+    bool writable;
+    const char *backing; /* what it maps to on KVM, for the documentation */
+};
+
+/**
+ * The VMCS field table, row by row (the source of the README's table).
+ * @param index 0.. until NULL
+ * @return the row, or NULL past the end
+ */
+const struct vcpuctx_field_info *vcpuctx_field_at(size_t index);
+
+/**
+ * Look up a field by encoding (a 64-bit field's high half is not a row).
+ * @param encoding VMCS encoding
+ * @return the row, or NULL (errno EINVAL) for an unknown field
+ */
+const struct vcpuctx_field_info *vcpuctx_field_lookup(uint32_t encoding);
+
+#endif /* VCPUCTX_H */

@@ -1,0 +1,25 @@
+#!/bin/sh
+# install-deps.sh: installs what the build and tests need (Debian/apt, as root), or prints the command.
+set -eu
+
+missing=""
+[ -f /usr/include/criterion/criterion.h ] || missing="$missing libcriterion-dev"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+command -v as >/dev/null 2>&1 || missing="$missing binutils"
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+[ -f /usr/include/linux/kvm.h ] || missing="$missing linux-libc-dev"
+
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    $cmd >/dev/null
+else
+    echo "install-deps: missing:$missing" >&2
+    echo "install-deps: run as root: apt-get update && $cmd" >&2
+    exit 1
+fi

@@ -1,0 +1,192 @@
+/* context.c: the guest_x86_context.h API (registers and VMCS fields) and one guest entry. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "vmcs_table.h"
+
+#ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
+#define NREGS 15
+#else
+#define NREGS 7
+#endif
+
+/* vcpu_context_reg_t order -> struct kvm_regs member. */
+static const size_t reg_offset[15] = {
+    offsetof(struct kvm_regs, rax), offsetof(struct kvm_regs, rbx), offsetof(struct kvm_regs, rcx),
+    offsetof(struct kvm_regs, rdx), offsetof(struct kvm_regs, rsi), offsetof(struct kvm_regs, rdi),
+    offsetof(struct kvm_regs, rbp), offsetof(struct kvm_regs, r8),  offsetof(struct kvm_regs, r9),
+    offsetof(struct kvm_regs, r10), offsetof(struct kvm_regs, r11), offsetof(struct kvm_regs, r12),
+    offsetof(struct kvm_regs, r13), offsetof(struct kvm_regs, r14), offsetof(struct kvm_regs, r15),
+};
+
+static bool fits32(uint64_t v)
+{
+    return (v >> 32) == 0;
+}
+
+static __u64 *reg_slot(struct kvm_regs *r, unsigned reg)
+{
+    return (__u64 *)(void *)((uint8_t *)r + reg_offset[reg]);
+}
+
+static seL4_Word *ctx_slot(seL4_VCPUContext *c, unsigned reg)
+{
+    return (seL4_Word *)c + reg;
+}
+
+int vm_set_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext context)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct kvm_regs *r = state_regs(vcpu);
+    if (!r)
+        return -1;
+    for (unsigned i = 0; i < NREGS; i++)
+        *reg_slot(r, i) = *ctx_slot(&context, i);
+    vcpu->regs_st = CACHE_DIRTY;
+    vcpu->pend.gpr_set = true;
+    return 0;
+}
+
+int vm_set_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word value)
+{
+    if (!vcpu || (unsigned)reg >= NREGS) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct kvm_regs *r = state_regs(vcpu);
+    if (!r)
+        return -1;
+    *reg_slot(r, (unsigned)reg) = value;
+    vcpu->regs_st = CACHE_DIRTY;
+    vcpu->pend.gpr_set = true;
+    return 0;
+}
+
+int vm_get_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext *context)
+{
+    if (!vcpu || !context) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct kvm_regs *r = state_regs(vcpu);
+    if (!r)
+        return -1;
+    seL4_VCPUContext c;
+    for (unsigned i = 0; i < NREGS; i++)
+        *ctx_slot(&c, i) = (seL4_Word)*reg_slot(r, i);
+    *context = c;
+    return 0;
+}
+
+int vm_get_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word *value)
+{
+    if (!vcpu || !value || (unsigned)reg >= NREGS) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct kvm_regs *r = state_regs(vcpu);
+    if (!r)
+        return -1;
+    *value = (seL4_Word)*reg_slot(r, (unsigned)reg);
+    return 0;
+}
+
+int vm_set_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
+{
+    bool high;
+    const struct field *f = vcpu && fits32(field) ? field_find((uint32_t)field, &high) : NULL;
+    if (!f) {
+        errno = EINVAL;
+        return -1;
+    }
+    int err = field_check_write(f, high, value);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    uint64_t v = value;
+    if (high || (f->info.width == 64 && sizeof(seL4_Word) == 4)) {
+        uint64_t old;
+        if (field_read(vcpu, f, &old) < 0)
+            return -1;
+        v = high ? (old & 0xffffffffULL) | (v << 32) : (old & ~0xffffffffULL) | v;
+    }
+    return field_write(vcpu, f, v);
+}
+
+int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
+{
+    bool high;
+    const struct field *f = vcpu && value && fits32(field) ? field_find((uint32_t)field, &high) : NULL;
+    if (!f) {
+        errno = EINVAL;
+        return -1;
+    }
+    uint64_t v;
+    if (field_read(vcpu, f, &v) < 0)
+        return -1;
+    *value = (seL4_Word)(high ? v >> 32 : v);
+    return 0;
+}
+
+int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (state_prepare_entry(vcpu, false) < 0)
+        return -1;
+    int r = kvm_vcpu_run(vcpu);
+    int e = r < 0 ? errno : 0;
+    if (r < 0 && e != EINTR && e != EINVAL)
+        return -1;
+    vcpu->stats.exits++;
+    state_after_exit(vcpu);
+    if (e)
+        vcpu->regs_st = vcpu->sregs_st = vcpu->events_st = CACHE_UNKNOWN;
+    exit_translate(vcpu, e);
+    return (int)vcpu->ex.reason;
+}
+
+int vcpuctx_vcpu_flush(vm_vcpu_t *vcpu)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    return state_prepare_entry(vcpu, true);
+}
+
+uint8_t *vcpuctx_exit_data(vm_vcpu_t *vcpu, size_t *len)
+{
+    if (!vcpu || !len) {
+        errno = EINVAL;
+        return NULL;
+    }
+    struct kvm_run *run = vcpu->run;
+    if (run->exit_reason == KVM_EXIT_IO && vcpu->ex.reason == EXIT_REASON_IO_INSTRUCTION) {
+        size_t n = (size_t)run->io.size * run->io.count;
+        if (run->io.data_offset > vcpu->run_size || n > vcpu->run_size - run->io.data_offset) {
+            errno = EFAULT;
+            return NULL;
+        }
+        *len = n;
+        return (uint8_t *)run + run->io.data_offset;
+    }
+    if (run->exit_reason == KVM_EXIT_MMIO && vcpu->ex.reason == EXIT_REASON_EPT_VIOLATION) {
+        *len = run->mmio.len;
+        return run->mmio.data;
+    }
+    if ((run->exit_reason == KVM_EXIT_X86_RDMSR || run->exit_reason == KVM_EXIT_X86_WRMSR) &&
+        (vcpu->ex.reason == EXIT_REASON_MSR_READ || vcpu->ex.reason == EXIT_REASON_MSR_WRITE)) {
+        *len = sizeof(run->msr.data);
+        return (uint8_t *)&run->msr.data;
+    }
+    errno = ENODATA;
+    return NULL;
+}

@@ -1,0 +1,326 @@
+/* exit.c: present each KVM exit as VT-x would: reason, qualification, instruction length, RIP at the instruction. */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_INSN 15
+
+/* Which instruction an exit can come from; used to check a decode. */
+enum insn_kind { K_IO, K_MMIO, K_HLT, K_MSR };
+
+struct site {
+    struct vm_vcpu *vcpu;
+    struct kvm_regs *regs;
+    struct kvm_sregs *sregs;
+    int mode;
+};
+
+static uint64_t code_linear(const struct site *s, uint64_t rip)
+{
+    return s->mode == 64 ? rip : s->sregs->cs.base + (rip & (s->mode == 16 ? 0xffff : 0xffffffffULL));
+}
+
+static bool decode_at(const struct site *s, uint64_t rip, struct insn *in)
+{
+    uint8_t buf[MAX_INSN];
+    size_t n = guest_read_linear(s->vcpu->vm, s->sregs, code_linear(s, rip), buf, sizeof(buf));
+    return n > 0 && insn_decode(buf, n, s->mode, in) == 0;
+}
+
+static uint64_t seg_base(const struct kvm_sregs *sr, uint8_t prefix, bool stack)
+{
+    switch (prefix) {
+    case 0x26: return sr->es.base;
+    case 0x2e: return sr->cs.base;
+    case 0x36: return sr->ss.base;
+    case 0x3e: return sr->ds.base;
+    case 0x64: return sr->fs.base;
+    case 0x65: return sr->gs.base;
+    default: return stack ? sr->ss.base : sr->ds.base;
+    }
+}
+
+static uint64_t gpr(const struct kvm_regs *r, unsigned n)
+{
+    const uint64_t v[16] = {r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+                            r->r8,  r->r9,  r->r10, r->r11, r->r12, r->r13, r->r14, r->r15};
+    return v[n & 15];
+}
+
+/* Effective linear address of a ModRM memory operand. */
+static void modrm_linear(const struct site *s, const struct insn *in, uint64_t next_rip, uint64_t *la)
+{
+    const struct kvm_regs *r = s->regs;
+    unsigned mod = in->modrm >> 6, rm = in->modrm & 7;
+    bool a16 = s->mode == 16 ? !in->adsize : (s->mode == 32 && in->adsize);
+    if (a16) {
+        static const uint8_t base16[8][2] = {{3, 6}, {3, 7}, {5, 6}, {5, 7}, {6, 8}, {7, 8}, {5, 8}, {3, 8}};
+        uint64_t ea = (uint64_t)in->disp;
+        if (!(mod == 0 && rm == 6)) {
+            ea += gpr(r, base16[rm][0]);
+            ea += base16[rm][1] < 8 ? gpr(r, base16[rm][1]) : 0;
+        }
+        bool stack = (rm == 2 || rm == 3 || (rm == 6 && mod != 0));
+        *la = seg_base(s->sregs, in->seg, stack) + (ea & 0xffff);
+        return;
+    }
+    unsigned rexb = (in->rex & 1) << 3, rexx = (in->rex & 2) << 2;
+    uint64_t ea = (uint64_t)in->disp;
+    bool stack = false;
+    if (in->has_sib) {
+        unsigned base = in->sib & 7, idx = ((in->sib >> 3) & 7) | rexx;
+        if (idx != 4)
+            ea += gpr(r, idx) << (in->sib >> 6);
+        if (!(base == 5 && mod == 0)) {
+            ea += gpr(r, base | rexb);
+            stack = base == 4 || base == 5;
+        }
+    } else if (mod == 0 && rm == 5) {
+        if (s->mode == 64)
+            ea += next_rip;
+    } else {
+        ea += gpr(r, rm | rexb);
+        stack = rm == 4 || rm == 5;
+    }
+    if (s->mode != 64 || in->adsize)
+        ea &= 0xffffffffULL;
+    *la = (s->mode == 64 && in->seg != 0x64 && in->seg != 0x65) ? ea : seg_base(s->sregs, in->seg, stack) + ea;
+}
+
+static bool io_insn_matches(const struct site *s, const struct insn *in)
+{
+    const struct kvm_run *run = s->vcpu->run;
+    bool out = run->io.direction == KVM_EXIT_IO_OUT;
+    uint8_t op = in->opcode;
+    unsigned wide = s->mode == 16 ? (in->opsize ? 4 : 2) : (in->opsize ? 2 : 4);
+    if (in->map != 0 || (((op & 2) != 0) != out) || ((op & 1) ? wide : 1) != run->io.size)
+        return false;
+    if (op >= 0xe4 && op <= 0xe7)
+        return in->imm8 == run->io.port;
+    bool dx = (op >= 0xec && op <= 0xef) || (op >= 0x6c && op <= 0x6f);
+    return dx && (uint16_t)s->regs->rdx == run->io.port;
+}
+
+/* Does this instruction (ending at next_rip) access the faulting guest-physical address? */
+static bool mmio_insn_matches(const struct site *s, const struct insn *in, uint64_t next_rip)
+{
+    uint8_t op = in->opcode;
+    uint64_t la, pa;
+    bool plain = in->map == 0;
+    if (plain && op >= 0xa0 && op <= 0xa3) {
+        la = (s->mode == 64 && in->seg != 0x64 && in->seg != 0x65) ? in->imm
+                                                                   : seg_base(s->sregs, in->seg, false) + in->imm;
+    } else if (plain && (op == 0xa4 || op == 0xa5 || op == 0xaa || op == 0xab)) {
+        uint64_t size = (op & 1) ? (uint64_t)s->vcpu->run->mmio.len : 1;
+        uint64_t rdi = s->regs->rdi - ((s->regs->rflags & (1 << 10)) ? -size : size);
+        la = (s->mode == 64 ? 0 : s->sregs->es.base) + (s->mode == 16 ? (rdi & 0xffff) : rdi);
+    } else if (in->has_modrm && (in->modrm >> 6) != 3) {
+        modrm_linear(s, in, next_rip, &la);
+    } else {
+        return false;
+    }
+    return guest_linear_to_phys(s->vcpu->vm, s->sregs, la, &pa) == 0 && pa <= s->vcpu->run->mmio.phys_addr &&
+           s->vcpu->run->mmio.phys_addr < pa + 16;
+}
+
+static bool kind_matches(const struct site *s, enum insn_kind k, const struct insn *in, uint64_t next_rip)
+{
+    switch (k) {
+    case K_IO: return io_insn_matches(s, in);
+    case K_MMIO: return mmio_insn_matches(s, in, next_rip);
+    case K_HLT: return in->map == 0 && in->opcode == 0xf4;
+    case K_MSR: return in->map == 1 && (in->opcode == 0x30 || in->opcode == 0x32);
+    }
+    return false;
+}
+
+/* Find the instruction that ends at rip: the shortest encoding that matches the exit. */
+static bool decode_before(const struct site *s, uint64_t rip, enum insn_kind k, struct insn *out)
+{
+    uint8_t buf[MAX_INSN];
+    for (unsigned back = 1; back <= MAX_INSN && back <= rip; back++) {
+        size_t n = guest_read_linear(s->vcpu->vm, s->sregs, code_linear(s, rip - back), buf, back);
+        struct insn in;
+        if (n == back && insn_decode(buf, n, s->mode, &in) == 0 && in.len == back && kind_matches(s, k, &in, rip)) {
+            *out = in;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Settle where the instruction is: at RIP (forward decode) or just before it. */
+static void locate(struct site *s, enum rip_pos pos, enum insn_kind k, struct insn *in)
+{
+    struct vm_vcpu *vcpu = s->vcpu;
+    uint64_t rip = s->regs->rip;
+    vcpu->pend.rip_view = rip;
+    vcpu->ex.instr_len = 0;
+    if (pos == RIP_AT) {
+        if (decode_at(s, rip, in) && kind_matches(s, k, in, rip + in->len))
+            vcpu->ex.instr_len = in->len;
+        return;
+    }
+    if (decode_before(s, rip, k, in)) {
+        vcpu->ex.instr_len = in->len;
+        vcpu->pend.rip_view = rip - in->len;
+    }
+}
+
+static bool is_string(const struct insn *in)
+{
+    return in->map == 0 && in->opcode >= 0x6c && in->opcode <= 0x6f;
+}
+
+/* Ask KVM once per vCPU where it leaves RIP at a plain OUT: complete the exit and look. */
+static enum rip_pos probe_out(struct site *s)
+{
+    struct vm_vcpu *vcpu = s->vcpu;
+    uint64_t rip = s->regs->rip;
+    struct kvm_regs now;
+    if (kvm_vcpu_run_immediate(vcpu) < 0 || kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, &now) < 0)
+        return RIP_PAST;
+    vcpu->out_rip = now.rip != rip ? RIP_AT : RIP_PAST;
+    s->regs->rip = now.rip; /* completed: RIP is past the OUT either way now */
+    return RIP_PAST;
+}
+
+/*
+ * Where KVM leaves RIP at an OUT: REP OUTS (emulated, one element per exit)
+ * at it; non-REP OUTS past it; a plain OUT differs by host (emulated here:
+ * past; the VT-x fast path: at, with a skip pending). Decide from the bytes;
+ * when both readings fit, use what this vCPU learned, or probe KVM once.
+ */
+static enum rip_pos out_position(struct site *s)
+{
+    struct vm_vcpu *vcpu = s->vcpu;
+    struct insn fwd, back;
+    uint64_t rip = s->regs->rip;
+    bool at = decode_at(s, rip, &fwd) && io_insn_matches(s, &fwd);
+    bool past = decode_before(s, rip, K_IO, &back);
+    if (at && is_string(&fwd) && fwd.rep)
+        return RIP_AT;
+    if (past && is_string(&back))
+        return RIP_PAST;
+    if (at != past) {
+        if (vcpu->out_rip < 0)
+            vcpu->out_rip = at ? RIP_AT : RIP_PAST;
+        return at ? RIP_AT : RIP_PAST;
+    }
+    if (vcpu->out_rip < 0)
+        return probe_out(s);
+    return (enum rip_pos)vcpu->out_rip;
+}
+
+static void translate_io(struct site *s)
+{
+    struct vm_vcpu *vcpu = s->vcpu;
+    struct kvm_run *run = vcpu->run;
+    bool in_dir = run->io.direction == KVM_EXIT_IO_IN;
+    struct insn in;
+    memset(&in, 0, sizeof(in));
+    enum rip_pos pos = in_dir ? RIP_AT : out_position(s);
+    locate(s, pos, K_IO, &in);
+    bool known = vcpu->ex.instr_len != 0;
+    bool string = known && is_string(&in);
+    bool imm = known && in.opcode >= 0xe4 && in.opcode <= 0xe7;
+    vcpu->ex.qualification = (uint64_t)(run->io.size - 1) | (in_dir ? 8u : 0u) | (string ? 16u : 0u) |
+                             (string && in.rep ? 32u : 0u) | (imm ? 64u : 0u) | ((uint64_t)run->io.port << 16);
+    vcpu->pend.completion = pos == RIP_AT;
+    vcpu->pend.read = in_dir;
+    if (string) {
+        int64_t step = (s->regs->rflags & (1 << 10)) ? -(int64_t)run->io.size : run->io.size;
+        vcpu->ex.gla = in_dir ? s->sregs->es.base + s->regs->rdi
+                              : seg_base(s->sregs, in.seg, false) + s->regs->rsi - (uint64_t)step;
+    }
+}
+
+static void translate_mmio(struct site *s)
+{
+    struct vm_vcpu *vcpu = s->vcpu;
+    struct insn in;
+    bool write = vcpu->run->mmio.is_write;
+    locate(s, write ? RIP_PAST : RIP_AT, K_MMIO, &in);
+    if (!write && !vcpu->ex.instr_len && decode_at(s, s->regs->rip, &in))
+        vcpu->ex.instr_len = in.len;
+    vcpu->ex.qualification = write ? 2 : 1;
+    vcpu->ex.gpa = vcpu->run->mmio.phys_addr;
+    vcpu->pend.completion = !write;
+    vcpu->pend.read = !write;
+}
+
+static void translate_msr(struct site *s, bool rd)
+{
+    struct vm_vcpu *vcpu = s->vcpu;
+    struct insn in;
+    bool at = decode_at(s, s->regs->rip, &in) && kind_matches(s, K_MSR, &in, 0);
+    locate(s, at ? RIP_AT : RIP_PAST, K_MSR, &in);
+    vcpu->pend.completion = at;
+    vcpu->pend.read = rd;
+    vcpu->run->msr.error = 0;
+}
+
+static void translate_debug(struct vm_vcpu *vcpu)
+{
+    struct kvm_debug_exit_arch *d = &vcpu->run->debug.arch;
+    unsigned type = d->exception == 3 ? VMX_INTR_TYPE_SW_EXCEPTION : VMX_INTR_TYPE_HW_EXCEPTION;
+    vcpu->ex.intr_info = VMX_INTR_INFO_VALID | (type << VMX_INTR_INFO_TYPE_SHIFT) | (d->exception & 0xff);
+    vcpu->ex.qualification = d->exception == 1 ? (d->dr6 & 0x600f) : 0;
+    vcpu->ex.instr_len = d->exception == 3 ? 1 : 0;
+}
+
+static uint32_t translate_kind(struct site *s)
+{
+    struct vm_vcpu *vcpu = s->vcpu;
+    struct kvm_run *run = vcpu->run;
+    struct insn in;
+    switch (run->exit_reason) {
+    case KVM_EXIT_IO: translate_io(s); return EXIT_REASON_IO_INSTRUCTION;
+    case KVM_EXIT_MMIO: translate_mmio(s); return EXIT_REASON_EPT_VIOLATION;
+    case KVM_EXIT_HLT: locate(s, RIP_PAST, K_HLT, &in); return EXIT_REASON_HLT;
+    case KVM_EXIT_X86_RDMSR: translate_msr(s, true); return EXIT_REASON_MSR_READ;
+    case KVM_EXIT_X86_WRMSR: translate_msr(s, false); return EXIT_REASON_MSR_WRITE;
+    case KVM_EXIT_SHUTDOWN: return EXIT_REASON_TRIPLE_FAULT;
+    case KVM_EXIT_IRQ_WINDOW_OPEN: return EXIT_REASON_PENDING_INTERRUPT;
+    case KVM_EXIT_INTR: return EXIT_REASON_EXTERNAL_INTERRUPT;
+    case KVM_EXIT_DEBUG: translate_debug(vcpu); return EXIT_REASON_EXCEPTION_NMI;
+    case KVM_EXIT_FAIL_ENTRY:
+        vcpu->ex.qualification = run->fail_entry.hardware_entry_failure_reason;
+        return EXIT_REASON_INVALID_GUEST_STATE | VMX_EXIT_REASONS_FAILED_VMENTRY;
+    case KVM_EXIT_INTERNAL_ERROR:
+        vcpu->ex.qualification = ((uint64_t)run->exit_reason << 16) | run->internal.suberror;
+        return VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
+    default: vcpu->ex.qualification = (uint64_t)run->exit_reason << 16; return VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
+    }
+}
+
+void exit_translate(struct vm_vcpu *vcpu, int run_errno)
+{
+    memset(&vcpu->ex, 0, sizeof(vcpu->ex));
+    memset(&vcpu->pend, 0, sizeof(vcpu->pend));
+    struct site s = {.vcpu = vcpu, .regs = state_regs(vcpu), .sregs = state_sregs(vcpu)};
+    if (!s.regs || !s.sregs) {
+        vcpu->ex.reason = VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
+        return;
+    }
+    s.mode = cpu_code_mode(s.sregs);
+    if (run_errno == EINTR)
+        vcpu->run->exit_reason = KVM_EXIT_INTR;
+    uint32_t reason = run_errno && run_errno != EINTR
+                          ? (EXIT_REASON_INVALID_GUEST_STATE | VMX_EXIT_REASONS_FAILED_VMENTRY)
+                          : translate_kind(&s);
+    if (run_errno && run_errno != EINTR)
+        vcpu->ex.qualification = (uint64_t)run_errno;
+    vcpu->ex.reason = reason;
+    vcpu->ex.io_rcx = s.regs->rcx;
+    vcpu->ex.io_rsi = s.regs->rsi;
+    vcpu->ex.io_rdi = s.regs->rdi;
+    vcpu->pend.kvm_rip = s.regs->rip;
+    if (run_errno || (reason != EXIT_REASON_IO_INSTRUCTION && reason != EXIT_REASON_EPT_VIOLATION &&
+                      reason != EXIT_REASON_HLT && reason != EXIT_REASON_MSR_READ && reason != EXIT_REASON_MSR_WRITE))
+        vcpu->pend.rip_view = s.regs->rip;
+    vcpu->ex.io_rip = vcpu->pend.rip_view;
+    s.regs->rip = vcpu->pend.rip_view;
+    vcpu->pend.active = true;
+}

@@ -1,0 +1,163 @@
+/* internal.h: libvcpuctx's private structures and the functions its files share. */
+#ifndef VCPUCTX_INTERNAL_H
+#define VCPUCTX_INTERNAL_H
+
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vcpuctx.h"
+
+/* State of one cached piece of KVM state (regs, sregs, events). */
+enum cache_state { CACHE_UNKNOWN = 0, CACHE_VALID, CACHE_DIRTY };
+
+/* How KVM left RIP at an exit, relative to the exiting instruction. */
+enum rip_pos { RIP_AT = 0, RIP_PAST };
+
+/* The VT-x view of the last exit (the read-only VMCS exit fields). */
+struct exit_view {
+    uint32_t reason;
+    uint64_t qualification;
+    uint32_t instr_len;
+    uint64_t gpa;
+    uint64_t gla;
+    uint32_t intr_info, intr_error;
+    uint32_t idt_info, idt_error;
+    uint32_t instr_info, instr_error;
+    uint64_t io_rcx, io_rsi, io_rdi, io_rip;
+};
+
+/* What KVM holds pending for the exit, and how to complete it. */
+struct pending {
+    bool active;       /* an exit is being handled */
+    bool completion;   /* KVM may finish the instruction at the next KVM_RUN */
+    bool read;         /* IN / MMIO read / RDMSR: data flows into the guest */
+    bool gpr_set;      /* the handler wrote a register other than RIP */
+    uint64_t kvm_rip;  /* RIP as KVM holds it */
+    uint64_t rip_view; /* RIP presented: the exiting instruction */
+};
+
+/* VMCS controls with no state in KVM, or wired to KVM at entry. */
+struct controls {
+    uint32_t pin, primary, secondary, exit_ctl, entry_ctl, exc_bitmap;
+    uint32_t entry_intr_info, entry_error, entry_instr_len, tpr_threshold;
+    uint32_t preempt_timer, smbase;
+    uint64_t cr0_mask, cr4_mask, cr0_shadow, cr4_shadow, perf_global_ctrl;
+};
+
+struct vm_vcpu {
+    struct vm *vm;
+    int fd;
+    int index;
+    struct kvm_run *run;
+    size_t run_size;
+    bool sync; /* KVM_CAP_SYNC_REGS usable: the cache lives in run->s.regs */
+    enum cache_state regs_st, sregs_st, events_st;
+    struct kvm_regs *regs;
+    struct kvm_sregs *sregs;
+    struct kvm_vcpu_events *events;
+    struct kvm_regs own_regs; /* the cache without SYNC_REGS */
+    struct kvm_sregs own_sregs;
+    struct kvm_vcpu_events own_events;
+    uint64_t rip; /* RIP as the API shows it */
+    bool rip_set; /* RIP written since the exit */
+    struct pending pend;
+    struct exit_view ex;
+    struct controls ctl;
+    int out_rip; /* how this host leaves RIP at OUT: -1 not yet known */
+    struct vcpuctx_stats stats;
+};
+
+struct port_entry {
+    vm_ioport_range_t range;
+    vm_ioport_interface_t iface;
+};
+
+struct exit_slot {
+    vcpuctx_exit_handler_fn fn;
+    void *cookie;
+};
+
+#define EXIT_SLOTS (VM_EXIT_REASON_NUM + 1) /* the last slot: internal error */
+
+struct vm {
+    int kvm_fd;
+    int fd;
+    uint8_t *ram;
+    size_t ram_size;
+    int nvcpus;
+    struct vm_vcpu *vcpus[VCPUCTX_MAX_VCPUS];
+    struct port_entry *ports; /* sorted by start, no overlaps */
+    size_t nports, ports_cap;
+    unhandled_ioport_callback_fn unhandled_cb;
+    void *unhandled_cookie;
+    struct exit_slot exits[EXIT_SLOTS];
+    bool stop;
+    int stop_code;
+    bool payload; /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
+};
+
+/* kvm.c: every KVM ioctl. The _raw forms return -1/errno; none prints. */
+int kvm_open_dev(void);
+int kvm_check_ext(int fd, unsigned long cap);
+int kvm_vm_ioctl(struct vm *vm, unsigned long req, void *arg);
+int kvm_vm_create_fd(int kvm_fd);
+int kvm_vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0);
+int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size);
+int kvm_vcpu_create_fd(struct vm *vm, int index);
+int kvm_vcpu_map_run(struct vm_vcpu *vcpu);
+int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu);
+int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg);
+int kvm_vcpu_run(struct vm_vcpu *vcpu);
+int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu);
+int kvm_vcpu_get_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t *value);
+int kvm_vcpu_set_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t value);
+
+/* state.c: the regs/sregs/events cache. Each returns NULL/-1 with errno. */
+struct kvm_regs *state_regs(struct vm_vcpu *vcpu);
+struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu);
+struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu);
+int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls);
+void state_after_exit(struct vm_vcpu *vcpu);
+uint64_t state_get_rip(struct vm_vcpu *vcpu);
+
+/* exit.c: turn the KVM exit in run into the VT-x view. */
+void exit_translate(struct vm_vcpu *vcpu, int run_errno);
+
+/* segments.c: VMCS access rights <-> struct kvm_segment. */
+uint32_t seg_to_ar(const struct kvm_segment *s);
+void seg_from_ar(struct kvm_segment *s, uint32_t ar);
+
+/* guestmem.c: guest-virtual reads through the guest's segments and paging. */
+int guest_linear_to_phys(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint64_t *pa);
+size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint8_t *buf, size_t len);
+
+/* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value). */
+int ioport_dispatch(struct vm_vcpu *vcpu);
+
+/* decode.c: x86 instruction length decoding. */
+struct insn {
+    uint8_t len;
+    uint8_t opcode; /* last opcode byte */
+    uint8_t map;    /* 0 one-byte, 1 0F, 2 0F38, 3 0F3A */
+    uint8_t modrm;
+    bool has_modrm;
+    bool opsize; /* 0x66 seen */
+    bool adsize; /* 0x67 seen */
+    bool rep;    /* F3 or F2 seen */
+    uint8_t rex;
+    uint8_t seg;     /* segment override prefix byte, 0 if none */
+    uint8_t imm8;    /* last byte of the instruction (imm8 port of IN/OUT) */
+    uint8_t imm_len; /* immediate bytes (moffs counts as one) */
+    uint64_t imm;    /* the immediate, little-endian, up to 8 bytes */
+    uint8_t nprefix;
+    int64_t disp;
+    uint8_t sib;
+    bool has_sib;
+};
+/* mode: 16, 32 or 64 (the code segment's default size). 0 = ok, -1 = bad. */
+int insn_decode(const uint8_t *buf, size_t avail, int mode, struct insn *out);
+int cpu_code_mode(const struct kvm_sregs *sregs);
+
+#endif /* VCPUCTX_INTERNAL_H */

@@ -1,0 +1,127 @@
+/* ioports.c: the I/O port registry (libsel4vm's API) and the dispatch of I/O exits, string I/O included. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interface_t iface)
+{
+    if (!vm || range.start > range.end) {
+        errno = EINVAL;
+        return -1;
+    }
+    size_t pos = 0;
+    while (pos < vm->nports && vm->ports[pos].range.start < range.start)
+        pos++;
+    bool overlap_prev = pos > 0 && vm->ports[pos - 1].range.end >= range.start;
+    bool overlap_next = pos < vm->nports && vm->ports[pos].range.start <= range.end;
+    if (overlap_prev || overlap_next) {
+        errno = EBUSY;
+        return -1;
+    }
+    if (vm->nports == vm->ports_cap) {
+        size_t cap = vm->ports_cap ? vm->ports_cap * 2 : 16;
+        struct port_entry *p = realloc(vm->ports, cap * sizeof(*p));
+        if (!p)
+            return -1;
+        vm->ports = p;
+        vm->ports_cap = cap;
+    }
+    memmove(&vm->ports[pos + 1], &vm->ports[pos], (vm->nports - pos) * sizeof(vm->ports[0]));
+    vm->ports[pos] = (struct port_entry){range, iface};
+    vm->nports++;
+    return 0;
+}
+
+int vm_register_unhandled_ioport_callback(vm_t *vm, unhandled_ioport_callback_fn cb, void *cookie)
+{
+    if (!vm || !cb) {
+        errno = EINVAL;
+        return -1;
+    }
+    vm->unhandled_cb = cb;
+    vm->unhandled_cookie = cookie;
+    return 0;
+}
+
+/* The registered range holding port, by binary search; NULL if none. */
+static const struct port_entry *port_find(const struct vm *vm, uint16_t port)
+{
+    size_t lo = 0, hi = vm->nports;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct port_entry *e = &vm->ports[mid];
+        if (port < e->range.start)
+            hi = mid;
+        else if (port > e->range.end)
+            lo = mid + 1;
+        else
+            return e;
+    }
+    return NULL;
+}
+
+/* One access of size bytes: a handler, else the unhandled callback, else the default. */
+static ioport_fault_result_t port_access(struct vm_vcpu *vcpu, uint16_t port, bool in, unsigned size, unsigned *val)
+{
+    struct vm *vm = vcpu->vm;
+    const struct port_entry *e = port_find(vm, port);
+    ioport_fault_result_t r = IO_FAULT_UNHANDLED;
+    if (e && in && e->iface.port_in)
+        r = e->iface.port_in(vcpu, e->iface.cookie, port, size, val);
+    else if (e && !in && e->iface.port_out)
+        r = e->iface.port_out(vcpu, e->iface.cookie, port, size, *val);
+    if (r == IO_FAULT_UNHANDLED && vm->unhandled_cb)
+        r = vm->unhandled_cb(vcpu, port, in, val, size, vm->unhandled_cookie);
+    if (r == IO_FAULT_UNHANDLED) {
+        if (in)
+            *val = 0xffffffffU;
+        r = IO_FAULT_HANDLED;
+    }
+    return r;
+}
+
+static const uint32_t size_mask[5] = {0, 0xff, 0xffff, 0, 0xffffffffU};
+
+/* A non-string IN: merge the result into EAX (a 4-byte IN zero-extends, as hardware does). */
+static void merge_in(struct vm_vcpu *vcpu, unsigned size, unsigned val)
+{
+    seL4_Word eax = 0;
+    vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, &eax);
+    uint64_t v = size == 4 ? (uint64_t)val : (((uint64_t)eax & ~(uint64_t)size_mask[size]) | (val & size_mask[size]));
+    vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, (seL4_Word)v);
+}
+
+/* Handle the current I/O exit through the registry; advances RIP. Returns an IO_FAULT_* value. */
+int ioport_dispatch(struct vm_vcpu *vcpu)
+{
+    seL4_Word qual = 0, len = 0, rip = 0;
+    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_QUALIFICATION, &qual);
+    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len);
+    vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip);
+    uint16_t port = (uint16_t)(qual >> 16);
+    bool in = (qual >> 3) & 1;
+    unsigned size = (unsigned)(qual & 7) + 1;
+    size_t bytes;
+    uint8_t *data = vcpuctx_exit_data(vcpu, &bytes);
+    if (!data || size > 4 || size == 3 || bytes % size)
+        return IO_FAULT_ERROR;
+    for (size_t off = 0; off < bytes; off += size) {
+        unsigned val = 0;
+        if (!in)
+            memcpy(&val, data + off, size);
+        ioport_fault_result_t r = port_access(vcpu, port, in, size, &val);
+        if (r != IO_FAULT_HANDLED)
+            return r;
+        if (in)
+            memcpy(data + off, &val, size);
+    }
+    if (in && bytes == size) {
+        unsigned val = 0;
+        memcpy(&val, data, size);
+        merge_in(vcpu, size, val);
+    }
+    vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
+    return IO_FAULT_HANDLED;
+}

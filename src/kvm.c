@@ -1,0 +1,172 @@
+/* kvm.c: the only file that issues KVM ioctls; thin wrappers that return -1 with errno and count vCPU calls. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int kvm_open_dev(void)
+{
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+    if (version != KVM_API_VERSION) {
+        close(fd);
+        errno = ENOTSUP;
+        return -1;
+    }
+    return fd;
+}
+
+int kvm_check_ext(int fd, unsigned long cap)
+{
+    int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+    return r < 0 ? 0 : r;
+}
+
+int kvm_vm_ioctl(struct vm *vm, unsigned long req, void *arg)
+{
+    return ioctl(vm->fd, req, arg);
+}
+
+int kvm_vm_create_fd(int kvm_fd)
+{
+    int fd;
+    do {
+        fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+    } while (fd < 0 && errno == EINTR);
+    return fd;
+}
+
+int kvm_vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0)
+{
+    struct kvm_enable_cap ec;
+    memset(&ec, 0, sizeof(ec));
+    ec.cap = cap;
+    ec.args[0] = arg0;
+    return ioctl(vm->fd, KVM_ENABLE_CAP, &ec);
+}
+
+int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size)
+{
+    struct kvm_userspace_memory_region r = {
+        .slot = slot,
+        .flags = 0,
+        .guest_phys_addr = gpa,
+        .memory_size = size,
+        .userspace_addr = (uint64_t)(uintptr_t)host,
+    };
+    return ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+int kvm_vcpu_create_fd(struct vm *vm, int index)
+{
+    return ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)index);
+}
+
+int kvm_vcpu_map_run(struct vm_vcpu *vcpu)
+{
+    int size = ioctl(vcpu->vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (size < (int)sizeof(struct kvm_run))
+        return -1;
+    void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
+    if (p == MAP_FAILED)
+        return -1;
+    vcpu->run = p;
+    vcpu->run_size = (size_t)size;
+    return 0;
+}
+
+/* Give the vCPU the host's supported CPUID (long mode needs CPUID.LM set). */
+int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu)
+{
+    int n = 128;
+    for (int tries = 0; tries < 4; tries++, n *= 2) {
+        struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + (size_t)n * sizeof(c->entries[0]));
+        if (!c)
+            return -1;
+        c->nent = (uint32_t)n;
+        if (ioctl(vcpu->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+            int r = kvm_vcpu_ioctl(vcpu, KVM_SET_CPUID2, c);
+            int e = errno;
+            free(c);
+            errno = e;
+            return r;
+        }
+        int e = errno;
+        free(c);
+        if (e != E2BIG) {
+            errno = e;
+            return -1;
+        }
+    }
+    errno = E2BIG;
+    return -1;
+}
+
+int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg)
+{
+    vcpu->stats.vcpu_ioctls++;
+    return ioctl(vcpu->fd, req, arg);
+}
+
+int kvm_vcpu_run(struct vm_vcpu *vcpu)
+{
+    return kvm_vcpu_ioctl(vcpu, KVM_RUN, NULL);
+}
+
+/* KVM_RUN that only completes pending I/O/MMIO and returns without entering. */
+int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu)
+{
+    vcpu->run->immediate_exit = 1;
+    int r = kvm_vcpu_ioctl(vcpu, KVM_RUN, NULL);
+    int e = errno;
+    vcpu->run->immediate_exit = 0;
+    vcpu->stats.flushes++;
+    if (r < 0 && e == EINTR)
+        return 0;
+    errno = e;
+    return r < 0 ? -1 : 0;
+}
+
+struct one_msr {
+    struct kvm_msrs hdr;
+    struct kvm_msr_entry e;
+};
+
+int kvm_vcpu_get_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t *value)
+{
+    struct one_msr m;
+    memset(&m, 0, sizeof(m));
+    m.hdr.nmsrs = 1;
+    m.e.index = index;
+    int r = kvm_vcpu_ioctl(vcpu, KVM_GET_MSRS, &m);
+    if (r != 1) {
+        if (r >= 0)
+            errno = EINVAL;
+        return -1;
+    }
+    *value = m.e.data;
+    return 0;
+}
+
+int kvm_vcpu_set_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t value)
+{
+    struct one_msr m;
+    memset(&m, 0, sizeof(m));
+    m.hdr.nmsrs = 1;
+    m.e.index = index;
+    m.e.data = value;
+    int r = kvm_vcpu_ioctl(vcpu, KVM_SET_MSRS, &m);
+    if (r != 1) {
+        if (r >= 0)
+            errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}

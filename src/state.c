@@ -1,0 +1,207 @@
+/* state.c: the per-exit cache of KVM regs, sregs and events, and what happens at guest entry. */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SYNC_ALL (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS)
+
+struct kvm_regs *state_regs(struct vm_vcpu *vcpu)
+{
+    if (vcpu->regs_st == CACHE_UNKNOWN) {
+        if (kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, vcpu->regs) < 0)
+            return NULL;
+        vcpu->regs_st = CACHE_VALID;
+    }
+    return vcpu->regs;
+}
+
+struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu)
+{
+    if (vcpu->sregs_st == CACHE_UNKNOWN) {
+        if (kvm_vcpu_ioctl(vcpu, KVM_GET_SREGS, vcpu->sregs) < 0)
+            return NULL;
+        vcpu->sregs_st = CACHE_VALID;
+    }
+    return vcpu->sregs;
+}
+
+struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu)
+{
+    if (vcpu->events_st == CACHE_UNKNOWN) {
+        if (kvm_vcpu_ioctl(vcpu, KVM_GET_VCPU_EVENTS, vcpu->events) < 0)
+            return NULL;
+        vcpu->events_st = CACHE_VALID;
+    }
+    return vcpu->events;
+}
+
+uint64_t state_get_rip(struct vm_vcpu *vcpu)
+{
+    return vcpu->regs->rip;
+}
+
+/* Flags that make KVM_SET_VCPU_EVENTS apply what the cache holds. */
+static void events_flags(struct vm_vcpu *vcpu)
+{
+    uint32_t f = KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_NMI_PENDING;
+    if (vcpu->vm->payload)
+        f |= KVM_VCPUEVENT_VALID_PAYLOAD;
+    vcpu->events->flags = f;
+}
+
+/*
+ * Let KVM finish what it holds pending for the exit (I/O or MMIO data, its own
+ * RIP skip) without entering the guest. With keep, the cache (the handler's
+ * state) is put back to be applied over KVM's; without, KVM's completed state
+ * is the truth and the cache is dropped.
+ */
+static int flush_completion(struct vm_vcpu *vcpu, bool keep)
+{
+    struct kvm_regs regs = *vcpu->regs;
+    vcpu->run->kvm_valid_regs = 0;
+    vcpu->run->kvm_dirty_regs = 0;
+    int r = kvm_vcpu_run_immediate(vcpu);
+    vcpu->pend.completion = false;
+    *vcpu->regs = regs;
+    vcpu->regs_st = keep ? CACHE_DIRTY : CACHE_UNKNOWN;
+    return r;
+}
+
+/* Put the data an IN or RDMSR handler left in EAX/EDX where KVM completes from. */
+static void read_data_from_regs(struct vm_vcpu *vcpu)
+{
+    struct kvm_run *run = vcpu->run;
+    if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_IN && run->io.count == 1) {
+        uint32_t eax = (uint32_t)vcpu->regs->rax;
+        memcpy((uint8_t *)run + run->io.data_offset, &eax, run->io.size);
+    } else if (run->exit_reason == KVM_EXIT_X86_RDMSR) {
+        run->msr.data = (vcpu->regs->rdx << 32) | (vcpu->regs->rax & 0xffffffffULL);
+        run->msr.error = 0;
+    }
+}
+
+/*
+ * Reconcile the handler's RIP with KVM's completion. Advancing RIP by the
+ * instruction length means "complete it": KVM's own completion does that, at
+ * KVM's RIP, with the data the handler gave (buffer or EAX). Any other RIP
+ * means "resume here": KVM's pending work is flushed first so that it cannot
+ * move RIP again. explicit: leave nothing pending in KVM (vcpuctx_vcpu_flush).
+ */
+static int reconcile_exit(struct vm_vcpu *vcpu, bool explicit)
+{
+    struct pending *p = &vcpu->pend;
+    if (!p->active)
+        return 0;
+    p->active = false;
+    uint64_t final = vcpu->regs->rip;
+    uint32_t len = vcpu->ex.instr_len;
+    bool complete = final == p->rip_view + len;
+    if (complete && p->gpr_set)
+        read_data_from_regs(vcpu);
+    bool mmio_read = vcpu->run->exit_reason == KVM_EXIT_MMIO && p->read;
+    if (p->completion && (!complete || explicit || (p->gpr_set && mmio_read))) {
+        bool keep = !complete || p->gpr_set;
+        if (flush_completion(vcpu, keep) < 0)
+            return -1;
+        if (keep)
+            vcpu->regs->rip = final;
+        return 0;
+    }
+    uint64_t target = complete ? p->kvm_rip : final;
+    vcpu->regs->rip = target;
+    if (p->gpr_set || target != p->kvm_rip)
+        vcpu->regs_st = CACHE_DIRTY;
+    else if (vcpu->regs_st == CACHE_DIRTY)
+        vcpu->regs_st = CACHE_VALID;
+    return 0;
+}
+
+/* Turn VMX_CONTROL_ENTRY_INTERRUPTION_INFO into a KVM event; VT-x clears the valid bit at entry. */
+static int inject_entry_event(struct vm_vcpu *vcpu)
+{
+    uint32_t info = vcpu->ctl.entry_intr_info;
+    if (!(info & VMX_INTR_INFO_VALID))
+        return 0;
+    struct kvm_vcpu_events *ev = state_events(vcpu);
+    if (!ev)
+        return -1;
+    uint8_t vec = info & VMX_INTR_INFO_VECTOR_MASK;
+    unsigned type = (info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT;
+    if (type == VMX_INTR_TYPE_NMI) {
+        ev->nmi.injected = 1;
+    } else if (type == VMX_INTR_TYPE_EXTERNAL || type == VMX_INTR_TYPE_SW_INTERRUPT) {
+        ev->interrupt.injected = 1;
+        ev->interrupt.nr = vec;
+        ev->interrupt.soft = type == VMX_INTR_TYPE_SW_INTERRUPT;
+    } else {
+        ev->exception.injected = 1;
+        ev->exception.pending = 0;
+        ev->exception.nr = vec;
+        ev->exception.has_error_code = (info & VMX_INTR_INFO_ERROR_CODE_VALID) ? 1 : 0;
+        ev->exception.error_code = vcpu->ctl.entry_error;
+    }
+    vcpu->events_st = CACHE_DIRTY;
+    vcpu->ctl.entry_intr_info = info & ~VMX_INTR_INFO_VALID;
+    return 0;
+}
+
+/* Write the dirty parts of the cache with explicit ioctls. */
+static int push_explicit(struct vm_vcpu *vcpu)
+{
+    if (vcpu->events_st == CACHE_DIRTY)
+        events_flags(vcpu);
+    struct {
+        enum cache_state *st;
+        unsigned long req;
+        void *data;
+    } parts[3] = {{&vcpu->regs_st, KVM_SET_REGS, vcpu->regs},
+                  {&vcpu->sregs_st, KVM_SET_SREGS, vcpu->sregs},
+                  {&vcpu->events_st, KVM_SET_VCPU_EVENTS, vcpu->events}};
+    for (int i = 0; i < 3; i++) {
+        if (*parts[i].st != CACHE_DIRTY)
+            continue;
+        /* A refused piece is dropped: reads show KVM's unchanged state again. */
+        int r = kvm_vcpu_ioctl(vcpu, parts[i].req, parts[i].data);
+        *parts[i].st = r < 0 ? CACHE_UNKNOWN : CACHE_VALID;
+        if (r < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Mark the dirty parts for KVM_RUN to load from run->s.regs. */
+static void push_sync(struct vm_vcpu *vcpu)
+{
+    uint64_t dirty = 0;
+    if (vcpu->regs_st == CACHE_DIRTY)
+        dirty |= KVM_SYNC_X86_REGS;
+    if (vcpu->sregs_st == CACHE_DIRTY)
+        dirty |= KVM_SYNC_X86_SREGS;
+    if (vcpu->events_st == CACHE_DIRTY) {
+        events_flags(vcpu);
+        dirty |= KVM_SYNC_X86_EVENTS;
+    }
+    vcpu->run->kvm_dirty_regs = dirty;
+    vcpu->run->kvm_valid_regs = SYNC_ALL;
+}
+
+int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls)
+{
+    if (reconcile_exit(vcpu, explicit_ioctls) < 0 || inject_entry_event(vcpu) < 0)
+        return -1;
+    vcpu->run->request_interrupt_window = (vcpu->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) ? 1 : 0;
+    if (explicit_ioctls || !vcpu->sync)
+        return push_explicit(vcpu);
+    push_sync(vcpu);
+    return 0;
+}
+
+void state_after_exit(struct vm_vcpu *vcpu)
+{
+    enum cache_state st = vcpu->sync ? CACHE_VALID : CACHE_UNKNOWN;
+    vcpu->run->kvm_dirty_regs = 0;
+    vcpu->regs_st = st;
+    vcpu->sregs_st = st;
+    vcpu->events_st = st;
+}

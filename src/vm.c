@@ -1,0 +1,180 @@
+/* vm.c: VM and vCPU lifecycle: /dev/kvm, guest RAM, vCPU creation in the reset state. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define PAGE_SIZE 4096ULL
+#define TSS_ADDR  0xfffbd000UL /* three pages below the BIOS, as QEMU places it */
+
+static int vm_setup(struct vm *vm, size_t ram_bytes)
+{
+    vm->fd = kvm_vm_create_fd(vm->kvm_fd);
+    if (vm->fd < 0)
+        return -1;
+    /* VT-x hosts need a TSS area for real mode; elsewhere it is a no-op. */
+    if (kvm_vm_ioctl(vm, KVM_SET_TSS_ADDR, (void *)TSS_ADDR) < 0)
+        return -1;
+    vm->ram = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (vm->ram == MAP_FAILED) {
+        vm->ram = NULL;
+        return -1;
+    }
+    vm->ram_size = ram_bytes;
+    if (kvm_vm_set_memory(vm, 0, 0, vm->ram, ram_bytes) < 0)
+        return -1;
+    if (kvm_check_ext(vm->fd, KVM_CAP_EXCEPTION_PAYLOAD) && kvm_vm_enable_cap(vm, KVM_CAP_EXCEPTION_PAYLOAD, 1) == 0)
+        vm->payload = true;
+    return 0;
+}
+
+vm_t *vcpuctx_vm_create(size_t ram_bytes)
+{
+    if (ram_bytes < PAGE_SIZE || ram_bytes > VCPUCTX_RAM_MAX || ram_bytes % PAGE_SIZE) {
+        errno = EINVAL;
+        return NULL;
+    }
+    struct vm *vm = calloc(1, sizeof(*vm));
+    if (!vm)
+        return NULL;
+    vm->fd = -1;
+    vm->kvm_fd = kvm_open_dev();
+    if (vm->kvm_fd < 0 || vm_setup(vm, ram_bytes) < 0) {
+        int e = errno;
+        vcpuctx_vm_destroy(vm);
+        errno = e;
+        return NULL;
+    }
+    return vm;
+}
+
+static void vcpu_free(struct vm_vcpu *vcpu)
+{
+    if (vcpu->run)
+        munmap(vcpu->run, vcpu->run_size);
+    if (vcpu->fd >= 0)
+        close(vcpu->fd);
+    free(vcpu);
+}
+
+void vcpuctx_vm_destroy(vm_t *vm)
+{
+    if (!vm)
+        return;
+    for (int i = 0; i < vm->nvcpus; i++)
+        vcpu_free(vm->vcpus[i]);
+    if (vm->ram)
+        munmap(vm->ram, vm->ram_size);
+    if (vm->fd >= 0)
+        close(vm->fd);
+    if (vm->kvm_fd >= 0)
+        close(vm->kvm_fd);
+    free(vm->ports);
+    free(vm);
+}
+
+/* Controls as a VMM on VT-x would find them after reset, with the bits KVM fixes. */
+static void controls_reset(struct controls *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->primary = VMX_PRIMARY_HLT_EXITING | VMX_PRIMARY_UNCOND_IO_EXITING;
+    c->smbase = 0x30000;
+}
+
+static int vcpu_setup(struct vm_vcpu *vcpu)
+{
+    vcpu->fd = kvm_vcpu_create_fd(vcpu->vm, vcpu->index);
+    if (vcpu->fd < 0 || kvm_vcpu_map_run(vcpu) < 0 || kvm_vcpu_set_cpuid(vcpu) < 0)
+        return -1;
+    int caps = kvm_check_ext(vcpu->vm->fd, KVM_CAP_SYNC_REGS);
+    uint32_t want = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS;
+    vcpu->sync = ((uint32_t)caps & want) == want;
+    if (vcpu->sync) {
+        vcpu->regs = &vcpu->run->s.regs.regs;
+        vcpu->sregs = &vcpu->run->s.regs.sregs;
+        vcpu->events = &vcpu->run->s.regs.events;
+    } else {
+        vcpu->regs = &vcpu->own_regs;
+        vcpu->sregs = &vcpu->own_sregs;
+        vcpu->events = &vcpu->own_events;
+    }
+    vcpu->out_rip = -1;
+    controls_reset(&vcpu->ctl);
+    return 0;
+}
+
+vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority)
+{
+    (void)priority;
+    if (!vm) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (vm->nvcpus >= VCPUCTX_MAX_VCPUS) {
+        errno = EBUSY;
+        return NULL;
+    }
+    struct vm_vcpu *vcpu = calloc(1, sizeof(*vcpu));
+    if (!vcpu)
+        return NULL;
+    vcpu->vm = vm;
+    vcpu->index = vm->nvcpus;
+    vcpu->fd = -1;
+    if (vcpu_setup(vcpu) < 0) {
+        int e = errno;
+        vcpu_free(vcpu);
+        errno = e;
+        return NULL;
+    }
+    vm->vcpus[vm->nvcpus++] = vcpu;
+    return vcpu;
+}
+
+void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len)
+{
+    if (!vm) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (gpa > vm->ram_size || len > vm->ram_size - gpa) {
+        errno = EFAULT;
+        return NULL;
+    }
+    return vm->ram + gpa;
+}
+
+int vcpuctx_vm_enable_msr_exits(vm_t *vm)
+{
+    if (!vm) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!kvm_check_ext(vm->fd, KVM_CAP_X86_USER_SPACE_MSR)) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    return kvm_vm_enable_cap(vm, KVM_CAP_X86_USER_SPACE_MSR, KVM_MSR_EXIT_REASON_UNKNOWN) < 0 ? -1 : 0;
+}
+
+int vcpuctx_vcpu_stats(const vm_vcpu_t *vcpu, struct vcpuctx_stats *stats)
+{
+    if (!vcpu || !stats) {
+        errno = EINVAL;
+        return -1;
+    }
+    *stats = vcpu->stats;
+    return 0;
+}
+
+int vcpuctx_vcpu_fd(const vm_vcpu_t *vcpu)
+{
+    return vcpu ? vcpu->fd : -1;
+}
+
+int vcpuctx_vm_fd(const vm_t *vm)
+{
+    return vm ? vm->fd : -1;
+}

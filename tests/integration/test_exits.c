@@ -1,0 +1,211 @@
+/* test_exits.c: MMIO, HLT, triple fault, event injection, protected and long mode via VMCS fields, ioctl counts. */
+#include "vmtest.h"
+
+static vm_t *vm;
+static vm_vcpu_t *vcpu;
+
+static void boot(const char *guest)
+{
+    vm = test_vm(TEST_RAM);
+    vcpu = test_vcpu(vm);
+    load_guest(vm, guest);
+    setup_real_mode(vcpu);
+}
+
+static void teardown(void)
+{
+    vcpuctx_vm_destroy(vm);
+    vm = NULL;
+}
+
+TestSuite(exits, .fini = teardown);
+
+static void expect_ept(uint64_t gpa, bool write, uint64_t rip, unsigned len)
+{
+    run_expect(vcpu, EXIT_REASON_EPT_VIOLATION);
+    cr_assert_eq(get_field(vcpu, VMX_DATA_GUEST_PHYSICAL), gpa, "gpa 0x%llx",
+                 (unsigned long long)get_field(vcpu, VMX_DATA_GUEST_PHYSICAL));
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 7, write ? 2u : 1u);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), rip, "RIP 0x%llx, want 0x%llx",
+                 (unsigned long long)get_field(vcpu, VMX_GUEST_RIP), (unsigned long long)rip);
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH), len);
+}
+
+Test(exits, mmio_read_and_write_as_ept_violations)
+{
+    boot("mmio");
+    set_field(vcpu, VMX_GUEST_FS_BASE, TEST_RAM);
+    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
+    size_t len;
+    expect_ept(TEST_RAM + 0x10, true, 0x1002, 4);
+    uint8_t *data = vcpuctx_exit_data(vcpu, &len);
+    cr_assert(data && len == 1 && data[0] == 0x5a, "write data");
+    advance(vcpu);
+    /* A read completed the seL4 way: the handler writes the destination register (BL). */
+    expect_ept(TEST_RAM + 0x20, false, 0x1006, 5);
+    seL4_Word ebx;
+    cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EBX, &ebx), 0);
+    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EBX, (ebx & ~0xffu) | 0x77), 0);
+    advance(vcpu);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    cr_assert_eq(out_value(vcpu), 0x77, "the guest saw the handler's BL");
+    advance(vcpu);
+    expect_ept(TEST_RAM + 0x40, true, 0x100f, 5);
+    data = vcpuctx_exit_data(vcpu, &len);
+    cr_assert(data && len == 2 && data[0] == 0x34 && data[1] == 0x12, "word write data");
+    advance(vcpu);
+    /* A read completed through the data buffer. */
+    expect_ept(TEST_RAM + 0x44, false, 0x1014, 5);
+    data = vcpuctx_exit_data(vcpu, &len);
+    cr_assert(data && len == 2);
+    data[0] = 0xef;
+    data[1] = 0xbe;
+    advance(vcpu);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    cr_assert_eq(out_value(vcpu), 0xbeef, "the guest saw the data buffer");
+    advance(vcpu);
+    run_expect(vcpu, EXIT_REASON_HLT);
+}
+
+static void boot_triple(void)
+{
+    vm = test_vm(TEST_RAM);
+    vcpu = test_vcpu(vm);
+    load_guest(vm, "triple");
+    setup_protected_mode(vcpu);
+    set_field(vcpu, VMX_GUEST_IDTR_LIMIT, 0);
+}
+
+Test(exits, triple_fault)
+{
+    boot_triple();
+    run_expect(vcpu, EXIT_REASON_TRIPLE_FAULT);
+    cr_assert_str_eq(vcpuctx_exit_reason_name(EXIT_REASON_TRIPLE_FAULT), "TRIPLE_FAULT");
+}
+
+Test(exits, unhandled_exit_ends_vm_run)
+{
+    boot_triple();
+    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_UNHANDLED);
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_REASON), EXIT_REASON_TRIPLE_FAULT);
+}
+
+static void expect_port(unsigned port)
+{
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) >> 16, port, "port 0x%x, want 0x%x",
+                 (unsigned)(get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) >> 16), port);
+}
+
+Test(exits, injected_events_reach_the_guest_idt)
+{
+    boot("inject");
+    expect_port(0x30);
+    set_field(vcpu, VMX_CONTROL_ENTRY_INTERRUPTION_INFO, VMX_INTR_INFO_VALID | 0x20); /* external interrupt 0x20 */
+    advance(vcpu);
+    expect_port(0x40);
+    cr_assert_eq(out_value(vcpu), 0x20, "vector 0x20's handler ran");
+    cr_assert_eq(get_field(vcpu, VMX_CONTROL_ENTRY_INTERRUPTION_INFO) & VMX_INTR_INFO_VALID, 0,
+                 "valid bit cleared by the entry");
+    advance(vcpu);
+    expect_port(0x31);
+    set_field(vcpu, VMX_CONTROL_ENTRY_INTERRUPTION_INFO,
+              VMX_INTR_INFO_VALID | (VMX_INTR_TYPE_HW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT) | 6);
+    advance(vcpu);
+    expect_port(0x40);
+    cr_assert_eq(out_value(vcpu), 0x06, "#UD handler ran");
+    advance(vcpu);
+    expect_port(0x32);
+}
+
+Test(exits, protected_mode_through_vmcs_fields)
+{
+    vm = test_vm(TEST_RAM);
+    vcpu = test_vcpu(vm);
+    load_guest(vm, "pmode32");
+    *(uint32_t *)vcpuctx_guest_ram(vm, 0x200000, 4) = 0xfeedf00d;
+    setup_protected_mode(vcpu);
+    expect_port(0x20);
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 7, 3, "32-bit OUT without a prefix");
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH), 2);
+    cr_assert_eq(out_value(vcpu), 0x12345678);
+    advance(vcpu);
+    expect_port(0x21);
+    cr_assert_eq(out_value(vcpu) & 1, 1, "CR0.PE as the guest reads it");
+    advance(vcpu);
+    expect_port(0x22);
+    cr_assert_eq(out_value(vcpu), 0xfeedf00d, "flat segment reaches 2 MiB");
+    advance(vcpu);
+    run_expect(vcpu, EXIT_REASON_HLT);
+}
+
+static int stop_on_hlt(vm_vcpu_t *v, void *cookie)
+{
+    (void)v;
+    (void)cookie;
+    return VCPUCTX_EXIT_STOP;
+}
+
+static ioport_fault_result_t null_out(vm_vcpu_t *v, void *cookie, unsigned port, unsigned size, unsigned value)
+{
+    (void)v;
+    (void)cookie;
+    (void)port;
+    (void)size;
+    (void)value;
+    return IO_FAULT_HANDLED;
+}
+
+Test(exits, one_ioctl_per_exit_with_the_port_registry)
+{
+    boot("loop");
+    vm_ioport_interface_t null = {.port_out = null_out};
+    cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0x80, 0x80}, null), 0);
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    advance(vcpu);
+    struct vcpuctx_stats a, b;
+    cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &a), 0);
+    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &b), 0);
+    cr_assert_eq(b.exits - a.exits, 200, "199 OUTs and the HLT");
+    cr_assert_eq(b.vcpu_ioctls - a.vcpu_ioctls, b.exits - a.exits, "%llu ioctls for %llu exits",
+                 (unsigned long long)(b.vcpu_ioctls - a.vcpu_ioctls), (unsigned long long)(b.exits - a.exits));
+}
+
+/* A seL4-style handler: whole context, RIP, qualification, length; writes EAX; advances RIP. */
+static int sel4_out(vm_vcpu_t *v, void *cookie)
+{
+    seL4_VCPUContext ctx;
+    seL4_Word rip, qual, len;
+    cr_assert_eq(vm_get_thread_context(v, &ctx), 0);
+    cr_assert_eq(vm_get_vmcs_field(v, VMX_GUEST_RIP, &rip), 0);
+    cr_assert_eq(vm_get_vmcs_field(v, VMX_DATA_EXIT_QUALIFICATION, &qual), 0);
+    cr_assert_eq(vm_get_vmcs_field(v, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len), 0);
+    cr_assert_eq(qual >> 16, 0x80);
+    cr_assert_eq(vm_set_thread_context_reg(v, VCPU_CONTEXT_EAX, ctx.eax + 1), 0);
+    cr_assert_eq(vm_set_vmcs_field(v, VMX_GUEST_RIP, rip + len), 0);
+    (*(unsigned *)cookie)++;
+    return VM_EXIT_HANDLED;
+}
+
+Test(exits, one_ioctl_per_exit_for_a_sel4_handler)
+{
+    boot("loop");
+    unsigned n = 0;
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_IO_INSTRUCTION, sel4_out, &n), 0);
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
+    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, 0), 0);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    cr_assert_eq(sel4_out(vcpu, &n), VM_EXIT_HANDLED);
+    struct vcpuctx_stats a, b;
+    cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &a), 0);
+    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &b), 0);
+    cr_assert_eq(n, 200);
+    cr_assert_eq(b.vcpu_ioctls - a.vcpu_ioctls, b.exits - a.exits, "%llu ioctls for %llu exits",
+                 (unsigned long long)(b.vcpu_ioctls - a.vcpu_ioctls), (unsigned long long)(b.exits - a.exits));
+    seL4_Word eax;
+    cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, &eax), 0);
+    cr_assert_eq(eax, 200, "every EAX write reached the guest");
+}

@@ -1,0 +1,158 @@
+/* vmtest.h: helpers for the integration suites: VMs on real KVM, guest images, mode set-up via VMCS fields. */
+#ifndef VCPUCTX_TESTS_VMTEST_H
+#define VCPUCTX_TESTS_VMTEST_H
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <vcpuctx.h>
+
+#define TEST_RAM  (4u << 20)
+#define LOAD_ADDR 0x1000u
+
+#ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
+#define TEST_NREGS 15
+#else
+#define TEST_NREGS 7
+#endif
+
+/* A VM with RAM, or a clean skip when this machine has no /dev/kvm (ENOENT); anything else fails. */
+static inline vm_t *test_vm(size_t ram)
+{
+    vm_t *vm = vcpuctx_vm_create(ram);
+    if (!vm && errno == ENOENT)
+        cr_skip_test("/dev/kvm does not exist on this machine");
+    cr_assert_not_null(vm, "vcpuctx_vm_create: %s", strerror(errno));
+    return vm;
+}
+
+static inline vm_vcpu_t *test_vcpu(vm_t *vm)
+{
+    vm_vcpu_t *vcpu = vm_create_vcpu(vm, 0);
+    cr_assert_not_null(vcpu, "vm_create_vcpu: %s", strerror(errno));
+    return vcpu;
+}
+
+/* Copy build/tests/guests/NAME.bin to LOAD_ADDR; returns its size. */
+static inline size_t load_guest(vm_t *vm, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s.bin", GUEST_DIR, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open guest %s", path);
+    uint8_t *dst = vcpuctx_guest_ram(vm, LOAD_ADDR, 0x10000);
+    cr_assert_not_null(dst);
+    size_t n = fread(dst, 1, 0x10000, f);
+    fclose(f);
+    cr_assert_gt(n, 0, "empty guest %s", path);
+    return n;
+}
+
+static inline void set_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
+{
+    cr_assert_eq(vm_set_vmcs_field(vcpu, field, value), 0, "set field 0x%x: %s", (unsigned)field, strerror(errno));
+}
+
+static inline seL4_Word get_field(vm_vcpu_t *vcpu, seL4_Word field)
+{
+    seL4_Word v = 0;
+    cr_assert_eq(vm_get_vmcs_field(vcpu, field, &v), 0, "get field 0x%x: %s", (unsigned)field, strerror(errno));
+    return v;
+}
+
+/* One segment through its four VMCS fields (encodings step by 2 from ES). */
+static inline void set_segment(vm_vcpu_t *vcpu, int seg, seL4_Word sel, seL4_Word base, seL4_Word limit, seL4_Word ar)
+{
+    set_field(vcpu, VMX_GUEST_ES_SELECTOR + 2 * seg, sel);
+    set_field(vcpu, VMX_GUEST_ES_BASE + 2 * seg, base);
+    set_field(vcpu, VMX_GUEST_ES_LIMIT + 2 * seg, limit);
+    set_field(vcpu, VMX_GUEST_ES_ACCESS_RIGHTS + 2 * seg, ar);
+}
+
+enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
+
+/* Real mode, CS = 0, IP = LOAD_ADDR, SP = 0x8000. */
+static inline void setup_real_mode(vm_vcpu_t *vcpu)
+{
+    set_segment(vcpu, SEG_CS, 0, 0, 0xffff, 0x9b);
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            set_segment(vcpu, s, 0, 0, 0xffff, 0x93);
+    set_field(vcpu, VMX_GUEST_RIP, LOAD_ADDR);
+    set_field(vcpu, VMX_GUEST_RSP, 0x8000);
+    set_field(vcpu, VMX_GUEST_RFLAGS, 0x2);
+}
+
+/* Flat 32-bit protected mode, without paging, purely through VMCS fields. */
+static inline void setup_protected_mode(vm_vcpu_t *vcpu)
+{
+    set_field(vcpu, VMX_GUEST_CR0, 0x11); /* PE | ET */
+    set_segment(vcpu, SEG_CS, 0x08, 0, 0xffffffff, 0xc09b);
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            set_segment(vcpu, s, 0x10, 0, 0xffffffff, 0xc093);
+    set_segment(vcpu, SEG_TR, 0x18, 0, 0x67, 0x8b);
+    set_segment(vcpu, SEG_LDTR, 0, 0, 0, 0x10000);
+    set_field(vcpu, VMX_GUEST_RIP, LOAD_ADDR);
+    set_field(vcpu, VMX_GUEST_RSP, 0x8000);
+    set_field(vcpu, VMX_GUEST_RFLAGS, 0x2);
+}
+
+/* 64-bit long mode with identity-mapped 2 MiB pages at 0x10000, purely through VMCS fields. */
+static inline void setup_long_mode(vm_t *vm, vm_vcpu_t *vcpu)
+{
+    uint64_t *pml4 = vcpuctx_guest_ram(vm, 0x10000, 0x3000);
+    cr_assert_not_null(pml4);
+    memset(pml4, 0, 0x3000);
+    pml4[0] = 0x11000 | 3;
+    pml4[512] = 0x12000 | 3; /* PDPT[0] */
+    for (int i = 0; i < 4; i++)
+        pml4[1024 + i] = ((uint64_t)i << 21) | 0x83; /* PD: 2 MiB pages */
+    set_field(vcpu, VMX_GUEST_CR3, 0x10000);
+    set_field(vcpu, VMX_GUEST_CR4, 0x20);       /* PAE */
+    set_field(vcpu, VMX_GUEST_EFER, 0x500);     /* LME | LMA */
+    set_field(vcpu, VMX_GUEST_CR0, 0x80000011); /* PG | ET | PE */
+    set_segment(vcpu, SEG_CS, 0x08, 0, 0xffffffff, 0xa09b);
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            set_segment(vcpu, s, 0x10, 0, 0xffffffff, 0xc093);
+    set_segment(vcpu, SEG_TR, 0x18, 0, 0x67, 0x8b);
+    set_segment(vcpu, SEG_LDTR, 0, 0, 0, 0x10000);
+    set_field(vcpu, VMX_GUEST_RIP, LOAD_ADDR);
+    set_field(vcpu, VMX_GUEST_RSP, 0x8000);
+    set_field(vcpu, VMX_GUEST_RFLAGS, 0x2);
+}
+
+/* Run until the next exit and require its basic reason. */
+static inline void run_expect(vm_vcpu_t *vcpu, unsigned reason)
+{
+    int r = vcpuctx_vcpu_run(vcpu);
+    cr_assert_neq(r, -1, "vcpuctx_vcpu_run: %s", strerror(errno));
+    cr_assert_eq((unsigned)r, reason, "exit reason %u (%s), expected %u (%s), RIP 0x%llx", (unsigned)r,
+                 vcpuctx_exit_reason_name((unsigned)r), reason, vcpuctx_exit_reason_name(reason),
+                 (unsigned long long)get_field(vcpu, VMX_GUEST_RIP));
+}
+
+/* Complete the current exit the seL4 way: advance RIP by the instruction length. */
+static inline void advance(vm_vcpu_t *vcpu)
+{
+    seL4_Word rip = get_field(vcpu, VMX_GUEST_RIP);
+    seL4_Word len = get_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH);
+    cr_assert_gt(len, 0, "instruction length unknown at 0x%llx", (unsigned long long)rip);
+    set_field(vcpu, VMX_GUEST_RIP, rip + len);
+}
+
+/* The value an OUT wrote (from EAX, as a seL4 handler reads it). */
+static inline uint32_t out_value(vm_vcpu_t *vcpu)
+{
+    seL4_Word eax = 0, qual = get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION);
+    cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, &eax), 0);
+    unsigned size = (unsigned)(qual & 7) + 1;
+    return size == 4 ? (uint32_t)eax : (uint32_t)eax & ((1u << (8 * size)) - 1);
+}
+
+#endif /* VCPUCTX_TESTS_VMTEST_H */

@@ -56,7 +56,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DSRCDIR='"$(CURDIR)"' -DFIELD_TABLE='"$(abspath $(BUILD))/field-table"'
 TEST_LIBS := -lcriterion
 
-.PHONY: all lib guests tests test test-abi deps install clean format format-check demo field-table
+.PHONY: all lib guests tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib
 lib: $(LIB_A) $(LIB_SO)
 
@@ -116,15 +116,28 @@ field-table: $(FIELD_TABLE)
 
 tests: lib guests $(UNIT_BIN) $(INTEG_BIN) $(FIELD_TABLE)
 
-# Run both suites of this ABI.
+# Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
 test-abi: tests
 	$(Q)$(UNIT_BIN) --short-filename
-	$(Q)$(INTEG_BIN) --short-filename
+	$(Q)$(INTEG_BIN) --short-filename --verbose
+	$(Q)echo "integration suite without KVM_CAP_SYNC_REGS (VCPUCTX_NO_SYNC_REGS=1):"
+	$(Q)VCPUCTX_NO_SYNC_REGS=1 $(INTEG_BIN) --short-filename
 
-# What CI runs: dependencies, then every suite in both ABIs.
+# What CI runs: dependencies, then every suite in both ABIs, then the installed library.
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-abi ABI=x86_64
 	$(Q)$(MAKE) --no-print-directory test-abi ABI=ia32
+	$(Q)$(MAKE) --no-print-directory test-install
+
+# Install into a staging tree and build a program against it through pkg-config only.
+STAGE := $(abspath $(BUILD))/stage
+test-install:
+	$(Q)rm -rf $(STAGE)
+	$(Q)$(MAKE) --no-print-directory -s install PREFIX=/usr DESTDIR=$(STAGE) >/dev/null
+	$(Q)$(CC) scripts/field-table.c -o $(STAGE)/field-table \
+		$$(PKG_CONFIG_PATH=$(STAGE)/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(STAGE) pkg-config --cflags --libs vcpuctx)
+	$(Q)LD_LIBRARY_PATH=$(STAGE)/usr/lib $(STAGE)/field-table | grep -q VMX_GUEST_RIP
+	$(Q)echo "install: headers, libraries and vcpuctx.pc build a working program"
 
 deps:
 	$(Q)scripts/install-deps.sh

@@ -152,6 +152,8 @@ struct vcpuctx_stats {
     uint64_t exits;       /* KVM_RUN calls that returned an exit */
     uint64_t vcpu_ioctls; /* every ioctl on the vCPU fd, KVM_RUN included */
     uint64_t flushes;     /* extra KVM_RUNs that completed KVM's pending I/O */
+    bool sync_regs;       /* the cache lives in kvm_run (KVM_CAP_SYNC_REGS); false: lazy ioctls.
+                             VCPUCTX_NO_SYNC_REGS=1 in the environment forces false. */
 };
 
 /**

@@ -133,16 +133,51 @@ int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
     return 0;
 }
 
+/*
+ * VT-x exits for interrupt-window exiting before the first instruction at
+ * which RFLAGS.IF = 1 and nothing blocks; KVM reports the window only after
+ * some later exit. So the exit is made here, without entering, when nothing
+ * is pending in KVM and no event waits for injection.
+ */
+static bool window_open_now(struct vm_vcpu *vcpu)
+{
+    if (!(vcpu->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) || vcpu->pend.completion)
+        return false;
+    struct kvm_regs *r = state_regs(vcpu);
+    struct kvm_vcpu_events *ev = state_events(vcpu);
+    if (!r || !ev || !(r->rflags & (1u << 9)) || ev->interrupt.shadow)
+        return false;
+    return !ev->interrupt.injected && !ev->exception.injected && !ev->exception.pending && !ev->nmi.injected;
+}
+
+static int synthesize_window_exit(struct vm_vcpu *vcpu)
+{
+    memset(&vcpu->ex, 0, sizeof(vcpu->ex));
+    memset(&vcpu->pend, 0, sizeof(vcpu->pend));
+    vcpu->ex.reason = EXIT_REASON_PENDING_INTERRUPT;
+    vcpu->pend.active = true;
+    vcpu->pend.kvm_rip = vcpu->pend.rip_view = vcpu->regs->rip;
+    vcpu->stats.exits++;
+    return EXIT_REASON_PENDING_INTERRUPT;
+}
+
 int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
 {
     if (!vcpu) {
         errno = EINVAL;
         return -1;
     }
-    if (state_prepare_entry(vcpu, false) < 0)
-        return -1;
-    int r = kvm_vcpu_run(vcpu);
+    int r = state_prepare_entry(vcpu, false);
     int e = r < 0 ? errno : 0;
+    if (r < 0 && e != EINVAL)
+        return -1;
+    if (r == 0 && window_open_now(vcpu))
+        return synthesize_window_exit(vcpu);
+    /* State KVM refuses (EINVAL) is a VM-entry failure, whether it is refused here or by KVM_RUN. */
+    if (r == 0) {
+        r = kvm_vcpu_run(vcpu);
+        e = r < 0 ? errno : 0;
+    }
     if (r < 0 && e != EINTR && e != EINVAL)
         return -1;
     vcpu->stats.exits++;

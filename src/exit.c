@@ -261,13 +261,18 @@ static void translate_msr(struct site *s, bool rd)
     vcpu->run->msr.error = 0;
 }
 
-static void translate_debug(struct vm_vcpu *vcpu)
+/* A debug exit: the monitor trap flag's single step (37), or #DB/#BP as an exception exit (0). */
+static uint32_t translate_debug(struct vm_vcpu *vcpu)
 {
     struct kvm_debug_exit_arch *d = &vcpu->run->debug.arch;
+    bool step = d->exception == 1 && (d->dr6 & (1u << 14));
+    if (step && (vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG))
+        return EXIT_REASON_MONITOR_TRAP_FLAG;
     unsigned type = d->exception == 3 ? VMX_INTR_TYPE_SW_EXCEPTION : VMX_INTR_TYPE_HW_EXCEPTION;
     vcpu->ex.intr_info = VMX_INTR_INFO_VALID | (type << VMX_INTR_INFO_TYPE_SHIFT) | (d->exception & 0xff);
     vcpu->ex.qualification = d->exception == 1 ? (d->dr6 & 0x600f) : 0;
     vcpu->ex.instr_len = d->exception == 3 ? 1 : 0;
+    return EXIT_REASON_EXCEPTION_NMI;
 }
 
 static uint32_t translate_kind(struct site *s)
@@ -284,7 +289,7 @@ static uint32_t translate_kind(struct site *s)
     case KVM_EXIT_SHUTDOWN: return EXIT_REASON_TRIPLE_FAULT;
     case KVM_EXIT_IRQ_WINDOW_OPEN: return EXIT_REASON_PENDING_INTERRUPT;
     case KVM_EXIT_INTR: return EXIT_REASON_EXTERNAL_INTERRUPT;
-    case KVM_EXIT_DEBUG: translate_debug(vcpu); return EXIT_REASON_EXCEPTION_NMI;
+    case KVM_EXIT_DEBUG: return translate_debug(vcpu);
     case KVM_EXIT_FAIL_ENTRY:
         vcpu->ex.qualification = run->fail_entry.hardware_entry_failure_reason;
         return EXIT_REASON_INVALID_GUEST_STATE | VMX_EXIT_REASONS_FAILED_VMENTRY;

@@ -65,7 +65,8 @@ struct vm_vcpu {
     struct pending pend;
     struct exit_view ex;
     struct controls ctl;
-    int out_rip; /* how this host leaves RIP at OUT: -1 not yet known */
+    int out_rip;          /* how this host leaves RIP at OUT: -1 not yet known */
+    uint32_t guest_debug; /* KVM_GUESTDBG_* flags in force */
     struct vcpuctx_stats stats;
 };
 

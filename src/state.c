@@ -108,7 +108,8 @@ static int reconcile_exit(struct vm_vcpu *vcpu, bool explicit)
             vcpu->regs->rip = final;
         return 0;
     }
-    uint64_t target = complete ? p->kvm_rip : final;
+    /* Only where KVM will finish the instruction itself does it need its own RIP back. */
+    uint64_t target = complete && p->completion ? p->kvm_rip : final;
     vcpu->regs->rip = target;
     if (p->gpr_set || target != p->kvm_rip)
         vcpu->regs_st = CACHE_DIRTY;
@@ -186,8 +187,29 @@ static void push_sync(struct vm_vcpu *vcpu)
     vcpu->run->kvm_valid_regs = SYNC_ALL;
 }
 
+/* Monitor trap flag -> single-step; #BP in the exception bitmap -> software breakpoints exit. */
+static int apply_guest_debug(struct vm_vcpu *vcpu)
+{
+    uint32_t want = 0;
+    if (vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG)
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
+    if (vcpu->ctl.exc_bitmap & (1u << 3))
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
+    if (want == vcpu->guest_debug)
+        return 0;
+    struct kvm_guest_debug dbg;
+    memset(&dbg, 0, sizeof(dbg));
+    dbg.control = want;
+    if (kvm_vcpu_ioctl(vcpu, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+        return -1;
+    vcpu->guest_debug = want;
+    return 0;
+}
+
 int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls)
 {
+    if (apply_guest_debug(vcpu) < 0)
+        return -1;
     if (reconcile_exit(vcpu, explicit_ioctls) < 0 || inject_entry_event(vcpu) < 0)
         return -1;
     vcpu->run->request_interrupt_window = (vcpu->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) ? 1 : 0;

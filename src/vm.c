@@ -91,7 +91,9 @@ static int vcpu_setup(struct vm_vcpu *vcpu)
         return -1;
     int caps = kvm_check_ext(vcpu->vm->fd, KVM_CAP_SYNC_REGS);
     uint32_t want = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS;
-    vcpu->sync = ((uint32_t)caps & want) == want;
+    /* VCPUCTX_NO_SYNC_REGS=1 forces the ioctl fallback (for tests and comparisons). */
+    const char *off = getenv("VCPUCTX_NO_SYNC_REGS");
+    vcpu->sync = ((uint32_t)caps & want) == want && !(off && strcmp(off, "1") == 0);
     if (vcpu->sync) {
         vcpu->regs = &vcpu->run->s.regs.regs;
         vcpu->sregs = &vcpu->run->s.regs.sregs;
@@ -166,6 +168,7 @@ int vcpuctx_vcpu_stats(const vm_vcpu_t *vcpu, struct vcpuctx_stats *stats)
         return -1;
     }
     *stats = vcpu->stats;
+    stats->sync_regs = vcpu->sync;
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <vcpuctx.h>
 
@@ -125,6 +126,12 @@ static inline void setup_long_mode(vm_t *vm, vm_vcpu_t *vcpu)
     set_field(vcpu, VMX_GUEST_RIP, LOAD_ADDR);
     set_field(vcpu, VMX_GUEST_RSP, 0x8000);
     set_field(vcpu, VMX_GUEST_RFLAGS, 0x2);
+}
+
+/* kvm_pvm (pagetable-based KVM, no VT-x/AMD-V): emulates CPL0 code and lacks some debug intercepts. */
+static inline bool host_is_kvm_pvm(void)
+{
+    return access("/sys/module/kvm_pvm", F_OK) == 0;
 }
 
 /* Run until the next exit and require its basic reason. */

@@ -156,6 +156,18 @@ static ioport_fault_result_t null_out(vm_vcpu_t *v, void *cookie, unsigned port,
     return IO_FAULT_HANDLED;
 }
 
+/* Exactly KVM_RUN per exit with SYNC_REGS; the fallback pays GET/SET_REGS and GET_SREGS. */
+static void expect_ioctls_per_exit(const struct vcpuctx_stats *a, const struct vcpuctx_stats *b)
+{
+    uint64_t ioctls = b->vcpu_ioctls - a->vcpu_ioctls, exits = b->exits - a->exits;
+    if (b->sync_regs)
+        cr_assert_eq(ioctls, exits, "%llu ioctls for %llu exits", (unsigned long long)ioctls,
+                     (unsigned long long)exits);
+    else
+        cr_assert(ioctls > exits && ioctls <= 5 * exits, "fallback: %llu ioctls for %llu exits",
+                  (unsigned long long)ioctls, (unsigned long long)exits);
+}
+
 Test(exits, one_ioctl_per_exit_with_the_port_registry)
 {
     boot("loop");
@@ -169,8 +181,7 @@ Test(exits, one_ioctl_per_exit_with_the_port_registry)
     cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
     cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &b), 0);
     cr_assert_eq(b.exits - a.exits, 200, "199 OUTs and the HLT");
-    cr_assert_eq(b.vcpu_ioctls - a.vcpu_ioctls, b.exits - a.exits, "%llu ioctls for %llu exits",
-                 (unsigned long long)(b.vcpu_ioctls - a.vcpu_ioctls), (unsigned long long)(b.exits - a.exits));
+    expect_ioctls_per_exit(&a, &b);
 }
 
 /* A seL4-style handler: whole context, RIP, qualification, length; writes EAX; advances RIP. */
@@ -203,9 +214,85 @@ Test(exits, one_ioctl_per_exit_for_a_sel4_handler)
     cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
     cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &b), 0);
     cr_assert_eq(n, 200);
-    cr_assert_eq(b.vcpu_ioctls - a.vcpu_ioctls, b.exits - a.exits, "%llu ioctls for %llu exits",
-                 (unsigned long long)(b.vcpu_ioctls - a.vcpu_ioctls), (unsigned long long)(b.exits - a.exits));
+    expect_ioctls_per_exit(&a, &b);
     seL4_Word eax;
     cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, &eax), 0);
     cr_assert_eq(eax, 200, "every EAX write reached the guest");
+}
+
+Test(exits, msr_exits_as_reasons_31_and_32)
+{
+    boot("msr");
+    cr_assert_eq(vcpuctx_vm_enable_msr_exits(vm), 0, "%s", strerror(errno));
+    run_expect(vcpu, EXIT_REASON_MSR_READ);
+    seL4_Word ecx;
+    cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_ECX, &ecx), 0);
+    cr_assert_eq(ecx, 0x12345);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1006);
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH), 2);
+    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, 0xdeadbeef), 0);
+    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDX, 0x01020304), 0);
+    advance(vcpu);
+    expect_port(0x51);
+    cr_assert_eq(out_value(vcpu), 0xdeadbeef, "EAX from the handler");
+    advance(vcpu);
+    expect_port(0x52);
+    cr_assert_eq(out_value(vcpu), 0x01020304, "EDX from the handler");
+    advance(vcpu);
+    run_expect(vcpu, EXIT_REASON_MSR_WRITE);
+    seL4_Word eax, edx;
+    cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, &eax), 0);
+    cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EDX, &edx), 0);
+    cr_assert_eq(eax & 0xffffffff, 0xaabbccdd);
+    cr_assert_eq(edx & 0xffffffff, 0x11223344);
+    advance(vcpu);
+    expect_port(0x53);
+}
+
+Test(exits, interrupt_window_exiting)
+{
+    boot("loop");
+    set_field(vcpu, VMX_GUEST_RFLAGS, 0x202);
+    seL4_Word primary = get_field(vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS);
+    set_field(vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, primary | VMX_PRIMARY_INTERRUPT_WINDOW_EXITING);
+    run_expect(vcpu, EXIT_REASON_PENDING_INTERRUPT);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), LOAD_ADDR, "before the first instruction");
+    set_field(vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, primary);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    /* With IF clear there is no window: the guest runs. */
+    set_field(vcpu, VMX_GUEST_RFLAGS, 0x2);
+    set_field(vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, primary | VMX_PRIMARY_INTERRUPT_WINDOW_EXITING);
+    advance(vcpu);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+}
+
+Test(exits, monitor_trap_flag_single_steps)
+{
+    boot("loop");
+    seL4_Word primary = get_field(vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS);
+    set_field(vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, primary | VMX_PRIMARY_MONITOR_TRAP_FLAG);
+    run_expect(vcpu, EXIT_REASON_MONITOR_TRAP_FLAG);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1003, "after the 3-byte MOV");
+    seL4_Word ecx;
+    cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_ECX, &ecx), 0);
+    cr_assert_eq(ecx & 0xffff, 200);
+    set_field(vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, primary);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1003);
+}
+
+Test(exits, breakpoint_in_the_exception_bitmap)
+{
+    if (host_is_kvm_pvm())
+        cr_skip_test("kvm_pvm host: KVM_GUESTDBG_USE_SW_BP does not intercept INT3 in emulated guest code "
+                     "(measured: the guest's own IVT entry runs)");
+    boot("bp");
+    set_field(vcpu, VMX_CONTROL_EXCEPTION_BITMAP, 1u << 3);
+    run_expect(vcpu, EXIT_REASON_EXCEPTION_NMI);
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO),
+                 VMX_INTR_INFO_VALID | (VMX_INTR_TYPE_SW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT) | 3);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1001, "RIP at the INT3");
+    cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH), 1);
+    advance(vcpu); /* skip the breakpoint */
+    expect_port(0x50);
 }

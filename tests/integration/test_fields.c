@@ -144,6 +144,12 @@ Test(fields, every_guest_field_round_trips)
     struct kvm_vcpu_events ev;
     cr_assert_eq(ioctl(fd, KVM_GET_VCPU_EVENTS, &ev), 0);
     cr_assert_eq(ev.interrupt.shadow, KVM_X86_SHADOW_INT_STI);
+    cr_assert(ev.exception.pending && ev.exception.nr == 1 && ev.exception_has_payload, "pending #DB");
+    cr_assert_eq(ev.exception_payload, 0x4000);
+    cr_assert_eq(s.gs.selector, 0x5678);
+    cr_assert_eq(s.ldt.base, 0x7000);
+    cr_assert_eq(s.tr.limit, 0x67);
+    cr_assert_eq(s.cr0 & 0x30, 0x30);
 }
 
 /* DEBUGCTL is whatever KVM keeps: some hosts drop unsupported bits (this one keeps 0). */

@@ -40,6 +40,12 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRCS := $(wildcard src/*.c)
+DEV_SRCS := $(wildcard src/devices/*.c)
+DEV_OBJS := $(DEV_SRCS:src/%.c=$(BUILD)/obj/%.o)
+DEV_A := $(BUILD)/libdevices.a
+RUN_SRCS := $(wildcard src/run/*.c)
+RUN_OBJS := $(RUN_SRCS:src/%.c=$(BUILD)/obj/%.o)
+RUN_BIN := $(BUILD)/vcpuctx-run
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_A := $(BUILD)/libvcpuctx.a
 LIB_SO := $(BUILD)/libvcpuctx.so
@@ -56,14 +62,24 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DSRCDIR='"$(CURDIR)"' -DFIELD_TABLE='"$(abspath $(BUILD))/field-table"'
 TEST_LIBS := -lcriterion
 
-.PHONY: all lib guests tests test test-abi test-install deps install clean format format-check demo field-table
-all: lib
+.PHONY: all lib run guests demo-guests tests test test-abi test-install deps install clean format format-check demo field-table
+all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
+run: $(RUN_BIN)
 
 $(BUILD)/obj/%.o: src/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(DEV_A): $(DEV_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The demo links the static library: one self-contained binary.
+$(RUN_BIN): $(RUN_OBJS) $(DEV_A) $(LIB_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 $(LIB_A): $(LIB_OBJS)
 	$(call msg,AR,$@)
@@ -83,6 +99,23 @@ $(BUILD)/tests/guests/%.bin: tests/guests/%.S
 	$(Q)$(AS) --64 -o $(@:.bin=.o) $<
 	$(Q)$(LD) -m elf_x86_64 -Ttext=0x1000 --oformat binary -o $@ $(@:.bin=.o)
 guests: $(GUEST_BINS)
+
+# Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
+ROM_SRCS := $(filter-out guest/hello-mb.S,$(wildcard guest/*.S))
+GUESTS := $(ROM_SRCS:guest/%.S=build/guest/%.rom) build/guest/hello-mb.elf
+build/guest/%.rom: guest/%.S guest/io.inc guest/rom.inc
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --32 -Iguest -o $(@:.rom=.o) $<
+	$(Q)$(LD) -m elf_i386 -Ttext=0 --oformat binary -o $@ $(@:.rom=.o)
+	$(Q)test $$(stat -c %s $@) -eq 65536 || { echo "$@: not 64 KiB" >&2; rm -f $@; exit 1; }
+
+build/guest/hello-mb.elf: guest/hello-mb.S guest/io.inc
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --32 -Iguest -o $(@:.elf=.o) $<
+	$(Q)$(LD) -m elf_i386 -Ttext=0x100000 -e _start -z noseparate-code -o $@ $(@:.elf=.o)
+demo-guests: $(GUESTS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	$(call msg,CC,$@)

@@ -55,6 +55,29 @@ vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority);
 void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len);
 
 /**
+ * Map a copy of a ROM image read-only at guest-physical gpa (firmware at the
+ * top of 4 GiB, option ROMs). Guest writes to it exit as EPT violations.
+ * @param vm   the VM
+ * @param gpa  guest-physical address, 4 KiB aligned, not overlapping RAM or another ROM
+ * @param data the image
+ * @param size its size, a multiple of 4 KiB
+ * @return 0, or -1 with errno EINVAL (alignment, overlap, NULL), ENOSPC (more
+ *         than VCPUCTX_MAX_ROMS), ENOMEM, or KVM's errno (EOPNOTSUPP without
+ *         KVM_CAP_READONLY_MEM)
+ */
+int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size);
+#define VCPUCTX_MAX_ROMS 4
+
+/**
+ * Make the vCPU leave the guest as soon as possible: a running KVM_RUN is
+ * interrupted by the signal that called this (the caller sends it), and the
+ * next one returns at once. vcpuctx_vcpu_run then reports
+ * EXIT_REASON_EXTERNAL_INTERRUPT. Async-signal-safe.
+ * @param vcpu the vCPU (NULL is ignored)
+ */
+void vcpuctx_vcpu_kick(vm_vcpu_t *vcpu);
+
+/**
  * Enter the guest until the next exit the VMM must see. State set since the
  * last exit is written first (one KVM_RUN where KVM_CAP_SYNC_REGS exists).
  * After it returns, the exit is presented as VT-x would: read it with
@@ -97,6 +120,17 @@ typedef int (*vcpuctx_exit_handler_fn)(vm_vcpu_t *vcpu, void *cookie);
  * @return 0, or -1 with errno EINVAL (NULL vm, reason out of range)
  */
 int vcpuctx_register_exit_handler(vm_t *vm, unsigned int reason, vcpuctx_exit_handler_fn handler, void *cookie);
+
+/**
+ * Register a function vm_run calls on every exit before dispatching it (for
+ * traces, statistics, limits). Returning VCPUCTX_EXIT_STOP ends vm_run with
+ * VCPUCTX_RUN_STOPPED before the exit is handled; anything else goes on.
+ * @param vm       the VM
+ * @param observer the function (NULL removes it)
+ * @param cookie   passed to it
+ * @return 0, or -1 with errno EINVAL for a NULL vm
+ */
+int vcpuctx_register_exit_observer(vm_t *vm, vcpuctx_exit_handler_fn observer, void *cookie);
 
 /** Statuses vm_run returns. */
 enum vcpuctx_run_status {

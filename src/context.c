@@ -177,6 +177,7 @@ int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
     if (r == 0) {
         r = kvm_vcpu_run(vcpu);
         e = r < 0 ? errno : 0;
+        vcpu->run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
     }
     if (r < 0 && e != EINTR && e != EINVAL)
         return -1;

@@ -82,8 +82,16 @@ struct exit_slot {
 
 #define EXIT_SLOTS (VM_EXIT_REASON_NUM + 1) /* the last slot: internal error */
 
+struct rom {
+    uint64_t gpa;
+    uint8_t *host;
+    size_t size;
+};
+
 struct vm {
     int kvm_fd;
+    struct rom roms[VCPUCTX_MAX_ROMS];
+    int nroms;
     int fd;
     uint8_t *ram;
     size_t ram_size;
@@ -94,6 +102,7 @@ struct vm {
     unhandled_ioport_callback_fn unhandled_cb;
     void *unhandled_cookie;
     struct exit_slot exits[EXIT_SLOTS];
+    struct exit_slot observer;
     bool stop;
     int stop_code;
     bool payload; /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
@@ -105,7 +114,7 @@ int kvm_check_ext(int fd, unsigned long cap);
 int kvm_vm_ioctl(struct vm *vm, unsigned long req, void *arg);
 int kvm_vm_create_fd(int kvm_fd);
 int kvm_vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0);
-int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size);
+int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size, bool readonly);
 int kvm_vcpu_create_fd(struct vm *vm, int index);
 int kvm_vcpu_map_run(struct vm_vcpu *vcpu);
 int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu);

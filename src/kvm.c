@@ -52,11 +52,15 @@ int kvm_vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0)
     return ioctl(vm->fd, KVM_ENABLE_CAP, &ec);
 }
 
-int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size)
+int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size, bool readonly)
 {
+    if (readonly && !kvm_check_ext(vm->fd, KVM_CAP_READONLY_MEM)) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
     struct kvm_userspace_memory_region r = {
         .slot = slot,
-        .flags = 0,
+        .flags = readonly ? KVM_MEM_READONLY : 0,
         .guest_phys_addr = gpa,
         .memory_size = size,
         .userspace_addr = (uint64_t)(uintptr_t)host,

@@ -24,7 +24,7 @@ static int vm_setup(struct vm *vm, size_t ram_bytes)
         return -1;
     }
     vm->ram_size = ram_bytes;
-    if (kvm_vm_set_memory(vm, 0, 0, vm->ram, ram_bytes) < 0)
+    if (kvm_vm_set_memory(vm, 0, 0, vm->ram, ram_bytes, false) < 0)
         return -1;
     if (kvm_check_ext(vm->fd, KVM_CAP_EXCEPTION_PAYLOAD) && kvm_vm_enable_cap(vm, KVM_CAP_EXCEPTION_PAYLOAD, 1) == 0)
         vm->payload = true;
@@ -68,6 +68,8 @@ void vcpuctx_vm_destroy(vm_t *vm)
         vcpu_free(vm->vcpus[i]);
     if (vm->ram)
         munmap(vm->ram, vm->ram_size);
+    for (int i = 0; i < vm->nroms; i++)
+        munmap(vm->roms[i].host, vm->roms[i].size);
     if (vm->fd >= 0)
         close(vm->fd);
     if (vm->kvm_fd >= 0)
@@ -146,6 +148,48 @@ void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len)
         return NULL;
     }
     return vm->ram + gpa;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size)
+{
+    if (!vm || !data || !size || size % PAGE_SIZE || gpa % PAGE_SIZE || gpa + size < gpa ||
+        overlaps(gpa, size, 0, vm->ram_size)) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (int i = 0; i < vm->nroms; i++) {
+        if (overlaps(gpa, size, vm->roms[i].gpa, vm->roms[i].size)) {
+            errno = EINVAL;
+            return -1;
+        }
+    }
+    if (vm->nroms == VCPUCTX_MAX_ROMS) {
+        errno = ENOSPC;
+        return -1;
+    }
+    uint8_t *host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (host == MAP_FAILED)
+        return -1;
+    memcpy(host, data, size);
+    if (kvm_vm_set_memory(vm, (uint32_t)(1 + vm->nroms), gpa, host, size, true) < 0) {
+        int e = errno;
+        munmap(host, size);
+        errno = e;
+        return -1;
+    }
+    vm->roms[vm->nroms++] = (struct rom){gpa, host, size};
+    return 0;
+}
+
+void vcpuctx_vcpu_kick(vm_vcpu_t *vcpu)
+{
+    if (vcpu && vcpu->run)
+        vcpu->run->immediate_exit = 1;
 }
 
 int vcpuctx_vm_enable_msr_exits(vm_t *vm)

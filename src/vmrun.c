@@ -74,6 +74,16 @@ int vcpuctx_register_exit_handler(vm_t *vm, unsigned int reason, vcpuctx_exit_ha
     return 0;
 }
 
+int vcpuctx_register_exit_observer(vm_t *vm, vcpuctx_exit_handler_fn observer, void *cookie)
+{
+    if (!vm) {
+        errno = EINVAL;
+        return -1;
+    }
+    vm->observer = (struct exit_slot){observer, cookie};
+    return 0;
+}
+
 void vcpuctx_vm_stop(vm_t *vm, int code)
 {
     if (!vm)
@@ -116,6 +126,8 @@ int vm_run(vm_t *vm)
         int reason = vcpuctx_vcpu_run(vcpu);
         if (reason == -1)
             return -1;
+        if (vm->observer.fn && vm->observer.fn(vcpu, vm->observer.cookie) == VCPUCTX_EXIT_STOP)
+            return VCPUCTX_RUN_STOPPED;
         int r = dispatch(vcpu, (uint32_t)reason);
         if (r == VM_EXIT_HANDLE_ERROR)
             return VCPUCTX_RUN_ERROR;

@@ -1,0 +1,108 @@
+/* cmos.c: MC146818 CMOS/RTC at 0x70/0x71: NVRAM with QEMU's memory-size bytes, time from the host clock. */
+#include <string.h>
+#include <time.h>
+
+#include "devices.h"
+
+enum {
+    RTC_SEC = 0x00, RTC_MIN = 0x02, RTC_HOUR = 0x04, RTC_WDAY = 0x06, RTC_MDAY = 0x07, RTC_MON = 0x08,
+    RTC_YEAR = 0x09, RTC_A = 0x0a, RTC_B = 0x0b, RTC_C = 0x0c, RTC_D = 0x0d, CENTURY = 0x32,
+};
+
+static uint8_t bcd(int v)
+{
+    return (uint8_t)(((v / 10) << 4) | (v % 10));
+}
+
+static void put16(uint8_t *ram, unsigned at, unsigned v)
+{
+    ram[at] = (uint8_t)v;
+    ram[at + 1] = (uint8_t)(v >> 8);
+}
+
+/* Memory sizes as QEMU's PC machine stores them (base, extended, above 16 MiB). */
+void cmos_init(struct cmos *c, uint64_t ram_bytes)
+{
+    memset(c, 0, sizeof(*c));
+    c->ram[RTC_A] = 0x26;
+    c->ram[RTC_B] = 0x02; /* 24-hour, BCD */
+    c->ram[RTC_D] = 0x80; /* RAM and time valid */
+    put16(c->ram, 0x15, 640);
+    uint64_t ext_kb = ram_bytes > (1u << 20) ? (ram_bytes - (1u << 20)) / 1024 : 0;
+    if (ext_kb > 0xfc00)
+        ext_kb = 0xfc00;
+    put16(c->ram, 0x17, (unsigned)ext_kb);
+    put16(c->ram, 0x30, (unsigned)ext_kb);
+    uint64_t above16 = ram_bytes > (16u << 20) ? (ram_bytes - (16u << 20)) >> 16 : 0;
+    if (above16 > 0xffff)
+        above16 = 0xffff;
+    put16(c->ram, 0x34, (unsigned)above16);
+}
+
+static uint8_t rtc_field(unsigned index)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    switch (index) {
+    case RTC_SEC: return bcd(tm.tm_sec);
+    case RTC_MIN: return bcd(tm.tm_min);
+    case RTC_HOUR: return bcd(tm.tm_hour);
+    case RTC_WDAY: return bcd(tm.tm_wday + 1);
+    case RTC_MDAY: return bcd(tm.tm_mday);
+    case RTC_MON: return bcd(tm.tm_mon + 1);
+    case RTC_YEAR: return bcd(tm.tm_year % 100);
+    default: return bcd(20 + tm.tm_year / 100 - 1);
+    }
+}
+
+uint8_t cmos_read(struct cmos *c, unsigned offset)
+{
+    if ((offset & 1) == 0)
+        return 0xff; /* the index port is write-only */
+    unsigned i = c->index & 0x7f;
+    if (i <= RTC_YEAR && (i % 2 == 0 || i >= RTC_WDAY))
+        return rtc_field(i);
+    if (i == CENTURY)
+        return rtc_field(i);
+    if (i == RTC_C) {
+        uint8_t v = c->ram[RTC_C];
+        c->ram[RTC_C] = 0; /* reading C clears the flags */
+        return v;
+    }
+    return c->ram[i];
+}
+
+void cmos_write(struct cmos *c, unsigned offset, uint8_t value)
+{
+    if ((offset & 1) == 0) {
+        c->index = value; /* bit 7 masks NMI */
+        return;
+    }
+    unsigned i = c->index & 0x7f;
+    if (i == RTC_C || i == RTC_D)
+        return; /* read-only */
+    c->ram[i] = value;
+}
+
+static ioport_fault_result_t cmos_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+{
+    (void)vcpu;
+    (void)size;
+    *result = cmos_read(cookie, port);
+    return IO_FAULT_HANDLED;
+}
+
+static ioport_fault_result_t cmos_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+{
+    (void)vcpu;
+    (void)size;
+    cmos_write(cookie, port, (uint8_t)value);
+    return IO_FAULT_HANDLED;
+}
+
+int cmos_register(vm_t *vm, struct cmos *c, uint16_t base)
+{
+    vm_ioport_interface_t iface = {c, cmos_in, cmos_out, "cmos"};
+    return vm_io_port_add_handler(vm, (vm_ioport_range_t){base, (uint16_t)(base + 1)}, iface);
+}

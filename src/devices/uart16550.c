@@ -1,0 +1,130 @@
+/* uart16550.c: a 16550A UART (COM1): divisor latch, IER/IIR with THR-empty, LCR, MCR loopback, LSR, MSR, SCR. */
+#include <string.h>
+
+#include "devices.h"
+
+enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
+#define LCR_DLAB 0x80
+#define MCR_LOOP 0x10
+#define LSR_DR 0x01
+#define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+#define IER_ETBEI 0x02
+#define IER_ERBFI 0x01
+
+void uart_init(struct uart16550 *u, struct sink *out)
+{
+    memset(u, 0, sizeof(*u));
+    u->lsr = LSR_THRE | LSR_TEMT;
+    u->msr = 0xb0; /* DCD, DSR, CTS: a terminal is attached */
+    u->dll = 0x0c; /* 9600 baud */
+    u->out = out;
+}
+
+/* IIR: bits 7:6 FIFOs enabled, 3:1 the highest pending source, bit 0 = none pending. */
+static uint8_t iir(const struct uart16550 *u)
+{
+    uint8_t id = 0x01;
+    if ((u->ier & IER_ERBFI) && (u->lsr & LSR_DR))
+        id = 0x04;
+    else if ((u->ier & IER_ETBEI) && u->thre_pending)
+        id = 0x02;
+    return (uint8_t)(u->iir_fifo | id);
+}
+
+/* MSR in loopback: CTS=RTS, DSR=DTR, RI=OUT1, DCD=OUT2. */
+static uint8_t msr(const struct uart16550 *u)
+{
+    if (!(u->mcr & MCR_LOOP))
+        return u->msr;
+    return (uint8_t)(((u->mcr & 0x02) << 3) | ((u->mcr & 0x01) << 5) | ((u->mcr & 0x04) << 4) |
+                     ((u->mcr & 0x08) << 4));
+}
+
+uint8_t uart_read(struct uart16550 *u, unsigned offset)
+{
+    bool dlab = u->lcr & LCR_DLAB;
+    switch (offset & 7) {
+    case RBR_THR:
+        if (dlab)
+            return u->dll;
+        u->lsr &= (uint8_t)~LSR_DR;
+        return u->rbr;
+    case IER: return dlab ? u->dlm : u->ier;
+    case IIR_FCR: {
+        uint8_t v = iir(u);
+        if ((v & 0x0f) == 0x02)
+            u->thre_pending = false; /* reading IIR clears a THR-empty identification */
+        return v;
+    }
+    case LCR: return u->lcr;
+    case MCR: return u->mcr;
+    case LSR: return u->lsr;
+    case MSR: return msr(u);
+    default: return u->scr;
+    }
+}
+
+static void transmit(struct uart16550 *u, uint8_t byte)
+{
+    if (u->mcr & MCR_LOOP) {
+        u->rbr = byte;
+        u->lsr |= LSR_DR;
+    } else {
+        sink_write(u->out, &byte, 1);
+    }
+    u->thre_pending = true; /* sent at once: THR is empty again */
+}
+
+void uart_write(struct uart16550 *u, unsigned offset, uint8_t value)
+{
+    bool dlab = u->lcr & LCR_DLAB;
+    switch (offset & 7) {
+    case RBR_THR:
+        if (dlab)
+            u->dll = value;
+        else
+            transmit(u, value);
+        break;
+    case IER:
+        if (dlab) {
+            u->dlm = value;
+        } else {
+            if ((value & IER_ETBEI) && !(u->ier & IER_ETBEI))
+                u->thre_pending = true; /* enabling it with THR empty raises it */
+            u->ier = value & 0x0f;
+        }
+        break;
+    case IIR_FCR: u->iir_fifo = (value & 1) ? 0xc0 : 0; break;
+    case LCR: u->lcr = value; break;
+    case MCR: u->mcr = value & 0x1f; break;
+    case SCR: u->scr = value; break;
+    default: break; /* LSR and MSR are read-only */
+    }
+}
+
+static ioport_fault_result_t uart_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+{
+    (void)vcpu;
+    struct uart16550 *u = cookie;
+    unsigned v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (unsigned)uart_read(u, port + i) << (8 * i);
+    *result = v;
+    return IO_FAULT_HANDLED;
+}
+
+static ioport_fault_result_t uart_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+{
+    (void)vcpu;
+    struct uart16550 *u = cookie;
+    for (unsigned i = 0; i < size; i++)
+        uart_write(u, port + i, (uint8_t)(value >> (8 * i)));
+    return IO_FAULT_HANDLED;
+}
+
+int uart_register(vm_t *vm, struct uart16550 *u, uint16_t base)
+{
+    vm_ioport_interface_t iface = {u, uart_in, uart_out, "uart16550"};
+    return vm_io_port_add_handler(vm, (vm_ioport_range_t){base, (uint16_t)(base + 7)}, iface);
+}

@@ -1,0 +1,178 @@
+/* options.c: vcpuctx-run's command line (GNU long options), with one-line errors. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+static const char usage[] =
+    "Usage: vcpuctx-run [OPTIONS] IMAGE\n"
+    "Run a guest image on KVM through libvcpuctx.\n"
+    "\n"
+    "  --format=bios|multiboot|raw  image format (default: detected)\n"
+    "  -m, --memory=SIZE            guest RAM, K/M/G suffixes (default 64M)\n"
+    "  --load=ADDR                  raw: load address (default 0x7c00)\n"
+    "  --entry=ADDR                 raw: entry point (default: the load address)\n"
+    "  --entry-mode=real|protected|long  raw: CPU mode at entry (default real)\n"
+    "  --append=CMDLINE             multiboot: command line\n"
+    "  --bios-shadow=128k|all       bios: copy the last 128 KiB (default) or the whole image below 1 MiB\n"
+    "  --debugcon=stdio|file:PATH|none  ports 0xe9 and 0x402 (default stdio)\n"
+    "  --serial=stdio|file:PATH|none    COM1 at 0x3f8 (default stdio)\n"
+    "  --timeout=SECONDS            stop the guest after this long\n"
+    "  --max-exits=N                stop the guest after N exits\n"
+    "  --no-reboot                  exit when the guest resets\n"
+    "  --trace                      one line per exit on stderr\n"
+    "  --stats                      exit counts and time on stderr at the end\n"
+    "  --dump-regs                  register dump on stderr at the end\n"
+    "  -h, --help, --version\n"
+    "\n"
+    "Exit status: odd = the guest wrote V to isa-debug-exit (port 0xf4): (V << 1) | 1;\n"
+    "0 = the guest halted for good or reset with --no-reboot; 2 = bad usage, bad image\n"
+    "or no usable /dev/kvm; 4 = the guest crashed (register dump on stderr);\n"
+    "124 = --timeout or --max-exits reached.\n";
+
+enum { O_FORMAT = 256, O_LOAD, O_ENTRY, O_ENTRY_MODE, O_APPEND, O_SHADOW, O_DEBUGCON, O_SERIAL, O_TIMEOUT,
+       O_MAX_EXITS, O_NO_REBOOT, O_TRACE, O_STATS, O_DUMP, O_VERSION };
+
+static const struct option longopts[] = {
+    {"format", required_argument, 0, O_FORMAT},   {"memory", required_argument, 0, 'm'},
+    {"load", required_argument, 0, O_LOAD},       {"entry", required_argument, 0, O_ENTRY},
+    {"entry-mode", required_argument, 0, O_ENTRY_MODE}, {"append", required_argument, 0, O_APPEND},
+    {"bios-shadow", required_argument, 0, O_SHADOW}, {"debugcon", required_argument, 0, O_DEBUGCON},
+    {"serial", required_argument, 0, O_SERIAL},   {"timeout", required_argument, 0, O_TIMEOUT},
+    {"max-exits", required_argument, 0, O_MAX_EXITS}, {"no-reboot", no_argument, 0, O_NO_REBOOT},
+    {"trace", no_argument, 0, O_TRACE},           {"stats", no_argument, 0, O_STATS},
+    {"dump-regs", no_argument, 0, O_DUMP},        {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, O_VERSION},       {0, 0, 0, 0},
+};
+
+static int fail(const char *what, const char *arg)
+{
+    fprintf(stderr, "vcpuctx-run: %s: '%s' (see --help)\n", what, arg);
+    return -1;
+}
+
+/* A number with an optional K/M/G suffix (powers of 1024); 0x and 0 prefixes as strtoull. */
+int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s)
+        return -1;
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end || (shift && v > (~0ULL >> shift)))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int parse_out(const char *s, struct out_spec *o)
+{
+    if (strcmp(s, "stdio") == 0)
+        o->kind = OUT_STDIO;
+    else if (strcmp(s, "none") == 0)
+        o->kind = OUT_NONE;
+    else if (strncmp(s, "file:", 5) == 0 && s[5]) {
+        o->kind = OUT_FILE;
+        o->path = s + 5;
+    } else
+        return -1;
+    return 0;
+}
+
+static int parse_choice(const char *s, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int apply(struct options *o, int c, const char *arg)
+{
+    static const char *const formats[] = {"bios", "multiboot", "raw"};
+    static const char *const modes[] = {"real", "protected", "long"};
+    char *end;
+    int i;
+    switch (c) {
+    case O_FORMAT:
+        if ((i = parse_choice(arg, formats, 3)) < 0)
+            return fail("unknown format", arg);
+        o->format = (enum image_format)(FMT_BIOS + i);
+        return 0;
+    case 'm': return parse_size(arg, &o->memory) < 0 ? fail("bad memory size", arg) : 0;
+    case O_LOAD: return parse_size(arg, &o->load) < 0 ? fail("bad load address", arg) : 0;
+    case O_ENTRY:
+        o->entry_set = true;
+        return parse_size(arg, &o->entry) < 0 ? fail("bad entry address", arg) : 0;
+    case O_ENTRY_MODE:
+        if ((i = parse_choice(arg, modes, 3)) < 0)
+            return fail("unknown entry mode", arg);
+        o->entry_mode = (enum entry_mode)i;
+        return 0;
+    case O_APPEND: o->append = arg; return 0;
+    case O_SHADOW:
+        if (strcmp(arg, "all") && strcmp(arg, "128k"))
+            return fail("bad --bios-shadow", arg);
+        o->bios_shadow_all = strcmp(arg, "all") == 0;
+        return 0;
+    case O_DEBUGCON: return parse_out(arg, &o->debugcon) < 0 ? fail("bad --debugcon", arg) : 0;
+    case O_SERIAL: return parse_out(arg, &o->serial) < 0 ? fail("bad --serial", arg) : 0;
+    case O_TIMEOUT:
+        errno = 0;
+        o->timeout = strtod(arg, &end);
+        return (errno || end == arg || *end || !(o->timeout > 0) || o->timeout > 1e6) ? fail("bad timeout", arg) : 0;
+    case O_MAX_EXITS:
+        return (parse_size(arg, &o->max_exits) < 0 || o->max_exits == 0) ? fail("bad --max-exits", arg) : 0;
+    case O_NO_REBOOT: o->no_reboot = true; return 0;
+    case O_TRACE: o->trace = true; return 0;
+    case O_STATS: o->stats = true; return 0;
+    case O_DUMP: o->dump_regs = true; return 0;
+    default: return -1;
+    }
+}
+
+int options_parse(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->memory = 64ULL << 20;
+    o->load = 0x7c00;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":m:h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return 1;
+        }
+        if (c == O_VERSION) {
+            printf("vcpuctx-run %s (libvcpuctx)\n", VCPUCTX_VERSION);
+            return 1;
+        }
+        if (c == '?' || c == ':') {
+            const char *opt = argv[optind - 1];
+            return fail(c == '?' ? "unknown option" : "option needs a value", opt);
+        }
+        if (apply(o, c, optarg) < 0)
+            return -1;
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "vcpuctx-run: %s (see --help)\n", optind == argc ? "no image given" : "more than one image given");
+        return -1;
+    }
+    o->image = argv[optind];
+    if (!o->entry_set)
+        o->entry = o->load;
+    return 0;
+}

@@ -1,0 +1,64 @@
+/* run.h: vcpuctx-run's private interfaces: options, image loading, the VMM loop, dumps. */
+#ifndef VCPUCTX_RUN_H
+#define VCPUCTX_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <vcpuctx.h>
+
+/* Exit statuses (documented in --help and the README). */
+enum {
+    STATUS_HALTED = 0,   /* halted for good, or reset with --no-reboot */
+    STATUS_USAGE = 2,    /* bad usage, bad image, no usable /dev/kvm */
+    STATUS_CRASH = 4,    /* triple fault, invalid state, emulation failure */
+    STATUS_TIMEOUT = 124 /* --timeout or --max-exits reached */
+};
+
+enum image_format { FMT_AUTO, FMT_BIOS, FMT_MULTIBOOT, FMT_RAW };
+enum entry_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
+
+/* An output: stdio, a file, or none. */
+struct out_spec {
+    enum { OUT_STDIO, OUT_FILE, OUT_NONE } kind;
+    const char *path;
+};
+
+struct options {
+    const char *image;
+    enum image_format format;
+    uint64_t memory;
+    uint64_t load, entry;
+    bool entry_set;
+    enum entry_mode entry_mode;
+    const char *append;
+    bool bios_shadow_all;
+    struct out_spec debugcon, serial;
+    double timeout;
+    uint64_t max_exits;
+    bool no_reboot, trace, stats, dump_regs;
+};
+
+/* options.c: parse argv. Returns 0, 1 for --help/--version (printed), or -1 (message printed). */
+int options_parse(int argc, char **argv, struct options *o);
+int parse_size(const char *s, uint64_t *out);
+
+/* loader.c: detect the format and load the image into vm/vcpu. On error: -1 and a message in err. */
+int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, char *err, size_t errlen);
+enum image_format image_detect(const uint8_t *data, size_t size);
+const char *format_name(enum image_format f);
+
+/* modes.c: CPU set-up through vm_set_vmcs_field only. */
+int mode_real(vm_vcpu_t *vcpu, uint64_t entry);
+int mode_protected(vm_vcpu_t *vcpu, uint64_t entry);
+int mode_long(vm_t *vm, vm_vcpu_t *vcpu, uint64_t entry, uint64_t tables);
+
+/* dump.c: register dump in the layout of QEMU's "info registers". */
+void dump_registers(vm_vcpu_t *vcpu, FILE *f);
+void trace_exit(vm_vcpu_t *vcpu, unsigned reason, FILE *f);
+
+/* vmm.c: run the guest to its end; returns the process exit status. */
+int vmm_run(const struct options *o);
+
+#endif /* VCPUCTX_RUN_H */

@@ -1,0 +1,283 @@
+/* vmm.c: vcpuctx-run's machine: devices on the port registry, exit handlers, limits, and the final status. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../devices/devices.h"
+#include "run.h"
+
+struct machine {
+    const struct options *o;
+    vm_t *vm;
+    vm_vcpu_t *vcpu;
+    struct sink dbg_sink, ser_sink;
+    struct debugcon dcon;
+    struct uart16550 com1;
+    struct debug_exit dexit;
+    struct cmos cmos;
+    struct sysctl sys;
+    uint64_t exits, by_reason[VM_EXIT_REASON_NUM + 1], unclaimed_ports, mmio_unmapped;
+    int status;
+    const char *crash;
+};
+
+static volatile sig_atomic_t timed_out;
+static vm_vcpu_t *volatile kick_target;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    timed_out = 1;
+    vcpuctx_vcpu_kick(kick_target);
+}
+
+static int stop(struct machine *m, int status, const char *crash)
+{
+    m->status = status;
+    m->crash = crash;
+    return VCPUCTX_EXIT_STOP;
+}
+
+static int on_hlt(vm_vcpu_t *vcpu, void *cookie)
+{
+    (void)vcpu;
+    return stop(cookie, STATUS_HALTED, NULL); /* no interrupt source here: a HLT is for good */
+}
+
+static int on_triple_fault(vm_vcpu_t *vcpu, void *cookie)
+{
+    (void)vcpu;
+    return stop(cookie, STATUS_CRASH, "triple fault");
+}
+
+static int on_invalid_state(vm_vcpu_t *vcpu, void *cookie)
+{
+    (void)vcpu;
+    return stop(cookie, STATUS_CRASH, "invalid guest state (VM-entry failure)");
+}
+
+static int on_internal_error(vm_vcpu_t *vcpu, void *cookie)
+{
+    (void)vcpu;
+    return stop(cookie, STATUS_CRASH, "KVM could not emulate an instruction (internal error)");
+}
+
+/* The timer's kick: stop on timeout, otherwise (another signal) resume. */
+static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
+{
+    (void)vcpu;
+    return timed_out ? stop(cookie, STATUS_TIMEOUT, NULL) : VM_EXIT_HANDLED;
+}
+
+/* No device decodes this address (or it is ROM): reads see all ones, writes vanish, as on a PC. */
+static int on_mmio(vm_vcpu_t *vcpu, void *cookie)
+{
+    struct machine *m = cookie;
+    seL4_Word qual = 0, rip = 0, len = 0;
+    size_t n = 0;
+    uint8_t *data = vcpuctx_exit_data(vcpu, &n);
+    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_QUALIFICATION, &qual);
+    if (data && (qual & 1))
+        memset(data, 0xff, n);
+    m->mmio_unmapped++;
+    vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip);
+    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len);
+    vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
+    return VM_EXIT_HANDLED;
+}
+
+static ioport_fault_result_t on_unclaimed_port(vm_vcpu_t *vcpu, unsigned port, bool is_in, unsigned *value,
+                                               size_t size, void *cookie)
+{
+    (void)vcpu;
+    (void)port;
+    (void)is_in;
+    (void)value;
+    (void)size;
+    ((struct machine *)cookie)->unclaimed_ports++;
+    return IO_FAULT_UNHANDLED; /* the default: IN reads all ones */
+}
+
+/* Every exit: count it, trace it, enforce --max-exits and a reset request. */
+static int observe(vm_vcpu_t *vcpu, void *cookie)
+{
+    struct machine *m = cookie;
+    seL4_Word reason = 0;
+    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_REASON, &reason);
+    unsigned basic = (unsigned)reason & 0xffff;
+    m->by_reason[basic < VM_EXIT_REASON_NUM ? basic : VM_EXIT_REASON_NUM]++;
+    if (m->o->trace)
+        trace_exit(vcpu, (unsigned)reason, stderr);
+    if (m->sys.reset_requested)
+        return stop(m, STATUS_HALTED, NULL);
+    if (m->o->max_exits && ++m->exits > m->o->max_exits)
+        return stop(m, STATUS_TIMEOUT, NULL);
+    return VM_EXIT_HANDLED;
+}
+
+static int open_sink(const struct out_spec *spec, struct sink *s)
+{
+    s->fd = spec->kind == OUT_STDIO ? STDOUT_FILENO : -1;
+    if (spec->kind == OUT_FILE) {
+        s->fd = open(spec->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (s->fd < 0) {
+            fprintf(stderr, "vcpuctx-run: %s: %s\n", spec->path, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int add_devices(struct machine *m)
+{
+    m->dcon.out = &m->dbg_sink;
+    uart_init(&m->com1, &m->ser_sink);
+    cmos_init(&m->cmos, m->o->memory);
+    if (debugcon_register(m->vm, &m->dcon, 0xe9) || debugcon_register(m->vm, &m->dcon, 0x402) ||
+        uart_register(m->vm, &m->com1, 0x3f8) || debug_exit_register(m->vm, &m->dexit, 0xf4, 4) ||
+        cmos_register(m->vm, &m->cmos, 0x70) || sysctl_register(m->vm, &m->sys) ||
+        vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m))
+        return -1;
+    const struct {
+        unsigned reason;
+        vcpuctx_exit_handler_fn fn;
+    } handlers[] = {
+        {EXIT_REASON_HLT, on_hlt},
+        {EXIT_REASON_TRIPLE_FAULT, on_triple_fault},
+        {EXIT_REASON_INVALID_GUEST_STATE, on_invalid_state},
+        {VCPUCTX_EXIT_REASON_INTERNAL_ERROR, on_internal_error},
+        {EXIT_REASON_EXTERNAL_INTERRUPT, on_interrupt},
+        {EXIT_REASON_EPT_VIOLATION, on_mmio},
+    };
+    for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+        if (vcpuctx_register_exit_handler(m->vm, handlers[i].reason, handlers[i].fn, m) < 0)
+            return -1;
+    return vcpuctx_register_exit_observer(m->vm, observe, m);
+}
+
+static int start_timer(double seconds)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm; /* no SA_RESTART: KVM_RUN returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGALRM, &sa, NULL) < 0)
+        return -1;
+    struct itimerval it = {{0, 0}, {(time_t)seconds, (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6)}};
+    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+        it.it_value.tv_usec = 1;
+    return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void print_stats(const struct machine *m, double seconds)
+{
+    uint64_t total = 0;
+    for (int i = 0; i <= VM_EXIT_REASON_NUM; i++)
+        total += m->by_reason[i];
+    fprintf(stderr, "stats: %llu exits in %.3f s (%.0f exits/s)\n", (unsigned long long)total, seconds,
+            seconds > 0 ? (double)total / seconds : 0.0);
+    for (int i = 0; i <= VM_EXIT_REASON_NUM; i++)
+        if (m->by_reason[i])
+            fprintf(stderr, "stats:   %-20s %llu\n",
+                    i == VM_EXIT_REASON_NUM ? "OTHER" : vcpuctx_exit_reason_name((unsigned)i),
+                    (unsigned long long)m->by_reason[i]);
+    fprintf(stderr, "stats: unclaimed port accesses %llu, unmapped MMIO accesses %llu\n",
+            (unsigned long long)m->unclaimed_ports, (unsigned long long)m->mmio_unmapped);
+    fprintf(stderr, "stats: debugcon %llu bytes, serial %llu bytes\n", (unsigned long long)m->dbg_sink.bytes,
+            (unsigned long long)m->ser_sink.bytes);
+}
+
+/* Run to the end and turn what happened into the exit status. */
+static int run_machine(struct machine *m)
+{
+    int r = vm_run(m->vm);
+    if (r < 0) {
+        fprintf(stderr, "vcpuctx-run: KVM_RUN failed: %s\n", strerror(errno));
+        return STATUS_CRASH;
+    }
+    if (m->dexit.fired)
+        return debug_exit_status(&m->dexit);
+    if (r == VCPUCTX_RUN_STOPPED && !m->crash) {
+        if (m->status == STATUS_TIMEOUT)
+            fprintf(stderr, "vcpuctx-run: %s reached\n", timed_out ? "--timeout" : "--max-exits");
+        return m->status;
+    }
+    seL4_Word reason = 0;
+    vm_get_vmcs_field(m->vcpu, VMX_DATA_EXIT_REASON, &reason);
+    fprintf(stderr, "vcpuctx-run: guest crashed: %s\n",
+            m->crash ? m->crash : r == VCPUCTX_RUN_ERROR ? "a device reported an error" : "unhandled exit");
+    fprintf(stderr, "vcpuctx-run: exit reason %u (%s)\n", (unsigned)reason & 0xffff,
+            vcpuctx_exit_reason_name((unsigned)reason));
+    dump_registers(m->vcpu, stderr);
+    return STATUS_CRASH;
+}
+
+static int setup(struct machine *m)
+{
+    char err[512];
+    m->vm = vcpuctx_vm_create(m->o->memory);
+    if (!m->vm) {
+        if (errno == EINVAL)
+            fprintf(stderr, "vcpuctx-run: bad memory size %llu: a multiple of 4 KiB up to 3 GiB\n",
+                    (unsigned long long)m->o->memory);
+        else
+            fprintf(stderr, "vcpuctx-run: cannot use /dev/kvm: %s\n", strerror(errno));
+        return -1;
+    }
+    m->vcpu = vm_create_vcpu(m->vm, 0);
+    if (!m->vcpu) {
+        fprintf(stderr, "vcpuctx-run: cannot create a vCPU: %s\n", strerror(errno));
+        return -1;
+    }
+    if (image_load(m->vm, m->vcpu, m->o, err, sizeof(err)) < 0) {
+        fprintf(stderr, "vcpuctx-run: %s\n", err);
+        return -1;
+    }
+    if (open_sink(&m->o->debugcon, &m->dbg_sink) < 0 || open_sink(&m->o->serial, &m->ser_sink) < 0)
+        return -1;
+    if (add_devices(m) < 0) {
+        fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int vmm_run(const struct options *o)
+{
+    struct machine m;
+    memset(&m, 0, sizeof(m));
+    m.o = o;
+    m.dbg_sink.fd = m.ser_sink.fd = -1;
+    int status = STATUS_USAGE;
+    if (setup(&m) == 0) {
+        kick_target = m.vcpu;
+        if (o->timeout > 0 && start_timer(o->timeout) < 0) {
+            fprintf(stderr, "vcpuctx-run: cannot start the timer: %s\n", strerror(errno));
+        } else {
+            double t0 = now();
+            status = run_machine(&m);
+            if (o->stats)
+                print_stats(&m, now() - t0);
+            if (o->dump_regs && status != STATUS_CRASH)
+                dump_registers(m.vcpu, stderr);
+        }
+    }
+    if (m.dbg_sink.fd > STDERR_FILENO)
+        close(m.dbg_sink.fd);
+    if (m.ser_sink.fd > STDERR_FILENO && m.ser_sink.fd != m.dbg_sink.fd)
+        close(m.ser_sink.fd);
+    kick_target = NULL;
+    vcpuctx_vm_destroy(m.vm);
+    return status;
+}

@@ -46,6 +46,7 @@ DEV_A := $(BUILD)/libdevices.a
 RUN_SRCS := $(wildcard src/run/*.c)
 RUN_OBJS := $(RUN_SRCS:src/%.c=$(BUILD)/obj/%.o)
 RUN_BIN := $(BUILD)/vcpuctx-run
+RUN_A := $(BUILD)/librun.a
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_A := $(BUILD)/libvcpuctx.a
 LIB_SO := $(BUILD)/libvcpuctx.so
@@ -56,10 +57,13 @@ GUEST_BINS := $(GUEST_SRCS:tests/guests/%.S=$(BUILD)/tests/guests/%.bin)
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 INTEG_SRCS := $(wildcard tests/integration/*.c)
+CONF_SRCS := $(wildcard tests/conformance/*.c)
+CONF_BIN := $(BUILD)/tests/conformance-tests
 UNIT_BIN := $(BUILD)/tests/unit-tests
 INTEG_BIN := $(BUILD)/tests/integration-tests
 TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $(BUILD))/tests/guests"' \
-              -DSRCDIR='"$(CURDIR)"' -DFIELD_TABLE='"$(abspath $(BUILD))/field-table"'
+              -DSRCDIR='"$(CURDIR)"' -DFIELD_TABLE='"$(abspath $(BUILD))/field-table"' \
+              -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
 .PHONY: all lib run guests demo-guests tests test test-abi test-install deps install clean format format-check demo field-table
@@ -76,8 +80,13 @@ $(DEV_A): $(DEV_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# The demo's parts other than main, for its unit tests.
+$(RUN_A): $(filter-out %/main.o,$(RUN_OBJS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 # The demo links the static library: one self-contained binary.
-$(RUN_BIN): $(RUN_OBJS) $(DEV_A) $(LIB_A)
+$(RUN_BIN): $(BUILD)/obj/run/main.o $(RUN_A) $(DEV_A) $(LIB_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
@@ -129,9 +138,19 @@ $(BUILD)/tests/integration/%.o: tests/integration/%.c
 
 SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer)
 
-$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(LIB_A)
+$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(RUN_A) $(DEV_A) $(LIB_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(BUILD)/tests/conformance/%.o: tests/conformance/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude -Itests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+# The conformance suite runs vcpuctx-run and QEMU side by side on build/guest/*.
+$(CONF_BIN): $(CONF_SRCS:tests/conformance/%.c=$(BUILD)/tests/conformance/%.o) $(LIB_SO)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -L$(BUILD) -lvcpuctx -Wl,-rpath,'$$ORIGIN/..' $(TEST_LIBS)
 
 # Integration tests link the shared library, so they see exactly what it exports.
 $(INTEG_BIN): $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%.o) $(LIB_SO)
@@ -147,7 +166,7 @@ $(FIELD_TABLE): scripts/field-table.c $(LIB_A)
 field-table: $(FIELD_TABLE)
 	$(Q)$(FIELD_TABLE)
 
-tests: lib guests $(UNIT_BIN) $(INTEG_BIN) $(FIELD_TABLE)
+tests: lib run guests demo-guests $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
 
 # Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
 test-abi: tests
@@ -155,6 +174,7 @@ test-abi: tests
 	$(Q)$(INTEG_BIN) --short-filename --verbose
 	$(Q)echo "integration suite without KVM_CAP_SYNC_REGS (VCPUCTX_NO_SYNC_REGS=1):"
 	$(Q)VCPUCTX_NO_SYNC_REGS=1 $(INTEG_BIN) --short-filename
+	$(Q)$(CONF_BIN) --short-filename --verbose
 
 # What CI runs: dependencies, then every suite in both ABIs, then the installed library.
 test: deps
@@ -194,11 +214,19 @@ install: lib $(BUILD)/vcpuctx.pc
 	ln -sf libvcpuctx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libvcpuctx.so
 	install -m 644 $(BUILD)/vcpuctx.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 
+C_FILES = $(shell find src include tests scripts -name '*.[ch]')
 format:
-	clang-format -i src/*.c src/*.h include/*.h include/*/*.h include/*/*/*.h tests/*/*.c tests/*.h
+	clang-format -i $(C_FILES)
 
 format-check:
-	clang-format --dry-run --Werror src/*.c src/*.h include/*.h include/*/*.h include/*/*/*.h tests/*/*.c tests/*.h
+	clang-format --dry-run --Werror $(C_FILES)
+
+# The first example: build everything, run hello.rom and pmode.rom (exit status 1 = the guest passed).
+demo: all
+	@echo "== build/vcpuctx-run --serial=none build/guest/hello.rom"
+	@$(RUN_BIN) --serial=none build/guest/hello.rom; s=$$?; echo "== exit status $$s (1: the guest wrote 0 to isa-debug-exit: pass)"; test $$s -eq 1
+	@echo "== build/vcpuctx-run --debugcon=none --stats build/guest/pmode.rom   (COM1 output this time)"
+	@$(RUN_BIN) --debugcon=none --stats build/guest/pmode.rom; s=$$?; echo "== exit status $$s"; test $$s -eq 1
 
 clean:
 	rm -rf build

@@ -1,5 +1,6 @@
 #!/bin/sh
-# install-deps.sh: installs what the build and tests need (Debian/apt, as root), or prints the command.
+# install-deps.sh: installs what the build and tests need (Criterion, binutils, QEMU as the reference),
+# with apt-get as root, or prints the exact command.
 set -eu
 
 missing=""
@@ -9,6 +10,7 @@ command -v as >/dev/null 2>&1 || missing="$missing binutils"
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
 [ -f /usr/include/linux/kvm.h ] || missing="$missing linux-libc-dev"
+command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu-system-x86"
 
 [ -z "$missing" ] && exit 0
 

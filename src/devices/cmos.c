@@ -5,8 +5,18 @@
 #include "devices.h"
 
 enum {
-    RTC_SEC = 0x00, RTC_MIN = 0x02, RTC_HOUR = 0x04, RTC_WDAY = 0x06, RTC_MDAY = 0x07, RTC_MON = 0x08,
-    RTC_YEAR = 0x09, RTC_A = 0x0a, RTC_B = 0x0b, RTC_C = 0x0c, RTC_D = 0x0d, CENTURY = 0x32,
+    RTC_SEC = 0x00,
+    RTC_MIN = 0x02,
+    RTC_HOUR = 0x04,
+    RTC_WDAY = 0x06,
+    RTC_MDAY = 0x07,
+    RTC_MON = 0x08,
+    RTC_YEAR = 0x09,
+    RTC_A = 0x0a,
+    RTC_B = 0x0b,
+    RTC_C = 0x0c,
+    RTC_D = 0x0d,
+    CENTURY = 0x32,
 };
 
 static uint8_t bcd(int v)

@@ -1,8 +1,7 @@
 /* debugcon.c: the Bochs/QEMU debug console port (0xE9, and 0x402 where SeaBIOS looks). */
 #include "devices.h"
 
-static ioport_fault_result_t debugcon_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size,
-                                         unsigned *result)
+static ioport_fault_result_t debugcon_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
 {
     (void)vcpu;
     (void)cookie;
@@ -12,8 +11,7 @@ static ioport_fault_result_t debugcon_in(vm_vcpu_t *vcpu, void *cookie, unsigned
     return IO_FAULT_HANDLED;
 }
 
-static ioport_fault_result_t debugcon_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size,
-                                          unsigned value)
+static ioport_fault_result_t debugcon_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
 {
     (void)vcpu;
     (void)port;

@@ -17,7 +17,7 @@ static ioport_fault_result_t p92_out(vm_vcpu_t *vcpu, void *cookie, unsigned por
     (void)size;
     struct sysctl *s = cookie;
     if ((value & 1) && !(s->port92 & 1))
-        s->reset_requested = true; /* bit 0 rising: fast reset */
+        s->reset_requested = true;       /* bit 0 rising: fast reset */
     s->port92 = (uint8_t)(value & 0x02); /* A20 is always on here; the bit is kept for reads */
     return IO_FAULT_HANDLED;
 }

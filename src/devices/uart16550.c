@@ -4,11 +4,11 @@
 #include "devices.h"
 
 enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
-#define LCR_DLAB 0x80
-#define MCR_LOOP 0x10
-#define LSR_DR 0x01
-#define LSR_THRE 0x20
-#define LSR_TEMT 0x40
+#define LCR_DLAB  0x80
+#define MCR_LOOP  0x10
+#define LSR_DR    0x01
+#define LSR_THRE  0x20
+#define LSR_TEMT  0x40
 #define IER_ETBEI 0x02
 #define IER_ERBFI 0x01
 
@@ -37,8 +37,7 @@ static uint8_t msr(const struct uart16550 *u)
 {
     if (!(u->mcr & MCR_LOOP))
         return u->msr;
-    return (uint8_t)(((u->mcr & 0x02) << 3) | ((u->mcr & 0x01) << 5) | ((u->mcr & 0x04) << 4) |
-                     ((u->mcr & 0x08) << 4));
+    return (uint8_t)(((u->mcr & 0x02) << 3) | ((u->mcr & 0x01) << 5) | ((u->mcr & 0x04) << 4) | ((u->mcr & 0x08) << 4));
 }
 
 uint8_t uart_read(struct uart16550 *u, unsigned offset)

@@ -29,9 +29,11 @@ static void dump_gprs(vm_vcpu_t *vcpu, FILE *f, bool wide)
                 (unsigned)rsp);
         return;
     }
-    const unsigned long long r[16] = {c.eax, c.ebx, c.ecx, c.edx, c.esi, c.edi, c.ebp, rsp,
+    const unsigned long long r[16] = {c.eax, c.ebx, c.ecx, c.edx, c.esi,
+                                      c.edi, c.ebp, rsp,
 #ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
-                                      c.r8,  c.r9,  c.r10, c.r11, c.r12, c.r13, c.r14, c.r15
+                                      c.r8,  c.r9,  c.r10, c.r11, c.r12,
+                                      c.r13, c.r14, c.r15
 #endif
     };
     static const char *const names[16] = {"RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP",
@@ -66,8 +68,9 @@ void dump_registers(vm_vcpu_t *vcpu, FILE *f)
     unsigned cpl = (unsigned)(field(vcpu, VMX_GUEST_SS_ACCESS_RIGHTS) >> 5) & 3;
     unsigned ii = (field(vcpu, VMX_GUEST_INTERRUPTABILITY) & 3) != 0;
     unsigned hlt = field(vcpu, VMX_GUEST_ACTIVITY) == 1;
-    fprintf(f, wide ? "RIP=%016llx RFL=%08x [%s] CPL=%u II=%u A20=1 SMM=0 HLT=%u\n"
-                    : "EIP=%08llx EFL=%08x [%s] CPL=%u II=%u A20=1 SMM=0 HLT=%u\n",
+    fprintf(f,
+            wide ? "RIP=%016llx RFL=%08x [%s] CPL=%u II=%u A20=1 SMM=0 HLT=%u\n"
+                 : "EIP=%08llx EFL=%08x [%s] CPL=%u II=%u A20=1 SMM=0 HLT=%u\n",
             (unsigned long long)field(vcpu, VMX_GUEST_RIP), (unsigned)rfl, fl, cpl, ii, hlt);
     dump_segments(vcpu, f, wide);
     fprintf(f, wide ? "CR0=%08llx CR3=%016llx CR4=%08llx\n" : "CR0=%08llx CR3=%08llx CR4=%08llx\n",

@@ -10,14 +10,14 @@
 
 #include "run.h"
 
-#define MAX_IMAGE (64u << 20)
-#define ROM_MIN (64u << 10)
-#define ROM_MAX (16u << 20)
-#define SHADOW (128u << 10)
-#define MB_MAGIC 0x1BADB002u
+#define MAX_IMAGE     (64u << 20)
+#define ROM_MIN       (64u << 10)
+#define ROM_MAX       (16u << 20)
+#define SHADOW        (128u << 10)
+#define MB_MAGIC      0x1BADB002u
 #define MB_BOOT_MAGIC 0x2BADB002u
-#define MB_INFO_ADDR 0x9000u  /* multiboot info, then the command line */
-#define MB_STACK 0x8ff0u
+#define MB_INFO_ADDR  0x9000u /* multiboot info, then the command line */
+#define MB_STACK      0x8ff0u
 
 struct image {
     uint8_t *data;
@@ -91,8 +91,7 @@ const char *format_name(enum image_format f)
 }
 
 /* QEMU's -bios: the ROM read-only ending at 4 GiB, its last 128 KiB (or all) copied below 1 MiB. */
-static int load_bios(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, char *err,
-                     size_t len)
+static int load_bios(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, char *err, size_t len)
 {
     (void)vcpu;
     if (im->size % 4096 || im->size > ROM_MAX)
@@ -187,9 +186,15 @@ static int load_raw(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const st
         r = o->entry > 0xffffffffULL ? (errno = ERANGE, -1) : mode_protected(vcpu, o->entry);
     else
         r = mode_long(vm, vcpu, o->entry, (o->memory - 0x6000) & ~0xfffULL);
+    /* The stack grows down from the load address, as below a boot sector at 0x7c00. */
+    seL4_Word sp = o->entry_mode == MODE_REAL ? (o->load & 0xffff) : o->load;
+    if (r == 0)
+        r = vm_set_vmcs_field(vcpu, VMX_GUEST_RSP, sp);
     if (r < 0)
         return err_at(err, len, "cannot enter %s mode at 0x%llx: %s",
-                      o->entry_mode == MODE_REAL ? "real" : o->entry_mode == MODE_PROTECTED ? "protected" : "long",
+                      o->entry_mode == MODE_REAL        ? "real"
+                      : o->entry_mode == MODE_PROTECTED ? "protected"
+                                                        : "long",
                       (unsigned long long)o->entry, strerror(errno));
     return 0;
 }

@@ -11,9 +11,9 @@ struct seg {
 static int set_seg(vm_vcpu_t *vcpu, int n, struct seg s)
 {
     return vm_set_vmcs_field(vcpu, VMX_GUEST_ES_SELECTOR + 2 * n, s.sel) ||
-           vm_set_vmcs_field(vcpu, VMX_GUEST_ES_BASE + 2 * n, s.base) ||
-           vm_set_vmcs_field(vcpu, VMX_GUEST_ES_LIMIT + 2 * n, s.limit) ||
-           vm_set_vmcs_field(vcpu, VMX_GUEST_ES_ACCESS_RIGHTS + 2 * n, s.ar)
+                   vm_set_vmcs_field(vcpu, VMX_GUEST_ES_BASE + 2 * n, s.base) ||
+                   vm_set_vmcs_field(vcpu, VMX_GUEST_ES_LIMIT + 2 * n, s.limit) ||
+                   vm_set_vmcs_field(vcpu, VMX_GUEST_ES_ACCESS_RIGHTS + 2 * n, s.ar)
                ? -1
                : 0;
 }
@@ -28,9 +28,8 @@ static int set_segs(vm_vcpu_t *vcpu, struct seg code, struct seg data)
 
 static int set_rip_flags(vm_vcpu_t *vcpu, uint64_t rip)
 {
-    return vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, (seL4_Word)rip) || vm_set_vmcs_field(vcpu, VMX_GUEST_RFLAGS, 2)
-               ? -1
-               : 0;
+    return vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, (seL4_Word)rip) || vm_set_vmcs_field(vcpu, VMX_GUEST_RFLAGS, 2) ? -1
+                                                                                                                  : 0;
 }
 
 /* Real mode at entry: CS:IP = (entry >> 4 & 0xf000):(entry & 0xffff), like a boot sector at 0:7c00. */

@@ -32,19 +32,43 @@ static const char usage[] =
     "or no usable /dev/kvm; 4 = the guest crashed (register dump on stderr);\n"
     "124 = --timeout or --max-exits reached.\n";
 
-enum { O_FORMAT = 256, O_LOAD, O_ENTRY, O_ENTRY_MODE, O_APPEND, O_SHADOW, O_DEBUGCON, O_SERIAL, O_TIMEOUT,
-       O_MAX_EXITS, O_NO_REBOOT, O_TRACE, O_STATS, O_DUMP, O_VERSION };
+enum {
+    O_FORMAT = 256,
+    O_LOAD,
+    O_ENTRY,
+    O_ENTRY_MODE,
+    O_APPEND,
+    O_SHADOW,
+    O_DEBUGCON,
+    O_SERIAL,
+    O_TIMEOUT,
+    O_MAX_EXITS,
+    O_NO_REBOOT,
+    O_TRACE,
+    O_STATS,
+    O_DUMP,
+    O_VERSION
+};
 
 static const struct option longopts[] = {
-    {"format", required_argument, 0, O_FORMAT},   {"memory", required_argument, 0, 'm'},
-    {"load", required_argument, 0, O_LOAD},       {"entry", required_argument, 0, O_ENTRY},
-    {"entry-mode", required_argument, 0, O_ENTRY_MODE}, {"append", required_argument, 0, O_APPEND},
-    {"bios-shadow", required_argument, 0, O_SHADOW}, {"debugcon", required_argument, 0, O_DEBUGCON},
-    {"serial", required_argument, 0, O_SERIAL},   {"timeout", required_argument, 0, O_TIMEOUT},
-    {"max-exits", required_argument, 0, O_MAX_EXITS}, {"no-reboot", no_argument, 0, O_NO_REBOOT},
-    {"trace", no_argument, 0, O_TRACE},           {"stats", no_argument, 0, O_STATS},
-    {"dump-regs", no_argument, 0, O_DUMP},        {"help", no_argument, 0, 'h'},
-    {"version", no_argument, 0, O_VERSION},       {0, 0, 0, 0},
+    {"format", required_argument, 0, O_FORMAT},
+    {"memory", required_argument, 0, 'm'},
+    {"load", required_argument, 0, O_LOAD},
+    {"entry", required_argument, 0, O_ENTRY},
+    {"entry-mode", required_argument, 0, O_ENTRY_MODE},
+    {"append", required_argument, 0, O_APPEND},
+    {"bios-shadow", required_argument, 0, O_SHADOW},
+    {"debugcon", required_argument, 0, O_DEBUGCON},
+    {"serial", required_argument, 0, O_SERIAL},
+    {"timeout", required_argument, 0, O_TIMEOUT},
+    {"max-exits", required_argument, 0, O_MAX_EXITS},
+    {"no-reboot", no_argument, 0, O_NO_REBOOT},
+    {"trace", no_argument, 0, O_TRACE},
+    {"stats", no_argument, 0, O_STATS},
+    {"dump-regs", no_argument, 0, O_DUMP},
+    {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, O_VERSION},
+    {0, 0, 0, 0},
 };
 
 static int fail(const char *what, const char *arg)
@@ -114,9 +138,7 @@ static int apply(struct options *o, int c, const char *arg)
         return 0;
     case 'm': return parse_size(arg, &o->memory) < 0 ? fail("bad memory size", arg) : 0;
     case O_LOAD: return parse_size(arg, &o->load) < 0 ? fail("bad load address", arg) : 0;
-    case O_ENTRY:
-        o->entry_set = true;
-        return parse_size(arg, &o->entry) < 0 ? fail("bad entry address", arg) : 0;
+    case O_ENTRY: o->entry_set = true; return parse_size(arg, &o->entry) < 0 ? fail("bad entry address", arg) : 0;
     case O_ENTRY_MODE:
         if ((i = parse_choice(arg, modes, 3)) < 0)
             return fail("unknown entry mode", arg);
@@ -168,7 +190,8 @@ int options_parse(int argc, char **argv, struct options *o)
             return -1;
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "vcpuctx-run: %s (see --help)\n", optind == argc ? "no image given" : "more than one image given");
+        fprintf(stderr, "vcpuctx-run: %s (see --help)\n",
+                optind == argc ? "no image given" : "more than one image given");
         return -1;
     }
     o->image = argv[optind];

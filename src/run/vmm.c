@@ -90,8 +90,8 @@ static int on_mmio(vm_vcpu_t *vcpu, void *cookie)
     return VM_EXIT_HANDLED;
 }
 
-static ioport_fault_result_t on_unclaimed_port(vm_vcpu_t *vcpu, unsigned port, bool is_in, unsigned *value,
-                                               size_t size, void *cookie)
+static ioport_fault_result_t on_unclaimed_port(vm_vcpu_t *vcpu, unsigned port, bool is_in, unsigned *value, size_t size,
+                                               void *cookie)
 {
     (void)vcpu;
     (void)port;
@@ -216,7 +216,9 @@ static int run_machine(struct machine *m)
     seL4_Word reason = 0;
     vm_get_vmcs_field(m->vcpu, VMX_DATA_EXIT_REASON, &reason);
     fprintf(stderr, "vcpuctx-run: guest crashed: %s\n",
-            m->crash ? m->crash : r == VCPUCTX_RUN_ERROR ? "a device reported an error" : "unhandled exit");
+            m->crash                 ? m->crash
+            : r == VCPUCTX_RUN_ERROR ? "a device reported an error"
+                                     : "unhandled exit");
     fprintf(stderr, "vcpuctx-run: exit reason %u (%s)\n", (unsigned)reason & 0xffff,
             vcpuctx_exit_reason_name((unsigned)reason));
     dump_registers(m->vcpu, stderr);

@@ -1,0 +1,198 @@
+/* test_cli.c: vcpuctx-run as users run it: options, exit statuses, each image format, one-line errors. */
+#include "cli.h"
+#include "vmtest.h"
+
+#define GUEST(name) DEMO_GUEST_DIR "/" name
+
+static struct cli_result res;
+
+static void run(const char *const *args)
+{
+    const char *argv[32] = {RUN_BIN};
+    int n = 1;
+    for (; args[n - 1]; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    cli_run(argv, 30, &res);
+}
+
+static void need_kvm(void)
+{
+    if (access("/dev/kvm", F_OK) != 0)
+        cr_skip_test("/dev/kvm does not exist on this machine");
+}
+
+TestSuite(cli, .init = need_kvm);
+
+Test(cli, hello_rom_passes)
+{
+    run((const char *[]){"--serial=none", GUEST("hello.rom"), NULL});
+    cr_assert_eq(res.status, 1, "status %d, stderr: %s", res.status, res.err);
+    cr_assert_not_null(strstr(res.out, "Hello from real mode!\n"), "stdout: %s", res.out);
+    cr_assert_str_eq(res.err, "", "nothing on stderr");
+}
+
+Test(cli, help_and_version)
+{
+    run((const char *[]){"--help", NULL});
+    cr_assert_eq(res.status, 0);
+    cr_assert(strncmp(res.out, "Usage: vcpuctx-run", 18) == 0);
+    cr_assert_not_null(strstr(res.out, "124 = --timeout or --max-exits reached"));
+    run((const char *[]){"--version", NULL});
+    cr_assert_eq(res.status, 0);
+    cr_assert_not_null(strstr(res.out, VCPUCTX_VERSION));
+}
+
+/* Each bad input: status 2 and exactly one line on stderr naming the problem. */
+Test(cli, bad_input_is_one_line_and_status_2)
+{
+    static uint8_t big[2 << 20];
+    const char *small = temp_image(0, "\xf4", 1);
+    const char *empty = temp_image(1, "", 0);
+    const char *large = temp_image(2, big, sizeof(big));
+    uint8_t elf[4096] = {0x7f, 'E', 'L', 'F', 1, 1, 1};
+    uint32_t mb[3] = {0x1badb002, 0, -(uint32_t)0x1badb002};
+    memcpy(elf + 64, mb, sizeof(mb));
+    uint32_t phoff = 0x7ffffff0;
+    memcpy(elf + 28, &phoff, 4);
+    elf[18] = 3;  /* EM_386 */
+    elf[42] = 32; /* e_phentsize */
+    elf[44] = 1;  /* e_phnum */
+    const char *bad_elf = temp_image(3, elf, sizeof(elf));
+    const struct {
+        const char *args[6];
+        const char *says;
+    } cases[] = {
+        {{"--bogus", small}, "unknown option"},
+        {{"-m", "12X", small}, "bad memory size"},
+        {{"-m", "5000M", small}, "bad memory size"},
+        {{"/nonexistent/image"}, "No such file"},
+        {{"/tmp"}, "not a regular file"},
+        {{empty}, "empty file"},
+        {{NULL}, "no image given"},
+        {{small, small}, "more than one image"},
+        {{"-m", "1M", "--format=raw", large}, "do not fit in RAM"},
+        {{"--load=0x4000000", small}, "do not fit in RAM"},
+        {{"--format=multiboot", small}, "not an ELF32"},
+        {{bad_elf}, "malformed ELF32"},
+        {{"--format=bios", small}, "multiple of 4 KiB"},
+        {{"--debugcon=file:/nonexistent/dir/x", small}, "No such file"},
+        {{"--entry-mode=real", "--entry=0x200000", small}, "cannot enter real mode"},
+        {{"--format=exe", small}, "unknown format"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        run(cases[i].args);
+        cr_assert_eq(res.status, 2, "case %zu: status %d (stderr: %s)", i, res.status, res.err);
+        cr_assert_eq(count_lines(res.err), 1, "case %zu: one line, got: %s", i, res.err);
+        cr_assert_not_null(strstr(res.err, cases[i].says), "case %zu: '%s' not in: %s", i, cases[i].says, res.err);
+        cr_assert(strncmp(res.err, "vcpuctx-run: ", 13) == 0, "case %zu names the program", i);
+    }
+}
+
+/* Push size shows the mode: 2 bytes in real mode, 4 in protected, 8 in long mode; then exit 0. */
+static const uint8_t push_probe[] = {0x89, 0xe3, 0x50, 0x29, 0xe3, 0x88, 0xd8,
+                                     0xe6, 0xe9, 0x31, 0xc0, 0xe7, 0xf4, 0xf4};
+
+Test(cli, raw_images_in_each_entry_mode)
+{
+    const char *img = temp_image(0, push_probe, sizeof(push_probe));
+    const char *modes[] = {"real", "protected", "long"};
+    const char want[] = {2, 4, 8};
+    for (int i = 0; i < 3; i++) {
+        char mode[32];
+        snprintf(mode, sizeof(mode), "--entry-mode=%s", modes[i]);
+        run((const char *[]){"--format=raw", "--load=0x10000", mode, "--serial=none", img, NULL});
+        cr_assert_eq(res.status, 1, "%s: status %d: %s", modes[i], res.status, res.err);
+        cr_assert_eq(res.out[0], want[i], "%s mode pushed %d bytes", modes[i], res.out[0]);
+    }
+}
+
+Test(cli, multiboot_image_gets_its_command_line)
+{
+    run((const char *[]){"--serial=none", "--append=console=ttyS0 quiet", GUEST("hello-mb.elf"), NULL});
+    cr_assert_eq(res.status, 1, "status %d: %s", res.status, res.err);
+    cr_assert_not_null(strstr(res.out, "magic=2BADB002"), "%s", res.out);
+    cr_assert_not_null(strstr(res.out, "hello-mb.elf console=ttyS0 quiet\n"), "%s", res.out);
+    cr_assert_not_null(strstr(res.out, "mem_upper=0000FB80"), "64 MiB as QEMU reports it: %s", res.out);
+}
+
+Test(cli, exit_statuses)
+{
+    run((const char *[]){"--format=raw", temp_image(0, "\xf4", 1), NULL});
+    cr_assert_eq(res.status, 0, "HLT: halted for good");
+    run((const char *[]){"--format=raw", temp_image(1, "\xb0\x05\xe6\xf4", 4), NULL});
+    cr_assert_eq(res.status, 11, "isa-debug-exit 5: (5 << 1) | 1");
+    run((const char *[]){"--format=raw", "--entry-mode=protected", temp_image(2, "\x0f\x0b", 2), NULL});
+    cr_assert_eq(res.status, 4, "UD2 with no IDT: triple fault");
+    cr_assert_not_null(strstr(res.err, "triple fault"), "%s", res.err);
+    cr_assert_not_null(strstr(res.err, "EIP="), "a register dump: %s", res.err);
+    cr_assert_not_null(strstr(res.err, "CS =0008"), "%s", res.err);
+}
+
+Test(cli, timeout_and_max_exits)
+{
+    run((const char *[]){"--format=raw", "--timeout=0.3", temp_image(0, "\xeb\xfe", 2), NULL});
+    cr_assert_eq(res.status, 124, "a guest spinning without exits: %d %s", res.status, res.err);
+    cr_assert_lt(res.seconds, 5.0);
+    cr_assert_not_null(strstr(res.err, "--timeout reached"));
+    run((const char *[]){"--format=raw", "--max-exits=100", "--stats", temp_image(1, "\xe6\x80\xeb\xfc", 4), NULL});
+    cr_assert_eq(res.status, 124);
+    cr_assert_not_null(strstr(res.err, "--max-exits reached"));
+    cr_assert_not_null(strstr(res.err, "stats: 101 exits"), "the 101st exit stops it: %s", res.err);
+}
+
+Test(cli, trace_stats_and_dump_go_to_stderr)
+{
+    run((const char *[]){"--serial=none", "--trace", "--stats", "--dump-regs", GUEST("hello.rom"), NULL});
+    cr_assert_eq(res.status, 1);
+    cr_assert(strncmp(res.out, "Hello from real mode!\n", 22) == 0, "stdout holds only guest output: %s", res.out);
+    cr_assert_not_null(strstr(res.err, "exit IO_INSTRUCTION      f000:"), "%s", res.err);
+    cr_assert_not_null(strstr(res.err, "out port=0x00e9 size=1 len=2"), "%s", res.err);
+    cr_assert_not_null(strstr(res.err, "stats:   IO_INSTRUCTION"), "%s", res.err);
+    cr_assert_not_null(strstr(res.err, "EIP="), "%s", res.err);
+    cr_assert_not_null(strstr(res.err, "CS =f000 000f0000 0000ffff 00009b00"), "%s", res.err);
+}
+
+Test(cli, outputs_to_files_and_none)
+{
+    char path[] = "/tmp/vcpuctx-dbg-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    char opt[64];
+    snprintf(opt, sizeof(opt), "--debugcon=file:%s", path);
+    run((const char *[]){opt, "--serial=none", GUEST("hello.rom"), NULL});
+    cr_assert_eq(res.status, 1);
+    cr_assert_str_eq(res.out, "", "nothing on stdout");
+    FILE *f = fopen(path, "r");
+    char buf[256] = {0};
+    cr_assert_gt(fread(buf, 1, sizeof(buf) - 1, f), 0);
+    fclose(f);
+    unlink(path);
+    cr_assert(strncmp(buf, "Hello from real mode!\n", 22) == 0, "%s", buf);
+}
+
+Test(cli, unclaimed_ports_and_unmapped_memory_read_all_ones)
+{
+    /* in al,0x50; out al,0xe9; mov eax,[0x10000000]; out al,0xe9; xor eax,eax; out eax,0xf4 */
+    const uint8_t code[] = {0xe4, 0x50, 0xe6, 0xe9, 0xa1, 0x00, 0x00, 0x00, 0x10, 0xe6, 0xe9, 0x31, 0xc0, 0xe7, 0xf4};
+    run((const char *[]){"--format=raw", "--entry-mode=protected", "--stats", temp_image(0, code, sizeof(code)), NULL});
+    cr_assert_eq(res.status, 1, "%d %s", res.status, res.err);
+    cr_assert_eq((uint8_t)res.out[0], 0xff, "unclaimed port");
+    cr_assert_eq((uint8_t)res.out[1], 0xff, "unmapped memory");
+    cr_assert_not_null(strstr(res.err, "unclaimed port accesses 1, unmapped MMIO accesses 1"), "%s", res.err);
+}
+
+Test(cli, device_ports_as_a_guest_sees_them)
+{
+    /* in al,0xe9; out al,0xe9 | mov dx,0x402; in al,dx; out al,0xe9 | in al,0x92; out al,0xe9 |
+       mov al,0x15; out 0x70,al; in al,0x71; out al,0xe9 | mov dx,0x3fd; in al,dx; out al,0xe9 | exit 0 */
+    const uint8_t code[] = {0xe4, 0xe9, 0xe6, 0xe9, 0xba, 0x02, 0x04, 0xec, 0xe6, 0xe9, 0xe4,
+                            0x92, 0xe6, 0xe9, 0xb0, 0x15, 0xe6, 0x70, 0xe4, 0x71, 0xe6, 0xe9,
+                            0xba, 0xfd, 0x03, 0xec, 0xe6, 0xe9, 0x31, 0xc0, 0xe7, 0xf4};
+    run((const char *[]){"--format=raw", "--serial=none", temp_image(0, code, sizeof(code)), NULL});
+    cr_assert_eq(res.status, 1, "%d %s", res.status, res.err);
+    const uint8_t want[] = {0xe9, 0xe9, 0x02, 0x80, 0x60};
+    cr_assert_eq(memcmp(res.out, want, sizeof(want)), 0,
+                 "debugcon 0xe9/0x402 read 0xe9, port 0x92 has A20 on, CMOS 0x15 = 0x80, LSR = 0x60");
+}

@@ -1,0 +1,159 @@
+/* test_devices.c: the device models' register behaviour, without KVM. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "devices/devices.h"
+
+/* A sink into a pipe, read back by the test. */
+static int fds[2];
+static struct sink sink;
+
+static void open_pipe(void)
+{
+    cr_assert_eq(pipe(fds), 0);
+    sink = (struct sink){.fd = fds[1]};
+}
+
+static void close_pipe(void)
+{
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static size_t drain(char *buf, size_t n)
+{
+    close(fds[1]);
+    fds[1] = -1;
+    ssize_t r = read(fds[0], buf, n);
+    return r < 0 ? 0 : (size_t)r;
+}
+
+TestSuite(uart, .init = open_pipe, .fini = close_pipe);
+
+Test(uart, reset_values)
+{
+    struct uart16550 u;
+    uart_init(&u, &sink);
+    cr_assert_eq(uart_read(&u, 5), 0x60, "LSR: THR and transmitter empty");
+    cr_assert_eq(uart_read(&u, 2), 0x01, "IIR: nothing pending");
+    cr_assert_eq(uart_read(&u, 1), 0x00, "IER");
+    cr_assert_eq(uart_read(&u, 6) & 0xb0, 0xb0, "MSR: DCD DSR CTS");
+}
+
+Test(uart, thr_empty_interrupt_identification)
+{
+    struct uart16550 u;
+    uart_init(&u, &sink);
+    uart_write(&u, 1, 0x02); /* IER: ETBEI */
+    cr_assert_eq(uart_read(&u, 2), 0x02, "IIR reports THR empty after IER=2");
+    cr_assert_eq(uart_read(&u, 2), 0x01, "reading IIR cleared it");
+    uart_write(&u, 0, 'x');
+    cr_assert_eq(uart_read(&u, 2), 0x02, "THR empty again after a write");
+    uart_write(&u, 2, 0x01); /* FCR: FIFOs on */
+    cr_assert_eq(uart_read(&u, 2), 0xc1, "FIFO bits in IIR, nothing pending");
+    uart_write(&u, 0, 'y');
+    cr_assert_eq(uart_read(&u, 2), 0xc2, "FIFO bits and THR empty");
+}
+
+Test(uart, transmit_reaches_the_sink)
+{
+    struct uart16550 u;
+    uart_init(&u, &sink);
+    const char *msg = "hi\n";
+    for (const char *p = msg; *p; p++)
+        uart_write(&u, 0, (uint8_t)*p);
+    char buf[8] = {0};
+    cr_assert_eq(drain(buf, sizeof(buf)), 3);
+    cr_assert_str_eq(buf, "hi\n");
+    cr_assert_eq(sink.bytes, 3);
+}
+
+Test(uart, divisor_latch_and_scratch)
+{
+    struct uart16550 u;
+    uart_init(&u, &sink);
+    uart_write(&u, 3, 0x83); /* DLAB, 8N1 */
+    uart_write(&u, 0, 0x01);
+    uart_write(&u, 1, 0x02);
+    cr_assert_eq(uart_read(&u, 0), 0x01, "DLL");
+    cr_assert_eq(uart_read(&u, 1), 0x02, "DLM");
+    uart_write(&u, 3, 0x03);
+    cr_assert_eq(uart_read(&u, 1), 0x00, "IER untouched by DLM writes");
+    uart_write(&u, 7, 0x5a);
+    cr_assert_eq(uart_read(&u, 7), 0x5a, "SCR");
+    char buf[4];
+    cr_assert_eq(drain(buf, sizeof(buf)), 0, "divisor writes are not output");
+}
+
+Test(uart, loopback)
+{
+    struct uart16550 u;
+    uart_init(&u, &sink);
+    uart_write(&u, 4, 0x10 | 0x0a); /* loop, RTS, OUT2 */
+    cr_assert_eq(uart_read(&u, 6) & 0xf0, 0x90, "MSR: CTS from RTS, DCD from OUT2");
+    uart_write(&u, 0, 0xa5);
+    cr_assert_eq(uart_read(&u, 5) & 1, 1, "data ready");
+    cr_assert_eq(uart_read(&u, 0), 0xa5);
+    cr_assert_eq(uart_read(&u, 5) & 1, 0);
+    char buf[4];
+    cr_assert_eq(drain(buf, sizeof(buf)), 0, "loopback output stays inside");
+}
+
+Test(cmos, memory_size_bytes_for_64_mib)
+{
+    struct cmos c;
+    cmos_init(&c, 64u << 20);
+    const struct {
+        uint8_t index, value;
+    } want[] = {{0x15, 0x80}, {0x16, 0x02}, {0x17, 0x00}, {0x18, 0xfc}, {0x30, 0x00},
+                {0x31, 0xfc}, {0x34, 0x00}, {0x35, 0x03}, {0x0d, 0x80}, {0x0b, 0x02}};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        cmos_write(&c, 0, want[i].index);
+        cr_assert_eq(cmos_read(&c, 1), want[i].value, "CMOS 0x%02x", want[i].index);
+    }
+}
+
+Test(cmos, large_memory_saturates)
+{
+    struct cmos c;
+    cmos_init(&c, 3ULL << 30);
+    cmos_write(&c, 0, 0x17);
+    uint8_t lo = cmos_read(&c, 1);
+    cmos_write(&c, 0, 0x18);
+    cr_assert_eq(lo | cmos_read(&c, 1) << 8, 0xfc00);
+    cmos_write(&c, 0, 0x34);
+    lo = cmos_read(&c, 1);
+    cmos_write(&c, 0, 0x35);
+    cr_assert_eq(lo | cmos_read(&c, 1) << 8, (3u << 14) - 256);
+}
+
+Test(cmos, nvram_rtc_and_read_only_registers)
+{
+    struct cmos c;
+    cmos_init(&c, 16u << 20);
+    cmos_write(&c, 0, 0x80 | 0x40); /* NMI-disable bit is not part of the index */
+    cmos_write(&c, 1, 0x77);
+    cmos_write(&c, 0, 0x40);
+    cr_assert_eq(cmos_read(&c, 1), 0x77);
+    cmos_write(&c, 0, 0x0d);
+    cmos_write(&c, 1, 0x00);
+    cr_assert_eq(cmos_read(&c, 1), 0x80, "register D is read-only");
+    for (uint8_t reg = 0; reg <= 9; reg += (reg < 4 ? 2 : 1)) {
+        cmos_write(&c, 0, reg);
+        uint8_t v = cmos_read(&c, 1);
+        cr_assert((v & 0x0f) <= 9 && (v >> 4) <= 9, "RTC register %u is BCD: 0x%02x", reg, v);
+    }
+    cr_assert_eq(cmos_read(&c, 0), 0xff, "the index port reads as floating");
+}
+
+Test(debug_exit, status_is_qemus)
+{
+    struct debug_exit d = {0};
+    d.value = 0;
+    cr_assert_eq(debug_exit_status(&d), 1);
+    d.value = 5;
+    cr_assert_eq(debug_exit_status(&d), 11);
+    d.value = 0x80;
+    cr_assert_eq(debug_exit_status(&d), 1, "(0x80 << 1 | 1) modulo 256, as the shell sees QEMU's");
+}

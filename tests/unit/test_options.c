@@ -1,0 +1,143 @@
+/* test_options.c: vcpuctx-run's option parsing and image-format detection, without KVM. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "run/run.h"
+
+static int parse(struct options *o, const char *const *args)
+{
+    int argc = 0;
+    char *argv[32];
+    argv[argc++] = (char *)"vcpuctx-run";
+    for (; args[argc - 1]; argc++)
+        argv[argc] = (char *)args[argc - 1];
+    optind = 0;
+    return options_parse(argc, argv, o);
+}
+
+static void quiet(void)
+{
+    cr_redirect_stderr();
+    cr_redirect_stdout();
+}
+
+TestSuite(options, .init = quiet);
+
+Test(options, defaults)
+{
+    struct options o;
+    cr_assert_eq(parse(&o, (const char *[]){"img", NULL}), 0);
+    cr_assert_str_eq(o.image, "img");
+    cr_assert_eq(o.memory, 64u << 20);
+    cr_assert_eq(o.load, 0x7c00);
+    cr_assert_eq(o.entry, 0x7c00);
+    cr_assert_eq(o.format, FMT_AUTO);
+    cr_assert_eq(o.debugcon.kind, OUT_STDIO);
+    cr_assert_eq(o.serial.kind, OUT_STDIO);
+}
+
+Test(options, every_option)
+{
+    struct options o;
+    const char *args[] = {"--format=raw",
+                          "-m",
+                          "2M",
+                          "--load=0x1000",
+                          "--entry=0x1010",
+                          "--entry-mode=long",
+                          "--append=a b",
+                          "--debugcon=file:/tmp/x",
+                          "--serial=none",
+                          "--timeout=1.5",
+                          "--max-exits=1k",
+                          "--no-reboot",
+                          "--trace",
+                          "--stats",
+                          "--dump-regs",
+                          "--bios-shadow=all",
+                          "img",
+                          NULL};
+    cr_assert_eq(parse(&o, args), 0);
+    cr_assert_eq(o.format, FMT_RAW);
+    cr_assert_eq(o.memory, 2u << 20);
+    cr_assert_eq(o.load, 0x1000);
+    cr_assert_eq(o.entry, 0x1010);
+    cr_assert_eq(o.entry_mode, MODE_LONG);
+    cr_assert_str_eq(o.append, "a b");
+    cr_assert_eq(o.debugcon.kind, OUT_FILE);
+    cr_assert_str_eq(o.debugcon.path, "/tmp/x");
+    cr_assert_eq(o.serial.kind, OUT_NONE);
+    cr_assert_float_eq(o.timeout, 1.5, 1e-9);
+    cr_assert_eq(o.max_exits, 1024);
+    cr_assert(o.no_reboot && o.trace && o.stats && o.dump_regs && o.bios_shadow_all);
+}
+
+Test(options, refusals)
+{
+    const char *bad[][3] = {
+        {"--format=elf", "img", NULL},
+        {"-m", "12X", "img"},
+        {"--memory=-1", "img", NULL},
+        {"--bogus", "img", NULL},
+        {"--timeout=0", "img", NULL},
+        {"--timeout=abc", "img", NULL},
+        {"--serial=tty", "img", NULL},
+        {"--debugcon=file:", "img", NULL},
+        {"--entry-mode=smm", "img", NULL},
+        {"--max-exits=0", "img", NULL},
+        {"img", "img2", NULL},
+        {"--load=1Q", "img", NULL},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct options o;
+        const char *args[4] = {bad[i][0], bad[i][1], bad[i][2], NULL};
+        cr_assert_eq(parse(&o, args), -1, "case %zu (%s %s) accepted", i, bad[i][0], bad[i][1]);
+    }
+    struct options o;
+    cr_assert_eq(parse(&o, (const char *[]){NULL}), -1, "no image");
+    cr_assert_eq(parse(&o, (const char *[]){"--memory", NULL}), -1, "missing value");
+}
+
+Test(options, help_and_version)
+{
+    struct options o;
+    cr_assert_eq(parse(&o, (const char *[]){"--help", NULL}), 1);
+    cr_assert_eq(parse(&o, (const char *[]){"--version", NULL}), 1);
+}
+
+Test(options, sizes)
+{
+    uint64_t v;
+    cr_assert_eq(parse_size("64M", &v), 0);
+    cr_assert_eq(v, 64u << 20);
+    cr_assert_eq(parse_size("0x7c00", &v), 0);
+    cr_assert_eq(v, 0x7c00);
+    cr_assert_eq(parse_size("1g", &v), 0);
+    cr_assert_eq(v, 1u << 30);
+    cr_assert_eq(parse_size("", &v), -1);
+    cr_assert_eq(parse_size("4MB", &v), -1);
+    cr_assert_eq(parse_size("99999999999999999999", &v), -1);
+    cr_assert_eq(parse_size("18446744073709551615G", &v), -1, "overflow");
+}
+
+Test(detect, formats)
+{
+    static uint8_t rom[65536], odd[65536 + 512], elf[8192];
+    rom[65536 - 16] = 0xea;
+    cr_assert_eq(image_detect(rom, sizeof(rom)), FMT_BIOS);
+    rom[65536 - 16] = 0x90;
+    cr_assert_eq(image_detect(rom, sizeof(rom)), FMT_RAW, "no jump at the reset vector");
+    odd[sizeof(odd) - 16] = 0xea;
+    cr_assert_eq(image_detect(odd, sizeof(odd)), FMT_RAW, "not a power of two");
+    memcpy(elf, "\177ELF\001", 5);
+    cr_assert_eq(image_detect(elf, sizeof(elf)), FMT_RAW, "ELF without a multiboot header");
+    uint32_t hdr[3] = {0x1badb002, 0, -(uint32_t)0x1badb002};
+    memcpy(elf + 4096, hdr, sizeof(hdr));
+    cr_assert_eq(image_detect(elf, sizeof(elf)), FMT_MULTIBOOT);
+    hdr[2] ^= 1;
+    memcpy(elf + 4096, hdr, sizeof(hdr));
+    cr_assert_eq(image_detect(elf, sizeof(elf)), FMT_RAW, "bad checksum");
+    cr_assert_str_eq(format_name(FMT_MULTIBOOT), "multiboot");
+}

@@ -112,7 +112,7 @@ guests: $(GUEST_BINS)
 # Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
 ROM_SRCS := $(filter-out guest/hello-mb.S,$(wildcard guest/*.S))
 GUESTS := $(ROM_SRCS:guest/%.S=build/guest/%.rom) build/guest/hello-mb.elf
-build/guest/%.rom: guest/%.S guest/io.inc guest/rom.inc
+build/guest/%.rom: guest/%.S guest/io.inc guest/boot.inc guest/rom.inc
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)
 	$(Q)$(AS) --32 -Iguest -o $(@:.rom=.o) $<

@@ -1,17 +1,12 @@
 /* hello.S: real-mode BIOS ROM: greets on debugcon and COM1, then exits through isa-debug-exit (pass). */
     .include "io.inc"
+    .include "boot.inc"
     .code16
     .set IOM, 16
     .set ORIGIN, 0              /* DS = F000: labels are offsets */
     .globl _start
 _start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ss
-    mov $0x7000, %sp
-    mov $0xf000, %ax
-    mov %ax, %ds
-    call serial_init_16
+    REAL_MODE_START
     PRINT "Hello from real mode!\n"
     xor %eax, %eax
     mov %cs, %ax

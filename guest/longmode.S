@@ -1,36 +1,22 @@
 /* longmode.S: BIOS ROM: real -> protected -> long mode with its own page tables; prints from each. */
     .include "io.inc"
+    .include "boot.inc"
     .code16
     .set IOM, 16
     .set ORIGIN, 0
-    .set BASE, 0xf0000
     .set PML4, 0x10000          /* page tables in RAM: PML4, PDPT, PD (2 MiB pages, first 1 GiB) */
     .globl _start
 _start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ss
-    mov $0x7000, %sp
-    mov $0xf000, %ax
-    mov %ax, %ds
-    call serial_init_16
+    REAL_MODE_START
     PRINT "real mode\n"
-    lgdtl %cs:gdt_desc
-    mov %cr0, %eax
-    or $1, %eax
-    mov %eax, %cr0
-    ljmpl $0x08, $(BASE + pm32)
+    ENTER_PROTECTED_MODE pm32
     IO_ROUTINES 16
 
     .code32
     .set IOM, 32
     .set ORIGIN, -BASE
 pm32:
-    mov $0x10, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov $0x7000, %esp
+    PROTECTED_MODE_START
     PRINT "protected mode\n"
     mov $PML4, %edi             /* clear three pages */
     xor %eax, %eax
@@ -89,14 +75,6 @@ lm64:
     EXIT 0
     IO_ROUTINES 64
 
-    .p2align 3
-gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff    /* 0x08: 32-bit code */
-    .quad 0x00cf92000000ffff    /* 0x10: data */
-    .quad 0x00af9a000000ffff    /* 0x18: 64-bit code */
-gdt_desc:
-    .word gdt_desc - gdt - 1
-    .long BASE + gdt
+    FLAT_GDT
 
     .include "rom.inc"

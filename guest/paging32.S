@@ -1,36 +1,22 @@
 /* paging32.S: BIOS ROM that turns on 32-bit two-level paging (4 KiB pages, no PAE) and prints through it. */
     .include "io.inc"
+    .include "boot.inc"
     .code16
     .set IOM, 16
     .set ORIGIN, 0
-    .set BASE, 0xf0000
     .set PD, 0x20000
     .globl _start
 _start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ss
-    mov $0x7000, %sp
-    mov $0xf000, %ax
-    mov %ax, %ds
-    call serial_init_16
+    REAL_MODE_START
     PRINT "paging32: real mode\n"
-    lgdtl %cs:gdt_desc
-    mov %cr0, %eax
-    or $1, %eax
-    mov %eax, %cr0
-    ljmpl $0x08, $(BASE + pm32)
+    ENTER_PROTECTED_MODE pm32
     IO_ROUTINES 16
 
     .code32
     .set IOM, 32
     .set ORIGIN, -BASE
 pm32:
-    mov $0x10, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov $0x7000, %esp
+    PROTECTED_MODE_START
     mov $PD, %edi               /* page directory and one page table: identity-map 4 MiB */
     xor %eax, %eax
     mov $2048, %ecx
@@ -56,13 +42,6 @@ pm32:
     EXIT 0
     IO_ROUTINES 32
 
-    .p2align 3
-gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff
-    .quad 0x00cf92000000ffff
-gdt_desc:
-    .word gdt_desc - gdt - 1
-    .long BASE + gdt
+    FLAT_GDT
 
     .include "rom.inc"

@@ -1,10 +1,10 @@
 /* regdump.S: BIOS ROM that dumps its registers at checkpoints after arithmetic, shifts, string and stack
    instructions, in real and protected mode, so that runs compare machine state and not only text. */
     .include "io.inc"
+    .include "boot.inc"
     .code16
     .set IOM, 16
     .set ORIGIN, 0
-    .set BASE, 0xf0000
     .set FLAGMASK, 0x0cd5       /* OF DF SF ZF AF PF CF and bit 1: defined after the ops used here */
 
 /* DUMP tag: all GPRs and the defined flags; registers are preserved. */
@@ -41,14 +41,9 @@
 
     .globl _start
 _start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ss
-    mov $0x7000, %sp
-    mov $0xf000, %ax
-    mov %ax, %ds
+    REAL_MODE_START
+    mov %ds, %ax
     mov %ax, %es
-    call serial_init_16
     xor %ebp, %ebp
     mov $0x7fffffff, %eax
     mov $1, %ebx
@@ -82,22 +77,14 @@ _start:
     neg %eax
     sbb %edx, %edx
     DUMP "real3"
-    lgdtl %cs:gdt_desc
-    mov %cr0, %eax
-    or $1, %eax
-    mov %eax, %cr0
-    ljmpl $0x08, $(BASE + pm32)
+    ENTER_PROTECTED_MODE pm32
     IO_ROUTINES 16
 
     .code32
     .set IOM, 32
     .set ORIGIN, -BASE
 pm32:
-    mov $0x10, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov $0x7000, %esp
+    PROTECTED_MODE_START
     mov $0xdeadbeef, %eax
     mov %eax, %ebx
     ror $8, %ebx
@@ -118,13 +105,6 @@ pm32:
     EXIT 0
     IO_ROUTINES 32
 
-    .p2align 3
-gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff
-    .quad 0x00cf92000000ffff
-gdt_desc:
-    .word gdt_desc - gdt - 1
-    .long BASE + gdt
+    FLAT_GDT
 
     .include "rom.inc"

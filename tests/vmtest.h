@@ -88,11 +88,10 @@ static inline void setup_real_mode(vm_vcpu_t *vcpu)
     set_field(vcpu, VMX_GUEST_RFLAGS, 0x2);
 }
 
-/* Flat 32-bit protected mode, without paging, purely through VMCS fields. */
-static inline void setup_protected_mode(vm_vcpu_t *vcpu)
+/* Flat segments (code access rights as given), a busy TSS, no LDT; RIP at LOAD_ADDR. */
+static inline void setup_flat(vm_vcpu_t *vcpu, seL4_Word code_ar)
 {
-    set_field(vcpu, VMX_GUEST_CR0, 0x11); /* PE | ET */
-    set_segment(vcpu, SEG_CS, 0x08, 0, 0xffffffff, 0xc09b);
+    set_segment(vcpu, SEG_CS, 0x08, 0, 0xffffffff, code_ar);
     for (int s = SEG_ES; s <= SEG_GS; s++)
         if (s != SEG_CS)
             set_segment(vcpu, s, 0x10, 0, 0xffffffff, 0xc093);
@@ -101,6 +100,13 @@ static inline void setup_protected_mode(vm_vcpu_t *vcpu)
     set_field(vcpu, VMX_GUEST_RIP, LOAD_ADDR);
     set_field(vcpu, VMX_GUEST_RSP, 0x8000);
     set_field(vcpu, VMX_GUEST_RFLAGS, 0x2);
+}
+
+/* Flat 32-bit protected mode, without paging, purely through VMCS fields. */
+static inline void setup_protected_mode(vm_vcpu_t *vcpu)
+{
+    set_field(vcpu, VMX_GUEST_CR0, 0x11); /* PE | ET */
+    setup_flat(vcpu, 0xc09b);
 }
 
 /* 64-bit long mode with identity-mapped 2 MiB pages at 0x10000, purely through VMCS fields. */
@@ -117,21 +123,32 @@ static inline void setup_long_mode(vm_t *vm, vm_vcpu_t *vcpu)
     set_field(vcpu, VMX_GUEST_CR4, 0x20);       /* PAE */
     set_field(vcpu, VMX_GUEST_EFER, 0x500);     /* LME | LMA */
     set_field(vcpu, VMX_GUEST_CR0, 0x80000011); /* PG | ET | PE */
-    set_segment(vcpu, SEG_CS, 0x08, 0, 0xffffffff, 0xa09b);
-    for (int s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS)
-            set_segment(vcpu, s, 0x10, 0, 0xffffffff, 0xc093);
-    set_segment(vcpu, SEG_TR, 0x18, 0, 0x67, 0x8b);
-    set_segment(vcpu, SEG_LDTR, 0, 0, 0, 0x10000);
-    set_field(vcpu, VMX_GUEST_RIP, LOAD_ADDR);
-    set_field(vcpu, VMX_GUEST_RSP, 0x8000);
-    set_field(vcpu, VMX_GUEST_RFLAGS, 0x2);
+    setup_flat(vcpu, 0xa09b);
 }
 
 /* kvm_pvm (pagetable-based KVM, no VT-x/AMD-V): emulates CPL0 code and lacks some debug intercepts. */
 static inline bool host_is_kvm_pvm(void)
 {
     return access("/sys/module/kvm_pvm", F_OK) == 0;
+}
+
+/* The VM and vCPU of a test, made by boot() and freed by the suite's .fini. */
+static vm_t *vm;
+static vm_vcpu_t *vcpu;
+
+/* A VM with a guest from tests/guests at LOAD_ADDR in real mode. */
+static inline void boot(const char *guest)
+{
+    vm = test_vm(TEST_RAM);
+    vcpu = test_vcpu(vm);
+    load_guest(vm, guest);
+    setup_real_mode(vcpu);
+}
+
+static inline void teardown(void)
+{
+    vcpuctx_vm_destroy(vm);
+    vm = NULL;
 }
 
 /* Run until the next exit and require its basic reason. */

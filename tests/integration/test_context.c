@@ -2,15 +2,6 @@
  */
 #include "vmtest.h"
 
-static vm_t *vm;
-static vm_vcpu_t *vcpu;
-
-static void teardown(void)
-{
-    vcpuctx_vm_destroy(vm);
-    vm = NULL;
-}
-
 TestSuite(context, .fini = teardown);
 
 static void make_vm(void)

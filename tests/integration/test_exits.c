@@ -1,23 +1,6 @@
 /* test_exits.c: MMIO, HLT, triple fault, event injection, protected and long mode via VMCS fields, ioctl counts. */
 #include "vmtest.h"
 
-static vm_t *vm;
-static vm_vcpu_t *vcpu;
-
-static void boot(const char *guest)
-{
-    vm = test_vm(TEST_RAM);
-    vcpu = test_vcpu(vm);
-    load_guest(vm, guest);
-    setup_real_mode(vcpu);
-}
-
-static void teardown(void)
-{
-    vcpuctx_vm_destroy(vm);
-    vm = NULL;
-}
-
 TestSuite(exits, .fini = teardown);
 
 static void expect_ept(uint64_t gpa, bool write, uint64_t rip, unsigned len)

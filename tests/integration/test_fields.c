@@ -1,19 +1,10 @@
 /* test_fields.c: every writable guest-state field round-trips through KVM (raw ioctls); refusals change nothing. */
 #include "vmtest.h"
 
-static vm_t *vm;
-static vm_vcpu_t *vcpu;
-
 static void setup(void)
 {
     vm = test_vm(TEST_RAM);
     vcpu = test_vcpu(vm);
-}
-
-static void teardown(void)
-{
-    vcpuctx_vm_destroy(vm);
-    vm = NULL;
 }
 
 TestSuite(fields, .init = setup, .fini = teardown);

@@ -15,23 +15,6 @@ static const struct io_expect io_seq[] = {
     {2, 0x3f8, 1, true, false},  {3, 0x3f8, 4, true, false},  {4, 0x80, 4, true, true},
 };
 
-static vm_t *vm;
-static vm_vcpu_t *vcpu;
-
-static void boot(const char *guest)
-{
-    vm = test_vm(TEST_RAM);
-    vcpu = test_vcpu(vm);
-    load_guest(vm, guest);
-    setup_real_mode(vcpu);
-}
-
-static void teardown(void)
-{
-    vcpuctx_vm_destroy(vm);
-    vm = NULL;
-}
-
 TestSuite(io, .fini = teardown);
 
 Test(io, exit_view_of_every_form)

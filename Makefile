@@ -7,11 +7,13 @@ DESTDIR ?=
 SOVERSION := 0
 VERSION := 0.1.0
 
+# Sanitized builds live apart, so a plain and a SANITIZE=1 build never mix objects.
+SANDIR := $(if $(filter 1,$(SANITIZE)),-san)
 ifeq ($(ABI),ia32)
-BUILD ?= build/ia32
+BUILD ?= build/ia32$(SANDIR)
 ABI_CPPFLAGS := -DVCPUCTX_ABI_IA32
 else ifeq ($(ABI),x86_64)
-BUILD ?= build
+BUILD ?= build$(if $(SANDIR),/x86_64$(SANDIR))
 ABI_CPPFLAGS :=
 else
 $(error ABI must be x86_64 or ia32, not '$(ABI)')
@@ -180,7 +182,9 @@ test-abi: tests
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-abi ABI=x86_64
 	$(Q)$(MAKE) --no-print-directory test-abi ABI=ia32
+ifneq ($(SANITIZE),1)
 	$(Q)$(MAKE) --no-print-directory test-install
+endif
 
 # Install into a staging tree and build a program against it through pkg-config only.
 STAGE := $(abspath $(BUILD))/stage

@@ -18,11 +18,20 @@
 #define VCPUCTX_RAM_MAX (3ULL << 30)
 
 /**
- * Create a VM with ram_bytes of RAM at guest-physical 0 (opens /dev/kvm).
+ * The KVM device vcpuctx_vm_create opens: "/dev/kvm", or the value of the
+ * environment variable VCPUCTX_KVM_DEVICE when it is set and not empty (for
+ * testing a missing or inaccessible device).
+ * @return the path (static storage or the environment's)
+ */
+const char *vcpuctx_kvm_device(void);
+
+/**
+ * Create a VM with ram_bytes of RAM at guest-physical 0 (opens vcpuctx_kvm_device()).
  * @param ram_bytes RAM size: a multiple of 4 KiB, 4 KiB..VCPUCTX_RAM_MAX
- * @return the VM, or NULL with errno: ENOENT or EACCES when /dev/kvm is
- *         missing or closed to the caller, EINVAL for a bad size, ENOMEM, or
- *         the errno of the failed KVM call
+ * @return the VM, or NULL with errno: ENOENT or EACCES when the device is
+ *         missing or closed to the caller, ENOTSUP when it is not a KVM of API
+ *         version 12, EINVAL for a bad size, ENOMEM, or the errno of the failed
+ *         KVM call (EMFILE, ...)
  */
 vm_t *vcpuctx_vm_create(size_t ram_bytes);
 

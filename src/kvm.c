@@ -9,9 +9,16 @@
 
 #include "internal.h"
 
+/* The KVM device: /dev/kvm, or $VCPUCTX_KVM_DEVICE (to test a missing or closed device). */
+const char *vcpuctx_kvm_device(void)
+{
+    const char *path = getenv("VCPUCTX_KVM_DEVICE");
+    return path && *path ? path : "/dev/kvm";
+}
+
 int kvm_open_dev(void)
 {
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    int fd = open(vcpuctx_kvm_device(), O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return -1;
     int version = ioctl(fd, KVM_GET_API_VERSION, 0);

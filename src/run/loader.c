@@ -19,11 +19,6 @@
 #define MB_INFO_ADDR  0x9000u /* multiboot info, then the command line */
 #define MB_STACK      0x8ff0u
 
-struct image {
-    uint8_t *data;
-    size_t size;
-};
-
 static int err_at(char *err, size_t len, const char *fmt, ...)
 {
     va_list ap;
@@ -33,7 +28,7 @@ static int err_at(char *err, size_t len, const char *fmt, ...)
     return -1;
 }
 
-static int read_image(const char *path, struct image *im, char *err, size_t len)
+int image_read(const char *path, struct image *im, char *err, size_t len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -201,16 +196,18 @@ static int load_raw(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const st
 
 typedef int (*load_fn)(vm_t *, vm_vcpu_t *, const struct options *, const struct image *, char *, size_t);
 
-int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, char *err, size_t len)
+void image_free(struct image *im)
+{
+    free(im->data);
+    im->data = NULL;
+    im->size = 0;
+}
+
+int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, char *err, size_t len)
 {
     static const load_fn loaders[] = {[FMT_BIOS] = load_bios, [FMT_MULTIBOOT] = load_multiboot, [FMT_RAW] = load_raw};
-    struct image im = {0};
-    if (read_image(o->image, &im, err, len) < 0) {
-        free(im.data);
-        return -1;
-    }
-    enum image_format f = o->format == FMT_AUTO ? image_detect(im.data, im.size) : o->format;
-    int r = loaders[f](vm, vcpu, o, &im, err, len);
-    free(im.data);
-    return r;
+    if (!im->data || im->size == 0)
+        return err_at(err, len, "%s: empty image", o->image);
+    enum image_format f = o->format == FMT_AUTO ? image_detect(im->data, im->size) : o->format;
+    return loaders[f](vm, vcpu, o, im, err, len);
 }

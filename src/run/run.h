@@ -44,8 +44,14 @@ struct options {
 int options_parse(int argc, char **argv, struct options *o);
 int parse_size(const char *s, uint64_t *out);
 
-/* loader.c: detect the format and load the image into vm/vcpu. On error: -1 and a message in err. */
-int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, char *err, size_t errlen);
+/* loader.c: read an image file, detect its format, load it into vm/vcpu. On error: -1 and a message in err. */
+struct image {
+    uint8_t *data;
+    size_t size;
+};
+int image_read(const char *path, struct image *im, char *err, size_t errlen);
+void image_free(struct image *im);
+int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, char *err, size_t errlen);
 enum image_format image_detect(const uint8_t *data, size_t size);
 const char *format_name(enum image_format f);
 

@@ -225,16 +225,21 @@ static int run_machine(struct machine *m)
     return STATUS_CRASH;
 }
 
-static int setup(struct machine *m)
+/* The image is read before KVM is touched, so a bad file is reported as such on any machine. */
+static int setup(struct machine *m, struct image *im)
 {
     char err[512];
+    if (image_read(m->o->image, im, err, sizeof(err)) < 0) {
+        fprintf(stderr, "vcpuctx-run: %s\n", err);
+        return -1;
+    }
     m->vm = vcpuctx_vm_create(m->o->memory);
     if (!m->vm) {
         if (errno == EINVAL)
             fprintf(stderr, "vcpuctx-run: bad memory size %llu: a multiple of 4 KiB up to 3 GiB\n",
                     (unsigned long long)m->o->memory);
         else
-            fprintf(stderr, "vcpuctx-run: cannot use /dev/kvm: %s\n", strerror(errno));
+            fprintf(stderr, "vcpuctx-run: cannot use KVM (%s): %s\n", vcpuctx_kvm_device(), strerror(errno));
         return -1;
     }
     m->vcpu = vm_create_vcpu(m->vm, 0);
@@ -242,7 +247,7 @@ static int setup(struct machine *m)
         fprintf(stderr, "vcpuctx-run: cannot create a vCPU: %s\n", strerror(errno));
         return -1;
     }
-    if (image_load(m->vm, m->vcpu, m->o, err, sizeof(err)) < 0) {
+    if (image_load(m->vm, m->vcpu, m->o, im, err, sizeof(err)) < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;
     }
@@ -262,7 +267,8 @@ int vmm_run(const struct options *o)
     m.o = o;
     m.dbg_sink.fd = m.ser_sink.fd = -1;
     int status = STATUS_USAGE;
-    if (setup(&m) == 0) {
+    struct image im = {0};
+    if (setup(&m, &im) == 0) {
         kick_target = m.vcpu;
         if (o->timeout > 0 && start_timer(o->timeout) < 0) {
             fprintf(stderr, "vcpuctx-run: cannot start the timer: %s\n", strerror(errno));
@@ -281,5 +287,6 @@ int vmm_run(const struct options *o)
         close(m.ser_sink.fd);
     kick_target = NULL;
     vcpuctx_vm_destroy(m.vm);
+    image_free(&im);
     return status;
 }

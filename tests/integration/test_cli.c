@@ -196,3 +196,42 @@ Test(cli, device_ports_as_a_guest_sees_them)
     cr_assert_eq(memcmp(res.out, want, sizeof(want)), 0,
                  "debugcon 0xe9/0x402 read 0xe9, port 0x92 has A20 on, CMOS 0x15 = 0x80, LSR = 0x60");
 }
+
+/* The KVM device missing, closed, not KVM, or KVM_CREATE_VM failing: status 2, one line naming it. */
+Test(cli, kvm_device_problems_are_one_line_and_status_2)
+{
+    const char *img = temp_image(0, "\xf4", 1);
+    chmod(img, 0644);
+    const struct {
+        const char *argv[8];
+        const char *says;
+    } cases[] = {
+        {{"/usr/bin/env", "VCPUCTX_KVM_DEVICE=/nonexistent/kvm", RUN_BIN, img}, "(/nonexistent/kvm): No such file"},
+        {{"/usr/bin/env", "VCPUCTX_KVM_DEVICE=/dev/null", RUN_BIN, img}, "(/dev/null): "},
+        {{"/usr/bin/prlimit", "--nofile=4", RUN_BIN, img}, "Too many open files"},
+        {{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", RUN_BIN, img},
+         "(/dev/kvm): Permission denied"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (i == 3 && (getuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0))
+            continue; /* needs root to drop to nobody; /dev/kvm is root-only on our machines */
+        cli_run(cases[i].argv, 30, &res);
+        cr_assert_eq(res.status, 2, "case %zu: status %d (%s)", i, res.status, res.err);
+        cr_assert_eq(count_lines(res.err), 1, "case %zu: %s", i, res.err);
+        cr_assert_not_null(strstr(res.err, cases[i].says), "case %zu: '%s' not in %s", i, cases[i].says, res.err);
+    }
+}
+
+Test(cli, unreadable_image_is_reported_before_kvm)
+{
+    if (getuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0)
+        cr_skip_test("needs root (to run as nobody) and setpriv");
+    const char *img = temp_image(0, "\xf4", 1);
+    chmod(img, 0600);
+    const char *argv[] = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", RUN_BIN, img, NULL};
+    cli_run(argv, 30, &res);
+    cr_assert_eq(res.status, 2);
+    cr_assert_eq(count_lines(res.err), 1, "%s", res.err);
+    cr_assert_not_null(strstr(res.err, "Permission denied"), "%s", res.err);
+    cr_assert_null(strstr(res.err, "/dev/kvm"), "the image is checked first: %s", res.err);
+}

@@ -266,3 +266,46 @@ Test(fields, vm_create_rejects_bad_sizes)
     cr_assert_eq(vcpuctx_register_exit_handler(vm, VM_EXIT_REASON_NUM, NULL, NULL), -1);
     cr_assert_eq(errno, EINVAL);
 }
+
+/* API misuse: -1 (or NULL) with errno, never a crash. */
+Test(fields, api_misuse_is_refused)
+{
+    size_t len;
+    struct vcpuctx_stats st;
+    seL4_VCPUContext ctx;
+    errno = 0;
+    cr_assert_eq(vm_run(NULL), -1);
+    cr_assert_eq(errno, EINVAL);
+    vm_t *empty = test_vm(TEST_RAM);
+    cr_assert_eq(vm_run(empty), -1, "a VM without a vCPU");
+    cr_assert_eq(errno, EINVAL);
+    vcpuctx_vm_destroy(empty);
+    vcpuctx_vm_destroy(NULL);
+    cr_assert_eq(vcpuctx_vcpu_run(NULL), -1);
+    cr_assert_eq(vcpuctx_vcpu_flush(NULL), -1);
+    cr_assert_null(vcpuctx_exit_data(NULL, &len));
+    cr_assert_null(vcpuctx_exit_data(vcpu, NULL));
+    cr_assert_null(vcpuctx_exit_data(vcpu, &len), "no exit yet");
+    cr_assert_eq(errno, ENODATA);
+    cr_assert_eq(vcpuctx_vcpu_stats(NULL, &st), -1);
+    cr_assert_eq(vcpuctx_vcpu_stats(vcpu, NULL), -1);
+    cr_assert_null(vcpuctx_guest_ram(NULL, 0, 1));
+    cr_assert_eq(vm_get_thread_context(NULL, &ctx), -1);
+    cr_assert_eq(vm_set_thread_context(NULL, ctx), -1);
+    cr_assert_eq(vm_io_port_add_handler(NULL, (vm_ioport_range_t){1, 2}, (vm_ioport_interface_t){0}), -1);
+    cr_assert_eq(vm_register_unhandled_ioport_callback(NULL, NULL, NULL), -1);
+    cr_assert_eq(vcpuctx_register_exit_observer(NULL, NULL, NULL), -1);
+    cr_assert_eq(vcpuctx_vm_enable_msr_exits(NULL), -1);
+    vcpuctx_vm_stop(NULL, 1);
+    vcpuctx_vcpu_kick(NULL);
+    cr_assert_eq(vcpuctx_vm_stop_code(NULL), 0);
+    cr_assert_eq(vcpuctx_vcpu_fd(NULL), -1);
+    uint8_t rom[8192] = {0};
+    cr_assert_eq(vcpuctx_vm_map_rom(vm, 0x100000000ULL - 8192 + 1, rom, 8192), -1, "misaligned");
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_eq(vcpuctx_vm_map_rom(vm, 0, rom, 8192), -1, "over RAM");
+    cr_assert_eq(vcpuctx_vm_map_rom(vm, 0x100000000ULL - 8192, rom, 100), -1, "size not a page multiple");
+    cr_assert_eq(vcpuctx_vm_map_rom(vm, 0x100000000ULL - 8192, rom, 8192), 0);
+    cr_assert_eq(vcpuctx_vm_map_rom(vm, 0x100000000ULL - 4096, rom, 4096), -1, "over another ROM");
+    cr_assert_eq(errno, EINVAL);
+}

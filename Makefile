@@ -68,7 +68,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
-.PHONY: all lib run guests demo-guests tests test test-abi test-install deps install clean format format-check demo field-table
+.PHONY: all lib run guests demo-guests fuzz fuzz-run tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
@@ -217,6 +217,37 @@ install: lib $(BUILD)/vcpuctx.pc
 	ln -sf libvcpuctx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
 	ln -sf libvcpuctx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libvcpuctx.so
 	install -m 644 $(BUILD)/vcpuctx.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+# Fuzz targets: clang + libFuzzer with ASan and UBSan, over the library, devices and loader built alike.
+FUZZ_DIR := build/fuzz
+FUZZ_CC := clang
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc
+FUZZ_TARGETS := devices loader api
+FUZZ_TIME ?= 15
+FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))
+
+$(FUZZ_DIR)/obj/%.o: src/%.c
+	$(call msg,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+.SECONDARY: $(FUZZ_OBJS)
+
+# A bounded run of each target from its seed corpus (new inputs go to build/, the repo stays clean).
+fuzz-run: fuzz
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
+		echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+		$(FUZZ_DIR)/fuzz_$$t -seed=1 -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ \
+			$(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus/$$t 2>$(FUZZ_DIR)/$$t.log \
+			|| { tail -40 $(FUZZ_DIR)/$$t.log; exit 1; }; \
+		grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/$$t.log | tr '\n' ' '; echo; \
+	done
 
 C_FILES = $(shell find src include tests scripts -name '*.[ch]')
 format:

@@ -145,34 +145,38 @@ int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu)
     return r < 0 ? -1 : 0;
 }
 
-struct one_msr {
+/* struct kvm_msrs with room for its one entry, without a GNU extension. */
+union one_msr {
     struct kvm_msrs hdr;
-    struct kvm_msr_entry e;
+    struct {
+        uint8_t pad[sizeof(struct kvm_msrs)];
+        struct kvm_msr_entry e;
+    } s;
 };
 
 int kvm_vcpu_get_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t *value)
 {
-    struct one_msr m;
+    union one_msr m;
     memset(&m, 0, sizeof(m));
     m.hdr.nmsrs = 1;
-    m.e.index = index;
+    m.s.e.index = index;
     int r = kvm_vcpu_ioctl(vcpu, KVM_GET_MSRS, &m);
     if (r != 1) {
         if (r >= 0)
             errno = EINVAL;
         return -1;
     }
-    *value = m.e.data;
+    *value = m.s.e.data;
     return 0;
 }
 
 int kvm_vcpu_set_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t value)
 {
-    struct one_msr m;
+    union one_msr m;
     memset(&m, 0, sizeof(m));
     m.hdr.nmsrs = 1;
-    m.e.index = index;
-    m.e.data = value;
+    m.s.e.index = index;
+    m.s.e.data = value;
     int r = kvm_vcpu_ioctl(vcpu, KVM_SET_MSRS, &m);
     if (r != 1) {
         if (r >= 0)

@@ -144,6 +144,7 @@ int field_check_write(const struct field *f, bool high, uint64_t value)
         return ERANGE;
     switch (f->kind) {
     case FK_AR: return (value & ~(uint64_t)VMX_AR_DEFINED) ? ERANGE : 0;
+    case FK_DT_LIMIT: return value > 0xffff ? ERANGE : 0; /* bits 31:16 must be 0 (SDM 26.3.1.3) */
     case FK_INTERRUPTIBILITY: return (value & ~0xfULL) ? ERANGE : (value & 4) ? EINVAL : 0;
     case FK_ACTIVITY: return value > 3 ? ERANGE : value == 2 ? EINVAL : 0;
     case FK_ENTRY_INTR: {

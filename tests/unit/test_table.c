@@ -94,6 +94,8 @@ Test(table, write_checks)
     cr_assert_eq(check(VMX_GUEST_CS_ACCESS_RIGHTS, VMX_AR_DEFINED), 0);
     cr_assert_eq(check(VMX_GUEST_CS_ACCESS_RIGHTS, 0x100), ERANGE, "bits 11:8 are reserved");
     cr_assert_eq(check(VMX_GUEST_CS_ACCESS_RIGHTS, 0x20000), ERANGE);
+    cr_assert_eq(check(VMX_GUEST_GDTR_LIMIT, 0xffff), 0);
+    cr_assert_eq(check(VMX_GUEST_IDTR_LIMIT, 0x10000), ERANGE, "descriptor-table limits are 16 bits");
     cr_assert_eq(check(VMX_DATA_EXIT_REASON, 0), EPERM);
     cr_assert_eq(check(VMX_DATA_GUEST_PHYSICAL, 0), EPERM);
     cr_assert_eq(check(VMX_GUEST_ACTIVITY, 2), EINVAL, "shutdown state cannot be entered");

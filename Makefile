@@ -68,7 +68,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
-.PHONY: all lib run guests demo-guests fuzz fuzz-run tests test test-abi test-install deps install clean format format-check demo field-table
+.PHONY: all lib run guests demo-guests fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
@@ -126,7 +126,32 @@ build/guest/hello-mb.elf: guest/hello-mb.S guest/io.inc
 	@mkdir -p $(@D)
 	$(Q)$(AS) --32 -Iguest -o $(@:.elf=.o) $<
 	$(Q)$(LD) -m elf_i386 -Ttext=0x100000 -e _start -z noseparate-code -o $@ $(@:.elf=.o)
-demo-guests: $(GUESTS)
+HOSTILE := $(patsubst guest/hostile/%.S,build/guest/hostile/%.bin,$(wildcard guest/hostile/*.S))
+build/guest/hostile/%.bin: guest/hostile/%.S
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --64 -o $(@:.bin=.o) $<
+	$(Q)$(LD) -m elf_x86_64 -Ttext=0x7c00 -e 0x7c00 --oformat binary -o $@ $(@:.bin=.o)
+demo-guests: $(GUESTS) $(HOSTILE)
+
+$(BUILD)/hostile-gen: scripts/hostile-gen.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+# valgrind memcheck of vcpuctx-run over every demo guest: no errors, no leaks, the guest's own status.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all
+valgrind: run demo-guests
+	$(Q)for g in build/guest/*.rom build/guest/*.elf; do \
+		$(VALGRIND) $(RUN_BIN) --debugcon=none --serial=none --timeout=60 $$g 2>$(BUILD)/valgrind.log; s=$$?; \
+		if [ $$s -eq 99 ] || grep -q "==[0-9]*==" $(BUILD)/valgrind.log; then \
+			cat $(BUILD)/valgrind.log; echo "valgrind: $$g: errors or leaks"; exit 1; fi; \
+		echo "valgrind: $$g: clean (guest status $$s)"; \
+	done
+
+# Random and targeted hostile guests (scripts/hostile-campaign.sh), with this build's vcpuctx-run.
+HOSTILE_RUNS ?= 300
+hostile: run demo-guests $(BUILD)/hostile-gen
+	$(Q)scripts/hostile-campaign.sh $(HOSTILE_RUNS) $(BUILD)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	$(call msg,CC,$@)
@@ -184,7 +209,13 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-abi ABI=ia32
 ifneq ($(SANITIZE),1)
 	$(Q)$(MAKE) --no-print-directory test-install
+	$(Q)$(MAKE) --no-print-directory test-robust
+else
+	$(Q)$(MAKE) --no-print-directory hostile
 endif
+
+# Robustness beyond the suites: valgrind, bounded fuzzing, the hostile-guest campaign.
+test-robust: valgrind fuzz-run hostile
 
 # Install into a staging tree and build a program against it through pkg-config only.
 STAGE := $(abspath $(BUILD))/stage

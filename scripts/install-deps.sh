@@ -1,5 +1,6 @@
 #!/bin/sh
-# install-deps.sh: installs what the build and tests need (Criterion, binutils, QEMU as the reference),
+# install-deps.sh: installs what the build and tests need (Criterion, binutils, QEMU as the reference,
+# valgrind, clang with libFuzzer),
 # with apt-get as root, or prints the exact command.
 set -eu
 
@@ -11,6 +12,10 @@ command -v cc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
 [ -f /usr/include/linux/kvm.h ] || missing="$missing linux-libc-dev"
 command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu-system-x86"
+command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
+command -v clang >/dev/null 2>&1 || missing="$missing clang"
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || missing="$missing libclang-rt-14-dev"
+command -v setpriv >/dev/null 2>&1 || missing="$missing util-linux"
 
 [ -z "$missing" ] && exit 0
 

@@ -20,7 +20,7 @@ static seL4_Word pick_field(uint8_t sel, uint32_t raw)
         n++;
     if (sel < 200)
         return vcpuctx_field_at(sel % n)->encoding + ((sel & 0x80) ? 1 : 0); /* sometimes a high half */
-    return raw; /* anything at all */
+    return raw;                                                              /* anything at all */
 }
 
 /* What a read after an accepted write must show. */
@@ -29,13 +29,17 @@ static bool reads_back(seL4_Word field, seL4_Word wrote, seL4_Word got)
     switch (field) {
     case VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS:
         return got == (wrote | VMX_PRIMARY_HLT_EXITING | VMX_PRIMARY_UNCOND_IO_EXITING);
-    case VMX_GUEST_DEBUGCTRL: case VMX_GUEST_DEBUGCTRL + 1: /* KVM keeps what it supports */
-    case VMX_GUEST_DR7: case VMX_GUEST_ACTIVITY:
-    case VMX_GUEST_PAT: case VMX_GUEST_PAT + 1: case VMX_GUEST_SYSENTER_CS:
-    case VMX_GUEST_SYSENTER_ESP: case VMX_GUEST_SYSENTER_EIP: case VMX_GUEST_EFER + 1:
-        return true; /* MSR-backed: KVM may canonicalize; the read is KVM's own value */
-    default:
-        return got == wrote;
+    case VMX_GUEST_DEBUGCTRL:
+    case VMX_GUEST_DEBUGCTRL + 1: /* KVM keeps what it supports */
+    case VMX_GUEST_DR7:
+    case VMX_GUEST_ACTIVITY:
+    case VMX_GUEST_PAT:
+    case VMX_GUEST_PAT + 1:
+    case VMX_GUEST_SYSENTER_CS:
+    case VMX_GUEST_SYSENTER_ESP:
+    case VMX_GUEST_SYSENTER_EIP:
+    case VMX_GUEST_EFER + 1: return true; /* MSR-backed: KVM may canonicalize; the read is KVM's own value */
+    default: return got == wrote;
     }
 }
 

@@ -235,3 +235,16 @@ Test(cli, unreadable_image_is_reported_before_kvm)
     cr_assert_not_null(strstr(res.err, "Permission denied"), "%s", res.err);
     cr_assert_null(strstr(res.err, "/dev/kvm"), "the image is checked first: %s", res.err);
 }
+
+/* A guest that floods its console: output is streamed, memory does not grow with it. */
+Test(cli, output_flood_is_streamed_in_bounded_memory)
+{
+    const char *img = temp_image(0, "\xb0\x78\xe6\xe9\xeb\xfc", 6);
+    const char *argv[] = {RUN_BIN, "--format=raw", "--timeout=2", "--serial=none", img, NULL};
+    cli_run(argv, 30, &res);
+    cr_assert_eq(res.status, 124);
+    struct rusage ru;
+    cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+    cr_assert_lt(ru.ru_maxrss, 100 * 1024, "peak RSS %ld KiB", ru.ru_maxrss);
+    cr_assert_eq(res.out[0], 'x');
+}

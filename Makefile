@@ -68,7 +68,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
-.PHONY: all lib run guests demo-guests fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
+.PHONY: all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
@@ -148,6 +148,15 @@ valgrind: run demo-guests
 		echo "valgrind: $$g: clean (guest status $$s)"; \
 	done
 
+# Benchmarks: cost over raw KVM and start-up next to QEMU (bench/bench.c); table on stdout, build/bench.json.
+$(BUILD)/bench: bench/bench.c $(LIB_A)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -Iinclude $(ABI_CPPFLAGS) $(CFLAGS) -Wno-cast-qual -o $@ $< $(LIB_A)
+
+bench: deps all $(BUILD)/bench
+	$(Q)$(BUILD)/bench $(RUN_BIN) build/guest/hello.rom $(BUILD)/bench.json
+	$(Q)scripts/bench-insns.sh $(BUILD)/bench $(BUILD)/bench.json
+
 # Random and targeted hostile guests (scripts/hostile-campaign.sh), with this build's vcpuctx-run.
 HOSTILE_RUNS ?= 300
 hostile: run demo-guests $(BUILD)/hostile-gen
@@ -193,7 +202,7 @@ $(FIELD_TABLE): scripts/field-table.c $(LIB_A)
 field-table: $(FIELD_TABLE)
 	$(Q)$(FIELD_TABLE)
 
-tests: lib run guests demo-guests $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
+tests: lib run guests demo-guests $(BUILD)/bench $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
 
 # Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
 test-abi: tests
@@ -280,7 +289,7 @@ fuzz-run: fuzz
 		grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/$$t.log | tr '\n' ' '; echo; \
 	done
 
-C_FILES = $(shell find src include tests scripts -name '*.[ch]')
+C_FILES = $(shell find src include tests scripts bench -name '*.[ch]')
 format:
 	clang-format -i $(C_FILES)
 

@@ -178,10 +178,12 @@ static enum rip_pos probe_out(struct site *s)
 {
     struct vm_vcpu *vcpu = s->vcpu;
     uint64_t rip = s->regs->rip;
-    struct kvm_regs now;
+    struct kvm_regs now, keep = *s->regs;
+    vcpu->run->kvm_valid_regs = 0; /* leave the cache (the handler may have written it) alone */
     if (kvm_vcpu_run_immediate(vcpu) < 0 || kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, &now) < 0)
         return RIP_PAST;
     vcpu->out_rip = now.rip != rip ? RIP_AT : RIP_PAST;
+    *s->regs = keep;
     s->regs->rip = now.rip; /* completed: RIP is past the OUT either way now */
     return RIP_PAST;
 }
@@ -300,18 +302,26 @@ static uint32_t translate_kind(struct site *s)
     }
 }
 
-void exit_translate(struct vm_vcpu *vcpu, int run_errno)
+/* Exits caused by an instruction: their view needs the instruction decoded from guest memory. */
+static uint32_t instruction_reason(uint32_t kvm_reason)
 {
-    memset(&vcpu->ex, 0, sizeof(vcpu->ex));
-    memset(&vcpu->pend, 0, sizeof(vcpu->pend));
-    struct site s = {.vcpu = vcpu, .regs = state_regs(vcpu), .sregs = state_sregs(vcpu)};
-    if (!s.regs || !s.sregs) {
-        vcpu->ex.reason = VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
-        return;
+    switch (kvm_reason) {
+    case KVM_EXIT_IO: return EXIT_REASON_IO_INSTRUCTION;
+    case KVM_EXIT_MMIO: return EXIT_REASON_EPT_VIOLATION;
+    case KVM_EXIT_HLT: return EXIT_REASON_HLT;
+    case KVM_EXIT_X86_RDMSR: return EXIT_REASON_MSR_READ;
+    case KVM_EXIT_X86_WRMSR: return EXIT_REASON_MSR_WRITE;
+    default: return 0;
     }
+}
+
+/* Fill the view from the state at the exit; RIP is shown at the exiting instruction. */
+static int compute_view(struct vm_vcpu *vcpu, int run_errno)
+{
+    struct site s = {.vcpu = vcpu, .regs = state_regs(vcpu), .sregs = state_sregs(vcpu)};
+    if (!s.regs || !s.sregs)
+        return -1;
     s.mode = cpu_code_mode(s.sregs);
-    if (run_errno == EINTR)
-        vcpu->run->exit_reason = KVM_EXIT_INTR;
     uint32_t reason = run_errno && run_errno != EINTR
                           ? (EXIT_REASON_INVALID_GUEST_STATE | VMX_EXIT_REASONS_FAILED_VMENTRY)
                           : translate_kind(&s);
@@ -322,10 +332,38 @@ void exit_translate(struct vm_vcpu *vcpu, int run_errno)
     vcpu->ex.io_rsi = s.regs->rsi;
     vcpu->ex.io_rdi = s.regs->rdi;
     vcpu->pend.kvm_rip = s.regs->rip;
-    if (run_errno || (reason != EXIT_REASON_IO_INSTRUCTION && reason != EXIT_REASON_EPT_VIOLATION &&
-                      reason != EXIT_REASON_HLT && reason != EXIT_REASON_MSR_READ && reason != EXIT_REASON_MSR_WRITE))
+    if (run_errno || !instruction_reason(vcpu->run->exit_reason))
         vcpu->pend.rip_view = s.regs->rip;
     vcpu->ex.io_rip = vcpu->pend.rip_view;
     s.regs->rip = vcpu->pend.rip_view;
+    vcpu->pend.view_ready = true;
+    return 0;
+}
+
+/*
+ * The reason is known at once. For instruction exits the rest of the view
+ * (decoding, RIP at the instruction) waits until someone reads it: a port
+ * handler that completes the exit through the registry never pays for it.
+ */
+void exit_translate(struct vm_vcpu *vcpu, int run_errno)
+{
+    memset(&vcpu->ex, 0, sizeof(vcpu->ex));
+    memset(&vcpu->pend, 0, sizeof(vcpu->pend));
     vcpu->pend.active = true;
+    if (run_errno == EINTR)
+        vcpu->run->exit_reason = KVM_EXIT_INTR;
+    uint32_t reason = run_errno ? 0 : instruction_reason(vcpu->run->exit_reason);
+    if (reason) {
+        vcpu->ex.reason = reason;
+        return;
+    }
+    if (compute_view(vcpu, run_errno) < 0)
+        vcpu->ex.reason = VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
+}
+
+int exit_view_ensure(struct vm_vcpu *vcpu)
+{
+    if (!vcpu->pend.active || vcpu->pend.view_ready)
+        return 0;
+    return compute_view(vcpu, 0);
 }

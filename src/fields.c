@@ -1,5 +1,6 @@
 /* fields.c: read and write one VMCS field through the KVM state the table names. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "vmcs_table.h"
@@ -164,8 +165,18 @@ static int rw_stored(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, b
     return 0;
 }
 
+/* RIP and the exit information (but the reason) come from the VT-x view, computed on first use. */
+static bool needs_view(const struct field *f)
+{
+    if (f->kind == FK_RIP)
+        return true;
+    return (f->kind == FK_EXIT32 || f->kind == FK_EXITN) && f->arg != offsetof(struct exit_view, reason);
+}
+
 static int dispatch(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bool write)
 {
+    if (needs_view(f) && exit_view_ensure(vcpu) < 0)
+        return -1;
     switch (f->kind) {
     case FK_SEL:
     case FK_BASE:

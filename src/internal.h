@@ -30,12 +30,14 @@ struct exit_view {
 
 /* What KVM holds pending for the exit, and how to complete it. */
 struct pending {
-    bool active;       /* an exit is being handled */
-    bool completion;   /* KVM may finish the instruction at the next KVM_RUN */
-    bool read;         /* IN / MMIO read / RDMSR: data flows into the guest */
-    bool gpr_set;      /* the handler wrote a register other than RIP */
-    uint64_t kvm_rip;  /* RIP as KVM holds it */
-    uint64_t rip_view; /* RIP presented: the exiting instruction */
+    bool active;          /* an exit is being handled */
+    bool completion;      /* KVM may finish the instruction at the next KVM_RUN */
+    bool read;            /* IN / MMIO read / RDMSR: data flows into the guest */
+    bool gpr_set;         /* the handler wrote a register other than RIP */
+    bool view_ready;      /* the VT-x view (decode, RIP at the instruction) has been computed */
+    bool complete_marked; /* the port registry completed the instruction without the view */
+    uint64_t kvm_rip;     /* RIP as KVM holds it */
+    uint64_t rip_view;    /* RIP presented: the exiting instruction */
 };
 
 /* VMCS controls with no state in KVM, or wired to KVM at entry. */
@@ -132,8 +134,9 @@ int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls);
 void state_after_exit(struct vm_vcpu *vcpu);
 uint64_t state_get_rip(struct vm_vcpu *vcpu);
 
-/* exit.c: turn the KVM exit in run into the VT-x view. */
+/* exit.c: turn the KVM exit in run into the VT-x view: the reason at once, the rest on demand. */
 void exit_translate(struct vm_vcpu *vcpu, int run_errno);
+int exit_view_ensure(struct vm_vcpu *vcpu);
 
 /* segments.c: VMCS access rights <-> struct kvm_segment. */
 uint32_t seg_to_ar(const struct kvm_segment *s);

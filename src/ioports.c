@@ -93,19 +93,16 @@ static void merge_in(struct vm_vcpu *vcpu, unsigned size, unsigned val)
     vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, (seL4_Word)v);
 }
 
-/* Handle the current I/O exit through the registry; advances RIP. Returns an IO_FAULT_* value. */
+/* Handle the current I/O exit through the registry and complete it. Returns an IO_FAULT_* value. */
 int ioport_dispatch(struct vm_vcpu *vcpu)
 {
-    seL4_Word qual = 0, len = 0, rip = 0;
-    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_QUALIFICATION, &qual);
-    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len);
-    vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip);
-    uint16_t port = (uint16_t)(qual >> 16);
-    bool in = (qual >> 3) & 1;
-    unsigned size = (unsigned)(qual & 7) + 1;
+    const struct kvm_run *run = vcpu->run;
+    uint16_t port = run->io.port;
+    bool in = run->io.direction == KVM_EXIT_IO_IN;
+    unsigned size = run->io.size;
     size_t bytes;
     uint8_t *data = vcpuctx_exit_data(vcpu, &bytes);
-    if (!data || size > 4 || size == 3 || bytes % size)
+    if (!data || size > 4 || size == 3 || size == 0 || bytes % size)
         return IO_FAULT_ERROR;
     for (size_t off = 0; off < bytes; off += size) {
         unsigned val = 0;
@@ -122,6 +119,13 @@ int ioport_dispatch(struct vm_vcpu *vcpu)
         memcpy(&val, data, size);
         merge_in(vcpu, size, val);
     }
-    vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
+    if (vcpu->pend.view_ready) { /* a handler looked: complete it the seL4 way */
+        seL4_Word rip = 0, len = 0;
+        vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip);
+        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len);
+        vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
+    } else {
+        vcpu->pend.complete_marked = true;
+    }
     return IO_FAULT_HANDLED;
 }

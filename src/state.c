@@ -93,6 +93,18 @@ static int reconcile_exit(struct vm_vcpu *vcpu, bool explicit)
     struct pending *p = &vcpu->pend;
     if (!p->active)
         return 0;
+    if (!p->view_ready && p->complete_marked && !explicit && vcpu->run->exit_reason == KVM_EXIT_IO) {
+        /* Completed through the port registry: KVM finishes the instruction at its own RIP. */
+        p->active = false;
+        p->completion = true; /* may be pending: no interrupt window is made before KVM_RUN */
+        if (p->gpr_set) {
+            read_data_from_regs(vcpu);
+            vcpu->regs_st = CACHE_DIRTY;
+        }
+        return 0;
+    }
+    if (exit_view_ensure(vcpu) < 0)
+        return -1;
     p->active = false;
     uint64_t final = vcpu->regs->rip;
     uint32_t len = vcpu->ex.instr_len;

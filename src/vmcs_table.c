@@ -106,22 +106,33 @@ const struct vcpuctx_field_info *vcpuctx_field_at(size_t index)
     return index < NROWS ? &table[index].info : NULL;
 }
 
+/*
+ * Direct index: an encoding's width (bits 14:13) and type (11:10) choose one of 16 groups, its index
+ * (bits 9:1) the slot. Built once when the library is loaded, so lookups are a few instructions.
+ */
+#define GROUP(e) ((((e) >> 13) & 3) * 4 + (((e) >> 10) & 3))
+#define SLOT(e)  (((e)&0x3ff) >> 1)
+static uint8_t row_of[16][32]; /* row + 1; 0: no such field */
+
+__attribute__((constructor)) static void index_rows(void)
+{
+    for (size_t i = 0; i < NROWS; i++) {
+        uint32_t e = table[i].info.encoding;
+        row_of[GROUP(e)][SLOT(e)] = (uint8_t)(i + 1);
+    }
+}
+
 const struct field *field_find(uint32_t encoding, bool *high)
 {
-    const struct field *t = table;
-    bool hi = false;
-    if ((encoding & 1) && ((encoding >> 13) & 3) == 1) {
-        hi = true;
-        encoding &= ~1U;
+    bool hi = (encoding & 1) && ((encoding >> 13) & 3) == 1;
+    uint32_t e = encoding & ~(hi ? 1U : 0U);
+    unsigned row = (e & ~0x6fffU) || SLOT(e) >= 32 ? 0 : row_of[GROUP(e)][SLOT(e)];
+    if (!row || table[row - 1].info.encoding != e) {
+        errno = EINVAL;
+        return NULL;
     }
-    for (size_t i = 0; i < NROWS; i++) {
-        if (t[i].info.encoding == encoding) {
-            *high = hi;
-            return &t[i];
-        }
-    }
-    errno = EINVAL;
-    return NULL;
+    *high = hi;
+    return &table[row - 1];
 }
 
 const struct vcpuctx_field_info *vcpuctx_field_lookup(uint32_t encoding)

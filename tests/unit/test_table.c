@@ -62,6 +62,18 @@ Test(table, width_and_type_follow_the_encoding)
     }
 }
 
+Test(table, lookup_finds_every_row_and_nothing_else)
+{
+    for (size_t i = 0; i < nrows(); i++)
+        cr_assert_eq(vcpuctx_field_lookup(vcpuctx_field_at(i)->encoding), vcpuctx_field_at(i));
+    unsigned found = 0;
+    for (uint32_t e = 0; e < 0x10000; e++)
+        found += vcpuctx_field_lookup(e) != NULL;
+    cr_assert_eq(found, nrows(), "exactly the table's encodings below 0x10000");
+    cr_assert_null(vcpuctx_field_lookup(0x10000 | VMX_GUEST_RIP));
+    cr_assert_null(vcpuctx_field_lookup(0x1000 | VMX_GUEST_RIP), "bit 12 set");
+}
+
 Test(table, lookup_refuses_unknown_fields)
 {
     errno = 0;

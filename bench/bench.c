@@ -1,0 +1,380 @@
+/* bench.c: what libvcpuctx costs over raw KVM, and vcpuctx-run's start-up next to QEMU; medians, side by side. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <linux/perf_event.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vcpuctx.h>
+
+#define RAM  (1u << 20)
+#define LOAD 0x1000
+#define REPS 7
+
+extern char **environ;
+
+/* The guest of cases 1-4: OUT to port 0x80 ECX times, then HLT (real mode). */
+static const uint8_t loop_guest[] = {0xe6, 0x80, 0x66, 0x49, 0x75, 0xfa, 0xf4};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+/* Case 1: the limit, bare ioctls. Returns ns per exit; checks the exit count. */
+static double raw_kvm(unsigned n, bool handler)
+{
+    int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    int vmfd = ioctl(kvm, KVM_CREATE_VM, 0);
+    uint8_t *mem = mmap(NULL, RAM, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct kvm_userspace_memory_region r = {0, 0, 0, RAM, (uint64_t)(uintptr_t)mem};
+    if (kvm < 0 || vmfd < 0 || mem == MAP_FAILED || ioctl(vmfd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+        die("raw KVM set-up");
+    memcpy(mem + LOAD, loop_guest, sizeof(loop_guest));
+    int cpu = ioctl(vmfd, KVM_CREATE_VCPU, 0);
+    struct kvm_run *run =
+        mmap(NULL, (size_t)ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0), PROT_READ | PROT_WRITE, MAP_SHARED, cpu, 0);
+    struct kvm_sregs s;
+    struct kvm_regs g;
+    ioctl(cpu, KVM_GET_SREGS, &s);
+    s.cs.base = 0;
+    s.cs.selector = 0;
+    ioctl(cpu, KVM_SET_SREGS, &s);
+    memset(&g, 0, sizeof(g));
+    g.rip = LOAD;
+    g.rflags = 2;
+    g.rcx = n;
+    ioctl(cpu, KVM_SET_REGS, &g);
+    unsigned exits = 0;
+    double t0 = now();
+    for (;;) {
+        if (ioctl(cpu, KVM_RUN, 0) < 0)
+            die("KVM_RUN");
+        exits++;
+        if (run->exit_reason != KVM_EXIT_IO)
+            break;
+        if (handler) { /* what a handler without the cache pays: every state access an ioctl */
+            ioctl(cpu, KVM_GET_REGS, &g);
+            ioctl(cpu, KVM_GET_SREGS, &s);
+            g.rax += 1;
+            ioctl(cpu, KVM_SET_REGS, &g);
+        }
+    }
+    double t = now() - t0;
+    if (run->exit_reason != KVM_EXIT_HLT || exits != n + 1) {
+        fprintf(stderr, "bench: raw loop ended with KVM exit %u after %u exits (want HLT after %u)\n", run->exit_reason,
+                exits, n + 1);
+        exit(1);
+    }
+    close(cpu);
+    close(vmfd);
+    close(kvm);
+    munmap(mem, RAM);
+    return t / exits;
+}
+
+static ioport_fault_result_t null_out(vm_vcpu_t *v, void *c, unsigned p, unsigned s, unsigned val)
+{
+    (void)v, (void)c, (void)p, (void)s, (void)val;
+    return IO_FAULT_HANDLED;
+}
+
+static int stop(vm_vcpu_t *v, void *c)
+{
+    (void)v, (void)c;
+    return VCPUCTX_EXIT_STOP;
+}
+
+/* Case 3's handler: the whole context, RIP, qualification, length; EAX written; RIP advanced. */
+static int sel4_handler(vm_vcpu_t *v, void *c)
+{
+    seL4_VCPUContext ctx;
+    seL4_Word rip, qual, len;
+    (void)c;
+    if (vm_get_thread_context(v, &ctx) || vm_get_vmcs_field(v, VMX_GUEST_RIP, &rip) ||
+        vm_get_vmcs_field(v, VMX_DATA_EXIT_QUALIFICATION, &qual) ||
+        vm_get_vmcs_field(v, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len) ||
+        vm_set_thread_context_reg(v, VCPU_CONTEXT_EAX, ctx.eax + 1) || vm_set_vmcs_field(v, VMX_GUEST_RIP, rip + len))
+        return VM_EXIT_HANDLE_ERROR;
+    return (qual >> 16) == 0x80 ? VM_EXIT_HANDLED : VM_EXIT_HANDLE_ERROR;
+}
+
+struct lib_result {
+    double ns_per_exit, ioctls_per_exit;
+};
+
+/* Cases 2 and 3 through vm_run; checks the exit count and, for the seL4 handler, EAX. */
+static struct lib_result lib_case(unsigned n, bool sel4)
+{
+    vm_t *vm = vcpuctx_vm_create(RAM);
+    vm_vcpu_t *v = vm ? vm_create_vcpu(vm, 0) : NULL;
+    if (!v)
+        die("vcpuctx_vm_create");
+    memcpy(vcpuctx_guest_ram(vm, LOAD, sizeof(loop_guest)), loop_guest, sizeof(loop_guest));
+    vm_set_vmcs_field(v, VMX_GUEST_CS_SELECTOR, 0);
+    vm_set_vmcs_field(v, VMX_GUEST_CS_BASE, 0);
+    vm_set_vmcs_field(v, VMX_GUEST_RIP, LOAD);
+    vm_set_thread_context_reg(v, VCPU_CONTEXT_ECX, n);
+    vm_set_thread_context_reg(v, VCPU_CONTEXT_EAX, 0);
+    if (sel4)
+        vcpuctx_register_exit_handler(vm, EXIT_REASON_IO_INSTRUCTION, sel4_handler, NULL);
+    else
+        vm_io_port_add_handler(vm, (vm_ioport_range_t){0x80, 0x80}, (vm_ioport_interface_t){.port_out = null_out});
+    vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop, NULL);
+    struct vcpuctx_stats a, b;
+    vcpuctx_vcpu_stats(v, &a);
+    double t0 = now();
+    int r = vm_run(vm);
+    double t = now() - t0;
+    vcpuctx_vcpu_stats(v, &b);
+    seL4_Word eax = 0;
+    vm_get_thread_context_reg(v, VCPU_CONTEXT_EAX, &eax);
+    uint64_t exits = b.exits - a.exits;
+    if (r != VCPUCTX_RUN_STOPPED || exits != n + 1 || (sel4 && eax != n)) {
+        fprintf(stderr, "bench: vm_run gave %d after %llu exits, EAX %llu (want stop after %u)\n", r,
+                (unsigned long long)exits, (unsigned long long)eax, n + 1);
+        exit(1);
+    }
+    vcpuctx_vm_destroy(vm);
+    /* The first entry also writes the initial state: count the steady state only. */
+    return (struct lib_result){t / (double)exits, (double)(b.vcpu_ioctls - a.vcpu_ioctls - 1) / (double)(exits - 1)};
+}
+
+static long perf_open_instructions(void)
+{
+    struct perf_event_attr pe;
+    memset(&pe, 0, sizeof(pe));
+    pe.type = PERF_TYPE_HARDWARE;
+    pe.size = sizeof(pe);
+    pe.config = PERF_COUNT_HW_INSTRUCTIONS;
+    pe.disabled = 1;
+    pe.exclude_kernel = 1;
+    pe.exclude_hv = 1;
+    return syscall(SYS_perf_event_open, &pe, 0, -1, -1, 0);
+}
+
+/* Case 5: cached accessors outside the loop: ns per call, and instructions per call where perf counts them. */
+static void accessor_case(double *ns, double *insns)
+{
+    vm_t *vm = vcpuctx_vm_create(RAM);
+    vm_vcpu_t *v = vm ? vm_create_vcpu(vm, 0) : NULL;
+    if (!v)
+        die("vcpuctx_vm_create");
+    seL4_Word x;
+    vm_get_thread_context_reg(v, VCPU_CONTEXT_EAX, &x); /* fill the cache */
+    vm_get_vmcs_field(v, VMX_GUEST_CR0, &x);
+    const int calls = 1000000;
+    struct vcpuctx_stats a, b;
+    vcpuctx_vcpu_stats(v, &a);
+    long fd = perf_open_instructions();
+    uint64_t count = 0;
+    if (fd >= 0) {
+        ioctl((int)fd, PERF_EVENT_IOC_RESET, 0);
+        ioctl((int)fd, PERF_EVENT_IOC_ENABLE, 0);
+    }
+    double t0 = now();
+    for (int i = 0; i < calls; i++) {
+        vm_get_thread_context_reg(v, VCPU_CONTEXT_EBX, &x);
+        vm_get_vmcs_field(v, VMX_GUEST_RIP, &x);
+        vm_set_vmcs_field(v, VMX_GUEST_RSP, x);
+    }
+    double t = now() - t0;
+    if (fd >= 0) {
+        ioctl((int)fd, PERF_EVENT_IOC_DISABLE, 0);
+        if (read((int)fd, &count, sizeof(count)) != sizeof(count))
+            count = 0;
+        close((int)fd);
+    }
+    vcpuctx_vcpu_stats(v, &b);
+    if (b.vcpu_ioctls != a.vcpu_ioctls) {
+        fprintf(stderr, "bench: cached accessors made %llu ioctls\n",
+                (unsigned long long)(b.vcpu_ioctls - a.vcpu_ioctls));
+        exit(1);
+    }
+    *ns = t / (3.0 * calls);
+    *insns = count ? (double)count / (3.0 * calls) : -1;
+    vcpuctx_vm_destroy(vm);
+}
+
+/* Case 6: one whole process, wall time; its status and output are checked. */
+static double run_process(const char *const *argv, int want_status, const char *out_path, const char *want_out)
+{
+    pid_t pid;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    double t0 = now();
+    if (posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0)
+        die(argv[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    double t = now() - t0;
+    posix_spawn_file_actions_destroy(&fa);
+    char buf[256] = {0};
+    FILE *f = fopen(out_path, "r");
+    size_t got = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+    if (f)
+        fclose(f);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != want_status || got == 0 || !strstr(buf, want_out)) {
+        fprintf(stderr, "bench: %s: status %d, output '%s'\n", argv[0], WIFEXITED(st) ? WEXITSTATUS(st) : -1, buf);
+        exit(1);
+    }
+    return t;
+}
+
+/* --accessors N: only N rounds of the three cached calls (for callgrind's instruction counts). */
+static int accessors_only(long rounds)
+{
+    vm_t *vm = vcpuctx_vm_create(RAM);
+    vm_vcpu_t *v = vm ? vm_create_vcpu(vm, 0) : NULL;
+    if (!v)
+        die("vcpuctx_vm_create");
+    seL4_Word x = 0;
+    vm_get_vmcs_field(v, VMX_GUEST_CR0, &x);
+    for (long i = 0; i < rounds; i++) {
+        vm_get_thread_context_reg(v, VCPU_CONTEXT_EBX, &x);
+        vm_get_vmcs_field(v, VMX_GUEST_RIP, &x);
+        vm_set_vmcs_field(v, VMX_GUEST_RSP, x);
+    }
+    vcpuctx_vm_destroy(vm);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--accessors") == 0)
+        return accessors_only(atol(argv[2]));
+    const char *vmm = argc > 1 ? argv[1] : "build/vcpuctx-run";
+    const char *rom = argc > 2 ? argv[2] : "build/guest/hello.rom";
+    const char *json = argc > 3 ? argv[3] : "build/bench.json";
+    const unsigned n = 2000;
+    double raw[REPS], nul[REPS], sel[REPS], ioc[REPS], r_null[REPS], r_sel4[REPS], r_ioctl[REPS];
+    double ipe_null = 0, ipe_sel4 = 0;
+    raw_kvm(200, false);             /* warm-up */
+    for (int i = 0; i < REPS; i++) { /* interleaved, so noise hits every case alike */
+        raw[i] = raw_kvm(n, false);
+        struct lib_result a = lib_case(n, false), b = lib_case(n, true);
+        nul[i] = a.ns_per_exit;
+        sel[i] = b.ns_per_exit;
+        ioc[i] = raw_kvm(n, true);
+        ipe_null = a.ioctls_per_exit > ipe_null ? a.ioctls_per_exit : ipe_null;
+        ipe_sel4 = b.ioctls_per_exit > ipe_sel4 ? b.ioctls_per_exit : ipe_sel4;
+        r_null[i] = nul[i] / raw[i];
+        r_sel4[i] = sel[i] / raw[i];
+        r_ioctl[i] = ioc[i] / raw[i];
+    }
+    double acc_ns, acc_insn;
+    accessor_case(&acc_ns, &acc_insn);
+
+    const char *dbg = "/tmp/vcpuctx-bench.dbg";
+    char dbgopt[64];
+    snprintf(dbgopt, sizeof(dbgopt), "--debugcon=file:%s", dbg);
+    const char *ours[] = {vmm, dbgopt, "--serial=none", rom, NULL};
+    char qdbg[80];
+    snprintf(qdbg, sizeof(qdbg), "file,id=d,path=%s", dbg);
+    const char *qemu_tcg[] = {"/usr/bin/qemu-system-x86_64",
+                              "-accel",
+                              "tcg",
+                              "-display",
+                              "none",
+                              "-nodefaults",
+                              "-no-reboot",
+                              "-m",
+                              "64",
+                              "-bios",
+                              rom,
+                              "-chardev",
+                              qdbg,
+                              "-device",
+                              "isa-debugcon,iobase=0xe9,chardev=d",
+                              "-device",
+                              "isa-debug-exit,iobase=0xf4,iosize=4",
+                              "-monitor",
+                              "none",
+                              NULL};
+    const char *qemu_kvm[sizeof(qemu_tcg) / sizeof(qemu_tcg[0])];
+    memcpy(qemu_kvm, qemu_tcg, sizeof(qemu_tcg));
+    qemu_kvm[2] = "kvm";
+    bool have_qemu = access(qemu_tcg[0], X_OK) == 0;
+    double t_ours[REPS], t_tcg[REPS], t_kvm[REPS], s_tcg[REPS], s_kvm[REPS];
+    for (int i = 0; i < REPS; i++) {
+        t_ours[i] = run_process(ours, 1, dbg, "Hello from real mode!");
+        if (have_qemu) {
+            t_tcg[i] = run_process(qemu_tcg, 1, dbg, "Hello from real mode!");
+            t_kvm[i] = run_process(qemu_kvm, 1, dbg, "Hello from real mode!");
+            s_tcg[i] = t_tcg[i] / t_ours[i];
+            s_kvm[i] = t_kvm[i] / t_ours[i];
+        }
+    }
+    unlink(dbg);
+
+    double m_raw = median(raw, REPS), m_null = median(r_null, REPS), m_sel4 = median(r_sel4, REPS);
+    double m_ioctl = median(r_ioctl, REPS), ipe = ipe_null > ipe_sel4 ? ipe_null : ipe_sel4;
+    printf("%-58s %12s %8s\n", "case (median of 7, side by side)", "value", "goal");
+    printf("%-58s %9.0f ns %8s\n", "1 raw KVM loop, bare ioctls: per exit", m_raw, "");
+    printf("%-58s %12.3f %8s\n", "2 vm_run, null port handler: ratio to 1", m_null, "<= 1.05");
+    printf("%-58s %12.3f %8s\n", "3 seL4-style handler, public API: ratio to 1", m_sel4, "<= 1.10");
+    printf("%-58s %12.3f %8s\n", "3' same handler on KVM_GET/SET_REGS, GET_SREGS: ratio", m_ioctl, "");
+    printf("%-58s %6.2f / %4.2f %8s\n", "4 vCPU ioctls per exit, case 2 / case 3", ipe_null, ipe_sel4, "1");
+    printf("%-58s %9.1f ns %8s\n", "5 cached get/set call, outside the loop", acc_ns, "");
+    if (acc_insn >= 0)
+        printf("%-58s %12.0f %8s\n", "5 instructions per call (perf)", acc_insn, "tens");
+    else
+        printf("%-58s %12s %8s\n", "5 instructions per call", "no perf", "tens");
+    printf("%-58s %9.1f ms %8s\n", "6 vcpuctx-run hello.rom, whole process", median(t_ours, REPS) / 1e6, "");
+    if (have_qemu) {
+        printf("%-58s %9.1f ms %8s\n", "6 QEMU -accel tcg, same ROM and devices", median(t_tcg, REPS) / 1e6, "");
+        printf("%-58s %9.1f ms %8s\n", "6 QEMU -accel kvm", median(t_kvm, REPS) / 1e6, "");
+        printf("%-58s %12.2f %8s\n", "6 start-up speed-up vs QEMU TCG (QEMU / ours)", median(s_tcg, REPS), ">= 5");
+        printf("%-58s %12.2f %8s\n", "6 start-up speed-up vs QEMU KVM", median(s_kvm, REPS), "");
+    }
+    FILE *f = fopen(json, "w");
+    if (!f)
+        die(json);
+    fprintf(f, "{\n  \"raw_ns_per_exit\": %.1f,\n  \"null_handler_ratio\": %.4f,\n  \"sel4_handler_ratio\": %.4f,\n",
+            m_raw, m_null, m_sel4);
+    fprintf(f, "  \"ioctl_handler_ratio\": %.4f,\n  \"ioctls_per_exit\": %.3f,\n  \"accessor_ns_per_call\": %.2f,\n",
+            m_ioctl, ipe, acc_ns);
+    if (acc_insn >= 0)
+        fprintf(f, "  \"accessor_instructions_per_call\": %.1f,\n", acc_insn);
+    else
+        fprintf(f, "  \"accessor_instructions_per_call\": null,\n");
+    if (have_qemu)
+        fprintf(f, "  \"startup_speedup_vs_qemu_tcg\": %.3f,\n  \"startup_speedup_vs_qemu_kvm\": %.3f,\n",
+                median(s_tcg, REPS), median(s_kvm, REPS));
+    fprintf(f, "  \"startup_ms\": %.2f,\n  \"repetitions\": %d,\n  \"exits_per_run\": %u\n}\n",
+            median(t_ours, REPS) / 1e6, REPS, n + 1);
+    fclose(f);
+    printf("wrote %s\n", json);
+    return 0;
+}

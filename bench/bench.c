@@ -240,7 +240,8 @@ static double run_process(const char *const *argv, int want_status, const char *
     waitpid(pid, &st, 0);
     double t = now() - t0;
     posix_spawn_file_actions_destroy(&fa);
-    char buf[256] = {0};
+    static char buf[65536];
+    memset(buf, 0, sizeof(buf));
     FILE *f = fopen(out_path, "r");
     size_t got = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
     if (f)
@@ -326,15 +327,50 @@ int main(int argc, char **argv)
     memcpy(qemu_kvm, qemu_tcg, sizeof(qemu_tcg));
     qemu_kvm[2] = "kvm";
     bool have_qemu = access(qemu_tcg[0], X_OK) == 0;
+    const char *ours_irq[] = {vmm, "--irqchip=on", dbgopt, "--serial=none", rom, NULL};
+    double t_irq[REPS];
     double t_ours[REPS], t_tcg[REPS], t_kvm[REPS], s_tcg[REPS], s_kvm[REPS];
     for (int i = 0; i < REPS; i++) {
         t_ours[i] = run_process(ours, 1, dbg, "Hello from real mode!");
+        t_irq[i] = run_process(ours_irq, 1, dbg, "Hello from real mode!");
         if (have_qemu) {
             t_tcg[i] = run_process(qemu_tcg, 1, dbg, "Hello from real mode!");
             t_kvm[i] = run_process(qemu_kvm, 1, dbg, "Hello from real mode!");
             s_tcg[i] = t_tcg[i] / t_ours[i];
             s_kvm[i] = t_kvm[i] / t_ours[i];
         }
+    }
+    /* Case 7: unmodified SeaBIOS to "No bootable device" and its reset, both with no wait before rebooting. */
+    const char *bios = "/usr/share/seabios/bios.bin";
+    bool have_bios = have_qemu && access(bios, R_OK) == 0;
+    double t_sb[3], t_qsb[3], r_sb[3];
+    const char *ours_sb[] = {vmm, "--no-reboot", "--timeout=120", "--serial=none", dbgopt, bios, NULL};
+    char qdbg402[80];
+    snprintf(qdbg402, sizeof(qdbg402), "file,id=d,path=%s", dbg);
+    const char *qemu_sb[] = {"/usr/bin/qemu-system-x86_64",
+                             "-accel",
+                             "kvm",
+                             "-display",
+                             "none",
+                             "-nodefaults",
+                             "-no-reboot",
+                             "-m",
+                             "64",
+                             "-boot",
+                             "reboot-timeout=0",
+                             "-bios",
+                             bios,
+                             "-chardev",
+                             qdbg402,
+                             "-device",
+                             "isa-debugcon,iobase=0x402,chardev=d",
+                             "-monitor",
+                             "none",
+                             NULL};
+    for (int i = 0; have_bios && i < 3; i++) {
+        t_sb[i] = run_process(ours_sb, 0, dbg, "No bootable device.");
+        t_qsb[i] = run_process(qemu_sb, 0, dbg, "No bootable device.");
+        r_sb[i] = t_sb[i] / t_qsb[i];
     }
     unlink(dbg);
 
@@ -352,11 +388,19 @@ int main(int argc, char **argv)
     else
         printf("%-58s %12s %8s\n", "5 instructions per call", "no perf", "tens");
     printf("%-58s %9.1f ms %8s\n", "6 vcpuctx-run hello.rom, whole process", median(t_ours, REPS) / 1e6, "");
+    printf("%-58s %9.1f ms %8s\n", "6 the same with --irqchip=on (PIC, APIC, PIT like QEMU)", median(t_irq, REPS) / 1e6,
+           "");
     if (have_qemu) {
         printf("%-58s %9.1f ms %8s\n", "6 QEMU -accel tcg, same ROM and devices", median(t_tcg, REPS) / 1e6, "");
         printf("%-58s %9.1f ms %8s\n", "6 QEMU -accel kvm", median(t_kvm, REPS) / 1e6, "");
         printf("%-58s %12.2f %8s\n", "6 start-up speed-up vs QEMU TCG (QEMU / ours)", median(s_tcg, REPS), ">= 5");
         printf("%-58s %12.2f %8s\n", "6 start-up speed-up vs QEMU KVM", median(s_kvm, REPS), "");
+    }
+    if (have_bios) {
+        printf("%-58s %9.0f ms %8s\n", "7 SeaBIOS to \"No bootable device\", vcpuctx-run (median of 3)",
+               median(t_sb, 3) / 1e6, "");
+        printf("%-58s %9.0f ms %8s\n", "7 the same under QEMU -accel kvm", median(t_qsb, 3) / 1e6, "");
+        printf("%-58s %12.2f %8s\n", "7 ratio, ours / QEMU", median(r_sb, 3), "<= 1.0");
     }
     FILE *f = fopen(json, "w");
     if (!f)
@@ -372,6 +416,10 @@ int main(int argc, char **argv)
     if (have_qemu)
         fprintf(f, "  \"startup_speedup_vs_qemu_tcg\": %.3f,\n  \"startup_speedup_vs_qemu_kvm\": %.3f,\n",
                 median(s_tcg, REPS), median(s_kvm, REPS));
+    if (have_bios)
+        fprintf(f, "  \"seabios_ratio_vs_qemu_kvm\": %.3f,\n  \"seabios_ms\": %.0f,\n", median(r_sb, 3),
+                median(t_sb, 3) / 1e6);
+    fprintf(f, "  \"startup_irqchip_ms\": %.2f,\n", median(t_irq, REPS) / 1e6);
     fprintf(f, "  \"startup_ms\": %.2f,\n  \"repetitions\": %d,\n  \"exits_per_run\": %u\n}\n",
             median(t_ours, REPS) / 1e6, REPS, n + 1);
     fclose(f);

@@ -108,6 +108,7 @@ struct vm {
     bool stop;
     int stop_code;
     bool payload; /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
+    bool irqchip; /* in-kernel PIC/IOAPIC/LAPIC and PIT */
 };
 
 /* kvm.c: every KVM ioctl. The _raw forms return -1/errno; none prints. */

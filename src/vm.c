@@ -186,6 +186,27 @@ int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size)
     return 0;
 }
 
+int vcpuctx_vm_enable_irqchip(vm_t *vm)
+{
+    if (!vm) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (vm->nvcpus || vm->irqchip) {
+        errno = EBUSY;
+        return -1;
+    }
+    if (!kvm_check_ext(vm->fd, KVM_CAP_IRQCHIP) || !kvm_check_ext(vm->fd, KVM_CAP_PIT2)) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    struct kvm_pit_config pit = {.flags = 0};
+    if (kvm_vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL) < 0 || kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
+        return -1;
+    vm->irqchip = true;
+    return 0;
+}
+
 void vcpuctx_vcpu_kick(vm_vcpu_t *vcpu)
 {
     if (vcpu && vcpu->run)

@@ -52,12 +52,47 @@ uint8_t cmos_read(struct cmos *c, unsigned offset);
 void cmos_write(struct cmos *c, unsigned offset, uint8_t value);
 int cmos_register(vm_t *vm, struct cmos *c, uint16_t base);
 
-/* Port 0x92 (system control port A: A20 gate, fast reset) and port 0x80 (POST codes, ignored). */
+/* Port 0x92 (system control port A: A20 gate, fast reset), 0xCF9 (reset control) and port 0x80 (POST codes). */
 struct sysctl {
+    vm_t *vm;
     uint8_t port92;
     bool reset_requested;
     uint8_t last_post;
 };
 int sysctl_register(vm_t *vm, struct sysctl *s);
+void sysctl_reset(struct sysctl *s);
+
+/* QEMU's fw_cfg on its legacy ports (0x510 selector, 0x511 data): signature, ID, file directory. */
+#define FW_CFG_MAX_FILES 8
+struct fw_cfg_file {
+    char name[56];
+    uint8_t *data;
+    uint32_t size;
+};
+struct fw_cfg {
+    uint16_t selector;
+    uint32_t offset;
+    uint8_t small[8][8]; /* keys 0x00-0x07: signature, ID, UUID..., NOGRAPHIC */
+    uint32_t small_size[8];
+    struct fw_cfg_file files[FW_CFG_MAX_FILES];
+    unsigned nfiles;
+    uint8_t dir[4 + FW_CFG_MAX_FILES * 64];
+};
+int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes);
+void fw_cfg_free(struct fw_cfg *f);
+int fw_cfg_add_file(struct fw_cfg *f, const char *name, const void *data, uint32_t size);
+void fw_cfg_select(struct fw_cfg *f, uint16_t key);
+uint8_t fw_cfg_read(struct fw_cfg *f);
+int fw_cfg_register(vm_t *vm, struct fw_cfg *f);
+
+/* i8042 keyboard controller: enough that firmware does not wait on it; 0xFE on 0x64 requests a reset. */
+struct i8042 {
+    uint8_t status, command_byte, out[4], nout, pending_cmd;
+    struct sysctl *reset; /* where a reset pulse goes */
+};
+void i8042_init(struct i8042 *k, struct sysctl *reset);
+uint8_t i8042_read(struct i8042 *k, unsigned port);
+void i8042_write(struct i8042 *k, unsigned port, uint8_t value);
+int i8042_register(vm_t *vm, struct i8042 *k);
 
 #endif /* VCPUCTX_DEVICES_H */

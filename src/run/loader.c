@@ -91,7 +91,9 @@ static int load_bios(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const s
     (void)vcpu;
     if (im->size % 4096 || im->size > ROM_MAX)
         return err_at(err, len, "%s: a BIOS image must be a multiple of 4 KiB up to 16 MiB", o->image);
-    size_t copy = o->bios_shadow_all ? im->size : (im->size < SHADOW ? im->size : SHADOW);
+    /* Without a chipset to unlock shadow RAM, firmware needs its code below 1 MiB: all of a small image. */
+    bool all = o->bios_shadow == SHADOW_ALL || (o->bios_shadow == SHADOW_AUTO && im->size <= 2 * SHADOW);
+    size_t copy = all ? im->size : (im->size < SHADOW ? im->size : SHADOW);
     if (copy > (1u << 20))
         return err_at(err, len, "%s: --bios-shadow=all needs an image of at most 1 MiB", o->image);
     if (o->memory < (1u << 20))

@@ -16,7 +16,10 @@ static const char usage[] =
     "  --entry=ADDR                 raw: entry point (default: the load address)\n"
     "  --entry-mode=real|protected|long  raw: CPU mode at entry (default real)\n"
     "  --append=CMDLINE             multiboot: command line\n"
-    "  --bios-shadow=128k|all       bios: copy the last 128 KiB (default) or the whole image below 1 MiB\n"
+    "  --bios-shadow=128k|all       bios: copy the last 128 KiB or the whole image below 1 MiB\n"
+    "                               (default: all of an image up to 256 KiB, else 128k)\n"
+    "  --irqchip=on|off|auto        in-kernel PIC, APIC and PIT (auto: on for BIOS images of 128 KiB\n"
+    "                               and more, that is real firmware)\n"
     "  --debugcon=stdio|file:PATH|none  ports 0xe9 and 0x402 (default stdio)\n"
     "  --serial=stdio|file:PATH|none    COM1 at 0x3f8 (default stdio)\n"
     "  --timeout=SECONDS            stop the guest after this long\n"
@@ -33,6 +36,7 @@ static const char usage[] =
     "124 = --timeout or --max-exits reached.\n";
 
 enum {
+    O_IRQCHIP = 255,
     O_FORMAT = 256,
     O_LOAD,
     O_ENTRY,
@@ -58,6 +62,7 @@ static const struct option longopts[] = {
     {"entry-mode", required_argument, 0, O_ENTRY_MODE},
     {"append", required_argument, 0, O_APPEND},
     {"bios-shadow", required_argument, 0, O_SHADOW},
+    {"irqchip", required_argument, 0, O_IRQCHIP},
     {"debugcon", required_argument, 0, O_DEBUGCON},
     {"serial", required_argument, 0, O_SERIAL},
     {"timeout", required_argument, 0, O_TIMEOUT},
@@ -148,8 +153,15 @@ static int apply(struct options *o, int c, const char *arg)
     case O_SHADOW:
         if (strcmp(arg, "all") && strcmp(arg, "128k"))
             return fail("bad --bios-shadow", arg);
-        o->bios_shadow_all = strcmp(arg, "all") == 0;
+        o->bios_shadow = strcmp(arg, "all") == 0 ? SHADOW_ALL : SHADOW_128K;
         return 0;
+    case O_IRQCHIP: {
+        static const char *const modes3[] = {"auto", "on", "off"};
+        if ((i = parse_choice(arg, modes3, 3)) < 0)
+            return fail("bad --irqchip", arg);
+        o->irqchip = i == 0 ? IRQCHIP_AUTO : i == 1 ? IRQCHIP_ON : IRQCHIP_OFF;
+        return 0;
+    }
     case O_DEBUGCON: return parse_out(arg, &o->debugcon) < 0 ? fail("bad --debugcon", arg) : 0;
     case O_SERIAL: return parse_out(arg, &o->serial) < 0 ? fail("bad --serial", arg) : 0;
     case O_TIMEOUT:

@@ -33,7 +33,8 @@ struct options {
     bool entry_set;
     enum entry_mode entry_mode;
     const char *append;
-    bool bios_shadow_all;
+    enum { SHADOW_AUTO, SHADOW_128K, SHADOW_ALL } bios_shadow;
+    enum { IRQCHIP_AUTO, IRQCHIP_ON, IRQCHIP_OFF } irqchip;
     struct out_spec debugcon, serial;
     double timeout;
     uint64_t max_exits;

@@ -20,6 +20,9 @@ struct machine {
     struct debug_exit dexit;
     struct cmos cmos;
     struct sysctl sys;
+    struct fw_cfg fwcfg;
+    struct i8042 kbd;
+    bool irqchip;
     uint64_t exits, by_reason[VM_EXIT_REASON_NUM + 1], unclaimed_ports, mmio_unmapped;
     int status;
     const char *crash;
@@ -27,11 +30,21 @@ struct machine {
 
 static volatile sig_atomic_t timed_out;
 static vm_vcpu_t *volatile kick_target;
+static double deadline; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The timer: --timeout's deadline, and with an irqchip a tick that lets the VMM look at a halted vCPU. */
 static void on_alarm(int sig)
 {
     (void)sig;
-    timed_out = 1;
+    if (deadline > 0 && now() >= deadline)
+        timed_out = 1;
     vcpuctx_vcpu_kick(kick_target);
 }
 
@@ -66,11 +79,17 @@ static int on_internal_error(vm_vcpu_t *vcpu, void *cookie)
     return stop(cookie, STATUS_CRASH, "KVM could not emulate an instruction (internal error)");
 }
 
-/* The timer's kick: stop on timeout, otherwise (another signal) resume. */
+/* The timer's kick: stop on timeout; with an irqchip, a HLT with interrupts off is for good. */
 static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
 {
-    (void)vcpu;
-    return timed_out ? stop(cookie, STATUS_TIMEOUT, NULL) : VM_EXIT_HANDLED;
+    struct machine *m = cookie;
+    if (timed_out)
+        return stop(m, STATUS_TIMEOUT, NULL);
+    seL4_Word activity = 0, rflags = 0;
+    if (m->irqchip && vm_get_vmcs_field(vcpu, VMX_GUEST_ACTIVITY, &activity) == 0 && activity == 1 &&
+        vm_get_vmcs_field(vcpu, VMX_GUEST_RFLAGS, &rflags) == 0 && !(rflags & 0x200))
+        return stop(m, STATUS_HALTED, NULL);
+    return VM_EXIT_HANDLED;
 }
 
 /* No device decodes this address (or it is ROM): reads see all ones, writes vanish, as on a PC. */
@@ -137,10 +156,13 @@ static int add_devices(struct machine *m)
     m->dcon.out = &m->dbg_sink;
     uart_init(&m->com1, &m->ser_sink);
     cmos_init(&m->cmos, m->o->memory);
+    i8042_init(&m->kbd, &m->sys);
+    if (fw_cfg_init(&m->fwcfg, m->o->memory) < 0)
+        return -1;
     if (debugcon_register(m->vm, &m->dcon, 0xe9) || debugcon_register(m->vm, &m->dcon, 0x402) ||
         uart_register(m->vm, &m->com1, 0x3f8) || debug_exit_register(m->vm, &m->dexit, 0xf4, 4) ||
-        cmos_register(m->vm, &m->cmos, 0x70) || sysctl_register(m->vm, &m->sys) ||
-        vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m))
+        cmos_register(m->vm, &m->cmos, 0x70) || sysctl_register(m->vm, &m->sys) || fw_cfg_register(m->vm, &m->fwcfg) ||
+        i8042_register(m->vm, &m->kbd) || vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m))
         return -1;
     const struct {
         unsigned reason;
@@ -159,7 +181,7 @@ static int add_devices(struct machine *m)
     return vcpuctx_register_exit_observer(m->vm, observe, m);
 }
 
-static int start_timer(double seconds)
+static int start_timer(const struct options *o, bool tick)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -167,17 +189,17 @@ static int start_timer(double seconds)
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGALRM, &sa, NULL) < 0)
         return -1;
-    struct itimerval it = {{0, 0}, {(time_t)seconds, (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6)}};
+    if (!tick && !(o->timeout > 0))
+        return 0;
+    double first = tick ? 0.05 : o->timeout;
+    if (o->timeout > 0 && o->timeout < first)
+        first = o->timeout;
+    deadline = o->timeout > 0 ? now() + o->timeout : 0;
+    struct itimerval it = {{0, tick ? 50000 : 0},
+                           {(time_t)first, (suseconds_t)((first - (double)(time_t)first) * 1e6)}};
     if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
         it.it_value.tv_usec = 1;
     return setitimer(ITIMER_REAL, &it, NULL);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void print_stats(const struct machine *m, double seconds)
@@ -225,14 +247,10 @@ static int run_machine(struct machine *m)
     return STATUS_CRASH;
 }
 
-/* The image is read before KVM is touched, so a bad file is reported as such on any machine. */
-static int setup(struct machine *m, struct image *im)
+/* One boot of the machine: VM (with an irqchip for firmware), vCPU, image, devices. */
+static int setup(struct machine *m, const struct image *im)
 {
     char err[512];
-    if (image_read(m->o->image, im, err, sizeof(err)) < 0) {
-        fprintf(stderr, "vcpuctx-run: %s\n", err);
-        return -1;
-    }
     m->vm = vcpuctx_vm_create(m->o->memory);
     if (!m->vm) {
         if (errno == EINVAL)
@@ -242,17 +260,31 @@ static int setup(struct machine *m, struct image *im)
             fprintf(stderr, "vcpuctx-run: cannot use KVM (%s): %s\n", vcpuctx_kvm_device(), strerror(errno));
         return -1;
     }
+    enum image_format f = m->o->format == FMT_AUTO ? image_detect(im->data, im->size) : m->o->format;
+    /* A ROM is mapped before the irqchip and the vCPU: a memory slot added later costs milliseconds (measured). */
+    if (f == FMT_BIOS && image_load(m->vm, NULL, m->o, im, err, sizeof(err)) < 0) {
+        fprintf(stderr, "vcpuctx-run: %s\n", err);
+        return -1;
+    }
+    /* Firmware needs a PC's timer and interrupt controllers; small boot-code ROMs run without (faster). */
+    bool want =
+        m->o->irqchip == IRQCHIP_ON || (m->o->irqchip == IRQCHIP_AUTO && f == FMT_BIOS && im->size >= (128u << 10));
+    if (want) {
+        if (vcpuctx_vm_enable_irqchip(m->vm) < 0) {
+            fprintf(stderr, "vcpuctx-run: cannot create the interrupt controller and PIT: %s\n", strerror(errno));
+            return -1;
+        }
+        m->irqchip = true;
+    }
     m->vcpu = vm_create_vcpu(m->vm, 0);
     if (!m->vcpu) {
         fprintf(stderr, "vcpuctx-run: cannot create a vCPU: %s\n", strerror(errno));
         return -1;
     }
-    if (image_load(m->vm, m->vcpu, m->o, im, err, sizeof(err)) < 0) {
+    if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, err, sizeof(err)) < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;
     }
-    if (open_sink(&m->o->debugcon, &m->dbg_sink) < 0 || open_sink(&m->o->serial, &m->ser_sink) < 0)
-        return -1;
     if (add_devices(m) < 0) {
         fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));
         return -1;
@@ -260,33 +292,65 @@ static int setup(struct machine *m, struct image *im)
     return 0;
 }
 
+static void teardown(struct machine *m)
+{
+    kick_target = NULL;
+    fw_cfg_free(&m->fwcfg);
+    vcpuctx_vm_destroy(m->vm);
+    m->vm = NULL;
+}
+
+/* Boot, and boot again after a reset unless --no-reboot: a new VM each time, the same outputs. */
+static int boot_loop(struct machine *m, const struct image *im)
+{
+    for (bool first = true;; first = false) {
+        const struct options *o = m->o;
+        struct sink dbg = m->dbg_sink, ser = m->ser_sink;
+        memset(m, 0, sizeof(*m));
+        m->o = o;
+        m->dbg_sink = dbg;
+        m->ser_sink = ser;
+        if (setup(m, im) < 0) {
+            teardown(m);
+            return STATUS_USAGE;
+        }
+        kick_target = m->vcpu;
+        if (first && start_timer(o, m->irqchip) < 0) {
+            fprintf(stderr, "vcpuctx-run: cannot start the timer: %s\n", strerror(errno));
+            teardown(m);
+            return STATUS_USAGE;
+        }
+        double t0 = now();
+        int status = run_machine(m);
+        if (o->stats)
+            print_stats(m, now() - t0);
+        if (o->dump_regs && status != STATUS_CRASH)
+            dump_registers(m->vcpu, stderr);
+        bool reboot = m->sys.reset_requested && !o->no_reboot && status == STATUS_HALTED;
+        teardown(m);
+        if (!reboot)
+            return status;
+    }
+}
+
 int vmm_run(const struct options *o)
 {
-    struct machine m;
+    static struct machine m;
     memset(&m, 0, sizeof(m));
     m.o = o;
     m.dbg_sink.fd = m.ser_sink.fd = -1;
-    int status = STATUS_USAGE;
+    char err[512];
     struct image im = {0};
-    if (setup(&m, &im) == 0) {
-        kick_target = m.vcpu;
-        if (o->timeout > 0 && start_timer(o->timeout) < 0) {
-            fprintf(stderr, "vcpuctx-run: cannot start the timer: %s\n", strerror(errno));
-        } else {
-            double t0 = now();
-            status = run_machine(&m);
-            if (o->stats)
-                print_stats(&m, now() - t0);
-            if (o->dump_regs && status != STATUS_CRASH)
-                dump_registers(m.vcpu, stderr);
-        }
-    }
+    int status = STATUS_USAGE;
+    /* The image is read before KVM is touched, so a bad file is reported as such on any machine. */
+    if (image_read(o->image, &im, err, sizeof(err)) < 0)
+        fprintf(stderr, "vcpuctx-run: %s\n", err);
+    else if (open_sink(&o->debugcon, &m.dbg_sink) == 0 && open_sink(&o->serial, &m.ser_sink) == 0)
+        status = boot_loop(&m, &im);
     if (m.dbg_sink.fd > STDERR_FILENO)
         close(m.dbg_sink.fd);
     if (m.ser_sink.fd > STDERR_FILENO && m.ser_sink.fd != m.dbg_sink.fd)
         close(m.ser_sink.fd);
-    kick_target = NULL;
-    vcpuctx_vm_destroy(m.vm);
     image_free(&im);
     return status;
 }

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.memory = 4u << 20;
     o.format = (enum image_format)(data[0] & 3);
     o.entry_mode = (enum entry_mode)((data[0] >> 2) % 3);
-    o.bios_shadow_all = (data[0] >> 4) & 1;
+    o.bios_shadow = (data[0] >> 4) & 1 ? SHADOW_ALL : SHADOW_AUTO;
     o.load = o.entry = (uint64_t)data[1] << 12;
     o.append = (data[0] & 0x20) ? "a b c" : NULL;
     struct image im = {(uint8_t *)malloc(size - 2), size - 2};

@@ -248,3 +248,55 @@ Test(cli, output_flood_is_streamed_in_bounded_memory)
     cr_assert_lt(ru.ru_maxrss, 100 * 1024, "peak RSS %ld KiB", ru.ru_maxrss);
     cr_assert_eq(res.out[0], 'x');
 }
+
+/* Unmodified SeaBIOS from Debian: banner, POST, "No bootable device", reset, and --no-reboot exits 0. */
+static void seabios(const char *image, const char *extra)
+{
+    if (access(image, R_OK) != 0)
+        cr_skip_test("%s is not installed (package seabios; scripts/install-deps.sh installs it)", image);
+    char dbg[] = "/tmp/vcpuctx-sb-XXXXXX", ser[] = "/tmp/vcpuctx-sbs-XXXXXX", o1[64], o2[64];
+    close(mkstemp(dbg));
+    close(mkstemp(ser));
+    snprintf(o1, sizeof(o1), "--debugcon=file:%s", dbg);
+    snprintf(o2, sizeof(o2), "--serial=file:%s", ser);
+    const char *argv[] = {RUN_BIN, "--no-reboot", "--timeout=60", o1, o2, extra, image, NULL};
+    if (!extra)
+        argv[5] = image, argv[6] = NULL;
+    cli_run(argv, 90, &res);
+    char d[8192] = {0}, s[8192] = {0};
+    int fd = open(dbg, O_RDONLY);
+    slurp_fd(fd, d, sizeof(d));
+    fd = open(ser, O_RDONLY);
+    slurp_fd(fd, s, sizeof(s));
+    unlink(dbg);
+    unlink(ser);
+    cr_assert_eq(res.status, 0, "status %d: %s", res.status, res.err);
+    cr_assert(strncmp(d, "SeaBIOS (version ", 17) == 0, "banner on debugcon: %.80s", d);
+    cr_assert_not_null(strstr(d, "Found QEMU fw_cfg"), "fw_cfg found");
+    cr_assert_not_null(strstr(s, "Booting from Hard Disk..."), "POST reached the boot devices on COM1: %s", s);
+    cr_assert_not_null(strstr(s, "No bootable device."), "%s", s);
+}
+
+Test(cli, seabios_reaches_no_bootable_device)
+{
+    seabios("/usr/share/seabios/bios.bin", NULL);
+}
+
+Test(cli, seabios_256k_reaches_no_bootable_device)
+{
+    seabios("/usr/share/seabios/bios-256k.bin", NULL);
+}
+
+Test(cli, seabios_reboots_without_no_reboot)
+{
+    if (access("/usr/share/seabios/bios.bin", R_OK) != 0)
+        cr_skip_test("SeaBIOS is not installed");
+    const char *argv[] = {RUN_BIN, "--timeout=4", "--serial=none", "/usr/share/seabios/bios.bin", NULL};
+    cli_run(argv, 30, &res);
+    cr_assert_eq(res.status, 124);
+    const char *p = res.out;
+    int boots = 0;
+    while ((p = strstr(p, "SeaBIOS (version")) != NULL)
+        boots++, p++;
+    cr_assert_geq(boots, 2, "the reset rebooted the machine: %d banners", boots);
+}

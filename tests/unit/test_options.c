@@ -71,7 +71,7 @@ Test(options, every_option)
     cr_assert_eq(o.serial.kind, OUT_NONE);
     cr_assert_float_eq(o.timeout, 1.5, 1e-9);
     cr_assert_eq(o.max_exits, 1024);
-    cr_assert(o.no_reboot && o.trace && o.stats && o.dump_regs && o.bios_shadow_all);
+    cr_assert(o.no_reboot && o.trace && o.stats && o.dump_regs && o.bios_shadow == SHADOW_ALL);
 }
 
 Test(options, refusals)

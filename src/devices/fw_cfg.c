@@ -1,0 +1,147 @@
+/* fw_cfg.c: QEMU's firmware configuration device on its legacy I/O ports, for SeaBIOS. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices.h"
+
+enum {
+    KEY_SIGNATURE = 0x00,
+    KEY_ID = 0x01,
+    KEY_NOGRAPHIC = 0x04,
+    KEY_NB_CPUS = 0x05,
+    KEY_FILE_DIR = 0x19,
+    KEY_FILE_FIRST = 0x20
+};
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static void set_small(struct fw_cfg *f, unsigned key, const void *data, uint32_t size)
+{
+    memcpy(f->small[key], data, size);
+    f->small_size[key] = size;
+}
+
+/* The directory: a big-endian count, then {size, select, reserved, name[56]} per file. */
+static void rebuild_dir(struct fw_cfg *f)
+{
+    memset(f->dir, 0, sizeof(f->dir));
+    put_be32(f->dir, f->nfiles);
+    for (unsigned i = 0; i < f->nfiles; i++) {
+        uint8_t *e = f->dir + 4 + 64 * i;
+        put_be32(e, f->files[i].size);
+        e[4] = (uint8_t)((KEY_FILE_FIRST + i) >> 8);
+        e[5] = (uint8_t)(KEY_FILE_FIRST + i);
+        memcpy(e + 8, f->files[i].name, sizeof(f->files[i].name));
+    }
+}
+
+int fw_cfg_add_file(struct fw_cfg *f, const char *name, const void *data, uint32_t size)
+{
+    if (f->nfiles == FW_CFG_MAX_FILES || strlen(name) >= sizeof(f->files[0].name)) {
+        errno = ENOSPC;
+        return -1;
+    }
+    struct fw_cfg_file *file = &f->files[f->nfiles];
+    file->data = malloc(size ? size : 1);
+    if (!file->data)
+        return -1;
+    memcpy(file->data, data, size);
+    file->size = size;
+    strncpy(file->name, name, sizeof(file->name) - 1);
+    f->nfiles++;
+    rebuild_dir(f);
+    return 0;
+}
+
+/* What QEMU's PC machine offers SeaBIOS: RAM in e820, no boot menu, no wait before rebooting, NOGRAPHIC. */
+int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes)
+{
+    memset(f, 0, sizeof(*f));
+    const uint32_t id = 1, cpus = 1;
+    const uint16_t nographic = 1, no_menu = 0;
+    const uint32_t fail_wait = 0;
+    set_small(f, KEY_SIGNATURE, "QEMU", 4);
+    set_small(f, KEY_ID, &id, 4); /* the traditional interface only (no DMA) */
+    set_small(f, KEY_NOGRAPHIC, &nographic, 2);
+    set_small(f, KEY_NB_CPUS, &cpus, 2);
+    struct __attribute__((packed)) {
+        uint64_t addr, len;
+        uint32_t type;
+    } e820 = {0, ram_bytes, 1};
+    rebuild_dir(f);
+    if (fw_cfg_add_file(f, "etc/e820", &e820, sizeof(e820)) < 0 ||
+        fw_cfg_add_file(f, "etc/show-boot-menu", &no_menu, sizeof(no_menu)) < 0 ||
+        fw_cfg_add_file(f, "etc/boot-fail-wait", &fail_wait, sizeof(fail_wait)) < 0) {
+        fw_cfg_free(f);
+        return -1;
+    }
+    return 0;
+}
+
+void fw_cfg_free(struct fw_cfg *f)
+{
+    for (unsigned i = 0; i < f->nfiles; i++)
+        free(f->files[i].data);
+    f->nfiles = 0;
+}
+
+void fw_cfg_select(struct fw_cfg *f, uint16_t key)
+{
+    f->selector = key;
+    f->offset = 0;
+}
+
+/* The next byte of the selected item; reads past its end (or of an unknown key) are 0, as QEMU's. */
+uint8_t fw_cfg_read(struct fw_cfg *f)
+{
+    const uint8_t *data = NULL;
+    uint32_t size = 0;
+    unsigned key = f->selector & 0xbfff; /* bit 14: write; bit 15: architecture keys, none offered */
+    if (key < 8) {
+        data = f->small[key];
+        size = f->small_size[key];
+    } else if (key == KEY_FILE_DIR) {
+        data = f->dir;
+        size = 4 + 64 * f->nfiles;
+    } else if (key >= KEY_FILE_FIRST && key < KEY_FILE_FIRST + f->nfiles) {
+        data = f->files[key - KEY_FILE_FIRST].data;
+        size = f->files[key - KEY_FILE_FIRST].size;
+    }
+    if (!data || f->offset >= size)
+        return 0;
+    return data[f->offset++];
+}
+
+static ioport_fault_result_t cfg_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+{
+    (void)vcpu;
+    (void)size;
+    if (port == 0x510)
+        fw_cfg_select(cookie, (uint16_t)value);
+    return IO_FAULT_HANDLED; /* data writes are ignored, as on QEMU 2.4 and later */
+}
+
+static ioport_fault_result_t cfg_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+{
+    (void)vcpu;
+    struct fw_cfg *f = cookie;
+    unsigned v = 0;
+    if (port == 0x511)
+        for (unsigned i = 0; i < size; i++)
+            v |= (unsigned)fw_cfg_read(f) << (8 * i);
+    *result = v;
+    return IO_FAULT_HANDLED;
+}
+
+int fw_cfg_register(vm_t *vm, struct fw_cfg *f)
+{
+    vm_ioport_interface_t iface = {f, cfg_in, cfg_out, "fw_cfg"};
+    return vm_io_port_add_handler(vm, (vm_ioport_range_t){0x510, 0x511}, iface);
+}

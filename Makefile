@@ -112,7 +112,7 @@ $(BUILD)/tests/guests/%.bin: tests/guests/%.S
 guests: $(GUEST_BINS)
 
 # Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
-ROM_SRCS := $(filter-out guest/hello-mb.S,$(wildcard guest/*.S))
+ROM_SRCS := $(filter-out guest/hello-mb.S guest/disk.S,$(wildcard guest/*.S))
 GUESTS := $(ROM_SRCS:guest/%.S=build/guest/%.rom) build/guest/hello-mb.elf
 build/guest/%.rom: guest/%.S guest/io.inc guest/boot.inc guest/rom.inc
 	$(call msg,GUEST,$@)
@@ -132,7 +132,14 @@ build/guest/hostile/%.bin: guest/hostile/%.S
 	@mkdir -p $(@D)
 	$(Q)$(AS) --64 -o $(@:.bin=.o) $<
 	$(Q)$(LD) -m elf_x86_64 -Ttext=0x7c00 -e 0x7c00 --oformat binary -o $@ $(@:.bin=.o)
-demo-guests: $(GUESTS) $(HOSTILE)
+# A bootable disk: boot sector plus two sectors, padded to 1 MiB (2 cylinders of 16 heads x 63 sectors).
+build/guest/disk.img: guest/disk.S guest/io.inc
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --32 -Iguest -o $(@:.img=.o) $<
+	$(Q)$(LD) -m elf_i386 -Ttext=0x7c00 -e 0x7c00 --oformat binary -o $@ $(@:.img=.o)
+	$(Q)truncate -s 1M $@
+demo-guests: $(GUESTS) $(HOSTILE) build/guest/disk.img
 
 $(BUILD)/hostile-gen: scripts/hostile-gen.c
 	$(call msg,CC,$@)

@@ -95,4 +95,22 @@ uint8_t i8042_read(struct i8042 *k, unsigned port);
 void i8042_write(struct i8042 *k, unsigned port, uint8_t value);
 int i8042_register(vm_t *vm, struct i8042 *k);
 
+/* ATA (IDE) disk on the primary channel (0x1f0-0x1f7, 0x3f6), PIO only, master only: IDENTIFY,
+   READ/WRITE SECTORS (LBA28 and CHS), SET FEATURES, INITIALIZE DEVICE PARAMETERS, soft reset. */
+struct ata {
+    int fd; /* the raw image */
+    uint64_t sectors;
+    uint8_t feature, count, lba0, lba1, lba2, select, status, error, control;
+    uint16_t buf[256];  /* the sector (or IDENTIFY data) being transferred */
+    unsigned pos;       /* words transferred of buf */
+    unsigned remaining; /* sectors left in the command, including buf's */
+    uint32_t lba;       /* the next sector */
+    bool writing;
+};
+int ata_open(struct ata *a, const char *path, char *err, size_t errlen);
+void ata_close(struct ata *a);
+uint32_t ata_read(struct ata *a, unsigned port, unsigned size);
+void ata_write(struct ata *a, unsigned port, unsigned size, uint32_t value);
+int ata_register(vm_t *vm, struct ata *a);
+
 #endif /* VCPUCTX_DEVICES_H */

@@ -20,7 +20,9 @@ static const char usage[] =
     "                               (default: all of an image up to 256 KiB, else 128k)\n"
     "  --irqchip=on|off|auto        in-kernel PIC, APIC and PIT (auto: on for BIOS images of 128 KiB\n"
     "                               and more, that is real firmware)\n"
+    "  --drive=FILE                 a raw disk image as the ATA master on the primary IDE channel\n"
     "  --debugcon=stdio|file:PATH|none  ports 0xe9 and 0x402 (default stdio)\n"
+    "  --fw-debug=stdio|file:PATH|none  port 0x402 alone, the firmware's log (default: as --debugcon)\n"
     "  --serial=stdio|file:PATH|none    COM1 at 0x3f8 (default stdio)\n"
     "  --timeout=SECONDS            stop the guest after this long\n"
     "  --max-exits=N                stop the guest after N exits\n"
@@ -36,6 +38,8 @@ static const char usage[] =
     "124 = --timeout or --max-exits reached.\n";
 
 enum {
+    O_DRIVE = 253,
+    O_FWDEBUG = 254,
     O_IRQCHIP = 255,
     O_FORMAT = 256,
     O_LOAD,
@@ -63,6 +67,8 @@ static const struct option longopts[] = {
     {"append", required_argument, 0, O_APPEND},
     {"bios-shadow", required_argument, 0, O_SHADOW},
     {"irqchip", required_argument, 0, O_IRQCHIP},
+    {"drive", required_argument, 0, O_DRIVE},
+    {"fw-debug", required_argument, 0, O_FWDEBUG},
     {"debugcon", required_argument, 0, O_DEBUGCON},
     {"serial", required_argument, 0, O_SERIAL},
     {"timeout", required_argument, 0, O_TIMEOUT},
@@ -155,6 +161,8 @@ static int apply(struct options *o, int c, const char *arg)
             return fail("bad --bios-shadow", arg);
         o->bios_shadow = strcmp(arg, "all") == 0 ? SHADOW_ALL : SHADOW_128K;
         return 0;
+    case O_DRIVE: o->drive = arg; return 0;
+    case O_FWDEBUG: return parse_out(arg, &o->fwdebug) < 0 ? fail("bad --fw-debug", arg) : 0;
     case O_IRQCHIP: {
         static const char *const modes3[] = {"auto", "on", "off"};
         if ((i = parse_choice(arg, modes3, 3)) < 0)
@@ -181,6 +189,7 @@ static int apply(struct options *o, int c, const char *arg)
 int options_parse(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof(*o));
+    o->debugcon.kind = o->serial.kind = OUT_STDIO;
     o->memory = 64ULL << 20;
     o->load = 0x7c00;
     opterr = 0;

@@ -21,7 +21,7 @@ enum entry_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
 
 /* An output: stdio, a file, or none. */
 struct out_spec {
-    enum { OUT_STDIO, OUT_FILE, OUT_NONE } kind;
+    enum { OUT_SAME, OUT_STDIO, OUT_FILE, OUT_NONE } kind; /* OUT_SAME: as --debugcon */
     const char *path;
 };
 
@@ -35,7 +35,8 @@ struct options {
     const char *append;
     enum { SHADOW_AUTO, SHADOW_128K, SHADOW_ALL } bios_shadow;
     enum { IRQCHIP_AUTO, IRQCHIP_ON, IRQCHIP_OFF } irqchip;
-    struct out_spec debugcon, serial;
+    struct out_spec debugcon, serial, fwdebug;
+    const char *drive;
     double timeout;
     uint64_t max_exits;
     bool no_reboot, trace, stats, dump_regs;

@@ -14,8 +14,9 @@ struct machine {
     const struct options *o;
     vm_t *vm;
     vm_vcpu_t *vcpu;
-    struct sink dbg_sink, ser_sink;
-    struct debugcon dcon;
+    struct sink dbg_sink, ser_sink, fw_sink;
+    struct debugcon dcon, fwcon;
+    struct ata disk;
     struct uart16550 com1;
     struct debug_exit dexit;
     struct cmos cmos;
@@ -154,12 +155,21 @@ static int open_sink(const struct out_spec *spec, struct sink *s)
 static int add_devices(struct machine *m)
 {
     m->dcon.out = &m->dbg_sink;
+    m->fwcon.out = m->o->fwdebug.kind == OUT_SAME ? &m->dbg_sink : &m->fw_sink;
+    char err[512];
+    if (m->o->drive && ata_open(&m->disk, m->o->drive, err, sizeof(err)) < 0) {
+        fprintf(stderr, "vcpuctx-run: --drive: %s\n", err);
+        errno = 0;
+        return -1;
+    }
+    if (m->o->drive && ata_register(m->vm, &m->disk) < 0)
+        return -1;
     uart_init(&m->com1, &m->ser_sink);
     cmos_init(&m->cmos, m->o->memory);
     i8042_init(&m->kbd, &m->sys);
     if (fw_cfg_init(&m->fwcfg, m->o->memory) < 0)
         return -1;
-    if (debugcon_register(m->vm, &m->dcon, 0xe9) || debugcon_register(m->vm, &m->dcon, 0x402) ||
+    if (debugcon_register(m->vm, &m->dcon, 0xe9) || debugcon_register(m->vm, &m->fwcon, 0x402) ||
         uart_register(m->vm, &m->com1, 0x3f8) || debug_exit_register(m->vm, &m->dexit, 0xf4, 4) ||
         cmos_register(m->vm, &m->cmos, 0x70) || sysctl_register(m->vm, &m->sys) || fw_cfg_register(m->vm, &m->fwcfg) ||
         i8042_register(m->vm, &m->kbd) || vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m))
@@ -286,7 +296,8 @@ static int setup(struct machine *m, const struct image *im)
         return -1;
     }
     if (add_devices(m) < 0) {
-        fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));
+        if (errno)
+            fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));
         return -1;
     }
     return 0;
@@ -296,6 +307,8 @@ static void teardown(struct machine *m)
 {
     kick_target = NULL;
     fw_cfg_free(&m->fwcfg);
+    if (m->o->drive)
+        ata_close(&m->disk);
     vcpuctx_vm_destroy(m->vm);
     m->vm = NULL;
 }
@@ -305,11 +318,12 @@ static int boot_loop(struct machine *m, const struct image *im)
 {
     for (bool first = true;; first = false) {
         const struct options *o = m->o;
-        struct sink dbg = m->dbg_sink, ser = m->ser_sink;
+        struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink;
         memset(m, 0, sizeof(*m));
         m->o = o;
         m->dbg_sink = dbg;
         m->ser_sink = ser;
+        m->fw_sink = fw;
         if (setup(m, im) < 0) {
             teardown(m);
             return STATUS_USAGE;
@@ -338,19 +352,22 @@ int vmm_run(const struct options *o)
     static struct machine m;
     memset(&m, 0, sizeof(m));
     m.o = o;
-    m.dbg_sink.fd = m.ser_sink.fd = -1;
+    m.dbg_sink.fd = m.ser_sink.fd = m.fw_sink.fd = -1;
     char err[512];
     struct image im = {0};
     int status = STATUS_USAGE;
     /* The image is read before KVM is touched, so a bad file is reported as such on any machine. */
     if (image_read(o->image, &im, err, sizeof(err)) < 0)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
-    else if (open_sink(&o->debugcon, &m.dbg_sink) == 0 && open_sink(&o->serial, &m.ser_sink) == 0)
+    else if (open_sink(&o->debugcon, &m.dbg_sink) == 0 && open_sink(&o->serial, &m.ser_sink) == 0 &&
+             (o->fwdebug.kind == OUT_SAME || open_sink(&o->fwdebug, &m.fw_sink) == 0))
         status = boot_loop(&m, &im);
     if (m.dbg_sink.fd > STDERR_FILENO)
         close(m.dbg_sink.fd);
-    if (m.ser_sink.fd > STDERR_FILENO && m.ser_sink.fd != m.dbg_sink.fd)
+    if (m.ser_sink.fd > STDERR_FILENO)
         close(m.ser_sink.fd);
+    if (m.fw_sink.fd > STDERR_FILENO)
+        close(m.fw_sink.fd);
     image_free(&im);
     return status;
 }

@@ -124,3 +124,59 @@ Test(conformance, multiboot_elf_with_command_line)
 {
     conform("hello-mb.elf", "root=/dev/vda console=ttyS0", false);
 }
+
+/* The bootable disk under SeaBIOS: QEMU's IDE disk vs vcpuctx-run's --drive. The guest's debugcon (0xe9)
+   output and the status must match; COM1 is not compared, since only vcpuctx-run's SeaBIOS has NOGRAPHIC
+   and mirrors its screen there. */
+Test(conformance, disk_boot_under_seabios)
+{
+    const char *bios = "/usr/share/seabios/bios.bin", *disk = DEMO_GUEST_DIR "/disk.img";
+    if (access("/dev/kvm", F_OK) != 0 || access(QEMU, X_OK) != 0 || access(bios, R_OK) != 0)
+        cr_skip_test("needs /dev/kvm, QEMU and SeaBIOS (scripts/install-deps.sh installs them)");
+    char qd[64], vd[64], drive[600], chardev[128], dopt[80];
+    snprintf(qd, sizeof(qd), "/tmp/conf-disk-%d-q", (int)getpid());
+    snprintf(vd, sizeof(vd), "/tmp/conf-disk-%d-v", (int)getpid());
+    snprintf(drive, sizeof(drive), "file=%s,format=raw,if=ide,snapshot=on", disk);
+    snprintf(chardev, sizeof(chardev), "file,id=d,path=%s", qd);
+    const char *qargv[] = {QEMU,
+                           "-accel",
+                           "tcg",
+                           "-display",
+                           "none",
+                           "-nodefaults",
+                           "-no-reboot",
+                           "-m",
+                           "64",
+                           "-bios",
+                           bios,
+                           "-drive",
+                           drive,
+                           "-chardev",
+                           chardev,
+                           "-device",
+                           "isa-debugcon,iobase=0xe9,chardev=d",
+                           "-device",
+                           "isa-debug-exit,iobase=0xf4,iosize=4",
+                           "-serial",
+                           "null",
+                           "-monitor",
+                           "none",
+                           NULL};
+    struct cli_result r;
+    static struct outcome q, v;
+    cli_run(qargv, 120, &r);
+    q.status = r.status;
+    read_file(qd, q.dbg, sizeof(q.dbg));
+    char drv[600];
+    snprintf(drv, sizeof(drv), "--drive=%s", disk);
+    snprintf(dopt, sizeof(dopt), "--debugcon=file:%s", vd);
+    const char *vargv[] = {RUN_BIN,         "--no-reboot", "--timeout=60", drv, "--fw-debug=none",
+                           "--serial=none", dopt,          bios,           NULL};
+    cli_run(vargv, 120, &r);
+    v.status = r.status;
+    read_file(vd, v.dbg, sizeof(v.dbg));
+    cr_assert_eq(q.status, 1, "the disk guest passes under QEMU (status %d)", q.status);
+    cr_assert_not_null(strstr(q.dbg, "stage 2 loaded through INT 13h"), "%s", q.dbg);
+    cr_assert_str_eq(v.dbg, q.dbg, "guest output differs");
+    cr_assert_eq(v.status, q.status);
+}

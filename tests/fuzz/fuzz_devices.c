@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "devices/devices.h"
 
@@ -35,11 +36,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct uart16550 u;
     struct cmos c;
     struct debug_exit d = {0};
+    static struct fw_cfg fw;
+    static struct i8042 kbd;
+    static struct sysctl sys;
+    static struct ata disk = {.fd = -1};
+    static bool ready;
+    if (!ready) { /* once: a scratch disk image */
+        char path[] = "/tmp/vcpuctx-fuzz-ata-XXXXXX", err[128];
+        int fd = mkstemp(path);
+        if (fd >= 0 && ftruncate(fd, 1 << 16) == 0 && ata_open(&disk, path, err, sizeof(err)) == 0)
+            unlink(path);
+        if (fd >= 0)
+            close(fd);
+        ready = true;
+    }
+    fw_cfg_init(&fw, 64u << 20);
+    i8042_init(&kbd, &sys);
     uart_init(&u, &none);
     cmos_init(&c, (uint64_t)(size ? data[0] : 0) << 22);
     for (size_t i = 0; i + 3 <= size; i += 3) {
         uint8_t op = data[i], off = data[i + 1], val = data[i + 2];
-        switch (op % 5) {
+        switch (op % 9) {
+        case 5: fw_cfg_select(&fw, (uint16_t)(off << 8 | val)); break;
+        case 6: (void)fw_cfg_read(&fw); break;
+        case 7:
+            i8042_write(&kbd, (off & 1) ? 0x64 : 0x60, val);
+            (void)i8042_read(&kbd, (val & 1) ? 0x64 : 0x60);
+            break;
+        case 8:
+            if (disk.fd >= 0) {
+                unsigned port = (off & 8) ? 0x3f6 : 0x1f0 + (off & 7);
+                if (val & 0x80)
+                    (void)ata_read(&disk, port, (off >> 4) % 3 ? 2 : 1);
+                else
+                    ata_write(&disk, port, 1, val == 0x30 ? 0x20 : val); /* no writes to the seed image */
+            }
+            break;
         case 0: uart_write(&u, off, val); break;
         case 1: (void)uart_read(&u, off); break;
         case 2: cmos_write(&c, off, val); break;
@@ -52,5 +84,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_uart(&u);
         check_cmos(&c);
     }
+    fw_cfg_free(&fw);
     return 0;
 }

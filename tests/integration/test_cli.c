@@ -79,6 +79,7 @@ Test(cli, bad_input_is_one_line_and_status_2)
         {{"--debugcon=file:/nonexistent/dir/x", small}, "No such file"},
         {{"--entry-mode=real", "--entry=0x200000", small}, "cannot enter real mode"},
         {{"--format=exe", small}, "unknown format"},
+        {{"--drive=/nonexistent/disk.img", small}, "--drive: /nonexistent/disk.img: No such file"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         run(cases[i].args);

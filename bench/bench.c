@@ -271,6 +271,180 @@ static int accessors_only(long rounds)
     return 0;
 }
 
+/* Every figure, as medians or ratios of medians. */
+struct results {
+    double raw, null_ratio, sel4_ratio, ioctl_ratio, ipe_null, ipe_sel4, acc_ns, acc_insn;
+    bool have_qemu, have_bios;
+    double t_ours, t_irq, t_tcg, t_kvm, s_tcg, s_kvm, t_sb, t_qsb, r_sb;
+};
+
+/* Cases 1-4, interleaved so that noise hits every case alike. */
+static void exit_cases(unsigned n, struct results *r)
+{
+    double raw[REPS], r_null[REPS], r_sel4[REPS], r_ioctl[REPS];
+    raw_kvm(200, false); /* warm-up */
+    for (int i = 0; i < REPS; i++) {
+        raw[i] = raw_kvm(n, false);
+        struct lib_result a = lib_case(n, false), b = lib_case(n, true);
+        r_null[i] = a.ns_per_exit / raw[i];
+        r_sel4[i] = b.ns_per_exit / raw[i];
+        r_ioctl[i] = raw_kvm(n, true) / raw[i];
+        r->ipe_null = a.ioctls_per_exit > r->ipe_null ? a.ioctls_per_exit : r->ipe_null;
+        r->ipe_sel4 = b.ioctls_per_exit > r->ipe_sel4 ? b.ioctls_per_exit : r->ipe_sel4;
+    }
+    r->raw = median(raw, REPS);
+    r->null_ratio = median(r_null, REPS);
+    r->sel4_ratio = median(r_sel4, REPS);
+    r->ioctl_ratio = median(r_ioctl, REPS);
+}
+
+#define QEMU_BIN "/usr/bin/qemu-system-x86_64"
+#define DBG_OUT  "/tmp/vcpuctx-bench.dbg"
+
+/* Case 6: whole-process start-up on the same ROM and devices. */
+static void startup_cases(const char *vmm, const char *rom, struct results *r)
+{
+    const char *dbgopt = "--debugcon=file:" DBG_OUT, *want = "Hello from real mode!";
+    const char *ours[] = {vmm, dbgopt, "--serial=none", rom, NULL};
+    const char *irq[] = {vmm, "--irqchip=on", dbgopt, "--serial=none", rom, NULL};
+    const char *tcg[] = {QEMU_BIN,
+                         "-accel",
+                         "tcg",
+                         "-display",
+                         "none",
+                         "-nodefaults",
+                         "-no-reboot",
+                         "-m",
+                         "64",
+                         "-bios",
+                         rom,
+                         "-chardev",
+                         "file,id=d,path=" DBG_OUT,
+                         "-device",
+                         "isa-debugcon,iobase=0xe9,chardev=d",
+                         "-device",
+                         "isa-debug-exit,iobase=0xf4,iosize=4",
+                         "-monitor",
+                         "none",
+                         NULL};
+    const char *kvm[sizeof(tcg) / sizeof(tcg[0])];
+    memcpy(kvm, tcg, sizeof(tcg));
+    kvm[2] = "kvm";
+    r->have_qemu = access(QEMU_BIN, X_OK) == 0;
+    double t_ours[REPS], t_irq[REPS], t_tcg[REPS], t_kvm[REPS], s_tcg[REPS], s_kvm[REPS];
+    for (int i = 0; i < REPS; i++) {
+        t_ours[i] = run_process(ours, 1, DBG_OUT, want);
+        t_irq[i] = run_process(irq, 1, DBG_OUT, want);
+        if (r->have_qemu) {
+            t_tcg[i] = run_process(tcg, 1, DBG_OUT, want);
+            t_kvm[i] = run_process(kvm, 1, DBG_OUT, want);
+            s_tcg[i] = t_tcg[i] / t_ours[i];
+            s_kvm[i] = t_kvm[i] / t_ours[i];
+        }
+    }
+    r->t_ours = median(t_ours, REPS);
+    r->t_irq = median(t_irq, REPS);
+    if (r->have_qemu) {
+        r->t_tcg = median(t_tcg, REPS);
+        r->t_kvm = median(t_kvm, REPS);
+        r->s_tcg = median(s_tcg, REPS);
+        r->s_kvm = median(s_kvm, REPS);
+    }
+}
+
+/* Case 7: unmodified SeaBIOS to "No bootable device" and its reset, both with no wait before rebooting. */
+static void seabios_case(const char *vmm, struct results *r)
+{
+    const char *bios = "/usr/share/seabios/bios.bin", *want = "No bootable device.";
+    r->have_bios = r->have_qemu && access(bios, R_OK) == 0;
+    if (!r->have_bios)
+        return;
+    const char *ours[] = {vmm, "--no-reboot", "--timeout=120", "--serial=none", "--debugcon=file:" DBG_OUT, bios, NULL};
+    const char *qemu[] = {QEMU_BIN,
+                          "-accel",
+                          "kvm",
+                          "-display",
+                          "none",
+                          "-nodefaults",
+                          "-no-reboot",
+                          "-m",
+                          "64",
+                          "-boot",
+                          "reboot-timeout=0",
+                          "-bios",
+                          bios,
+                          "-chardev",
+                          "file,id=d,path=" DBG_OUT,
+                          "-device",
+                          "isa-debugcon,iobase=0x402,chardev=d",
+                          "-monitor",
+                          "none",
+                          NULL};
+    double t[3], q[3], ratio[3];
+    for (int i = 0; i < 3; i++) {
+        t[i] = run_process(ours, 0, DBG_OUT, want);
+        q[i] = run_process(qemu, 0, DBG_OUT, want);
+        ratio[i] = t[i] / q[i];
+    }
+    r->t_sb = median(t, 3);
+    r->t_qsb = median(q, 3);
+    r->r_sb = median(ratio, 3);
+}
+
+static void print_table(const struct results *r)
+{
+    printf("%-58s %12s %8s\n", "case (median of 7, side by side)", "value", "goal");
+    printf("%-58s %9.0f ns %8s\n", "1 raw KVM loop, bare ioctls: per exit", r->raw, "");
+    printf("%-58s %12.3f %8s\n", "2 vm_run, null port handler: ratio to 1", r->null_ratio, "<= 1.05");
+    printf("%-58s %12.3f %8s\n", "3 seL4-style handler, public API: ratio to 1", r->sel4_ratio, "<= 1.10");
+    printf("%-58s %12.3f %8s\n", "3' same handler on KVM_GET/SET_REGS, GET_SREGS: ratio", r->ioctl_ratio, "");
+    printf("%-58s %6.2f / %4.2f %8s\n", "4 vCPU ioctls per exit, case 2 / case 3", r->ipe_null, r->ipe_sel4, "1");
+    printf("%-58s %9.1f ns %8s\n", "5 cached get/set call, outside the loop", r->acc_ns, "");
+    if (r->acc_insn >= 0)
+        printf("%-58s %12.0f %8s\n", "5 instructions per call (perf)", r->acc_insn, "tens");
+    else
+        printf("%-58s %12s %8s\n", "5 instructions per call", "no perf", "tens");
+    printf("%-58s %9.1f ms %8s\n", "6 vcpuctx-run hello.rom, whole process", r->t_ours / 1e6, "");
+    printf("%-58s %9.1f ms %8s\n", "6 the same with --irqchip=on (PIC, APIC, PIT like QEMU)", r->t_irq / 1e6, "");
+    if (r->have_qemu) {
+        printf("%-58s %9.1f ms %8s\n", "6 QEMU -accel tcg, same ROM and devices", r->t_tcg / 1e6, "");
+        printf("%-58s %9.1f ms %8s\n", "6 QEMU -accel kvm", r->t_kvm / 1e6, "");
+        printf("%-58s %12.2f %8s\n", "6 start-up speed-up vs QEMU TCG (QEMU / ours)", r->s_tcg, ">= 5");
+        printf("%-58s %12.2f %8s\n", "6 start-up speed-up vs QEMU KVM", r->s_kvm, "");
+    }
+    if (r->have_bios) {
+        printf("%-58s %9.0f ms %8s\n", "7 SeaBIOS to \"No bootable device\", vcpuctx-run (median of 3)", r->t_sb / 1e6,
+               "");
+        printf("%-58s %9.0f ms %8s\n", "7 the same under QEMU -accel kvm", r->t_qsb / 1e6, "");
+        printf("%-58s %12.2f %8s\n", "7 ratio, ours / QEMU", r->r_sb, "<= 1.0");
+    }
+}
+
+static void write_json(const char *path, const struct results *r, unsigned n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        die(path);
+    fprintf(f, "{\n  \"raw_ns_per_exit\": %.1f,\n  \"null_handler_ratio\": %.4f,\n  \"sel4_handler_ratio\": %.4f,\n",
+            r->raw, r->null_ratio, r->sel4_ratio);
+    fprintf(f, "  \"ioctl_handler_ratio\": %.4f,\n  \"ioctls_per_exit\": %.3f,\n  \"accessor_ns_per_call\": %.2f,\n",
+            r->ioctl_ratio, r->ipe_null > r->ipe_sel4 ? r->ipe_null : r->ipe_sel4, r->acc_ns);
+    if (r->acc_insn >= 0)
+        fprintf(f, "  \"accessor_instructions_per_call\": %.1f,\n", r->acc_insn);
+    else
+        fprintf(f, "  \"accessor_instructions_per_call\": null,\n");
+    if (r->have_qemu)
+        fprintf(f, "  \"startup_speedup_vs_qemu_tcg\": %.3f,\n  \"startup_speedup_vs_qemu_kvm\": %.3f,\n", r->s_tcg,
+                r->s_kvm);
+    if (r->have_bios)
+        fprintf(f, "  \"seabios_ratio_vs_qemu_kvm\": %.3f,\n  \"seabios_ms\": %.0f,\n", r->r_sb, r->t_sb / 1e6);
+    fprintf(f, "  \"startup_irqchip_ms\": %.2f,\n", r->t_irq / 1e6);
+    fprintf(f, "  \"startup_ms\": %.2f,\n  \"repetitions\": %d,\n  \"exits_per_run\": %u\n}\n", r->t_ours / 1e6, REPS,
+            n + 1);
+    fclose(f);
+    printf("wrote %s\n", path);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--accessors") == 0)
@@ -279,150 +453,13 @@ int main(int argc, char **argv)
     const char *rom = argc > 2 ? argv[2] : "build/guest/hello.rom";
     const char *json = argc > 3 ? argv[3] : "build/bench.json";
     const unsigned n = 2000;
-    double raw[REPS], nul[REPS], sel[REPS], ioc[REPS], r_null[REPS], r_sel4[REPS], r_ioctl[REPS];
-    double ipe_null = 0, ipe_sel4 = 0;
-    raw_kvm(200, false);             /* warm-up */
-    for (int i = 0; i < REPS; i++) { /* interleaved, so noise hits every case alike */
-        raw[i] = raw_kvm(n, false);
-        struct lib_result a = lib_case(n, false), b = lib_case(n, true);
-        nul[i] = a.ns_per_exit;
-        sel[i] = b.ns_per_exit;
-        ioc[i] = raw_kvm(n, true);
-        ipe_null = a.ioctls_per_exit > ipe_null ? a.ioctls_per_exit : ipe_null;
-        ipe_sel4 = b.ioctls_per_exit > ipe_sel4 ? b.ioctls_per_exit : ipe_sel4;
-        r_null[i] = nul[i] / raw[i];
-        r_sel4[i] = sel[i] / raw[i];
-        r_ioctl[i] = ioc[i] / raw[i];
-    }
-    double acc_ns, acc_insn;
-    accessor_case(&acc_ns, &acc_insn);
-
-    const char *dbg = "/tmp/vcpuctx-bench.dbg";
-    char dbgopt[64];
-    snprintf(dbgopt, sizeof(dbgopt), "--debugcon=file:%s", dbg);
-    const char *ours[] = {vmm, dbgopt, "--serial=none", rom, NULL};
-    char qdbg[80];
-    snprintf(qdbg, sizeof(qdbg), "file,id=d,path=%s", dbg);
-    const char *qemu_tcg[] = {"/usr/bin/qemu-system-x86_64",
-                              "-accel",
-                              "tcg",
-                              "-display",
-                              "none",
-                              "-nodefaults",
-                              "-no-reboot",
-                              "-m",
-                              "64",
-                              "-bios",
-                              rom,
-                              "-chardev",
-                              qdbg,
-                              "-device",
-                              "isa-debugcon,iobase=0xe9,chardev=d",
-                              "-device",
-                              "isa-debug-exit,iobase=0xf4,iosize=4",
-                              "-monitor",
-                              "none",
-                              NULL};
-    const char *qemu_kvm[sizeof(qemu_tcg) / sizeof(qemu_tcg[0])];
-    memcpy(qemu_kvm, qemu_tcg, sizeof(qemu_tcg));
-    qemu_kvm[2] = "kvm";
-    bool have_qemu = access(qemu_tcg[0], X_OK) == 0;
-    const char *ours_irq[] = {vmm, "--irqchip=on", dbgopt, "--serial=none", rom, NULL};
-    double t_irq[REPS];
-    double t_ours[REPS], t_tcg[REPS], t_kvm[REPS], s_tcg[REPS], s_kvm[REPS];
-    for (int i = 0; i < REPS; i++) {
-        t_ours[i] = run_process(ours, 1, dbg, "Hello from real mode!");
-        t_irq[i] = run_process(ours_irq, 1, dbg, "Hello from real mode!");
-        if (have_qemu) {
-            t_tcg[i] = run_process(qemu_tcg, 1, dbg, "Hello from real mode!");
-            t_kvm[i] = run_process(qemu_kvm, 1, dbg, "Hello from real mode!");
-            s_tcg[i] = t_tcg[i] / t_ours[i];
-            s_kvm[i] = t_kvm[i] / t_ours[i];
-        }
-    }
-    /* Case 7: unmodified SeaBIOS to "No bootable device" and its reset, both with no wait before rebooting. */
-    const char *bios = "/usr/share/seabios/bios.bin";
-    bool have_bios = have_qemu && access(bios, R_OK) == 0;
-    double t_sb[3], t_qsb[3], r_sb[3];
-    const char *ours_sb[] = {vmm, "--no-reboot", "--timeout=120", "--serial=none", dbgopt, bios, NULL};
-    char qdbg402[80];
-    snprintf(qdbg402, sizeof(qdbg402), "file,id=d,path=%s", dbg);
-    const char *qemu_sb[] = {"/usr/bin/qemu-system-x86_64",
-                             "-accel",
-                             "kvm",
-                             "-display",
-                             "none",
-                             "-nodefaults",
-                             "-no-reboot",
-                             "-m",
-                             "64",
-                             "-boot",
-                             "reboot-timeout=0",
-                             "-bios",
-                             bios,
-                             "-chardev",
-                             qdbg402,
-                             "-device",
-                             "isa-debugcon,iobase=0x402,chardev=d",
-                             "-monitor",
-                             "none",
-                             NULL};
-    for (int i = 0; have_bios && i < 3; i++) {
-        t_sb[i] = run_process(ours_sb, 0, dbg, "No bootable device.");
-        t_qsb[i] = run_process(qemu_sb, 0, dbg, "No bootable device.");
-        r_sb[i] = t_sb[i] / t_qsb[i];
-    }
-    unlink(dbg);
-
-    double m_raw = median(raw, REPS), m_null = median(r_null, REPS), m_sel4 = median(r_sel4, REPS);
-    double m_ioctl = median(r_ioctl, REPS), ipe = ipe_null > ipe_sel4 ? ipe_null : ipe_sel4;
-    printf("%-58s %12s %8s\n", "case (median of 7, side by side)", "value", "goal");
-    printf("%-58s %9.0f ns %8s\n", "1 raw KVM loop, bare ioctls: per exit", m_raw, "");
-    printf("%-58s %12.3f %8s\n", "2 vm_run, null port handler: ratio to 1", m_null, "<= 1.05");
-    printf("%-58s %12.3f %8s\n", "3 seL4-style handler, public API: ratio to 1", m_sel4, "<= 1.10");
-    printf("%-58s %12.3f %8s\n", "3' same handler on KVM_GET/SET_REGS, GET_SREGS: ratio", m_ioctl, "");
-    printf("%-58s %6.2f / %4.2f %8s\n", "4 vCPU ioctls per exit, case 2 / case 3", ipe_null, ipe_sel4, "1");
-    printf("%-58s %9.1f ns %8s\n", "5 cached get/set call, outside the loop", acc_ns, "");
-    if (acc_insn >= 0)
-        printf("%-58s %12.0f %8s\n", "5 instructions per call (perf)", acc_insn, "tens");
-    else
-        printf("%-58s %12s %8s\n", "5 instructions per call", "no perf", "tens");
-    printf("%-58s %9.1f ms %8s\n", "6 vcpuctx-run hello.rom, whole process", median(t_ours, REPS) / 1e6, "");
-    printf("%-58s %9.1f ms %8s\n", "6 the same with --irqchip=on (PIC, APIC, PIT like QEMU)", median(t_irq, REPS) / 1e6,
-           "");
-    if (have_qemu) {
-        printf("%-58s %9.1f ms %8s\n", "6 QEMU -accel tcg, same ROM and devices", median(t_tcg, REPS) / 1e6, "");
-        printf("%-58s %9.1f ms %8s\n", "6 QEMU -accel kvm", median(t_kvm, REPS) / 1e6, "");
-        printf("%-58s %12.2f %8s\n", "6 start-up speed-up vs QEMU TCG (QEMU / ours)", median(s_tcg, REPS), ">= 5");
-        printf("%-58s %12.2f %8s\n", "6 start-up speed-up vs QEMU KVM", median(s_kvm, REPS), "");
-    }
-    if (have_bios) {
-        printf("%-58s %9.0f ms %8s\n", "7 SeaBIOS to \"No bootable device\", vcpuctx-run (median of 3)",
-               median(t_sb, 3) / 1e6, "");
-        printf("%-58s %9.0f ms %8s\n", "7 the same under QEMU -accel kvm", median(t_qsb, 3) / 1e6, "");
-        printf("%-58s %12.2f %8s\n", "7 ratio, ours / QEMU", median(r_sb, 3), "<= 1.0");
-    }
-    FILE *f = fopen(json, "w");
-    if (!f)
-        die(json);
-    fprintf(f, "{\n  \"raw_ns_per_exit\": %.1f,\n  \"null_handler_ratio\": %.4f,\n  \"sel4_handler_ratio\": %.4f,\n",
-            m_raw, m_null, m_sel4);
-    fprintf(f, "  \"ioctl_handler_ratio\": %.4f,\n  \"ioctls_per_exit\": %.3f,\n  \"accessor_ns_per_call\": %.2f,\n",
-            m_ioctl, ipe, acc_ns);
-    if (acc_insn >= 0)
-        fprintf(f, "  \"accessor_instructions_per_call\": %.1f,\n", acc_insn);
-    else
-        fprintf(f, "  \"accessor_instructions_per_call\": null,\n");
-    if (have_qemu)
-        fprintf(f, "  \"startup_speedup_vs_qemu_tcg\": %.3f,\n  \"startup_speedup_vs_qemu_kvm\": %.3f,\n",
-                median(s_tcg, REPS), median(s_kvm, REPS));
-    if (have_bios)
-        fprintf(f, "  \"seabios_ratio_vs_qemu_kvm\": %.3f,\n  \"seabios_ms\": %.0f,\n", median(r_sb, 3),
-                median(t_sb, 3) / 1e6);
-    fprintf(f, "  \"startup_irqchip_ms\": %.2f,\n", median(t_irq, REPS) / 1e6);
-    fprintf(f, "  \"startup_ms\": %.2f,\n  \"repetitions\": %d,\n  \"exits_per_run\": %u\n}\n",
-            median(t_ours, REPS) / 1e6, REPS, n + 1);
-    fclose(f);
-    printf("wrote %s\n", json);
+    struct results r = {0};
+    exit_cases(n, &r);
+    accessor_case(&r.acc_ns, &r.acc_insn);
+    startup_cases(vmm, rom, &r);
+    seabios_case(vmm, &r);
+    unlink(DBG_OUT);
+    print_table(&r);
+    write_json(json, &r, n);
     return 0;
 }

@@ -54,10 +54,14 @@ void ata_close(struct ata *a)
     a->fd = -1;
 }
 
+/* ATA strings: two characters a word, the first in the high byte, padded with spaces. */
 static void put_string(uint16_t *w, const char *s, unsigned words)
 {
-    for (unsigned i = 0; i < words; i++) /* ATA strings: two characters a word, first in the high byte */
-        w[i] = (uint16_t)((s[2 * i] ? s[2 * i] : ' ') << 8 | (s[2 * i] && s[2 * i + 1] ? s[2 * i + 1] : ' '));
+    size_t len = strlen(s);
+    for (unsigned i = 0; i < words; i++) {
+        char hi = 2 * i < len ? s[2 * i] : ' ', lo = 2 * i + 1 < len ? s[2 * i + 1] : ' ';
+        w[i] = (uint16_t)((uint8_t)hi << 8 | (uint8_t)lo);
+    }
 }
 
 static void identify(struct ata *a)

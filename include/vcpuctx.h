@@ -95,7 +95,9 @@ int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size);
  * Make the vCPU leave the guest as soon as possible: a running KVM_RUN is
  * interrupted by the signal that called this (the caller sends it), and the
  * next one returns at once. vcpuctx_vcpu_run then reports
- * EXIT_REASON_EXTERNAL_INTERRUPT. Async-signal-safe.
+ * EXIT_REASON_EXTERNAL_INTERRUPT. A kick that lands as KVM_RUN returns for
+ * another exit is consumed by that exit: check your own flag at every exit,
+ * or repeat the signal (vcpuctx-run does both). Async-signal-safe.
  * @param vcpu the vCPU (NULL is ignored)
  */
 void vcpuctx_vcpu_kick(vm_vcpu_t *vcpu);

@@ -46,7 +46,7 @@ static void on_alarm(int sig)
     (void)sig;
     if (deadline > 0 && now() >= deadline)
         timed_out = 1;
-    vcpuctx_vcpu_kick(kick_target);
+    vcpuctx_vcpu_kick(kick_target); /* repeated every tick: a kick lost to a race is sent again */
 }
 
 static int stop(struct machine *m, int status, const char *crash)
@@ -132,6 +132,8 @@ static int observe(vm_vcpu_t *vcpu, void *cookie)
     m->by_reason[basic < VM_EXIT_REASON_NUM ? basic : VM_EXIT_REASON_NUM]++;
     if (m->o->trace)
         trace_exit(vcpu, (unsigned)reason, stderr);
+    if (timed_out) /* also here: the kick's own exit may have been any exit */
+        return stop(m, STATUS_TIMEOUT, NULL);
     if (m->sys.reset_requested)
         return stop(m, STATUS_HALTED, NULL);
     if (m->o->max_exits && ++m->exits > m->o->max_exits)
@@ -205,7 +207,8 @@ static int start_timer(const struct options *o, bool tick)
     if (o->timeout > 0 && o->timeout < first)
         first = o->timeout;
     deadline = o->timeout > 0 ? now() + o->timeout : 0;
-    struct itimerval it = {{0, tick ? 50000 : 0},
+    /* After the first expiry it repeats (50 ms with an irqchip, else 100 ms), so a lost kick cannot hang us. */
+    struct itimerval it = {{0, tick ? 50000 : 100000},
                            {(time_t)first, (suseconds_t)((first - (double)(time_t)first) * 1e6)}};
     if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
         it.it_value.tv_usec = 1;

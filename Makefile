@@ -155,8 +155,8 @@ valgrind: run demo-guests
 		echo "valgrind: $$g: clean (guest status $$s)"; \
 	done
 
-# Benchmarks: cost over raw KVM and start-up next to QEMU (bench/bench.c); table on stdout, build/bench.json.
-$(BUILD)/bench: bench/bench.c $(LIB_A)
+# Benchmarks: cost over raw KVM and start-up next to QEMU (scripts/bench.c); table on stdout, build/bench.json.
+$(BUILD)/bench: scripts/bench.c $(LIB_A)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -Iinclude $(ABI_CPPFLAGS) $(CFLAGS) -Wno-cast-qual -o $@ $< $(LIB_A)
 
@@ -296,7 +296,7 @@ fuzz-run: fuzz
 		grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/$$t.log | tr '\n' ' '; echo; \
 	done
 
-C_FILES = $(shell find src include tests scripts bench -name '*.[ch]')
+C_FILES = $(shell find src include tests scripts -name '*.[ch]')
 format:
 	clang-format -i $(C_FILES)
 

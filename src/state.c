@@ -36,11 +36,6 @@ struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu)
     return vcpu->events;
 }
 
-uint64_t state_get_rip(struct vm_vcpu *vcpu)
-{
-    return vcpu->regs->rip;
-}
-
 /* Flags that make KVM_SET_VCPU_EVENTS apply what the cache holds. */
 static void events_flags(struct vm_vcpu *vcpu)
 {

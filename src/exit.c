@@ -178,12 +178,10 @@ static enum rip_pos probe_out(struct site *s)
 {
     struct vm_vcpu *vcpu = s->vcpu;
     uint64_t rip = s->regs->rip;
-    struct kvm_regs now, keep = *s->regs;
-    vcpu->run->kvm_valid_regs = 0; /* leave the cache (the handler may have written it) alone */
-    if (kvm_vcpu_run_immediate(vcpu) < 0 || kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, &now) < 0)
+    struct kvm_regs now;
+    if (state_complete_in_kvm(vcpu) < 0 || kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, &now) < 0)
         return RIP_PAST;
     vcpu->out_rip = now.rip != rip ? RIP_AT : RIP_PAST;
-    *s->regs = keep;
     s->regs->rip = now.rip; /* completed: RIP is past the OUT either way now */
     return RIP_PAST;
 }

@@ -133,6 +133,8 @@ struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu);
 struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu);
 int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls);
 void state_after_exit(struct vm_vcpu *vcpu);
+/* Let KVM finish what it holds pending for the exit (KVM_RUN with immediate_exit), keeping the regs cache. */
+int state_complete_in_kvm(struct vm_vcpu *vcpu);
 
 /* exit.c: turn the KVM exit in run into the VT-x view: the reason at once, the rest on demand. */
 void exit_translate(struct vm_vcpu *vcpu, int run_errno);

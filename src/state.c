@@ -51,14 +51,20 @@ static void events_flags(struct vm_vcpu *vcpu)
  * state) is put back to be applied over KVM's; without, KVM's completed state
  * is the truth and the cache is dropped.
  */
-static int flush_completion(struct vm_vcpu *vcpu, bool keep)
+int state_complete_in_kvm(struct vm_vcpu *vcpu)
 {
     struct kvm_regs regs = *vcpu->regs;
-    vcpu->run->kvm_valid_regs = 0;
+    vcpu->run->kvm_valid_regs = 0; /* KVM must not overwrite the cache (the handler may have written it) */
     vcpu->run->kvm_dirty_regs = 0;
     int r = kvm_vcpu_run_immediate(vcpu);
     vcpu->pend.completion = false;
     *vcpu->regs = regs;
+    return r;
+}
+
+static int flush_completion(struct vm_vcpu *vcpu, bool keep)
+{
+    int r = state_complete_in_kvm(vcpu);
     vcpu->regs_st = keep ? CACHE_DIRTY : CACHE_UNKNOWN;
     return r;
 }

@@ -151,6 +151,14 @@ static inline void teardown(void)
     vm = NULL;
 }
 
+/* An exit handler that ends vm_run (for HLT at the end of a guest). */
+static inline int stop_on_hlt(vm_vcpu_t *v, void *cookie)
+{
+    (void)v;
+    (void)cookie;
+    return VCPUCTX_EXIT_STOP;
+}
+
 /* Run until the next exit and require its basic reason. */
 static inline void run_expect(vm_vcpu_t *vcpu, unsigned reason)
 {

@@ -122,13 +122,6 @@ Test(exits, protected_mode_through_vmcs_fields)
     run_expect(vcpu, EXIT_REASON_HLT);
 }
 
-static int stop_on_hlt(vm_vcpu_t *v, void *cookie)
-{
-    (void)v;
-    (void)cookie;
-    return VCPUCTX_EXIT_STOP;
-}
-
 static ioport_fault_result_t null_out(vm_vcpu_t *v, void *cookie, unsigned port, unsigned size, unsigned value)
 {
     (void)v;

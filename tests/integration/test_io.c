@@ -124,13 +124,6 @@ static ioport_fault_result_t rec_in(vm_vcpu_t *v, void *cookie, unsigned port, u
     return IO_FAULT_HANDLED;
 }
 
-static int stop_on_hlt(vm_vcpu_t *v, void *cookie)
-{
-    (void)v;
-    (void)cookie;
-    return VCPUCTX_EXIT_STOP;
-}
-
 Test(io, port_registry_and_unclaimed_ports)
 {
     boot("echo");

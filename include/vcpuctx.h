@@ -232,6 +232,90 @@ int vcpuctx_vm_fd(const vm_t *vm);
 /** A short name for a basic exit reason ("IO_INSTRUCTION"), "UNKNOWN" if none. */
 const char *vcpuctx_exit_reason_name(unsigned int reason);
 
+/** A host breakpoint or watchpoint kind (x86 debug-register R/W encodings). */
+enum vcpuctx_bp_type {
+    VCPUCTX_BP_EXEC = 0,   /* instruction fetch at addr (len 1) */
+    VCPUCTX_BP_WRITE = 1,  /* data write to [addr, addr+len) */
+    VCPUCTX_BP_ACCESS = 3, /* data read or write of [addr, addr+len) */
+};
+
+/** One host breakpoint: a linear address, as the guest's debug registers would hold it. */
+struct vcpuctx_breakpoint {
+    uint64_t addr;
+    enum vcpuctx_bp_type type;
+    unsigned int len; /* 1 for EXEC; 1, 2, 4 or 8 for data, with addr aligned to it */
+};
+#define VCPUCTX_MAX_BREAKPOINTS 4 /* DR0-DR3 */
+
+/**
+ * Set the vCPU's host breakpoints (KVM_SET_GUEST_DEBUG with KVM_GUESTDBG_USE_HW_BP),
+ * replacing the previous set; they take effect at the next entry and do not
+ * touch the guest's own DR0-DR7. A hit is an exit EXIT_REASON_EXCEPTION_NMI
+ * whose interruption info is #DB (vector 1, hardware exception) and whose
+ * qualification holds DR6's B0-B3 (bit i: breakpoint i), as VT-x reports a
+ * #DB exit; an EXEC hit leaves RIP at the instruction, a data hit past the
+ * access. Some hosts do not deliver data breakpoints (ours: see README).
+ * @param vcpu the vCPU
+ * @param bp   the breakpoints (may be NULL when n is 0: remove all)
+ * @param n    how many, at most VCPUCTX_MAX_BREAKPOINTS
+ * @return 0, or -1 with errno EINVAL (NULL vcpu, n too large, bad type or
+ *         length, misaligned data address); nothing changes on failure
+ */
+int vcpuctx_vcpu_set_breakpoints(vm_vcpu_t *vcpu, const struct vcpuctx_breakpoint *bp, size_t n);
+
+/**
+ * Read guest memory by linear address: through the guest's paging as its
+ * current CR0/CR3/CR4/EFER say (none, 32-bit, PAE, 4- or 5-level), from RAM or
+ * a ROM. Segment bases are not added: pass base + offset. For debuggers.
+ * @param vcpu the vCPU whose paging translates
+ * @param la   the first linear address
+ * @param buf  where to copy
+ * @param len  bytes wanted
+ * @return the bytes copied, fewer than len when a page on the way is not
+ *         mapped or not memory; -1 with errno EFAULT when not even the first
+ *         byte is, EINVAL for NULL arguments
+ */
+long vcpuctx_vcpu_read_linear(vm_vcpu_t *vcpu, uint64_t la, void *buf, size_t len);
+
+/**
+ * Write guest memory by linear address, as vcpuctx_vcpu_read_linear reads it.
+ * ROM is written too (the debugger's view, as in QEMU); page protections are
+ * not checked.
+ * @param vcpu the vCPU whose paging translates
+ * @param la   the first linear address
+ * @param buf  the bytes
+ * @param len  how many
+ * @return the bytes written (a prefix of buf), or -1 as vcpuctx_vcpu_read_linear
+ */
+long vcpuctx_vcpu_write_linear(vm_vcpu_t *vcpu, uint64_t la, const void *buf, size_t len);
+
+/** x87 and SSE state in the FXSAVE layout (KVM_GET_FPU). */
+struct vcpuctx_fpu {
+    uint8_t st[8][16]; /* ST0-ST7 (physical R0-R7 order of FXSAVE): 80-bit values in bytes 0-9 */
+    uint16_t fcw, fsw; /* control and status words */
+    uint8_t ftw;       /* abridged tag word: bit i set = R i not empty */
+    uint16_t fop;      /* last opcode */
+    uint64_t fip, fdp; /* last instruction and data pointers */
+    uint8_t xmm[16][16];
+    uint32_t mxcsr;
+};
+
+/**
+ * Read the vCPU's x87 and SSE registers (KVM_GET_FPU).
+ * @param vcpu the vCPU
+ * @param fpu  where to store them
+ * @return 0, or -1 with errno (EINVAL for NULL, KVM's errno)
+ */
+int vcpuctx_vcpu_get_fpu(vm_vcpu_t *vcpu, struct vcpuctx_fpu *fpu);
+
+/**
+ * Write the vCPU's x87 and SSE registers (KVM_SET_FPU).
+ * @param vcpu the vCPU
+ * @param fpu  the new state
+ * @return 0, or -1 with errno (EINVAL for NULL, KVM's errno: then nothing changed)
+ */
+int vcpuctx_vcpu_set_fpu(vm_vcpu_t *vcpu, const struct vcpuctx_fpu *fpu);
+
 /** How a VMCS field is backed on KVM. */
 enum vcpuctx_field_class {
     VCPUCTX_FIELD_GUEST = 0,   /* guest state held by KVM: read and written there */

@@ -90,3 +90,15 @@ size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *s, uint64_t la, 
     }
     return done;
 }
+
+uint8_t *guest_phys_any(struct vm *vm, uint64_t gpa, size_t len)
+{
+    if (gpa < vm->ram_size && len <= vm->ram_size - gpa)
+        return vm->ram + gpa;
+    for (int i = 0; i < vm->nroms; i++) {
+        const struct rom *r = &vm->roms[i];
+        if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
+            return r->host + (gpa - r->gpa);
+    }
+    return NULL;
+}

@@ -48,6 +48,12 @@ struct controls {
     uint64_t cr0_mask, cr4_mask, cr0_shadow, cr4_shadow, perf_global_ctrl;
 };
 
+/* Host debug registers for KVM_SET_GUEST_DEBUG (dr7 0: none). */
+struct hw_debug {
+    uint64_t dr[4];
+    uint64_t dr7;
+};
+
 struct vm_vcpu {
     struct vm *vm;
     int fd;
@@ -67,8 +73,9 @@ struct vm_vcpu {
     struct pending pend;
     struct exit_view ex;
     struct controls ctl;
-    int out_rip;          /* how this host leaves RIP at OUT: -1 not yet known */
-    uint32_t guest_debug; /* KVM_GUESTDBG_* flags in force */
+    int out_rip;                     /* how this host leaves RIP at OUT: -1 not yet known */
+    uint32_t guest_debug;            /* KVM_GUESTDBG_* flags in force */
+    struct hw_debug bp_want, bp_set; /* host breakpoints asked for, and in force */
     struct vcpuctx_stats stats;
 };
 
@@ -147,6 +154,8 @@ void seg_from_ar(struct kvm_segment *s, uint32_t ar);
 /* guestmem.c: guest-virtual reads through the guest's segments and paging. */
 int guest_linear_to_phys(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint64_t *pa);
 size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint8_t *buf, size_t len);
+/* The host bytes behind [gpa, gpa+len) in RAM or one ROM (the debugger's view), NULL if not all memory. */
+uint8_t *guest_phys_any(struct vm *vm, uint64_t gpa, size_t len);
 
 /* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value). */
 int ioport_dispatch(struct vm_vcpu *vcpu);

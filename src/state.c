@@ -200,7 +200,7 @@ static void push_sync(struct vm_vcpu *vcpu)
     vcpu->run->kvm_valid_regs = SYNC_ALL;
 }
 
-/* Monitor trap flag -> single-step; #BP in the exception bitmap -> software breakpoints exit. */
+/* Monitor trap flag -> single-step; #BP in the exception bitmap -> software breakpoints exit; host breakpoints. */
 static int apply_guest_debug(struct vm_vcpu *vcpu)
 {
     uint32_t want = 0;
@@ -208,14 +208,20 @@ static int apply_guest_debug(struct vm_vcpu *vcpu)
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
     if (vcpu->ctl.exc_bitmap & (1u << 3))
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
-    if (want == vcpu->guest_debug)
+    if (vcpu->bp_want.dr7)
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
+    if (want == vcpu->guest_debug && memcmp(&vcpu->bp_want, &vcpu->bp_set, sizeof(vcpu->bp_set)) == 0)
         return 0;
     struct kvm_guest_debug dbg;
     memset(&dbg, 0, sizeof(dbg));
     dbg.control = want;
+    for (int i = 0; i < 4; i++)
+        dbg.arch.debugreg[i] = vcpu->bp_want.dr[i];
+    dbg.arch.debugreg[7] = vcpu->bp_want.dr7;
     if (kvm_vcpu_ioctl(vcpu, KVM_SET_GUEST_DEBUG, &dbg) < 0)
         return -1;
     vcpu->guest_debug = want;
+    vcpu->bp_set = vcpu->bp_want;
     return 0;
 }
 

@@ -112,8 +112,9 @@ $(BUILD)/tests/guests/%.bin: tests/guests/%.S
 guests: $(GUEST_BINS)
 
 # Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
-ROM_SRCS := $(filter-out guest/hello-mb.S guest/disk.S,$(wildcard guest/*.S))
-GUESTS := $(ROM_SRCS:guest/%.S=build/guest/%.rom) build/guest/hello-mb.elf
+ROM_SRCS := $(filter-out guest/%-mb.S guest/disk.S guest/debug64.S,$(wildcard guest/*.S))
+GUESTS := $(ROM_SRCS:guest/%.S=build/guest/%.rom) build/guest/hello-mb.elf build/guest/debug-mb.elf \
+          build/guest/debug64.bin build/guest/debug64.sym
 build/guest/%.rom: guest/%.S guest/io.inc guest/boot.inc guest/rom.inc
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)
@@ -121,11 +122,20 @@ build/guest/%.rom: guest/%.S guest/io.inc guest/boot.inc guest/rom.inc
 	$(Q)$(LD) -m elf_i386 -Ttext=0 --oformat binary -o $@ $(@:.rom=.o)
 	$(Q)test $$(stat -c %s $@) -eq 65536 || { echo "$@: not 64 KiB" >&2; rm -f $@; exit 1; }
 
-build/guest/hello-mb.elf: guest/hello-mb.S guest/io.inc
+build/guest/%-mb.elf: guest/%-mb.S guest/io.inc guest/debug.inc
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)
 	$(Q)$(AS) --32 -Iguest -o $(@:.elf=.o) $<
 	$(Q)$(LD) -m elf_i386 -Ttext=0x100000 -e _start -z noseparate-code -o $@ $(@:.elf=.o)
+# The 64-bit debugging guest: a raw image for --entry-mode=long and its symbols for gdb (same addresses).
+build/guest/debug64.sym: guest/debug64.S guest/io.inc guest/debug.inc
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --64 -Iguest -o $(@:.sym=.o) $<
+	$(Q)$(LD) -m elf_x86_64 -N --no-warn-rwx-segments -Ttext=0x100000 -e _start -o $@ $(@:.sym=.o)
+build/guest/debug64.bin: build/guest/debug64.sym
+	$(call msg,GUEST,$@)
+	$(Q)objcopy -O binary $< $@
 HOSTILE := $(patsubst guest/hostile/%.S,build/guest/hostile/%.bin,$(wildcard guest/hostile/*.S))
 build/guest/hostile/%.bin: guest/hostile/%.S
 	$(call msg,GUEST,$@)

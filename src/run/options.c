@@ -30,14 +30,17 @@ static const char usage[] =
     "  --trace                      one line per exit on stderr\n"
     "  --stats                      exit counts and time on stderr at the end\n"
     "  --dump-regs                  register dump on stderr at the end\n"
+    "  --gdb=PORT                   wait for gdb on 127.0.0.1:PORT (0: any free port, printed),\n"
+    "                               stopped before the first instruction\n"
     "  -h, --help, --version\n"
     "\n"
     "Exit status: odd = the guest wrote V to isa-debug-exit (port 0xf4): (V << 1) | 1;\n"
     "0 = the guest halted for good or reset with --no-reboot; 2 = bad usage, bad image\n"
     "or no usable /dev/kvm; 4 = the guest crashed (register dump on stderr);\n"
-    "124 = --timeout or --max-exits reached.\n";
+    "124 = --timeout or --max-exits reached; 137 = killed from gdb.\n";
 
 enum {
+    O_GDB = 252,
     O_DRIVE = 253,
     O_FWDEBUG = 254,
     O_IRQCHIP = 255,
@@ -77,6 +80,7 @@ static const struct option longopts[] = {
     {"trace", no_argument, 0, O_TRACE},
     {"stats", no_argument, 0, O_STATS},
     {"dump-regs", no_argument, 0, O_DUMP},
+    {"gdb", required_argument, 0, O_GDB},
     {"help", no_argument, 0, 'h'},
     {"version", no_argument, 0, O_VERSION},
     {0, 0, 0, 0},
@@ -182,6 +186,14 @@ static int apply(struct options *o, int c, const char *arg)
     case O_TRACE: o->trace = true; return 0;
     case O_STATS: o->stats = true; return 0;
     case O_DUMP: o->dump_regs = true; return 0;
+    case O_GDB: {
+        unsigned long port = strtoul(arg, &end, 10);
+        if (end == arg || *end || *arg == '-' || port > 65535)
+            return fail("bad --gdb port (0-65535)", arg);
+        o->gdb = true;
+        o->gdb_port = (unsigned)port;
+        return 0;
+    }
     default: return -1;
     }
 }

@@ -10,10 +10,11 @@
 
 /* Exit statuses (documented in --help and the README). */
 enum {
-    STATUS_HALTED = 0,   /* halted for good, or reset with --no-reboot */
-    STATUS_USAGE = 2,    /* bad usage, bad image, no usable /dev/kvm */
-    STATUS_CRASH = 4,    /* triple fault, invalid state, emulation failure */
-    STATUS_TIMEOUT = 124 /* --timeout or --max-exits reached */
+    STATUS_HALTED = 0,    /* halted for good, or reset with --no-reboot */
+    STATUS_USAGE = 2,     /* bad usage, bad image, no usable /dev/kvm */
+    STATUS_CRASH = 4,     /* triple fault, invalid state, emulation failure */
+    STATUS_TIMEOUT = 124, /* --timeout or --max-exits reached */
+    STATUS_KILLED = 137   /* killed from gdb (k), as a shell shows SIGKILL */
 };
 
 enum image_format { FMT_AUTO, FMT_BIOS, FMT_MULTIBOOT, FMT_RAW };
@@ -40,6 +41,8 @@ struct options {
     double timeout;
     uint64_t max_exits;
     bool no_reboot, trace, stats, dump_regs;
+    bool gdb;          /* --gdb given */
+    unsigned gdb_port; /* 0: any free port */
 };
 
 /* options.c: parse argv. Returns 0, 1 for --help/--version (printed), or -1 (message printed). */

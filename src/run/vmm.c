@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../devices/devices.h"
+#include "gdb.h"
 #include "run.h"
 
 struct machine {
@@ -24,6 +25,7 @@ struct machine {
     struct fw_cfg fwcfg;
     struct i8042 kbd;
     bool irqchip;
+    struct gdb *gdb; /* NULL without --gdb; lives across reboots */
     uint64_t exits, by_reason[VM_EXIT_REASON_NUM + 1], unclaimed_ports, mmio_unmapped;
     int status;
     const char *crash;
@@ -86,6 +88,9 @@ static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
     struct machine *m = cookie;
     if (timed_out)
         return stop(m, STATUS_TIMEOUT, NULL);
+    int r = m->gdb ? gdb_poll(m->gdb) : VM_EXIT_HANDLED; /* Ctrl-C from gdb, or gdb connecting */
+    if (r != VM_EXIT_HANDLED)
+        return r;
     seL4_Word activity = 0, rflags = 0;
     if (m->irqchip && vm_get_vmcs_field(vcpu, VMX_GUEST_ACTIVITY, &activity) == 0 && activity == 1 &&
         vm_get_vmcs_field(vcpu, VMX_GUEST_RFLAGS, &rflags) == 0 && !(rflags & 0x200))
@@ -241,6 +246,8 @@ static int run_machine(struct machine *m)
         fprintf(stderr, "vcpuctx-run: KVM_RUN failed: %s\n", strerror(errno));
         return STATUS_CRASH;
     }
+    if (m->gdb && m->gdb->killed)
+        return STATUS_KILLED;
     if (m->dexit.fired)
         return debug_exit_status(&m->dexit);
     if (r == VCPUCTX_RUN_STOPPED && !m->crash) {
@@ -257,6 +264,8 @@ static int run_machine(struct machine *m)
     fprintf(stderr, "vcpuctx-run: exit reason %u (%s)\n", (unsigned)reason & 0xffff,
             vcpuctx_exit_reason_name((unsigned)reason));
     dump_registers(m->vcpu, stderr);
+    if (m->gdb && gdb_stop(m->gdb, 11, "", true) == VCPUCTX_EXIT_STOP) /* gdb sees the crashed state (SIGSEGV) */
+        return STATUS_KILLED;
     return STATUS_CRASH;
 }
 
@@ -303,7 +312,23 @@ static int setup(struct machine *m, const struct image *im)
             fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));
         return -1;
     }
+    if (m->gdb && gdb_attach(m->gdb, m->vm, m->vcpu) < 0) {
+        fprintf(stderr, "vcpuctx-run: --gdb: %s\n", strerror(errno));
+        return -1;
+    }
     return 0;
+}
+
+/* --gdb: wait for the debugger and let it look before the first instruction. */
+static int first_stop(struct machine *m)
+{
+    char err[256];
+    fprintf(stderr, "vcpuctx-run: waiting for gdb on 127.0.0.1:%u (target remote :%u)\n", m->gdb->port, m->gdb->port);
+    if (gdb_accept(m->gdb, err, sizeof(err)) < 0) {
+        fprintf(stderr, "vcpuctx-run: %s\n", err);
+        return STATUS_USAGE;
+    }
+    return gdb_stop(m->gdb, 5, "", false) == VCPUCTX_EXIT_STOP ? STATUS_KILLED : 0;
 }
 
 static void teardown(struct machine *m)
@@ -321,9 +346,11 @@ static int boot_loop(struct machine *m, const struct image *im)
 {
     for (bool first = true;; first = false) {
         const struct options *o = m->o;
+        struct gdb *gdb = m->gdb;
         struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink;
         memset(m, 0, sizeof(*m));
         m->o = o;
+        m->gdb = gdb;
         m->dbg_sink = dbg;
         m->ser_sink = ser;
         m->fw_sink = fw;
@@ -332,27 +359,36 @@ static int boot_loop(struct machine *m, const struct image *im)
             return STATUS_USAGE;
         }
         kick_target = m->vcpu;
-        if (first && start_timer(o, m->irqchip) < 0) {
+        if (first && start_timer(o, m->irqchip || gdb) < 0) {
             fprintf(stderr, "vcpuctx-run: cannot start the timer: %s\n", strerror(errno));
             teardown(m);
             return STATUS_USAGE;
         }
+        int status = first && gdb ? first_stop(m) : 0;
+        if (status) {
+            teardown(m);
+            return status;
+        }
         double t0 = now();
-        int status = run_machine(m);
+        status = run_machine(m);
         if (o->stats)
             print_stats(m, now() - t0);
         if (o->dump_regs && status != STATUS_CRASH)
             dump_registers(m->vcpu, stderr);
         bool reboot = m->sys.reset_requested && !o->no_reboot && status == STATUS_HALTED;
         teardown(m);
-        if (!reboot)
+        if (!reboot) {
+            if (gdb)
+                gdb_report_exit(gdb, status);
             return status;
+        }
     }
 }
 
 int vmm_run(const struct options *o)
 {
     static struct machine m;
+    static struct gdb gdb;
     memset(&m, 0, sizeof(m));
     m.o = o;
     m.dbg_sink.fd = m.ser_sink.fd = m.fw_sink.fd = -1;
@@ -362,9 +398,15 @@ int vmm_run(const struct options *o)
     /* The image is read before KVM is touched, so a bad file is reported as such on any machine. */
     if (image_read(o->image, &im, err, sizeof(err)) < 0)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
+    else if (o->gdb && gdb_listen(&gdb, o->gdb_port, err, sizeof(err)) < 0)
+        fprintf(stderr, "vcpuctx-run: %s\n", err);
     else if (open_sink(&o->debugcon, &m.dbg_sink) == 0 && open_sink(&o->serial, &m.ser_sink) == 0 &&
-             (o->fwdebug.kind == OUT_SAME || open_sink(&o->fwdebug, &m.fw_sink) == 0))
+             (o->fwdebug.kind == OUT_SAME || open_sink(&o->fwdebug, &m.fw_sink) == 0)) {
+        m.gdb = o->gdb ? &gdb : NULL;
         status = boot_loop(&m, &im);
+    }
+    if (m.gdb)
+        gdb_close(m.gdb);
     if (m.dbg_sink.fd > STDERR_FILENO)
         close(m.dbg_sink.fd);
     if (m.ser_sink.fd > STDERR_FILENO)

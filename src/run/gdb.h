@@ -1,0 +1,123 @@
+/* gdb.h: vcpuctx-run's GDB remote stub: packet layer, register map and session. */
+#ifndef VCPUCTX_GDB_H
+#define VCPUCTX_GDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vcpuctx.h>
+
+#define GDB_PACKET_MAX 0x4000 /* the PacketSize announced: the largest packet accepted or sent */
+
+/* gdb_proto.c: RSP framing on a stream socket (no KVM here: unit-tested). */
+struct rsp {
+    int fd;                 /* -1: no debugger */
+    bool noack;             /* QStartNoAckMode in force */
+    bool pending_interrupt; /* a 0x03 arrived while we waited for something else */
+    uint8_t in[4096];
+    size_t head, tail;
+};
+
+enum rsp_event {
+    RSP_PACKET = 0,    /* a packet with a good checksum, unescaped, NUL-terminated */
+    RSP_INTERRUPT = 1, /* the interrupt byte 0x03 (Ctrl-C) */
+    RSP_TOOLONG = 2,   /* a packet longer than the caller's buffer (consumed, acknowledged) */
+    RSP_CLOSED = -1,   /* the debugger went away (EOF or a socket error) */
+};
+
+void rsp_init(struct rsp *c, int fd);
+/* Next packet or interrupt; blocks. NAKs bad checksums and waits for the resend. */
+int rsp_read_packet(struct rsp *c, char *out, size_t cap, size_t *len);
+/* Send data as one packet (escaping $ # } *), and in ack mode wait for '+', resending on '-'. 0 or -1. */
+int rsp_send(struct rsp *c, const char *data, size_t len);
+int rsp_send_str(struct rsp *c, const char *s);
+/* Without blocking: 1 if an interrupt byte is waiting (consumed), 0 if not, RSP_CLOSED if gone. */
+int rsp_poll_interrupt(struct rsp *c);
+
+/* Hex helpers for the packets. */
+void hex_encode(char *out, const uint8_t *in, size_t n);
+int hex_decode(uint8_t *out, const char *in, size_t n); /* n bytes from 2n digits; -1 on a bad digit */
+int hex_parse(const char **p, uint64_t *v);             /* one or more digits; -1 if none or overflow */
+
+/* gdb_regs.c: the register layouts gdb sees, and their target descriptions. */
+struct gdb_reg;
+struct gdb_arch {
+    const char *name; /* "i386" or "i386:x86-64" */
+    const struct gdb_reg *regs;
+    size_t nregs;
+};
+const struct gdb_arch *gdb_arch_for(bool long_mode);
+/* The target description XML for arch (static storage). */
+const char *gdb_target_xml(const struct gdb_arch *arch, size_t *len);
+/* Bytes of register n in the g packet, 0 if n is out of range. */
+size_t gdb_reg_size(const struct gdb_arch *arch, size_t n);
+/* Read register n as little-endian bytes into out; fpu is loaded on first use (*have_fpu). -1: unavailable. */
+int gdb_reg_read(vm_vcpu_t *vcpu, const struct gdb_arch *arch, size_t n, uint8_t *out, struct vcpuctx_fpu *fpu,
+                 bool *have_fpu);
+/* Write register n from little-endian bytes; x87/SSE go to fpu (*fpu_dirty), flushed by the caller. */
+int gdb_reg_write(vm_vcpu_t *vcpu, const struct gdb_arch *arch, size_t n, const uint8_t *in, struct vcpuctx_fpu *fpu,
+                  bool *have_fpu, bool *fpu_dirty);
+
+#define GDB_MAX_BPS 64
+
+struct gdb_bp {
+    uint64_t addr;
+    uint8_t type; /* the Z packet's type: 0 software, 1 hardware, 2 write, 3 read, 4 access */
+    uint8_t len;
+    uint8_t old[8]; /* a software-emulated write watchpoint: the value before */
+};
+
+struct gdb {
+    int listen_fd;
+    unsigned port; /* the port listened on (chosen by the kernel for --gdb=0) */
+    struct rsp rsp;
+    vm_vcpu_t *vcpu;
+    bool data_bps;                     /* the host delivers data breakpoints (probed at gdb_listen) */
+    int slot[VCPUCTX_MAX_BREAKPOINTS]; /* debug register i holds bps[slot[i]] */
+    const struct gdb_arch *arch;
+    struct gdb_bp bps[GDB_MAX_BPS];
+    size_t nbps;
+    bool step;             /* the debugger asked for one instruction */
+    bool stepping_over;    /* our own step past a breakpoint at RIP before continuing */
+    bool soft;             /* stepping every instruction for breakpoints that have no debug register */
+    bool swbreak, hwbreak; /* stop reasons the debugger understands */
+    bool killed;
+    int last_signal;
+    char stop_reply[96];
+    char pkt[GDB_PACKET_MAX + 1];
+};
+
+/* gdb_run.c: breakpoints and run control. */
+/* Insert or remove a Z-packet breakpoint: 0, or -1 with errno ENOTSUP (type not available here), ENOSPC, EFAULT. */
+int gdb_bp_insert(struct gdb *g, unsigned type, uint64_t addr, uint64_t kind);
+int gdb_bp_remove(struct gdb *g, unsigned type, uint64_t addr, uint64_t kind);
+/* Program single-step and debug registers for the resume the debugger asked for (g->step). */
+int gdb_arm(struct gdb *g);
+/* Remove every breakpoint and stop stepping (detach). */
+void gdb_disarm(struct gdb *g);
+/* Probe whether this host delivers data breakpoints (a throwaway VM). */
+bool gdb_probe_data_breakpoints(void);
+
+/* gdb.c: the session. */
+/* Listen on 127.0.0.1:port (0: a free port, then in g->port). 0, or -1 with a message in err. */
+int gdb_listen(struct gdb *g, unsigned port, char *err, size_t errlen);
+/* Wait for the debugger to connect. 0 or -1 (message in err). */
+int gdb_accept(struct gdb *g, char *err, size_t errlen);
+/* A new boot: register the exit hooks on vm and arm the breakpoints on vcpu. */
+int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu);
+/* The guest is stopped: record the stop reply (signal, extra "key:value;" pairs), send it when announce
+   (not before the first instruction: gdb asks with '?'), and serve the debugger until it resumes the guest.
+   Returns VM_EXIT_HANDLED (resumed, detached or gone) or VCPUCTX_EXIT_STOP (killed: g->killed). */
+int gdb_stop(struct gdb *g, int signal, const char *extra, bool announce);
+/* At the timer's exit: an interrupt from the debugger stops the guest here. */
+int gdb_poll(struct gdb *g);
+/* The guest ended with status: tell the debugger (W packet) and close. */
+void gdb_report_exit(struct gdb *g, int status);
+void gdb_close(struct gdb *g);
+static inline bool gdb_connected(const struct gdb *g)
+{
+    return g->rsp.fd >= 0;
+}
+
+#endif /* VCPUCTX_GDB_H */

@@ -1,0 +1,212 @@
+/* gdb_run.c: the stub's run control: breakpoints in debug registers or by stepping, single-step, stop reasons. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gdb.h"
+#include "run.h"
+
+enum { Z_SW = 0, Z_HW = 1, Z_WRITE = 2, Z_READ = 3, Z_ACCESS = 4 };
+
+static bool is_exec(const struct gdb_bp *b)
+{
+    return b->type == Z_SW || b->type == Z_HW;
+}
+
+static seL4_Word field(vm_vcpu_t *vcpu, seL4_Word f)
+{
+    seL4_Word v = 0;
+    vm_get_vmcs_field(vcpu, f, &v);
+    return v;
+}
+
+/* The linear address of the next instruction: CS base + RIP, wrapped to 32 bits outside 64-bit code. */
+static uint64_t pc_linear(vm_vcpu_t *vcpu)
+{
+    uint64_t la = (uint64_t)field(vcpu, VMX_GUEST_CS_BASE) + (uint64_t)field(vcpu, VMX_GUEST_RIP);
+    bool code64 = (field(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & (1u << 13)) && (field(vcpu, VMX_GUEST_EFER) & 0x400);
+    return code64 ? la : (uint32_t)la;
+}
+
+int gdb_bp_insert(struct gdb *g, unsigned type, uint64_t addr, uint64_t kind)
+{
+    bool data = type >= Z_WRITE;
+    if (type > Z_ACCESS || (data && !g->data_bps && type != Z_WRITE)) {
+        errno = ENOTSUP; /* read/access watchpoints need data breakpoints, which this host does not deliver */
+        return -1;
+    }
+    if (data && kind != 1 && kind != 2 && kind != 4 && kind != 8) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (g->nbps == GDB_MAX_BPS) {
+        errno = ENOSPC;
+        return -1;
+    }
+    struct gdb_bp b = {addr, (uint8_t)type, (uint8_t)(data ? kind : 1), {0}};
+    if (data && vcpuctx_vcpu_read_linear(g->vcpu, addr, b.old, b.len) != b.len) {
+        errno = EFAULT;
+        return -1;
+    }
+    for (size_t i = 0; i < g->nbps; i++)
+        if (g->bps[i].type == b.type && g->bps[i].addr == addr && g->bps[i].len == b.len)
+            return 0; /* inserting twice is one breakpoint, as the protocol asks */
+    g->bps[g->nbps++] = b;
+    return 0;
+}
+
+int gdb_bp_remove(struct gdb *g, unsigned type, uint64_t addr, uint64_t kind)
+{
+    for (size_t i = 0; i < g->nbps; i++) {
+        const struct gdb_bp *b = &g->bps[i];
+        if (b->type == type && b->addr == addr && (type < Z_WRITE || b->len == kind)) {
+            g->bps[i] = g->bps[--g->nbps];
+            return 0;
+        }
+    }
+    return 0; /* removing one that is not there succeeds (gdb may remove after a reboot) */
+}
+
+/* Does breakpoint b go into a debug register for this resume? Data ones when the host delivers them. */
+static bool wants_register(const struct gdb *g, const struct gdb_bp *b, int pass)
+{
+    if (pass == 0)
+        return !is_exec(b) && g->data_bps;
+    return pass == 1 ? b->type == Z_HW : b->type == Z_SW;
+}
+
+int gdb_arm(struct gdb *g)
+{
+    struct vcpuctx_breakpoint hw[VCPUCTX_MAX_BREAKPOINTS];
+    size_t n = 0;
+    uint64_t pc = pc_linear(g->vcpu);
+    g->soft = g->stepping_over = false;
+    for (size_t i = 0; i < g->nbps; i++) { /* a breakpoint at RIP would hit at once: step past it first */
+        g->stepping_over |= is_exec(&g->bps[i]) && g->bps[i].addr == pc && !g->step;
+        g->soft |= g->bps[i].type == Z_WRITE && !g->data_bps;
+    }
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < g->nbps; i++) {
+            const struct gdb_bp *b = &g->bps[i];
+            if (!wants_register(g, b, pass) || (is_exec(b) && (g->stepping_over || g->step)))
+                continue;
+            if (n == VCPUCTX_MAX_BREAKPOINTS) {
+                g->soft = true; /* more than the hardware has: the rest are checked at every step */
+                continue;
+            }
+            g->slot[n] = (int)i;
+            hw[n++] = (struct vcpuctx_breakpoint){b->addr,
+                                                  is_exec(b)           ? VCPUCTX_BP_EXEC
+                                                  : b->type == Z_WRITE ? VCPUCTX_BP_WRITE
+                                                                       : VCPUCTX_BP_ACCESS,
+                                                  b->len};
+        }
+    seL4_Word ctl = field(g->vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS) & ~(seL4_Word)VMX_PRIMARY_MONITOR_TRAP_FLAG;
+    if (g->step || g->stepping_over || g->soft)
+        ctl |= VMX_PRIMARY_MONITOR_TRAP_FLAG;
+    if (vm_set_vmcs_field(g->vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, ctl) < 0)
+        return -1;
+    return vcpuctx_vcpu_set_breakpoints(g->vcpu, hw, n);
+}
+
+void gdb_disarm(struct gdb *g)
+{
+    g->nbps = 0;
+    g->step = false;
+    if (g->vcpu)
+        gdb_arm(g);
+}
+
+/* A software-emulated write watchpoint whose value changed: its index, or -1. */
+static int changed_watch(struct gdb *g)
+{
+    for (size_t i = 0; i < g->nbps; i++) {
+        struct gdb_bp *b = &g->bps[i];
+        uint8_t now[8];
+        if (b->type != Z_WRITE || g->data_bps || vcpuctx_vcpu_read_linear(g->vcpu, b->addr, now, b->len) != b->len)
+            continue;
+        if (memcmp(now, b->old, b->len) != 0) {
+            memcpy(b->old, now, b->len);
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static int exec_bp_at(const struct gdb *g, uint64_t pc)
+{
+    for (size_t i = 0; i < g->nbps; i++)
+        if (is_exec(&g->bps[i]) && g->bps[i].addr == pc)
+            return (int)i;
+    return -1;
+}
+
+/* Stop for breakpoint i: the stop reply names what was hit, in the forms the debugger asked for. */
+static int stop_at(struct gdb *g, int i)
+{
+    const struct gdb_bp *b = &g->bps[i];
+    static const char *const watch[] = {"watch", "rwatch", "awatch"};
+    char why[48] = "";
+    if (!is_exec(b))
+        snprintf(why, sizeof(why), "%s:%llx;", watch[b->type - Z_WRITE], (unsigned long long)b->addr);
+    else if (b->type == Z_SW ? g->swbreak : g->hwbreak)
+        snprintf(why, sizeof(why), "%s:;", b->type == Z_SW ? "swbreak" : "hwbreak");
+    return gdb_stop(g, 5, why, true);
+}
+
+/* A #DB or monitor-trap exit: a breakpoint, the end of a step, or a step of our own. */
+static int on_debug_exit(vm_vcpu_t *vcpu, void *cookie)
+{
+    struct gdb *g = cookie;
+    seL4_Word reason = field(vcpu, VMX_DATA_EXIT_REASON) & 0xffff, qual = 0;
+    if (reason == EXIT_REASON_EXCEPTION_NMI) {
+        if ((field(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO) & 0xff) != 1)
+            return VM_EXIT_UNHANDLED; /* not a debug exception: not ours */
+        qual = field(vcpu, VMX_DATA_EXIT_QUALIFICATION);
+    }
+    if (!gdb_connected(g)) {
+        gdb_disarm(g);
+        return VM_EXIT_HANDLED;
+    }
+    for (int s = 0; s < VCPUCTX_MAX_BREAKPOINTS; s++)
+        if (qual & (1u << s))
+            return stop_at(g, g->slot[s]);
+    int w = changed_watch(g);
+    if (w >= 0)
+        return stop_at(g, w);
+    if (g->step)
+        return gdb_stop(g, 5, "", true);
+    int b = g->soft || g->stepping_over ? exec_bp_at(g, pc_linear(vcpu)) : -1;
+    if (b >= 0)
+        return stop_at(g, b);
+    if (g->stepping_over && gdb_arm(g) < 0)
+        return VM_EXIT_HANDLE_ERROR;
+    return VM_EXIT_HANDLED;
+}
+
+int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu)
+{
+    g->vcpu = vcpu;
+    if (vcpuctx_register_exit_handler(vm, EXIT_REASON_EXCEPTION_NMI, on_debug_exit, g) < 0 ||
+        vcpuctx_register_exit_handler(vm, EXIT_REASON_MONITOR_TRAP_FLAG, on_debug_exit, g) < 0)
+        return -1;
+    return gdb_arm(g);
+}
+
+/* A real-mode store of AL to 0x2000 under a write breakpoint: exits as #DB only where data breakpoints work. */
+bool gdb_probe_data_breakpoints(void)
+{
+    static const uint8_t code[] = {0xa2, 0x00, 0x20, 0xf4}; /* mov %al, 0x2000; hlt */
+    vm_t *vm = vcpuctx_vm_create(0x4000);
+    vm_vcpu_t *vcpu = vm ? vm_create_vcpu(vm, 0) : NULL;
+    uint8_t *ram = vm ? vcpuctx_guest_ram(vm, 0x1000, sizeof(code)) : NULL;
+    struct vcpuctx_breakpoint bp = {0x2000, VCPUCTX_BP_WRITE, 1};
+    bool ok = false;
+    if (vcpu && ram && mode_real(vcpu, 0x1000) == 0 && vcpuctx_vcpu_set_breakpoints(vcpu, &bp, 1) == 0) {
+        memcpy(ram, code, sizeof(code));
+        int r = vcpuctx_vcpu_run(vcpu);
+        ok = r == EXIT_REASON_EXCEPTION_NMI && (field(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 1);
+    }
+    vcpuctx_vm_destroy(vm);
+    return ok;
+}

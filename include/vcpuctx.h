@@ -289,9 +289,9 @@ long vcpuctx_vcpu_read_linear(vm_vcpu_t *vcpu, uint64_t la, void *buf, size_t le
  */
 long vcpuctx_vcpu_write_linear(vm_vcpu_t *vcpu, uint64_t la, const void *buf, size_t len);
 
-/** x87 and SSE state in the FXSAVE layout (KVM_GET_FPU). */
+/** x87 and SSE state, the fields of the FXSAVE area (of KVM_GET_XSAVE). */
 struct vcpuctx_fpu {
-    uint8_t st[8][16]; /* ST0-ST7 (physical R0-R7 order of FXSAVE): 80-bit values in bytes 0-9 */
+    uint8_t st[8][16]; /* ST0-ST7 in stack order, as FXSAVE stores them: 80-bit values in bytes 0-9 */
     uint16_t fcw, fsw; /* control and status words */
     uint8_t ftw;       /* abridged tag word: bit i set = R i not empty */
     uint16_t fop;      /* last opcode */
@@ -301,7 +301,8 @@ struct vcpuctx_fpu {
 };
 
 /**
- * Read the vCPU's x87 and SSE registers (KVM_GET_FPU).
+ * Read the vCPU's x87 and SSE registers (KVM_GET_XSAVE, or KVM_GET_XSAVE2 where
+ * the state is larger than 4 KiB).
  * @param vcpu the vCPU
  * @param fpu  where to store them
  * @return 0, or -1 with errno (EINVAL for NULL, KVM's errno)
@@ -309,7 +310,9 @@ struct vcpuctx_fpu {
 int vcpuctx_vcpu_get_fpu(vm_vcpu_t *vcpu, struct vcpuctx_fpu *fpu);
 
 /**
- * Write the vCPU's x87 and SSE registers (KVM_SET_FPU).
+ * Write the vCPU's x87 and SSE registers (KVM_SET_XSAVE, the x87 and SSE bits
+ * of XSTATE_BV set: KVM_SET_FPU does not reach a guest whose FPU is still in
+ * its init state on our hosts). Other XSAVE components are left as they are.
  * @param vcpu the vCPU
  * @param fpu  the new state
  * @return 0, or -1 with errno (EINVAL for NULL, KVM's errno: then nothing changed)

@@ -1,5 +1,6 @@
 /* debug.c: what a debugger needs beyond the VMCS: host breakpoints, memory by linear address, x87/SSE state. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -91,43 +92,85 @@ long vcpuctx_vcpu_write_linear(vm_vcpu_t *vcpu, uint64_t la, const void *buf, si
     return copy_linear(vcpu, la, (uint8_t *)(uintptr_t)buf, len, true);
 }
 
+/* The vCPU's XSAVE image (KVM_GET_XSAVE2 where the state can outgrow 4 KiB), malloc'd; NULL with errno. */
+static uint8_t *xsave_get(vm_vcpu_t *vcpu, size_t *size)
+{
+    int big = kvm_check_ext(vcpu->vm->kvm_fd, KVM_CAP_XSAVE2);
+    *size = big > (int)sizeof(struct kvm_xsave) ? (size_t)big : sizeof(struct kvm_xsave);
+    uint8_t *x = calloc(1, *size);
+    if (!x)
+        return NULL;
+    if (kvm_vcpu_ioctl(vcpu, big > 0 ? KVM_GET_XSAVE2 : KVM_GET_XSAVE, x) < 0) {
+        int e = errno;
+        free(x);
+        errno = e;
+        return NULL;
+    }
+    return x;
+}
+
+/* The FXSAVE legacy area at the start of an XSAVE image, field by field. */
+enum {
+    FX_FCW = 0,
+    FX_FSW = 2,
+    FX_FTW = 4,
+    FX_FOP = 6,
+    FX_FIP = 8,
+    FX_FDP = 16,
+    FX_MXCSR = 24,
+    FX_ST = 32,
+    FX_XMM = 160,
+    XSAVE_BV = 512
+};
+
 int vcpuctx_vcpu_get_fpu(vm_vcpu_t *vcpu, struct vcpuctx_fpu *fpu)
 {
-    struct kvm_fpu k;
+    size_t size;
     if (!vcpu || !fpu) {
         errno = EINVAL;
         return -1;
     }
-    if (kvm_vcpu_ioctl(vcpu, KVM_GET_FPU, &k) < 0)
+    uint8_t *x = xsave_get(vcpu, &size);
+    if (!x)
         return -1;
-    memcpy(fpu->st, k.fpr, sizeof(fpu->st));
-    memcpy(fpu->xmm, k.xmm, sizeof(fpu->xmm));
-    fpu->fcw = k.fcw;
-    fpu->fsw = k.fsw;
-    fpu->ftw = k.ftwx;
-    fpu->fop = k.last_opcode;
-    fpu->fip = k.last_ip;
-    fpu->fdp = k.last_dp;
-    fpu->mxcsr = k.mxcsr;
+    memcpy(&fpu->fcw, x + FX_FCW, 2);
+    memcpy(&fpu->fsw, x + FX_FSW, 2);
+    fpu->ftw = x[FX_FTW];
+    memcpy(&fpu->fop, x + FX_FOP, 2);
+    memcpy(&fpu->fip, x + FX_FIP, 8);
+    memcpy(&fpu->fdp, x + FX_FDP, 8);
+    memcpy(&fpu->mxcsr, x + FX_MXCSR, 4);
+    memcpy(fpu->st, x + FX_ST, sizeof(fpu->st));
+    memcpy(fpu->xmm, x + FX_XMM, sizeof(fpu->xmm));
+    free(x);
     return 0;
 }
 
+/* Through KVM_SET_XSAVE with the x87 and SSE bits of XSTATE_BV set: KVM_SET_FPU alone leaves a vCPU
+   whose FPU is still in its init state unchanged for the guest (measured on our hosts). */
 int vcpuctx_vcpu_set_fpu(vm_vcpu_t *vcpu, const struct vcpuctx_fpu *fpu)
 {
-    struct kvm_fpu k;
+    size_t size;
     if (!vcpu || !fpu) {
         errno = EINVAL;
         return -1;
     }
-    memset(&k, 0, sizeof(k));
-    memcpy(k.fpr, fpu->st, sizeof(k.fpr));
-    memcpy(k.xmm, fpu->xmm, sizeof(k.xmm));
-    k.fcw = fpu->fcw;
-    k.fsw = fpu->fsw;
-    k.ftwx = fpu->ftw;
-    k.last_opcode = fpu->fop;
-    k.last_ip = fpu->fip;
-    k.last_dp = fpu->fdp;
-    k.mxcsr = fpu->mxcsr;
-    return kvm_vcpu_ioctl(vcpu, KVM_SET_FPU, &k) < 0 ? -1 : 0;
+    uint8_t *x = xsave_get(vcpu, &size);
+    if (!x)
+        return -1;
+    memcpy(x + FX_FCW, &fpu->fcw, 2);
+    memcpy(x + FX_FSW, &fpu->fsw, 2);
+    x[FX_FTW] = fpu->ftw;
+    memcpy(x + FX_FOP, &fpu->fop, 2);
+    memcpy(x + FX_FIP, &fpu->fip, 8);
+    memcpy(x + FX_FDP, &fpu->fdp, 8);
+    memcpy(x + FX_MXCSR, &fpu->mxcsr, 4);
+    memcpy(x + FX_ST, fpu->st, sizeof(fpu->st));
+    memcpy(x + FX_XMM, fpu->xmm, sizeof(fpu->xmm));
+    x[XSAVE_BV] |= 3; /* x87 and SSE state present */
+    int r = kvm_vcpu_ioctl(vcpu, KVM_SET_XSAVE, x) < 0 ? -1 : 0;
+    int e = errno;
+    free(x);
+    errno = e;
+    return r;
 }

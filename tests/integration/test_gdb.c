@@ -1,0 +1,305 @@
+/* test_gdb.c: vcpuctx-run --gdb driven by Debian's gdb in batch mode, and by a scripted protocol client. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <sel4/sel4.h>
+
+#include "cli.h"
+
+#define GUEST(name) DEMO_GUEST_DIR "/" name
+#define GDB         "/usr/bin/gdb"
+
+/* A vcpuctx-run waiting for a debugger on a port the kernel chose (read from its stderr). */
+struct stub {
+    pid_t pid;
+    int out, err;
+    unsigned port;
+    char output[8192];
+};
+
+static void need_gdb(void)
+{
+    if (access(GDB, X_OK) != 0)
+        cr_skip_test("gdb is not installed (scripts/install-deps.sh installs it)");
+}
+
+static void stub_start(struct stub *s, const char *const *args)
+{
+    const char *argv[24] = {RUN_BIN, "--gdb=0", "--serial=none", "--timeout=60"};
+    int n = 4;
+    for (int i = 0; args[i] && n < 22; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    s->out = temp_fd();
+    s->err = temp_fd();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, s->out, 1);
+    posix_spawn_file_actions_adddup2(&fa, s->err, 2);
+    cr_assert_eq(posix_spawn(&s->pid, RUN_BIN, &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    for (int tries = 0; tries < 1000 && !s->port; tries++) { /* up to 10 s */
+        char buf[512] = {0};
+        const char *p;
+        if (pread(s->err, buf, sizeof(buf) - 1, 0) > 0 && (p = strstr(buf, "127.0.0.1:")) != NULL)
+            s->port = (unsigned)atoi(p + 10);
+        else
+            usleep(10000);
+    }
+    cr_assert_gt(s->port, 0, "vcpuctx-run did not say where it listens");
+}
+
+/* Wait for the stub to end (killed after limit seconds); its status, its stdout in s->output. */
+static int stub_wait(struct stub *s, double limit)
+{
+    int st = 0;
+    for (int i = 0; waitpid(s->pid, &st, WNOHANG) == 0; i++) {
+        if (i > limit * 100) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, &st, 0);
+            cr_assert_fail("vcpuctx-run did not end within %.0f s", limit);
+        }
+        usleep(10000);
+    }
+    slurp_fd(s->out, s->output, sizeof(s->output));
+    close(s->err);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* gdb -batch with a symbol file (or none) and commands after connecting. */
+static void gdb_batch(const struct stub *s, const char *file, const char *const *cmds, struct cli_result *r)
+{
+    static char target[64];
+    const char *argv[64] = {GDB, "-batch", "-nx"};
+    int n = 3;
+    if (file)
+        argv[n++] = file;
+    snprintf(target, sizeof(target), "target remote 127.0.0.1:%u", s->port);
+    argv[n++] = "-ex";
+    argv[n++] = target;
+    for (int i = 0; cmds[i] && n < 62; i++) {
+        argv[n++] = "-ex";
+        argv[n++] = cmds[i];
+    }
+    argv[n] = NULL;
+    cli_run(argv, 60, r);
+}
+
+/* The value gdb printed for register name ("eax            0x11111111 ..."). */
+static unsigned long long gdb_reg(const char *out, const char *name)
+{
+    char key[16];
+    snprintf(key, sizeof(key), "\n%s ", name);
+    const char *p = strstr(out, key);
+    cr_assert_not_null(p, "gdb printed no %s:\n%s", name, out);
+    return strtoull(strchr(p + 1, 'x') + 1, NULL, 16);
+}
+
+/* The value the guest printed as NAME=hex. */
+static unsigned long long guest_reg(const char *out, const char *name)
+{
+    char key[16];
+    snprintf(key, sizeof(key), "%s=", name);
+    const char *p = strstr(out, key);
+    cr_assert_not_null(p, "the guest printed no %s:\n%s", name, out);
+    return strtoull(p + strlen(key), NULL, 16);
+}
+
+/* gdb's name for a register and the guest's (its dump prints 64-bit names in long mode). */
+struct reg_pair {
+    const char *gdb, *guest;
+};
+
+static void registers_match(const char *file, const char *const *args, const struct reg_pair *regs, size_t n)
+{
+    need_gdb();
+    struct stub s = {0};
+    stub_start(&s, args);
+    char info[160] = "info registers";
+    for (size_t i = 0; i < n; i++)
+        snprintf(info + strlen(info), sizeof(info) - strlen(info), " %s", regs[i].gdb);
+    struct cli_result r;
+    gdb_batch(&s, file, (const char *[]){"break regs_set", "continue", info, "continue", NULL}, &r);
+    cr_assert_eq(stub_wait(&s, 30), 1, "the guest passes: %s", s.output);
+    cr_assert_not_null(strstr(r.out, "Breakpoint 1, "), "stopped at the breakpoint:\n%s", r.out);
+    cr_assert_not_null(strstr(r.out, "in regs_set ()"), "%s", r.out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned long long want = guest_reg(s.output, regs[i].guest);
+        if (regs[i].gdb[0] == 'e')
+            want &= 0xffffffffULL;
+        cr_assert_eq(gdb_reg(r.out, regs[i].gdb), want, "%s differs", regs[i].gdb);
+    }
+    cr_assert_not_null(strstr(r.out, "exited with code 01"), "gdb saw the exit (W packet):\n%s", r.out);
+}
+
+static const char *const debug64[] = {"--format=raw", "--load=0x100000", "--entry-mode=long", GUEST("debug64.bin"),
+                                      NULL};
+
+Test(gdb, registers_at_a_breakpoint_match_the_guests_own_dump_32)
+{
+    static const struct reg_pair regs[] = {{"eax", "EAX"}, {"ebx", "EBX"}, {"ecx", "ECX"}, {"edx", "EDX"},
+                                           {"esi", "ESI"}, {"edi", "EDI"}, {"ebp", "EBP"}, {"esp", "ESP"}};
+    registers_match(GUEST("debug-mb.elf"), (const char *[]){GUEST("debug-mb.elf"), NULL}, regs, 8);
+}
+
+Test(gdb, registers_at_a_breakpoint_match_the_guests_own_dump_64)
+{
+#ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
+    static const struct reg_pair regs[] = {{"rax", "RAX"}, {"rbx", "RBX"}, {"rcx", "RCX"}, {"rdx", "RDX"},
+                                           {"rsi", "RSI"}, {"rdi", "RDI"}, {"rbp", "RBP"}, {"r8", "R8"},
+                                           {"r15", "R15"}, {"rsp", "RSP"}};
+#else
+    /* The ia32 ABI sees 32-bit registers only: a long-mode guest is presented as i386. */
+    static const struct reg_pair regs[] = {{"eax", "RAX"}, {"ebx", "RBX"}, {"ecx", "RCX"}, {"edx", "RDX"},
+                                           {"esi", "RSI"}, {"edi", "RDI"}, {"ebp", "RBP"}, {"esp", "RSP"}};
+#endif
+    registers_match(GUEST("debug64.sym"), debug64, regs, sizeof(regs) / sizeof(regs[0]));
+}
+
+static const char *const debug32[] = {GUEST("debug-mb.elf"), NULL};
+
+/* Run gdb with cmds against a stub on args; returns the stub's status, gdb's output in r. */
+static int session(const char *file, const char *const *args, const char *const *cmds, struct cli_result *r,
+                   struct stub *s)
+{
+    need_gdb();
+    stub_start(s, args);
+    gdb_batch(s, file, cmds, r);
+    return stub_wait(s, 30);
+}
+
+Test(gdb, stepi_advances_the_pc_by_the_instruction_length)
+{
+    struct cli_result r;
+    struct stub s = {0};
+    int st = session(GUEST("debug-mb.elf"), debug32,
+                     (const char *[]){"break step_insn", "continue", "stepi", "print $pc == &after_step",
+                                      "print after_step - step_insn", "continue", NULL},
+                     &r, &s);
+    cr_assert_eq(st, 1);
+    cr_assert_not_null(strstr(r.out, "$1 = 1\n$2 = 3\n"), "one 3-byte instruction:\n%s", r.out);
+}
+
+Test(gdb, stepi_in_real_mode)
+{
+    static const uint8_t code[] = {0xb8, 0x01, 0x00, 0x40, 0xf4}; /* mov $1,%ax; inc %ax; hlt */
+    struct cli_result r;
+    struct stub s = {0};
+    const char *img = temp_image(0, code, sizeof(code));
+    int st = session(NULL, (const char *[]){"--format=raw", img, NULL},
+                     (const char *[]){"print/x $pc", "stepi", "print/x $pc", "stepi", "print/x $eax", "continue", NULL},
+                     &r, &s);
+    cr_assert_eq(st, 0, "HLT: status 0");
+    cr_assert_not_null(strstr(r.out, "$1 = 0x7c00\n"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "$2 = 0x7c03\n"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "$3 = 0x2\n"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "exited normally"), "W00:\n%s", r.out);
+}
+
+Test(gdb, writing_a_register_changes_what_the_guest_does)
+{
+    struct cli_result r;
+    struct stub s = {0};
+    int st = session(GUEST("debug-mb.elf"), debug32,
+                     (const char *[]){"break do_exit", "continue", "set $eax = 7", "continue", NULL}, &r, &s);
+    cr_assert_eq(st, 15, "isa-debug-exit 7: status 15");
+    cr_assert_not_null(strstr(r.out, "exited with code 017"), "%s", r.out);
+}
+
+Test(gdb, writing_memory_changes_what_the_guest_does)
+{
+    struct cli_result r;
+    struct stub s = {0};
+    int st =
+        session(GUEST("debug64.sym"), debug64,
+                (const char *[]){"set var *(int *)&exit_value = 3", "x/1dw &exit_value", "continue", NULL}, &r, &s);
+    cr_assert_eq(st, 7, "isa-debug-exit 3: status 7");
+    cr_assert_not_null(strstr(r.out, ":\t3\n"), "read back:\n%s", r.out);
+}
+
+Test(gdb, a_watchpoint_catches_the_store)
+{
+    struct cli_result r;
+    struct stub s = {0};
+    int st = session(
+        GUEST("debug-mb.elf"), debug32,
+        (const char *[]){"watch *(int *)&counter", "continue", "print $pc == &after_store", "delete", "continue", NULL},
+        &r, &s);
+    cr_assert_eq(st, 1);
+    cr_assert_not_null(strstr(r.out, "Old value = 0\nNew value = 5\n"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "$1 = 1\n"), "stopped right after the store:\n%s", r.out);
+}
+
+Test(gdb, more_breakpoints_than_debug_registers)
+{
+    struct cli_result r;
+    struct stub s = {0};
+    int st = session(GUEST("debug64.sym"), debug64,
+                     (const char *[]){"break regs_set", "break step_insn", "break after_step", "break store",
+                                      "break after_store", "break do_exit", "continue", "continue", "continue",
+                                      "continue", "continue", "continue", "continue", NULL},
+                     &r, &s);
+    cr_assert_eq(st, 1);
+    const char *order[] = {"regs_set", "step_insn", "after_step", "store ", "after_store", "do_exit"};
+    const char *p = r.out;
+    for (int i = 0; i < 6; i++) {
+        char want[48];
+        snprintf(want, sizeof(want), "Breakpoint %d, ", i + 1);
+        p = strstr(p, want);
+        cr_assert_not_null(p, "breakpoint %d (%s) not hit in order:\n%s", i + 1, order[i], r.out);
+        cr_assert_not_null(strstr(p, order[i]), "%s", r.out);
+    }
+    cr_assert_not_null(strstr(r.out, "exited with code 01"), "%s", r.out);
+}
+
+Test(gdb, detach_lets_the_guest_run_to_its_end)
+{
+    struct cli_result r;
+    struct stub s = {0};
+    int st = session(NULL, debug32, (const char *[]){"break *0x100000", "detach", NULL}, &r, &s);
+    cr_assert_eq(st, 1, "the breakpoint left with gdb");
+    cr_assert_not_null(strstr(s.output, "counter=00000005"), "%s", s.output);
+}
+
+Test(gdb, a_crash_stops_with_sigsegv_and_then_exits_4)
+{
+    struct cli_result r;
+    struct stub s = {0};
+    const char *img = temp_image(1, "\x0f\x0b", 2); /* ud2 with no IDT: triple fault */
+    int st = session(NULL, (const char *[]){"--format=raw", "--entry-mode=protected", img, NULL},
+                     (const char *[]){"continue", "print/x $pc", "continue", NULL}, &r, &s);
+    cr_assert_eq(st, 4);
+    cr_assert_not_null(strstr(r.out, "SIGSEGV"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "exited with code 04"), "%s", r.out);
+}
+
+Test(gdb, ctrl_c_interrupts_a_running_guest_and_kill_ends_it)
+{
+    need_gdb();
+    struct stub s = {0};
+    stub_start(&s, (const char *[]){"--format=raw", temp_image(2, "\xeb\xfe", 2), NULL}); /* jmp . */
+    char target[64];
+    snprintf(target, sizeof(target), "target remote 127.0.0.1:%u", s.port);
+    const char *argv[] = {GDB,        "-batch", "-nx",         "-ex", target, "-ex",
+                          "continue", "-ex",    "print/x $pc", "-ex", "kill", NULL};
+    int out = temp_fd();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out, 1);
+    pid_t pid;
+    cr_assert_eq(posix_spawn(&pid, GDB, &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    usleep(1000000); /* connected and continuing */
+    kill(pid, SIGINT);
+    int gst;
+    for (int i = 0; waitpid(pid, &gst, WNOHANG) == 0; i++) {
+        cr_assert_lt(i, 3000, "gdb did not finish");
+        usleep(10000);
+    }
+    char text[4096];
+    slurp_fd(out, text, sizeof(text));
+    cr_assert_eq(stub_wait(&s, 30), 137, "killed from gdb");
+    cr_assert_not_null(strstr(text, "Program received signal SIGINT"), "%s", text);
+    cr_assert_not_null(strstr(text, "$1 = 0x7c00\n"), "%s", text);
+}

@@ -278,8 +278,8 @@ install: lib $(BUILD)/vcpuctx.pc
 # Fuzz targets: clang + libFuzzer with ASan and UBSan, over the library, devices and loader built alike.
 FUZZ_DIR := build/fuzz
 FUZZ_CC := clang
-FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc
-FUZZ_TARGETS := devices loader api
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc -pthread
+FUZZ_TARGETS := devices loader api gdb
 FUZZ_TIME ?= 15
 FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))
 

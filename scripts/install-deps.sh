@@ -1,6 +1,6 @@
 #!/bin/sh
 # install-deps.sh: installs what the build and tests need (Criterion, binutils, QEMU as the reference,
-# valgrind, clang with libFuzzer),
+# valgrind, clang with libFuzzer, gdb for the debugger tests),
 # with apt-get as root, or prints the exact command.
 set -eu
 
@@ -17,6 +17,7 @@ command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 command -v clang >/dev/null 2>&1 || missing="$missing clang"
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || missing="$missing libclang-rt-14-dev"
 command -v setpriv >/dev/null 2>&1 || missing="$missing util-linux"
+[ -x /usr/bin/gdb ] || missing="$missing gdb"
 
 [ -z "$missing" ] && exit 0
 

@@ -120,6 +120,10 @@ Test(conformance, multiboot_elf)
 {
     conform("hello-mb.elf", NULL, false);
 }
+Test(conformance, debug_guest_elf)
+{
+    conform("debug-mb.elf", NULL, false);
+}
 Test(conformance, multiboot_elf_with_command_line)
 {
     conform("hello-mb.elf", "root=/dev/vda console=ttyS0", false);

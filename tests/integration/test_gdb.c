@@ -420,3 +420,22 @@ Test(gdb, scripted_client_registers_memory_and_description)
     cr_assert_eq(stub_wait(&s, 30), 1, "detached: the guest ran to its end");
     close(fd);
 }
+
+Test(gdb, a_port_in_use_is_one_line_and_status_2)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    cr_assert_eq(listen(fd, 1), 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    char opt[32];
+    snprintf(opt, sizeof(opt), "--gdb=%u", ntohs(a.sin_port));
+    struct cli_result r;
+    cli_run((const char *[]){RUN_BIN, opt, GUEST("debug-mb.elf"), NULL}, 30, &r);
+    close(fd);
+    cr_assert_eq(r.status, 2);
+    cr_assert_not_null(strstr(r.err, "cannot listen on 127.0.0.1:"), "%s", r.err);
+    cr_assert_eq(count_lines(r.err), 1, "%s", r.err);
+}

@@ -57,6 +57,7 @@ Test(options, every_option)
                           "--stats",
                           "--dump-regs",
                           "--bios-shadow=all",
+                          "--gdb=1234",
                           "img",
                           NULL};
     cr_assert_eq(parse(&o, args), 0);
@@ -72,6 +73,11 @@ Test(options, every_option)
     cr_assert_float_eq(o.timeout, 1.5, 1e-9);
     cr_assert_eq(o.max_exits, 1024);
     cr_assert(o.no_reboot && o.trace && o.stats && o.dump_regs && o.bios_shadow == SHADOW_ALL);
+    cr_assert(o.gdb && o.gdb_port == 1234);
+    cr_assert_eq(parse(&o, (const char *[]){"--gdb=0", "img", NULL}), 0);
+    cr_assert(o.gdb && o.gdb_port == 0, "0: any free port");
+    cr_assert_eq(parse(&o, (const char *[]){"img", NULL}), 0);
+    cr_assert(!o.gdb, "no debugger unless asked");
 }
 
 Test(options, refusals)
@@ -89,6 +95,10 @@ Test(options, refusals)
         {"--max-exits=0", "img", NULL},
         {"img", "img2", NULL},
         {"--load=1Q", "img", NULL},
+        {"--gdb=65536", "img", NULL},
+        {"--gdb=-1", "img", NULL},
+        {"--gdb=12ab", "img", NULL},
+        {"--gdb=", "img", NULL},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct options o;

@@ -373,8 +373,8 @@ Test(gdb, scripted_client_bad_input_gets_clear_replies)
     cr_assert_str_eq(exchange(fd, "P1000=00"), "E01", "no such register");
     cr_assert_str_eq(exchange(fd, "Z9,100000,1"), "", "no such breakpoint type");
     cr_assert_str_eq(exchange(fd, "Z2,100000,3"), "E16", "no such watch length");
-    static char big[0x5000];
-    memset(big, 'a', sizeof(big));
+    static char big[0x5001]; /* NUL-terminated: exchange() takes a string */
+    memset(big, 'a', sizeof(big) - 1);
     cr_assert_str_eq(exchange(fd, big), "E07", "longer than PacketSize");
     uint8_t noise[512];
     for (size_t i = 0; i < sizeof(noise); i++)

@@ -45,6 +45,7 @@ int vcpuctx_vcpu_set_breakpoints(vm_vcpu_t *vcpu, const struct vcpuctx_breakpoin
     if (hw.dr7)
         hw.dr7 |= 0x300; /* GE/LE: exact data breakpoints, as debuggers set them */
     vcpu->bp_want = hw;
+    vcpu->bp_changed = true;
     return 0;
 }
 

@@ -73,9 +73,10 @@ struct vm_vcpu {
     struct pending pend;
     struct exit_view ex;
     struct controls ctl;
-    int out_rip;                     /* how this host leaves RIP at OUT: -1 not yet known */
-    uint32_t guest_debug;            /* KVM_GUESTDBG_* flags in force */
-    struct hw_debug bp_want, bp_set; /* host breakpoints asked for, and in force */
+    int out_rip;             /* how this host leaves RIP at OUT: -1 not yet known */
+    uint32_t guest_debug;    /* KVM_GUESTDBG_* flags in force */
+    struct hw_debug bp_want; /* host breakpoints asked for */
+    bool bp_changed;         /* bp_want not yet given to KVM */
     struct vcpuctx_stats stats;
 };
 

@@ -210,7 +210,7 @@ static int apply_guest_debug(struct vm_vcpu *vcpu)
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
     if (vcpu->bp_want.dr7)
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
-    if (want == vcpu->guest_debug && memcmp(&vcpu->bp_want, &vcpu->bp_set, sizeof(vcpu->bp_set)) == 0)
+    if (want == vcpu->guest_debug && !vcpu->bp_changed)
         return 0;
     struct kvm_guest_debug dbg;
     memset(&dbg, 0, sizeof(dbg));
@@ -221,7 +221,7 @@ static int apply_guest_debug(struct vm_vcpu *vcpu)
     if (kvm_vcpu_ioctl(vcpu, KVM_SET_GUEST_DEBUG, &dbg) < 0)
         return -1;
     vcpu->guest_debug = want;
-    vcpu->bp_set = vcpu->bp_want;
+    vcpu->bp_changed = false;
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gdb.h"
@@ -466,7 +467,11 @@ int gdb_stop(struct gdb *g, int signal, const char *extra, bool announce)
     if (!gdb_connected(g))
         return VM_EXIT_HANDLED;
     snprintf(g->stop_reply, sizeof(g->stop_reply), "T%02xthread:01;%s", signal & 0xff, extra);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int r = announce && rsp_send_str(&g->rsp, g->stop_reply) < 0 ? DETACH : serve(g);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    g->stopped_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (r == RESUME)
         return gdb_arm(g) < 0 ? VM_EXIT_HANDLE_ERROR : VM_EXIT_HANDLED;
     close(g->rsp.fd);

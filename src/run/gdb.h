@@ -83,7 +83,7 @@ struct gdb {
     bool soft;             /* stepping every instruction for breakpoints that have no debug register */
     bool swbreak, hwbreak; /* stop reasons the debugger understands */
     bool killed;
-    int last_signal;
+    double stopped_seconds; /* time spent stopped in sessions (--timeout does not count it) */
     char stop_reply[96];
     char pkt[GDB_PACKET_MAX + 1];
 };

@@ -51,6 +51,19 @@ static void on_alarm(int sig)
     vcpuctx_vcpu_kick(kick_target); /* repeated every tick: a kick lost to a race is sent again */
 }
 
+/* --timeout counts the guest's time: what was spent stopped in gdb moves the deadline (re-checked here, since
+   the signal handler compares with the original deadline only). */
+static bool timeout_reached(const struct machine *m)
+{
+    if (!timed_out)
+        return false;
+    if (m->gdb && now() < deadline + m->gdb->stopped_seconds) {
+        timed_out = 0;
+        return false;
+    }
+    return true;
+}
+
 static int stop(struct machine *m, int status, const char *crash)
 {
     m->status = status;
@@ -86,7 +99,7 @@ static int on_internal_error(vm_vcpu_t *vcpu, void *cookie)
 static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
 {
     struct machine *m = cookie;
-    if (timed_out)
+    if (timeout_reached(m))
         return stop(m, STATUS_TIMEOUT, NULL);
     int r = m->gdb ? gdb_poll(m->gdb) : VM_EXIT_HANDLED; /* Ctrl-C from gdb, or gdb connecting */
     if (r != VM_EXIT_HANDLED)
@@ -137,7 +150,7 @@ static int observe(vm_vcpu_t *vcpu, void *cookie)
     m->by_reason[basic < VM_EXIT_REASON_NUM ? basic : VM_EXIT_REASON_NUM]++;
     if (m->o->trace)
         trace_exit(vcpu, (unsigned)reason, stderr);
-    if (timed_out) /* also here: the kick's own exit may have been any exit */
+    if (timeout_reached(m)) /* also here: the kick's own exit may have been any exit */
         return stop(m, STATUS_TIMEOUT, NULL);
     if (m->sys.reset_requested)
         return stop(m, STATUS_HALTED, NULL);

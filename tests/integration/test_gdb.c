@@ -26,7 +26,7 @@ static void need_gdb(void)
 
 static void stub_start(struct stub *s, const char *const *args)
 {
-    const char *argv[24] = {RUN_BIN, "--gdb=0", "--serial=none", "--timeout=60"};
+    const char *argv[24] = {RUN_BIN, "--gdb=0", "--serial=none", "--timeout=60"}; /* a later --timeout wins */
     int n = 4;
     for (int i = 0; args[i] && n < 22; i++)
         argv[n++] = args[i];
@@ -438,4 +438,17 @@ Test(gdb, a_port_in_use_is_one_line_and_status_2)
     cr_assert_eq(r.status, 2);
     cr_assert_not_null(strstr(r.err, "cannot listen on 127.0.0.1:"), "%s", r.err);
     cr_assert_eq(count_lines(r.err), 1, "%s", r.err);
+}
+
+Test(gdb, time_stopped_in_gdb_does_not_count_toward_timeout)
+{
+    need_gdb();
+    struct stub s = {0};
+    const char *img = temp_image(4, "\xeb\xfe", 2); /* jmp . */
+    stub_start(&s, (const char *[]){"--timeout=1", "--format=raw", img, NULL});
+    struct cli_result r;
+    gdb_batch(&s, NULL, (const char *[]){"shell sleep 1.5", "continue", NULL}, &r);
+    cr_assert_eq(stub_wait(&s, 30), 124);
+    cr_assert_not_null(strstr(r.out, "exited with code 0174"), "W7c:\n%s", r.out);
+    cr_assert_geq(r.seconds, 2.4, "1.5 s stopped, then 1 s of guest time (took %.2f s)", r.seconds);
 }

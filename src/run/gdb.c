@@ -393,6 +393,10 @@ static int cmd_query(struct gdb *g, const char *a, size_t len)
         return supported(g, a);
     if (starts(a, "Xfer:features:read:"))
         return xfer_features(g, a + strlen("Xfer:features:read:"));
+    if (starts(a, "Rcmd,")) {
+        gdb_monitor(g, a + strlen("Rcmd,"));
+        return SERVE;
+    }
     static const char *const answers[][2] = {
         {"Attached", "1"}, {"C", "QC1"}, {"fThreadInfo", "m1"}, {"sThreadInfo", "l"}, {"Symbol:", "OK"},
     };

@@ -99,6 +99,9 @@ void gdb_disarm(struct gdb *g);
 /* Probe whether this host delivers data breakpoints (a throwaway VM). */
 bool gdb_probe_data_breakpoints(void);
 
+/* gdb_monitor.c: a qRcmd (gdb's "monitor" command, hex-encoded): output as O packets, then OK. */
+int gdb_monitor(struct gdb *g, const char *hex);
+
 /* gdb.c: the session. */
 /* Listen on 127.0.0.1:port (0: a free port, then in g->port). 0, or -1 with a message in err. */
 int gdb_listen(struct gdb *g, unsigned port, char *err, size_t errlen);

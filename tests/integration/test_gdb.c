@@ -373,6 +373,7 @@ Test(gdb, scripted_client_bad_input_gets_clear_replies)
     cr_assert_str_eq(exchange(fd, "P1000=00"), "E01", "no such register");
     cr_assert_str_eq(exchange(fd, "Z9,100000,1"), "", "no such breakpoint type");
     cr_assert_str_eq(exchange(fd, "Z2,100000,3"), "E16", "no such watch length");
+    cr_assert_str_eq(exchange(fd, "qRcmd,7"), "E01", "monitor command: odd hex");
     static char big[0x5001]; /* NUL-terminated: exchange() takes a string */
     memset(big, 'a', sizeof(big) - 1);
     cr_assert_str_eq(exchange(fd, big), "E07", "longer than PacketSize");
@@ -451,4 +452,30 @@ Test(gdb, time_stopped_in_gdb_does_not_count_toward_timeout)
     cr_assert_eq(stub_wait(&s, 30), 124);
     cr_assert_not_null(strstr(r.out, "exited with code 0174"), "W7c:\n%s", r.out);
     cr_assert_geq(r.seconds, 2.4, "1.5 s stopped, then 1 s of guest time (took %.2f s)", r.seconds);
+}
+
+/* gdb prints what the stub sends for "monitor" on stdout or stderr, depending on its version. */
+static bool said(const struct cli_result *r, const char *text)
+{
+    return strstr(r->out, text) || strstr(r->err, text);
+}
+
+Test(gdb, monitor_reads_and_writes_vmcs_fields)
+{
+    struct cli_result r;
+    struct stub s = {0};
+    int st = session(GUEST("debug-mb.elf"), debug32,
+                     (const char *[]){"monitor vmcs GUEST_CS_ACCESS_RIGHTS", "monitor vmcs bogus", "monitor help",
+                                      "break regs_set", "continue", "monitor exit",
+                                      "eval \"monitor vmcs VMX_GUEST_RIP=%u\", &do_exit",
+                                      "maintenance flush register-cache", "print $pc == &do_exit", "continue", NULL},
+                     &r, &s);
+    cr_assert_eq(st, (0x11111111 << 1 | 1) & 0xff, "the guest jumped to do_exit with EAX = 0x11111111");
+    cr_assert_null(strstr(s.output, "counter="), "the dump was skipped: %s", s.output);
+    cr_assert(said(&r, "VMX_GUEST_CS_ACCESS_RIGHTS"), "%s", r.err);
+    cr_assert(said(&r, "0xc09b\n"), "flat 32-bit code segment:\n%s", r.err);
+    cr_assert(said(&r, "no VMCS field 'bogus'"), "%s", r.err);
+    cr_assert(said(&r, "exit reason 0 (EXCEPTION_NMI)"), "a breakpoint is a #DB exit:\n%s", r.err);
+    cr_assert(said(&r, "0x80000301\n"), "#DB interruption info:\n%s", r.err);
+    cr_assert_not_null(strstr(r.out, "$1 = 1\n"), "%s", r.out);
 }

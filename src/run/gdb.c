@@ -174,10 +174,12 @@ static int cmd_read_reg(struct gdb *g, const char *a, size_t len)
     if (hex_parse(&a, &n) < 0 || *a || !gdb_reg_size(g->arch, n))
         return reply(g, "E01");
     size_t sz = gdb_reg_size(g->arch, n);
-    if (gdb_reg_read(g->vcpu, g->arch, n, v, &fpu, &have) == 0)
+    if (gdb_reg_read(g->vcpu, g->arch, n, v, &fpu, &have) == 0) {
         hex_encode(out, v, sz);
-    else
-        memset(out, 'x', 2 * sz), out[2 * sz] = '\0';
+    } else {
+        memset(out, 'x', 2 * sz); /* unavailable */
+        out[2 * sz] = '\0';
+    }
     return reply(g, out);
 }
 

@@ -1,5 +1,6 @@
 /* debug.c: what a debugger needs beyond the VMCS: host breakpoints, memory by linear address, x87/SSE state. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,8 +50,8 @@ int vcpuctx_vcpu_set_breakpoints(vm_vcpu_t *vcpu, const struct vcpuctx_breakpoin
     return 0;
 }
 
-/* Copy between buf and guest memory page by page; stops at the first page that is not memory. */
-static long copy_linear(vm_vcpu_t *vcpu, uint64_t la, uint8_t *buf, size_t len, bool write)
+/* The debugger's copy: RAM and ROM, through the paging the vCPU has now. */
+static long copy_linear(vm_vcpu_t *vcpu, uint64_t la, uint8_t *buf, size_t len, unsigned flags)
 {
     if (!vcpu || (!buf && len)) {
         errno = EINVAL;
@@ -59,23 +60,7 @@ static long copy_linear(vm_vcpu_t *vcpu, uint64_t la, uint8_t *buf, size_t len, 
     const struct kvm_sregs *s = state_sregs(vcpu);
     if (!s)
         return -1;
-    size_t done = 0;
-    while (done < len) {
-        uint64_t pa;
-        if (guest_linear_to_phys(vcpu->vm, s, la + done, &pa) < 0)
-            break;
-        size_t chunk = 4096 - (size_t)((la + done) & 0xfff);
-        if (chunk > len - done)
-            chunk = len - done;
-        uint8_t *p = guest_phys_any(vcpu->vm, pa, chunk);
-        if (!p)
-            break;
-        if (write)
-            memcpy(p, buf + done, chunk);
-        else
-            memcpy(buf + done, p, chunk);
-        done += chunk;
-    }
+    size_t done = guest_copy_linear(vcpu->vm, s, la, buf, len, flags | GUEST_ROM);
     if (done == 0 && len) {
         errno = EFAULT;
         return -1;
@@ -85,20 +70,19 @@ static long copy_linear(vm_vcpu_t *vcpu, uint64_t la, uint8_t *buf, size_t len, 
 
 long vcpuctx_vcpu_read_linear(vm_vcpu_t *vcpu, uint64_t la, void *buf, size_t len)
 {
-    return copy_linear(vcpu, la, buf, len, false);
+    return copy_linear(vcpu, la, buf, len, 0);
 }
 
 long vcpuctx_vcpu_write_linear(vm_vcpu_t *vcpu, uint64_t la, const void *buf, size_t len)
 {
-    return copy_linear(vcpu, la, (uint8_t *)(uintptr_t)buf, len, true);
+    return copy_linear(vcpu, la, (uint8_t *)(uintptr_t)buf, len, GUEST_WRITE);
 }
 
 /* The vCPU's XSAVE image (KVM_GET_XSAVE2 where the state can outgrow 4 KiB), malloc'd; NULL with errno. */
-static uint8_t *xsave_get(vm_vcpu_t *vcpu, size_t *size)
+static uint8_t *xsave_get(vm_vcpu_t *vcpu)
 {
     int big = kvm_check_ext(vcpu->vm->kvm_fd, KVM_CAP_XSAVE2);
-    *size = big > (int)sizeof(struct kvm_xsave) ? (size_t)big : sizeof(struct kvm_xsave);
-    uint8_t *x = calloc(1, *size);
+    uint8_t *x = calloc(1, big > (int)sizeof(struct kvm_xsave) ? (size_t)big : sizeof(struct kvm_xsave));
     if (!x)
         return NULL;
     if (kvm_vcpu_ioctl(vcpu, big > 0 ? KVM_GET_XSAVE2 : KVM_GET_XSAVE, x) < 0) {
@@ -110,39 +94,29 @@ static uint8_t *xsave_get(vm_vcpu_t *vcpu, size_t *size)
     return x;
 }
 
-/* The FXSAVE legacy area at the start of an XSAVE image, field by field. */
-enum {
-    FX_FCW = 0,
-    FX_FSW = 2,
-    FX_FTW = 4,
-    FX_FOP = 6,
-    FX_FIP = 8,
-    FX_FDP = 16,
-    FX_MXCSR = 24,
-    FX_ST = 32,
-    FX_XMM = 160,
-    XSAVE_BV = 512
+/* Where each member of struct vcpuctx_fpu lies in the FXSAVE area at the start of an XSAVE image. */
+static const struct {
+    size_t fx, member, size;
+} fx_layout[] = {
+    {0, offsetof(struct vcpuctx_fpu, fcw), 2},         {2, offsetof(struct vcpuctx_fpu, fsw), 2},
+    {4, offsetof(struct vcpuctx_fpu, ftw), 1},         {6, offsetof(struct vcpuctx_fpu, fop), 2},
+    {8, offsetof(struct vcpuctx_fpu, fip), 8},         {16, offsetof(struct vcpuctx_fpu, fdp), 8},
+    {24, offsetof(struct vcpuctx_fpu, mxcsr), 4},      {32, offsetof(struct vcpuctx_fpu, st), 8 * 16},
+    {160, offsetof(struct vcpuctx_fpu, xmm), 16 * 16},
 };
+#define XSTATE_BV 512 /* the XSAVE header's component bitmap */
 
 int vcpuctx_vcpu_get_fpu(vm_vcpu_t *vcpu, struct vcpuctx_fpu *fpu)
 {
-    size_t size;
     if (!vcpu || !fpu) {
         errno = EINVAL;
         return -1;
     }
-    uint8_t *x = xsave_get(vcpu, &size);
+    uint8_t *x = xsave_get(vcpu);
     if (!x)
         return -1;
-    memcpy(&fpu->fcw, x + FX_FCW, 2);
-    memcpy(&fpu->fsw, x + FX_FSW, 2);
-    fpu->ftw = x[FX_FTW];
-    memcpy(&fpu->fop, x + FX_FOP, 2);
-    memcpy(&fpu->fip, x + FX_FIP, 8);
-    memcpy(&fpu->fdp, x + FX_FDP, 8);
-    memcpy(&fpu->mxcsr, x + FX_MXCSR, 4);
-    memcpy(fpu->st, x + FX_ST, sizeof(fpu->st));
-    memcpy(fpu->xmm, x + FX_XMM, sizeof(fpu->xmm));
+    for (size_t i = 0; i < sizeof(fx_layout) / sizeof(fx_layout[0]); i++)
+        memcpy((uint8_t *)fpu + fx_layout[i].member, x + fx_layout[i].fx, fx_layout[i].size);
     free(x);
     return 0;
 }
@@ -151,24 +125,16 @@ int vcpuctx_vcpu_get_fpu(vm_vcpu_t *vcpu, struct vcpuctx_fpu *fpu)
    whose FPU is still in its init state unchanged for the guest (measured on our hosts). */
 int vcpuctx_vcpu_set_fpu(vm_vcpu_t *vcpu, const struct vcpuctx_fpu *fpu)
 {
-    size_t size;
     if (!vcpu || !fpu) {
         errno = EINVAL;
         return -1;
     }
-    uint8_t *x = xsave_get(vcpu, &size);
+    uint8_t *x = xsave_get(vcpu);
     if (!x)
         return -1;
-    memcpy(x + FX_FCW, &fpu->fcw, 2);
-    memcpy(x + FX_FSW, &fpu->fsw, 2);
-    x[FX_FTW] = fpu->ftw;
-    memcpy(x + FX_FOP, &fpu->fop, 2);
-    memcpy(x + FX_FIP, &fpu->fip, 8);
-    memcpy(x + FX_FDP, &fpu->fdp, 8);
-    memcpy(x + FX_MXCSR, &fpu->mxcsr, 4);
-    memcpy(x + FX_ST, fpu->st, sizeof(fpu->st));
-    memcpy(x + FX_XMM, fpu->xmm, sizeof(fpu->xmm));
-    x[XSAVE_BV] |= 3; /* x87 and SSE state present */
+    for (size_t i = 0; i < sizeof(fx_layout) / sizeof(fx_layout[0]); i++)
+        memcpy(x + fx_layout[i].fx, (const uint8_t *)fpu + fx_layout[i].member, fx_layout[i].size);
+    x[XSTATE_BV] |= 3; /* x87 and SSE state present */
     int r = kvm_vcpu_ioctl(vcpu, KVM_SET_XSAVE, x) < 0 ? -1 : 0;
     int e = errno;
     free(x);

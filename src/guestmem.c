@@ -1,4 +1,4 @@
-/* guestmem.c: read guest memory by linear address, walking the guest's page tables in RAM. */
+/* guestmem.c: guest memory by linear address, walking the guest's page tables in RAM. */
 #include <errno.h>
 #include <string.h>
 
@@ -72,7 +72,20 @@ int guest_linear_to_phys(struct vm *vm, const struct kvm_sregs *s, uint64_t la, 
     return walk64(vm, s->cr3 & ADDR_MASK, la, (s->cr4 & CR4_LA57) ? 5 : 4, pa);
 }
 
-size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *s, uint64_t la, uint8_t *buf, size_t len)
+/* The host bytes behind [gpa, gpa+len) in RAM or, when rom is set, in one ROM; NULL if not all memory. */
+static uint8_t *guest_phys(struct vm *vm, uint64_t gpa, size_t len, bool rom)
+{
+    uint8_t *p = vcpuctx_guest_ram(vm, gpa, len);
+    for (int i = 0; !p && rom && i < vm->nroms; i++) {
+        const struct rom *r = &vm->roms[i];
+        if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
+            p = r->host + (gpa - r->gpa);
+    }
+    return p;
+}
+
+size_t guest_copy_linear(struct vm *vm, const struct kvm_sregs *s, uint64_t la, uint8_t *buf, size_t len,
+                         unsigned flags)
 {
     size_t done = 0;
     while (done < len) {
@@ -82,23 +95,19 @@ size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *s, uint64_t la, 
         size_t chunk = 4096 - (size_t)((la + done) & 0xfff);
         if (chunk > len - done)
             chunk = len - done;
-        const uint8_t *p = vcpuctx_guest_ram(vm, pa, chunk);
+        uint8_t *p = guest_phys(vm, pa, chunk, flags & GUEST_ROM);
         if (!p)
             break;
-        memcpy(buf + done, p, chunk);
+        if (flags & GUEST_WRITE)
+            memcpy(p, buf + done, chunk);
+        else
+            memcpy(buf + done, p, chunk);
         done += chunk;
     }
     return done;
 }
 
-uint8_t *guest_phys_any(struct vm *vm, uint64_t gpa, size_t len)
+size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *s, uint64_t la, uint8_t *buf, size_t len)
 {
-    if (gpa < vm->ram_size && len <= vm->ram_size - gpa)
-        return vm->ram + gpa;
-    for (int i = 0; i < vm->nroms; i++) {
-        const struct rom *r = &vm->roms[i];
-        if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
-            return r->host + (gpa - r->gpa);
-    }
-    return NULL;
+    return guest_copy_linear(vm, s, la, buf, len, 0);
 }

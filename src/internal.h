@@ -155,8 +155,11 @@ void seg_from_ar(struct kvm_segment *s, uint32_t ar);
 /* guestmem.c: guest-virtual reads through the guest's segments and paging. */
 int guest_linear_to_phys(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint64_t *pa);
 size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint8_t *buf, size_t len);
-/* The host bytes behind [gpa, gpa+len) in RAM or one ROM (the debugger's view), NULL if not all memory. */
-uint8_t *guest_phys_any(struct vm *vm, uint64_t gpa, size_t len);
+/* Copy between buf and guest memory by linear address, page by page, up to the first page that is not memory:
+   RAM, and ROM too with GUEST_ROM (the debugger's view); into the guest with GUEST_WRITE. Returns bytes copied. */
+enum { GUEST_WRITE = 1, GUEST_ROM = 2 };
+size_t guest_copy_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint8_t *buf, size_t len,
+                         unsigned flags);
 
 /* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value). */
 int ioport_dispatch(struct vm_vcpu *vcpu);

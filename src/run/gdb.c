@@ -8,15 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "gdb.h"
+#include "run.h"
 
 /* What a packet handler asks of the session. */
 enum { SERVE = 0, RESUME, DETACH, KILL };
 
 #define MEM_MAX ((GDB_PACKET_MAX - 16) / 2) /* bytes one m reply can carry */
+
+/* Close the debugger's connection (the listening socket stays). */
+static void hang_up(struct gdb *g)
+{
+    if (g->rsp.fd >= 0)
+        close(g->rsp.fd);
+    g->rsp.fd = -1;
+}
 
 int gdb_listen(struct gdb *g, unsigned port, char *err, size_t errlen)
 {
@@ -61,9 +69,7 @@ int gdb_accept(struct gdb *g, char *err, size_t errlen)
 
 void gdb_close(struct gdb *g)
 {
-    if (g->rsp.fd >= 0)
-        close(g->rsp.fd);
-    g->rsp.fd = -1;
+    hang_up(g);
     if (g->listen_fd >= 0)
         close(g->listen_fd);
     g->listen_fd = -1;
@@ -76,8 +82,7 @@ void gdb_report_exit(struct gdb *g, int status)
         return;
     snprintf(w, sizeof(w), "W%02x", status & 0xff);
     rsp_send_str(&g->rsp, w);
-    close(g->rsp.fd);
-    g->rsp.fd = -1;
+    hang_up(g);
 }
 
 /* A debugger connecting while the guest runs stops it, as at the start (it asks why with '?'). */
@@ -87,7 +92,7 @@ static int poll_listener(struct gdb *g)
     char err[128];
     if (g->listen_fd < 0 || poll(&p, 1, 0) <= 0 || gdb_accept(g, err, sizeof(err)) < 0)
         return VM_EXIT_HANDLED;
-    return gdb_stop(g, 5, "", false);
+    return gdb_stop(g, GDB_SIGTRAP, "", false);
 }
 
 int gdb_poll(struct gdb *g)
@@ -95,13 +100,12 @@ int gdb_poll(struct gdb *g)
     if (!gdb_connected(g))
         return poll_listener(g);
     int r = rsp_poll_interrupt(&g->rsp);
-    if (r == RSP_CLOSED) {
-        close(g->rsp.fd);
-        g->rsp.fd = -1;
+    if (r == RSP_CLOSED) { /* gone without a word: as a detach */
+        hang_up(g);
         gdb_disarm(g);
         return VM_EXIT_HANDLED;
     }
-    return r == 1 ? gdb_stop(g, 2, "", true) : VM_EXIT_HANDLED;
+    return r == 1 ? gdb_stop(g, GDB_SIGINT, "", true) : VM_EXIT_HANDLED;
 }
 
 static int reply(struct gdb *g, const char *s)
@@ -300,7 +304,8 @@ static int cmd_step_sig(struct gdb *g, const char *a, size_t len)
 static int breakpoint(struct gdb *g, const char *a, bool insert)
 {
     uint64_t type, addr, kind;
-    if (hex_parse(&a, &type) < 0 || *a++ != ',' || parse_range(&a, &addr, &kind, *a == ';' ? ';' : '\0') < 0)
+    const char *cond = strchr(a, ';');
+    if (hex_parse(&a, &type) < 0 || *a++ != ',' || parse_range(&a, &addr, &kind, cond ? ';' : '\0') < 0)
         return reply(g, "E01");
     int r = insert ? gdb_bp_insert(g, (unsigned)type, addr, kind) : gdb_bp_remove(g, (unsigned)type, addr, kind);
     if (r < 0)
@@ -445,11 +450,8 @@ static const struct {
 /* Serve packets until one resumes, detaches or kills; a vanished debugger counts as a detach. */
 static int serve(struct gdb *g)
 {
-    if (!g->arch) {
-        seL4_Word efer = 0;
-        vm_get_vmcs_field(g->vcpu, VMX_GUEST_EFER, &efer);
-        g->arch = gdb_arch_for((efer & 0x400) != 0); /* fixed for the connection: gdb reads it once */
-    }
+    if (!g->arch) /* fixed for the connection: gdb reads it once */
+        g->arch = gdb_arch_for((vmcs_value(g->vcpu, VMX_GUEST_EFER) & 0x400) != 0);
     for (;;) {
         size_t len = 0;
         int ev = rsp_read_packet(&g->rsp, g->pkt, sizeof(g->pkt), &len);
@@ -473,15 +475,12 @@ int gdb_stop(struct gdb *g, int signal, const char *extra, bool announce)
     if (!gdb_connected(g))
         return VM_EXIT_HANDLED;
     snprintf(g->stop_reply, sizeof(g->stop_reply), "T%02xthread:01;%s", signal & 0xff, extra);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = now_seconds();
     int r = announce && rsp_send_str(&g->rsp, g->stop_reply) < 0 ? DETACH : serve(g);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    g->stopped_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    g->stopped_seconds += now_seconds() - t0;
     if (r == RESUME)
         return gdb_arm(g) < 0 ? VM_EXIT_HANDLE_ERROR : VM_EXIT_HANDLED;
-    close(g->rsp.fd);
-    g->rsp.fd = -1;
+    hang_up(g);
     if (r == KILL) {
         g->killed = true;
         return VCPUCTX_EXIT_STOP;

@@ -10,6 +10,9 @@
 
 #define GDB_PACKET_MAX 0x4000 /* the PacketSize announced: the largest packet accepted or sent */
 
+/* The signal numbers of stop replies (gdb's own numbering, the same as Linux's for these). */
+enum { GDB_SIGINT = 2, GDB_SIGTRAP = 5, GDB_SIGSEGV = 11 };
+
 /* gdb_proto.c: RSP framing on a stream socket (no KVM here: unit-tested). */
 struct rsp {
     int fd;                 /* -1: no debugger */

@@ -53,93 +53,36 @@ struct gdb_reg {
         FPC("ftag", FTAG), FPC("fiseg", FISEG), FPC("fioff", FIOFF), FPC("foseg", FOSEG), FPC("fooff", FOOFF),         \
         FPC("fop", FOP)
 
+/* clang-format off */
+/* What both layouts share, in gdb's order: flags and selectors after the instruction pointer; the x87 registers;
+   XMM0-7; MXCSR after the last XMM; the control registers last (ours, not gdb's). */
+#define FLAGS_AND_SELECTORS                                                                                            \
+    FLD("eflags", 32, RFLAGS, "i386_eflags"), SEG(cs, CS), SEG(ss, SS), SEG(ds, DS), SEG(es, ES), SEG(fs, FS), SEG(gs, GS)
+#define XMM0_7 XMM(0), XMM(1), XMM(2), XMM(3), XMM(4), XMM(5), XMM(6), XMM(7)
+#define MXCSR  {"mxcsr", 32, K_MXCSR, F_SSE, 0, "i386_mxcsr"}
+#define CONTROL_REGS SYS("cr0", CR0), SYS("cr3", CR3), SYS("cr4", CR4), SYS("efer", EFER)
+
 /* gdb's i386 numbering (32bit-core.xml, 32bit-sse.xml), then the control registers. */
 static const struct gdb_reg i386_regs[] = {
-    GPR("eax", 32, EAX),
-    GPR("ecx", 32, ECX),
-    GPR("edx", 32, EDX),
-    GPR("ebx", 32, EBX),
-    FLD("esp", 32, RSP, "data_ptr"),
-    GPR("ebp", 32, EBP),
-    GPR("esi", 32, ESI),
-    GPR("edi", 32, EDI),
-    FLD("eip", 32, RIP, "code_ptr"),
-    FLD("eflags", 32, RFLAGS, "i386_eflags"),
-    SEG(cs, CS),
-    SEG(ss, SS),
-    SEG(ds, DS),
-    SEG(es, ES),
-    SEG(fs, FS),
-    SEG(gs, GS),
-    X87_TAIL,
-    XMM(0),
-    XMM(1),
-    XMM(2),
-    XMM(3),
-    XMM(4),
-    XMM(5),
-    XMM(6),
-    XMM(7),
-    {"mxcsr", 32, K_MXCSR, F_SSE, 0, "i386_mxcsr"},
-    SYS("cr0", CR0),
-    SYS("cr3", CR3),
-    SYS("cr4", CR4),
-    SYS("efer", EFER),
+    GPR("eax", 32, EAX), GPR("ecx", 32, ECX), GPR("edx", 32, EDX), GPR("ebx", 32, EBX),
+    FLD("esp", 32, RSP, "data_ptr"), GPR("ebp", 32, EBP), GPR("esi", 32, ESI), GPR("edi", 32, EDI),
+    FLD("eip", 32, RIP, "code_ptr"), FLAGS_AND_SELECTORS, X87_TAIL, XMM0_7, MXCSR, CONTROL_REGS,
 };
 
 #ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
 /* gdb's x86-64 numbering (64bit-core.xml, 64bit-sse.xml, 64bit-segments.xml), then the control registers. */
 static const struct gdb_reg amd64_regs[] = {
-    GPR("rax", 64, EAX),
-    GPR("rbx", 64, EBX),
-    GPR("rcx", 64, ECX),
-    GPR("rdx", 64, EDX),
-    GPR("rsi", 64, ESI),
-    GPR("rdi", 64, EDI),
-    GPR("rbp", 64, EBP),
-    FLD("rsp", 64, RSP, "data_ptr"),
-    GPR("r8", 64, R8),
-    GPR("r9", 64, R9),
-    GPR("r10", 64, R10),
-    GPR("r11", 64, R11),
-    GPR("r12", 64, R12),
-    GPR("r13", 64, R13),
-    GPR("r14", 64, R14),
-    GPR("r15", 64, R15),
-    FLD("rip", 64, RIP, "code_ptr"),
-    FLD("eflags", 32, RFLAGS, "i386_eflags"),
-    SEG(cs, CS),
-    SEG(ss, SS),
-    SEG(ds, DS),
-    SEG(es, ES),
-    SEG(fs, FS),
-    SEG(gs, GS),
-    X87_TAIL,
-    XMM(0),
-    XMM(1),
-    XMM(2),
-    XMM(3),
-    XMM(4),
-    XMM(5),
-    XMM(6),
-    XMM(7),
-    XMM(8),
-    XMM(9),
-    XMM(10),
-    XMM(11),
-    XMM(12),
-    XMM(13),
-    XMM(14),
-    XMM(15),
-    {"mxcsr", 32, K_MXCSR, F_SSE, 0, "i386_mxcsr"},
+    GPR("rax", 64, EAX), GPR("rbx", 64, EBX), GPR("rcx", 64, ECX), GPR("rdx", 64, EDX),
+    GPR("rsi", 64, ESI), GPR("rdi", 64, EDI), GPR("rbp", 64, EBP), FLD("rsp", 64, RSP, "data_ptr"),
+    GPR("r8", 64, R8), GPR("r9", 64, R9), GPR("r10", 64, R10), GPR("r11", 64, R11),
+    GPR("r12", 64, R12), GPR("r13", 64, R13), GPR("r14", 64, R14), GPR("r15", 64, R15),
+    FLD("rip", 64, RIP, "code_ptr"), FLAGS_AND_SELECTORS, X87_TAIL, XMM0_7,
+    XMM(8), XMM(9), XMM(10), XMM(11), XMM(12), XMM(13), XMM(14), XMM(15), MXCSR,
     {"fs_base", 64, K_FIELD, F_SEGMENTS, VMX_GUEST_FS_BASE, "int"},
-    {"gs_base", 64, K_FIELD, F_SEGMENTS, VMX_GUEST_GS_BASE, "int"},
-    SYS("cr0", CR0),
-    SYS("cr3", CR3),
-    SYS("cr4", CR4),
-    SYS("efer", EFER),
+    {"gs_base", 64, K_FIELD, F_SEGMENTS, VMX_GUEST_GS_BASE, "int"}, CONTROL_REGS,
 };
 #endif
+/* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 static const struct gdb_arch arch_i386 = {"i386", i386_regs, COUNT(i386_regs)};

@@ -13,18 +13,12 @@ static bool is_exec(const struct gdb_bp *b)
     return b->type == Z_SW || b->type == Z_HW;
 }
 
-static seL4_Word field(vm_vcpu_t *vcpu, seL4_Word f)
-{
-    seL4_Word v = 0;
-    vm_get_vmcs_field(vcpu, f, &v);
-    return v;
-}
-
 /* The linear address of the next instruction: CS base + RIP, wrapped to 32 bits outside 64-bit code. */
 static uint64_t pc_linear(vm_vcpu_t *vcpu)
 {
-    uint64_t la = (uint64_t)field(vcpu, VMX_GUEST_CS_BASE) + (uint64_t)field(vcpu, VMX_GUEST_RIP);
-    bool code64 = (field(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & (1u << 13)) && (field(vcpu, VMX_GUEST_EFER) & 0x400);
+    uint64_t la = (uint64_t)vmcs_value(vcpu, VMX_GUEST_CS_BASE) + (uint64_t)vmcs_value(vcpu, VMX_GUEST_RIP);
+    bool code64 =
+        (vmcs_value(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & (1u << 13)) && (vmcs_value(vcpu, VMX_GUEST_EFER) & 0x400);
     return code64 ? la : (uint32_t)la;
 }
 
@@ -101,7 +95,8 @@ int gdb_arm(struct gdb *g)
                                                                        : VCPUCTX_BP_ACCESS,
                                                   b->len};
         }
-    seL4_Word ctl = field(g->vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS) & ~(seL4_Word)VMX_PRIMARY_MONITOR_TRAP_FLAG;
+    seL4_Word ctl =
+        vmcs_value(g->vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS) & ~(seL4_Word)VMX_PRIMARY_MONITOR_TRAP_FLAG;
     if (g->step || g->stepping_over || g->soft)
         ctl |= VMX_PRIMARY_MONITOR_TRAP_FLAG;
     if (vm_set_vmcs_field(g->vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, ctl) < 0)
@@ -151,18 +146,18 @@ static int stop_at(struct gdb *g, int i)
         snprintf(why, sizeof(why), "%s:%llx;", watch[b->type - Z_WRITE], (unsigned long long)b->addr);
     else if (b->type == Z_SW ? g->swbreak : g->hwbreak)
         snprintf(why, sizeof(why), "%s:;", b->type == Z_SW ? "swbreak" : "hwbreak");
-    return gdb_stop(g, 5, why, true);
+    return gdb_stop(g, GDB_SIGTRAP, why, true);
 }
 
 /* A #DB or monitor-trap exit: a breakpoint, the end of a step, or a step of our own. */
 static int on_debug_exit(vm_vcpu_t *vcpu, void *cookie)
 {
     struct gdb *g = cookie;
-    seL4_Word reason = field(vcpu, VMX_DATA_EXIT_REASON) & 0xffff, qual = 0;
+    seL4_Word reason = vmcs_value(vcpu, VMX_DATA_EXIT_REASON) & 0xffff, qual = 0;
     if (reason == EXIT_REASON_EXCEPTION_NMI) {
-        if ((field(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO) & 0xff) != 1)
+        if ((vmcs_value(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO) & 0xff) != 1)
             return VM_EXIT_UNHANDLED; /* not a debug exception: not ours */
-        qual = field(vcpu, VMX_DATA_EXIT_QUALIFICATION);
+        qual = vmcs_value(vcpu, VMX_DATA_EXIT_QUALIFICATION);
     }
     if (!gdb_connected(g)) {
         gdb_disarm(g);
@@ -175,7 +170,7 @@ static int on_debug_exit(vm_vcpu_t *vcpu, void *cookie)
     if (w >= 0)
         return stop_at(g, w);
     if (g->step)
-        return gdb_stop(g, 5, "", true);
+        return gdb_stop(g, GDB_SIGTRAP, "", true);
     int b = g->soft || g->stepping_over ? exec_bp_at(g, pc_linear(vcpu)) : -1;
     if (b >= 0)
         return stop_at(g, b);
@@ -205,7 +200,7 @@ bool gdb_probe_data_breakpoints(void)
     if (vcpu && ram && mode_real(vcpu, 0x1000) == 0 && vcpuctx_vcpu_set_breakpoints(vcpu, &bp, 1) == 0) {
         memcpy(ram, code, sizeof(code));
         int r = vcpuctx_vcpu_run(vcpu);
-        ok = r == EXIT_REASON_EXCEPTION_NMI && (field(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 1);
+        ok = r == EXIT_REASON_EXCEPTION_NMI && (vmcs_value(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 1);
     }
     vcpuctx_vm_destroy(vm);
     return ok;

@@ -65,11 +65,14 @@ int mode_real(vm_vcpu_t *vcpu, uint64_t entry);
 int mode_protected(vm_vcpu_t *vcpu, uint64_t entry);
 int mode_long(vm_t *vm, vm_vcpu_t *vcpu, uint64_t entry, uint64_t tables);
 
-/* dump.c: register dump in the layout of QEMU's "info registers". */
+/* dump.c: register dump in the layout of QEMU's "info registers". vmcs_value: a field read where 0 will do
+   for a field the vCPU cannot give. */
+seL4_Word vmcs_value(vm_vcpu_t *vcpu, seL4_Word field);
 void dump_registers(vm_vcpu_t *vcpu, FILE *f);
 void trace_exit(vm_vcpu_t *vcpu, unsigned reason, FILE *f);
 
-/* vmm.c: run the guest to its end; returns the process exit status. */
+/* vmm.c: run the guest to its end; returns the process exit status. now_seconds: CLOCK_MONOTONIC. */
+double now_seconds(void);
 int vmm_run(const struct options *o);
 
 #endif /* VCPUCTX_RUN_H */

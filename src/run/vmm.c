@@ -35,7 +35,7 @@ static volatile sig_atomic_t timed_out;
 static vm_vcpu_t *volatile kick_target;
 static double deadline; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 
-static double now(void)
+double now_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -46,7 +46,7 @@ static double now(void)
 static void on_alarm(int sig)
 {
     (void)sig;
-    if (deadline > 0 && now() >= deadline)
+    if (deadline > 0 && now_seconds() >= deadline)
         timed_out = 1;
     vcpuctx_vcpu_kick(kick_target); /* repeated every tick: a kick lost to a race is sent again */
 }
@@ -57,7 +57,7 @@ static bool timeout_reached(const struct machine *m)
 {
     if (!timed_out)
         return false;
-    if (m->gdb && now() < deadline + m->gdb->stopped_seconds) {
+    if (m->gdb && now_seconds() < deadline + m->gdb->stopped_seconds) {
         timed_out = 0;
         return false;
     }
@@ -224,7 +224,7 @@ static int start_timer(const struct options *o, bool tick)
     double first = tick ? 0.05 : o->timeout;
     if (o->timeout > 0 && o->timeout < first)
         first = o->timeout;
-    deadline = o->timeout > 0 ? now() + o->timeout : 0;
+    deadline = o->timeout > 0 ? now_seconds() + o->timeout : 0;
     /* After the first expiry it repeats (50 ms with an irqchip, else 100 ms), so a lost kick cannot hang us. */
     struct itimerval it = {{0, tick ? 50000 : 100000},
                            {(time_t)first, (suseconds_t)((first - (double)(time_t)first) * 1e6)}};
@@ -277,7 +277,8 @@ static int run_machine(struct machine *m)
     fprintf(stderr, "vcpuctx-run: exit reason %u (%s)\n", (unsigned)reason & 0xffff,
             vcpuctx_exit_reason_name((unsigned)reason));
     dump_registers(m->vcpu, stderr);
-    if (m->gdb && gdb_stop(m->gdb, 11, "", true) == VCPUCTX_EXIT_STOP) /* gdb sees the crashed state (SIGSEGV) */
+    if (m->gdb &&
+        gdb_stop(m->gdb, GDB_SIGSEGV, "", true) == VCPUCTX_EXIT_STOP) /* gdb sees the crashed state (SIGSEGV) */
         return STATUS_KILLED;
     return STATUS_CRASH;
 }
@@ -341,7 +342,7 @@ static int first_stop(struct machine *m)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return STATUS_USAGE;
     }
-    return gdb_stop(m->gdb, 5, "", false) == VCPUCTX_EXIT_STOP ? STATUS_KILLED : 0;
+    return gdb_stop(m->gdb, GDB_SIGTRAP, "", false) == VCPUCTX_EXIT_STOP ? STATUS_KILLED : 0;
 }
 
 static void teardown(struct machine *m)
@@ -382,10 +383,10 @@ static int boot_loop(struct machine *m, const struct image *im)
             teardown(m);
             return status;
         }
-        double t0 = now();
+        double t0 = now_seconds();
         status = run_machine(m);
         if (o->stats)
-            print_stats(m, now() - t0);
+            print_stats(m, now_seconds() - t0);
         if (o->dump_regs && status != STATUS_CRASH)
             dump_registers(m->vcpu, stderr);
         bool reboot = m->sys.reset_requested && !o->no_reboot && status == STATUS_HALTED;

@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     write_all(sv[1], data, size);
     shutdown(sv[1], SHUT_WR); /* the end of the input is the debugger going away */
     for (int i = 0; gdb_connected(&g) && !g.killed; i++)
-        if (gdb_stop(&g, 5, "", i > 0) == VM_EXIT_HANDLE_ERROR)
+        if (gdb_stop(&g, GDB_SIGTRAP, "", i > 0) == VM_EXIT_HANDLE_ERROR)
             break; /* a refused resume state: the VMM would report it; the session goes on */
     if (gdb_connected(&g))
         close(g.rsp.fd);

@@ -374,6 +374,9 @@ Test(gdb, scripted_client_bad_input_gets_clear_replies)
     cr_assert_str_eq(exchange(fd, "Z9,100000,1"), "", "no such breakpoint type");
     cr_assert_str_eq(exchange(fd, "Z2,100000,3"), "E16", "no such watch length");
     cr_assert_str_eq(exchange(fd, "qRcmd,7"), "E01", "monitor command: odd hex");
+    cr_assert_str_eq(exchange(fd, "Z0,7c00,1;X3,0a0b0c"), "OK", "a condition after the kind is gdb's business");
+    cr_assert_str_eq(exchange(fd, "z0,7c00,1"), "OK");
+    cr_assert_str_eq(exchange(fd, "Z0,7c00,1x"), "E01", "junk after the kind");
     static char big[0x5001]; /* NUL-terminated: exchange() takes a string */
     memset(big, 'a', sizeof(big) - 1);
     cr_assert_str_eq(exchange(fd, big), "E07", "longer than PacketSize");

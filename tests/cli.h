@@ -40,35 +40,48 @@ static inline int temp_fd(void)
     return fd;
 }
 
-/* Run argv (NULL-terminated); kill it after limit seconds. */
-static inline void cli_run(const char *const *argv, double limit, struct cli_result *r)
+/* Start argv (NULL-terminated) with stdout and stderr into out and err, stdin from /dev/null. */
+static inline pid_t cli_spawn(const char *const *argv, int out, int err)
 {
-    int out = temp_fd(), err = temp_fd();
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, out, 1);
     posix_spawn_file_actions_adddup2(&fa, err, 2);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     pid_t pid;
     cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0, "spawn %s", argv[0]);
     posix_spawn_file_actions_destroy(&fa);
+    return pid;
+}
+
+/* Wait for pid, killing it (and failing the test) after limit seconds; its status, 128 + signal if killed
+   by one. *seconds: how long it took since the wait began. */
+static inline int cli_wait(pid_t pid, double limit, const char *what, double *seconds)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int st = 0;
     for (;;) {
         pid_t w = waitpid(pid, &st, WNOHANG);
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        r->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        *seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         if (w == pid)
             break;
-        if (r->seconds > limit) {
+        if (*seconds > limit) {
             kill(pid, SIGKILL);
             waitpid(pid, &st, 0);
-            cr_assert_fail("%s did not end within %.0f s", argv[0], limit);
+            cr_assert_fail("%s did not end within %.0f s", what, limit);
         }
         usleep(2000);
     }
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Run argv (NULL-terminated); kill it after limit seconds. */
+static inline void cli_run(const char *const *argv, double limit, struct cli_result *r)
+{
+    int out = temp_fd(), err = temp_fd();
+    r->status = cli_wait(cli_spawn(argv, out, err), limit, argv[0], &r->seconds);
     slurp_fd(out, r->out, sizeof(r->out));
     slurp_fd(err, r->err, sizeof(r->err));
 }

@@ -33,12 +33,7 @@ static void stub_start(struct stub *s, const char *const *args)
     argv[n] = NULL;
     s->out = temp_fd();
     s->err = temp_fd();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, s->out, 1);
-    posix_spawn_file_actions_adddup2(&fa, s->err, 2);
-    cr_assert_eq(posix_spawn(&s->pid, RUN_BIN, &fa, NULL, (char *const *)argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
+    s->pid = cli_spawn(argv, s->out, s->err);
     for (int tries = 0; tries < 1000 && !s->port; tries++) { /* up to 10 s */
         char buf[512] = {0};
         const char *p;
@@ -53,18 +48,11 @@ static void stub_start(struct stub *s, const char *const *args)
 /* Wait for the stub to end (killed after limit seconds); its status, its stdout in s->output. */
 static int stub_wait(struct stub *s, double limit)
 {
-    int st = 0;
-    for (int i = 0; waitpid(s->pid, &st, WNOHANG) == 0; i++) {
-        if (i > limit * 100) {
-            kill(s->pid, SIGKILL);
-            waitpid(s->pid, &st, 0);
-            cr_assert_fail("vcpuctx-run did not end within %.0f s", limit);
-        }
-        usleep(10000);
-    }
+    double seconds;
+    int status = cli_wait(s->pid, limit, "vcpuctx-run", &seconds);
     slurp_fd(s->out, s->output, sizeof(s->output));
     close(s->err);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return status;
 }
 
 /* gdb -batch with a symbol file (or none) and commands after connecting. */
@@ -289,22 +277,15 @@ Test(gdb, ctrl_c_interrupts_a_running_guest_and_kill_ends_it)
     snprintf(target, sizeof(target), "target remote 127.0.0.1:%u", s.port);
     const char *argv[] = {GDB,        "-batch", "-nx",         "-ex", target, "-ex",
                           "continue", "-ex",    "print/x $pc", "-ex", "kill", NULL};
-    int out = temp_fd();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out, 1);
-    pid_t pid;
-    cr_assert_eq(posix_spawn(&pid, GDB, &fa, NULL, (char *const *)argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
+    int out = temp_fd(), err = temp_fd();
+    pid_t pid = cli_spawn(argv, out, err);
     usleep(1000000); /* connected and continuing */
     kill(pid, SIGINT);
-    int gst;
-    for (int i = 0; waitpid(pid, &gst, WNOHANG) == 0; i++) {
-        cr_assert_lt(i, 3000, "gdb did not finish");
-        usleep(10000);
-    }
+    double seconds;
+    cli_wait(pid, 30, "gdb", &seconds);
     char text[4096];
     slurp_fd(out, text, sizeof(text));
+    close(err);
     cr_assert_eq(stub_wait(&s, 30), 137, "killed from gdb");
     cr_assert_not_null(strstr(text, "Program received signal SIGINT"), "%s", text);
     cr_assert_not_null(strstr(text, "$1 = 0x7c00\n"), "%s", text);

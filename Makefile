@@ -112,9 +112,10 @@ $(BUILD)/tests/guests/%.bin: tests/guests/%.S
 guests: $(GUEST_BINS)
 
 # Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
-ROM_SRCS := $(filter-out guest/%-mb.S guest/disk.S guest/debug64.S,$(wildcard guest/*.S))
-GUESTS := $(ROM_SRCS:guest/%.S=build/guest/%.rom) build/guest/hello-mb.elf build/guest/debug-mb.elf \
-          build/guest/debug64.bin build/guest/debug64.sym
+ROM_SRCS := $(filter-out guest/%-mb.S guest/disk.S guest/debug64.S guest/intact64.S,$(wildcard guest/*.S))
+MB_SRCS := $(wildcard guest/*-mb.S)
+GUESTS := $(ROM_SRCS:guest/%.S=build/guest/%.rom) $(MB_SRCS:guest/%.S=build/guest/%.elf) \
+          build/guest/debug64.bin build/guest/debug64.sym build/guest/intact64.bin
 build/guest/%.rom: guest/%.S guest/io.inc guest/boot.inc guest/rom.inc
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)
@@ -122,11 +123,20 @@ build/guest/%.rom: guest/%.S guest/io.inc guest/boot.inc guest/rom.inc
 	$(Q)$(LD) -m elf_i386 -Ttext=0 --oformat binary -o $@ $(@:.rom=.o)
 	$(Q)test $$(stat -c %s $@) -eq 65536 || { echo "$@: not 64 KiB" >&2; rm -f $@; exit 1; }
 
-build/guest/%-mb.elf: guest/%-mb.S guest/io.inc guest/debug.inc
+# Multiboot kernels link at 1 MiB; the intact-* guests as one segment (-N) over the RAM they are to cover.
+MB_LD_intact-low := -N --no-warn-rwx-segments -Ttext=0x8000
+MB_LD_intact-all := -N --no-warn-rwx-segments -Ttext=0x1000
+build/guest/%-mb.elf: guest/%-mb.S guest/io.inc guest/debug.inc guest/intact.inc guest/selfcheck.inc
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)
 	$(Q)$(AS) --32 -Iguest -o $(@:.elf=.o) $<
-	$(Q)$(LD) -m elf_i386 -Ttext=0x100000 -e _start -z noseparate-code -o $@ $(@:.elf=.o)
+	$(Q)$(LD) -m elf_i386 $(or $(MB_LD_$*),-Ttext=0x100000 -z noseparate-code) -e _start -o $@ $(@:.elf=.o)
+# A raw 64-bit image that fills the top 64 KiB of a 4 MiB machine (--load=0x3f0000 --entry-mode=long -m 4M).
+build/guest/intact64.bin: guest/intact64.S guest/io.inc guest/selfcheck.inc
+	$(call msg,GUEST,$@)
+	$(Q)$(AS) --64 -Iguest -o $(@:.bin=.o) $<
+	$(Q)$(LD) -m elf_x86_64 -Ttext=0x3f0000 -e _start --oformat binary -o $@ $(@:.bin=.o)
+	$(Q)test $$(stat -c %s $@) -eq 65536 || { echo "$@: not 64 KiB" >&2; rm -f $@; exit 1; }
 # The 64-bit debugging guest: a raw image for --entry-mode=long and its symbols for gdb (same addresses).
 build/guest/debug64.sym: guest/debug64.S guest/io.inc guest/debug.inc
 	$(call msg,GUEST,$@)

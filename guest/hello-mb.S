@@ -1,4 +1,5 @@
-/* hello-mb.S: multiboot v1 ELF32 kernel: prints the magic and the boot information it was given. */
+/* hello-mb.S: multiboot v1 ELF32 kernel: prints the magic and the boot information it was given, where it lies
+   and the memory map (all but the bootloader name, which names the VMM), for comparison with QEMU. */
     .include "io.inc"
     .set MB_FLAGS, 0x00000002   /* memory information wanted */
 
@@ -21,9 +22,10 @@ _start:
     PRINT "multiboot: "
     mov %edi, %eax
     SHOW "magic"
+    mov %ebp, %eax
+    SHOW "info"
     mov (%ebp), %eax
-    and $0x5, %eax              /* bits this VMM and QEMU both define: memory, cmdline */
-    SHOW "flags&5"
+    SHOW "flags"
     NEWLINE
     testl $1, (%ebp)
     jz 1f
@@ -31,17 +33,52 @@ _start:
     SHOW "mem_lower"
     mov 8(%ebp), %eax
     SHOW "mem_upper"
+    mov 12(%ebp), %eax
+    SHOW "boot_device"
     NEWLINE
 1:  testl $4, (%ebp)
     jz 2f
+    mov 16(%ebp), %eax
+    SHOW "cmdline_addr"
+    NEWLINE
     PRINT "cmdline: "
     mov 16(%ebp), %esi
     call puts_32
     NEWLINE
-2:  cmp $0x2badb002, %edi
-    jne 3f
+2:  mov 20(%ebp), %eax
+    SHOW "mods_count"
+    mov 44(%ebp), %eax
+    SHOW "mmap_length"
+    mov 48(%ebp), %eax
+    SHOW "mmap_addr"
+    NEWLINE
+    testl $0x40, (%ebp)         /* the memory map: each entry's size, base, length and type */
+    jz 4f
+    mov 48(%ebp), %esi
+    mov %esi, %ebx
+    add 44(%ebp), %ebx
+3:  cmp %ebx, %esi
+    jae 4f
+    PRINT "mmap: "
+    mov 8(%esi), %eax
+    call hex_32
+    mov 4(%esi), %eax
+    call hex_32
+    PRINT " +"
+    mov 16(%esi), %eax
+    call hex_32
+    mov 12(%esi), %eax
+    call hex_32
+    mov 20(%esi), %eax
+    SHOW " type"
+    NEWLINE
+    add (%esi), %esi
+    add $4, %esi
+    jmp 3b
+4:  cmp $0x2badb002, %edi
+    jne 5f
     EXIT 0
-3:  EXIT 1
+5:  EXIT 1
 
     IO_ROUTINES 32
 

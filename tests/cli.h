@@ -86,6 +86,17 @@ static inline void cli_run(const char *const *argv, double limit, struct cli_res
     slurp_fd(err, r->err, sizeof(r->err));
 }
 
+/* Run build/vcpuctx-run with args (NULL-terminated, at most 30), killed after 30 s. */
+static inline void cli_run_vmm(const char *const *args, struct cli_result *r)
+{
+    const char *argv[32] = {RUN_BIN};
+    int n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    cli_run(argv, 30, r);
+}
+
 /* A temporary file holding bytes; returns its path (static storage per slot). */
 static inline const char *temp_image(int slot, const void *bytes, size_t n)
 {

@@ -56,9 +56,49 @@ struct image {
 };
 int image_read(const char *path, struct image *im, char *err, size_t errlen);
 void image_free(struct image *im);
-int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, char *err, size_t errlen);
+
+/* memplan.c: what the loader puts where in guest RAM. Loader data never overlaps an image range, a reserved
+   range or other loader data; image ranges may overlap reserved ones (a kernel may load where it likes). */
+enum region_kind { REGION_IMAGE, REGION_RESERVED, REGION_LOADER };
+struct region {
+    uint64_t start, end; /* [start, end) */
+    enum region_kind kind;
+    const char *what;
+};
+#define MAX_SEGMENTS 64 /* loadable segments of a kernel */
+#define PLAN_MAX     (MAX_SEGMENTS + 16)
+struct memplan {
+    uint64_t ram;
+    unsigned n;
+    struct region r[PLAN_MAX];
+};
+/* A request for loader data: len bytes, aligned, in [lo, hi) (hi 0: the end of RAM); the preferred address if
+   it is free, else the lowest (top_down: the highest) free address. */
+struct placement {
+    uint64_t len, align, lo, hi, prefer;
+    bool prefer_set, top_down;
+    const char *what;
+};
+void plan_init(struct memplan *p, uint64_t ram);
+/* Record an image or reserved range. -1 with EINVAL (empty, wrapping, or REGION_LOADER) or ENOSPC (table full). */
+int plan_mark(struct memplan *p, uint64_t start, uint64_t len, enum region_kind kind, const char *what);
+bool plan_is_free(const struct memplan *p, uint64_t start, uint64_t len);
+/* Reserve loader data as asked; -1 with ENOMEM when nothing fits, EINVAL for a bad request, ENOSPC. */
+int plan_place(struct memplan *p, const struct placement *want, uint64_t *addr);
+
+/* Load an image; plan (may be NULL) receives every range the image and the loader's own data occupy. */
+int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *plan,
+               char *err, size_t errlen);
 enum image_format image_detect(const uint8_t *data, size_t size);
+/* For the formats' loaders: a message in err (printf-style), returning -1. */
+int load_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* multiboot.c: a multiboot v1 ELF32 kernel, its boot information placed in free RAM. */
+bool multiboot_detect(const uint8_t *data, size_t size);
+int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p,
+                   char *err, size_t errlen);
 const char *format_name(enum image_format f);
+bool format_wants_irqchip(enum image_format f, size_t size);
 
 /* modes.c: CPU set-up through vm_set_vmcs_field only. */
 int mode_real(vm_vcpu_t *vcpu, uint64_t entry);

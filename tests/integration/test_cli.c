@@ -8,12 +8,7 @@ static struct cli_result res;
 
 static void run(const char *const *args)
 {
-    const char *argv[32] = {RUN_BIN};
-    int n = 1;
-    for (; args[n - 1]; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    cli_run(argv, 30, &res);
+    cli_run_vmm(args, &res);
 }
 
 static void need_kvm(void)

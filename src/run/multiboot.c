@@ -1,0 +1,199 @@
+/* multiboot.c: multiboot v1 ELF32 kernels as QEMU's -kernel loads them, boot information planned around them. */
+#include <elf.h>
+#include <errno.h>
+#include <string.h>
+
+#include "run.h"
+
+#define MB_MAGIC      0x1BADB002u
+#define MB_BOOT_MAGIC 0x2BADB002u
+#define MBI_SIZE      88u          /* the multiboot v1 information structure, up to the VBE fields */
+#define MMAP_ENTRY    24u          /* an mmap entry: its size field (20), then base, length, type */
+#define HIGH_RESERVED (128u << 10) /* the top of RAM, kept by SeaBIOS under QEMU */
+#define MB_BOOTLOADER "vcpuctx-run"
+
+/* QEMU's addresses (hw/i386/multiboot.c, and measured): the e820 map at 0x9000, the information at 0x9500,
+   the command lines and the bootloader name at the page after the kernel. The stack is ours: QEMU's option
+   ROM leaves ESP at 0x6f08, in the same page. */
+#define QEMU_MMAP_ADDR 0x9000u
+#define QEMU_MBI_ADDR  0x9500u
+#define STACK_PAGE     0x6000u
+
+/* Information flags: memory, boot device, command line, modules, memory map, bootloader name (QEMU's set). */
+#define MBI_FLAGS ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 9))
+
+struct e820 {
+    uint64_t base, len;
+    uint32_t type; /* 1 usable, 2 reserved */
+};
+
+/* The map SeaBIOS gives a -kernel under QEMU's default machine (measured with QEMU 7.2); its last entry is the
+   HyperTransport hole below 1 TiB that QEMU reserves for its default (AMD) CPU model. RAM is at least 2 MiB. */
+static unsigned e820_map(uint64_t ram, struct e820 *m)
+{
+    m[0] = (struct e820){0, 0x9fc00, 1};
+    m[1] = (struct e820){0x9fc00, 0x400, 2};
+    m[2] = (struct e820){0xf0000, 0x10000, 2};
+    m[3] = (struct e820){0x100000, ram - HIGH_RESERVED - 0x100000, 1};
+    m[4] = (struct e820){ram - HIGH_RESERVED, HIGH_RESERVED, 2};
+    m[5] = (struct e820){0xfffc0000, 0x40000, 2};
+    m[6] = (struct e820){0xfd00000000ULL, 0x300000000ULL, 2};
+    return 7;
+}
+
+/* The multiboot v1 header in the first 8 KiB, 4-byte aligned, with a valid checksum; NULL if none. */
+static const uint8_t *mb_header(const uint8_t *d, size_t n)
+{
+    for (size_t off = 0; off + 12 <= n && off < 8192; off += 4) {
+        uint32_t h[3];
+        memcpy(h, d + off, sizeof(h));
+        if (h[0] == MB_MAGIC && (uint32_t)(h[0] + h[1] + h[2]) == 0)
+            return d + off;
+    }
+    return NULL;
+}
+
+static bool is_elf32(const uint8_t *d, size_t n)
+{
+    return n >= sizeof(Elf32_Ehdr) && memcmp(d, ELFMAG, SELFMAG) == 0 && d[EI_CLASS] == ELFCLASS32;
+}
+
+bool multiboot_detect(const uint8_t *d, size_t n)
+{
+    return is_elf32(d, n) && mb_header(d, n);
+}
+
+/* Every PT_LOAD segment into RAM, and into the plan as image; *end: the highest end (QEMU's elf_high). */
+static int load_segments(vm_t *vm, const struct image *im, struct memplan *p, uint32_t *end, char *err, size_t len,
+                         const char *path)
+{
+    Elf32_Ehdr eh;
+    memcpy(&eh, im->data, sizeof(eh));
+    if (eh.e_machine != EM_386 || eh.e_phentsize != sizeof(Elf32_Phdr) ||
+        eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf32_Phdr) > im->size)
+        return load_error(err, len, "%s: malformed ELF32 program headers", path);
+    *end = 0;
+    for (unsigned i = 0, loaded = 0; i < eh.e_phnum; i++) {
+        Elf32_Phdr ph;
+        memcpy(&ph, im->data + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+            continue;
+        if (ph.p_filesz > ph.p_memsz || (uint64_t)ph.p_offset + ph.p_filesz > im->size)
+            return load_error(err, len, "%s: segment %u lies outside the file", path, i);
+        if (++loaded > MAX_SEGMENTS)
+            return load_error(err, len, "%s: more than %d loadable segments", path, MAX_SEGMENTS);
+        uint8_t *dst = vcpuctx_guest_ram(vm, ph.p_paddr, ph.p_memsz);
+        if (!dst)
+            return load_error(err, len, "%s: segment %u at 0x%x (+0x%x) is outside RAM", path, i, ph.p_paddr,
+                              ph.p_memsz);
+        if (plan_mark(p, ph.p_paddr, ph.p_memsz, REGION_IMAGE, "segment") < 0)
+            return load_error(err, len, "cannot plan memory: %s", strerror(errno));
+        memcpy(dst, im->data + ph.p_offset, ph.p_filesz);
+        memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+        if (ph.p_paddr + ph.p_memsz > *end)
+            *end = ph.p_paddr + ph.p_memsz;
+    }
+    return 0;
+}
+
+/* Place one piece of boot data at its preferred address if that is free, else the lowest free; on failure the
+   message names it. */
+static int place(struct memplan *p, uint64_t size, uint64_t align, uint64_t prefer, const char *what, uint64_t *addr,
+                 char *err, size_t len)
+{
+    struct placement w = {.len = size, .align = align, .prefer = prefer, .prefer_set = true, .what = what};
+    if (plan_place(p, &w, addr) == 0)
+        return 0;
+    return load_error(err, len, "no free RAM for the %s (%llu bytes) outside the kernel's segments (-m)", what,
+                      (unsigned long long)size);
+}
+
+static void put32(uint8_t *b, unsigned off, uint32_t v)
+{
+    memcpy(b + off, &v, 4);
+}
+
+/* The e820 map, as multiboot mmap entries (a size field of 20, then base, length, type). */
+static void write_mmap(uint8_t *dst, const struct e820 *m, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++, dst += MMAP_ENTRY) {
+        put32(dst, 0, 20);
+        memcpy(dst + 4, &m[i].base, 8);
+        memcpy(dst + 12, &m[i].len, 8);
+        put32(dst, 20, m[i].type);
+    }
+}
+
+/* The information and what it points to, each placed where QEMU puts it when that RAM is free. */
+static int write_info(vm_t *vm, const struct options *o, struct memplan *p, uint32_t kend, uint64_t *mbi_at, char *err,
+                      size_t len)
+{
+    struct e820 map[8];
+    unsigned n = e820_map(o->memory, map);
+    size_t cmd_len = strlen(o->image) + 1 + (o->append ? strlen(o->append) : 0) + 1, name_len = sizeof(MB_BOOTLOADER);
+    uint64_t mmap_at, block_at, after_kernel = ((uint64_t)kend + 4095) & ~4095ULL;
+    if (place(p, n * MMAP_ENTRY, 4, QEMU_MMAP_ADDR, "memory map", &mmap_at, err, len) < 0 ||
+        place(p, MBI_SIZE, 4, QEMU_MBI_ADDR, "multiboot information", mbi_at, err, len) < 0 ||
+        place(p, cmd_len + name_len, 4096, after_kernel, "command line", &block_at, err, len) < 0)
+        return -1;
+    write_mmap(vcpuctx_guest_ram(vm, mmap_at, n * MMAP_ENTRY), map, n);
+    char *block = vcpuctx_guest_ram(vm, block_at, cmd_len + name_len);
+    snprintf(block, cmd_len, "%s %s", o->image, o->append ? o->append : ""); /* QEMU's format */
+    memcpy(block + cmd_len, MB_BOOTLOADER, name_len);
+    uint8_t *mbi = vcpuctx_guest_ram(vm, *mbi_at, MBI_SIZE);
+    memset(mbi, 0, MBI_SIZE);
+    put32(mbi, 0, MBI_FLAGS);
+    put32(mbi, 4, 639);                                                /* mem_lower: KiB below the EBDA */
+    put32(mbi, 8, (uint32_t)(map[3].base + map[3].len) / 1024 - 1024); /* mem_upper: KiB above 1 MiB */
+    put32(mbi, 12, 0x8000ffff);                                        /* boot_device: QEMU's */
+    put32(mbi, 16, (uint32_t)block_at);                                /* cmdline */
+    put32(mbi, 24, (uint32_t)block_at);                                /* mods_addr (no modules) */
+    put32(mbi, 44, n * MMAP_ENTRY);
+    put32(mbi, 48, (uint32_t)mmap_at);
+    put32(mbi, 64, (uint32_t)(block_at + cmd_len)); /* boot_loader_name */
+    return 0;
+}
+
+/* What the e820 map does not call usable (the EBDA, the VGA and BIOS area, the top of RAM), and page 0 (an
+   address of 0 would read as a null pointer): no boot data goes there. */
+static int plan_reserved(struct memplan *p, uint64_t ram)
+{
+    struct e820 map[8];
+    unsigned n = e820_map(ram, map);
+    uint64_t from = 0x1000;
+    int r = plan_mark(p, 0, from, REGION_RESERVED, "page 0");
+    for (unsigned i = 0; i < n && r == 0; i++) {
+        if (map[i].type != 1)
+            continue;
+        if (map[i].base > from)
+            r = plan_mark(p, from, map[i].base - from, REGION_RESERVED, "not usable in the e820 map");
+        from = map[i].base + map[i].len;
+    }
+    if (r == 0 && from < ram)
+        r = plan_mark(p, from, ram - from, REGION_RESERVED, "not usable in the e820 map");
+    return r;
+}
+
+int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p,
+                   char *err, size_t len)
+{
+    if (!is_elf32(im->data, im->size))
+        return load_error(err, len, "%s: not an ELF32 file (only ELF multiboot images are supported)", o->image);
+    if (!mb_header(im->data, im->size))
+        return load_error(err, len, "%s: no multiboot v1 header in the first 8 KiB", o->image);
+    if (o->memory < (2u << 20))
+        return load_error(err, len, "a multiboot kernel needs at least 2 MiB of RAM (-m)");
+    uint32_t kend = 0;
+    uint64_t mbi_at = 0, stack_at = 0;
+    if (plan_reserved(p, o->memory) < 0 || load_segments(vm, im, p, &kend, err, len, o->image) < 0 ||
+        write_info(vm, o, p, kend, &mbi_at, err, len) < 0 ||
+        place(p, 4096, 4096, STACK_PAGE, "boot stack", &stack_at, err, len) < 0)
+        return -1;
+    Elf32_Ehdr eh;
+    memcpy(&eh, im->data, sizeof(eh));
+    if (mode_protected(vcpu, eh.e_entry) < 0 || vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, MB_BOOT_MAGIC) ||
+        vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EBX, (seL4_Word)mbi_at) ||
+        vm_set_vmcs_field(vcpu, VMX_GUEST_RSP, (seL4_Word)(stack_at + 4096)))
+        return load_error(err, len, "cannot set the CPU state: %s", strerror(errno));
+    return 0;
+}

@@ -1,0 +1,174 @@
+/* test_loader.c: the loader never writes over an image; boot data where QEMU puts it, else in free RAM; the
+   platform a multiboot kernel gets. Guests check their own bytes at entry (guest/selfcheck.inc). */
+#include <elf.h>
+
+#include "cli.h"
+#include "vmtest.h"
+
+#define GUEST(name) DEMO_GUEST_DIR "/" name
+
+static struct cli_result res;
+
+static void need_kvm(void)
+{
+    if (access("/dev/kvm", F_OK) != 0)
+        cr_skip_test("/dev/kvm does not exist on this machine");
+}
+
+TestSuite(loader, .init = need_kvm);
+
+static size_t read_whole(const char *path, uint8_t *buf, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    size_t got = fread(buf, 1, n, f);
+    fclose(f);
+    return got;
+}
+
+static uint32_t sum32(const uint8_t *p, size_t n)
+{
+    uint32_t s = 0, w;
+    for (size_t i = 0; i + 4 <= n; i += 4) {
+        memcpy(&w, p + i, 4);
+        s += w;
+    }
+    return s;
+}
+
+/* What the guest's SELFCHECK sums: the file bytes of its PT_LOAD segments (or the whole raw file). */
+static uint32_t expected_sum(const char *path)
+{
+    static uint8_t f[1 << 20];
+    size_t n = read_whole(path, f, sizeof(f));
+    if (memcmp(f, ELFMAG, SELFMAG) != 0)
+        return sum32(f, n);
+    Elf32_Ehdr eh;
+    memcpy(&eh, f, sizeof(eh));
+    uint32_t s = 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf32_Phdr ph;
+        memcpy(&ph, f + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+        if (ph.p_type == PT_LOAD)
+            s += sum32(f + ph.p_offset, ph.p_filesz);
+    }
+    return s;
+}
+
+/* The hex value after "name=" in the guest's output. */
+static uint64_t shown(const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "%s=", name);
+    const char *p = strstr(res.out, key);
+    cr_assert_not_null(p, "no %s in: %s", key, res.out);
+    return strtoull(p + strlen(key), NULL, 16);
+}
+
+static void run_intact(const char *image, const char *const *extra)
+{
+    const char *args[12] = {"--serial=none"};
+    int n = 1;
+    for (; extra && extra[n - 1]; n++)
+        args[n] = extra[n - 1];
+    args[n] = image;
+    cli_run_vmm(args, &res);
+    cr_assert_eq(res.status, 1, "%s: status %d, out: %s err: %s", image, res.status, res.out, res.err);
+    cr_assert_not_null(strstr(res.out, "bad=00000000"), "every pattern word and the bss intact: %s", res.out);
+    cr_assert_eq((uint32_t)shown("sum"), expected_sum(image), "the image's sum at entry: %s", res.out);
+    cr_assert_not_null(strstr(res.out, "\nintact\n"), "no boot data over the image: %s", res.out);
+}
+
+Test(loader, kernel_over_qemus_boot_info_address_stays_intact)
+{
+    run_intact(GUEST("intact-low-mb.elf"), NULL);
+    uint64_t mbi = shown("mbi"), esp = shown("esp");
+    cr_assert(mbi < 0x8000 || mbi >= 0x10000, "the information moved out of 0x8000-0x10000: %s", res.out);
+    cr_assert(esp <= 0x8000 || esp - 4096 >= 0x10000, "so did the boot stack: %s", res.out);
+    cr_assert_not_null(strstr(res.out, "cmdline: " GUEST("intact-low-mb.elf") " \n"), "%s", res.out);
+}
+
+Test(loader, kernel_over_all_lower_memory_gets_its_boot_data_above_1m)
+{
+    run_intact(GUEST("intact-all-mb.elf"), (const char *[]){"--append=a b", NULL});
+    cr_assert_geq(shown("mbi"), 0x100000, "%s", res.out);
+    cr_assert_geq(shown("mmap"), 0x100000, "%s", res.out);
+    cr_assert_geq(shown("cmdline"), 0x100000, "%s", res.out);
+    cr_assert_not_null(strstr(res.out, "intact-all-mb.elf a b\n"), "%s", res.out);
+}
+
+Test(loader, long_mode_page_tables_avoid_an_image_at_the_top_of_ram)
+{
+    run_intact(GUEST("intact64.bin"),
+               (const char *[]){"--format=raw", "--load=0x3f0000", "--entry-mode=long", "-m", "4M", NULL});
+    uint64_t cr3 = shown("cr3");
+    cr_assert(cr3 + 0x6000 <= 0x3f0000, "the tables went below the image: %s", res.out);
+}
+
+Test(loader, boot_info_lies_where_qemu_puts_it_when_free)
+{
+    cli_run_vmm((const char *[]){"--serial=none", GUEST("hello-mb.elf"), NULL}, &res);
+    cr_assert_eq(res.status, 1, "%s", res.err);
+    cr_assert_eq(shown("info"), 0x9500, "QEMU's ADDR_MBI: %s", res.out);
+    cr_assert_eq(shown("mmap_addr"), 0x9000, "QEMU's e820 map address: %s", res.out);
+    cr_assert_eq(shown("cmdline_addr"), 0x103000, "the page after the kernel (ends at 0x102xxx): %s", res.out);
+    cr_assert_eq(shown("flags"), 0x24f, "memory, boot device, cmdline, modules, mmap, bootloader name");
+    cr_assert_not_null(strstr(res.out, "mmap: 0000000000100000 +0000000003EE0000 type=00000001"),
+                       "usable RAM from 1 MiB to 128 KiB below the top: %s", res.out);
+}
+
+/* An ELF32 multiboot kernel that is one bss segment [start, start + size), in temp_image slot. */
+static const char *bss_kernel(int slot, uint32_t start, uint32_t size)
+{
+    static uint8_t f[256];
+    Elf32_Ehdr eh = {.e_type = ET_EXEC,
+                     .e_machine = EM_386,
+                     .e_version = EV_CURRENT,
+                     .e_entry = start,
+                     .e_phoff = sizeof(eh),
+                     .e_ehsize = sizeof(eh),
+                     .e_phentsize = sizeof(Elf32_Phdr),
+                     .e_phnum = 1};
+    memcpy(eh.e_ident, ELFMAG, SELFMAG);
+    eh.e_ident[EI_CLASS] = ELFCLASS32;
+    eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    eh.e_ident[EI_VERSION] = EV_CURRENT;
+    Elf32_Phdr ph = {.p_type = PT_LOAD, .p_paddr = start, .p_vaddr = start, .p_memsz = size, .p_flags = PF_R};
+    uint32_t mb[3] = {0x1badb002, 0, -(uint32_t)0x1badb002};
+    memcpy(f, &eh, sizeof(eh));
+    memcpy(f + sizeof(eh), &ph, sizeof(ph));
+    memcpy(f + sizeof(eh) + sizeof(ph), mb, sizeof(mb));
+    return temp_image(slot, f, sizeof(f));
+}
+
+/* A kernel (or raw image) that leaves no room: status 2 and one line naming what did not fit. */
+Test(loader, no_room_for_boot_data_is_one_line_and_status_2)
+{
+    static uint8_t ram[4 << 20];
+    const char *all = temp_image(1, ram, sizeof(ram));
+    const struct {
+        const char *args[8];
+        const char *says;
+    } cases[] = {
+        {{"-m", "2M", bss_kernel(2, 0x1000, 0x1ff000)}, "no free RAM for the memory map"},
+        {{"-m", "1M", bss_kernel(3, 0x100000, 0x1000)}, "needs at least 2 MiB"},
+        {{"-m", "4M", "--format=raw", "--load=0", "--entry-mode=long", all}, "long-mode page tables"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cli_run_vmm(cases[i].args, &res);
+        cr_assert_eq(res.status, 2, "case %zu: status %d (%s)", i, res.status, res.err);
+        cr_assert_eq(count_lines(res.err), 1, "case %zu: %s", i, res.err);
+        cr_assert_not_null(strstr(res.err, cases[i].says), "case %zu: '%s' not in %s", i, cases[i].says, res.err);
+    }
+}
+
+/* QEMU's PC for -kernel: a LAPIC at 0xfee00000, an IOAPIC and a PIC, without asking (--irqchip=auto). */
+Test(loader, multiboot_kernels_get_the_irqchip_by_default)
+{
+    cli_run_vmm((const char *[]){"--serial=none", GUEST("apic-mb.elf"), NULL}, &res);
+    cr_assert_eq(res.status, 1, "status %d: %s %s", res.status, res.out, res.err);
+    cr_assert_str_eq(res.out, "lapic: present\nioapic: pins=00000018 \npic: present\n");
+    cli_run_vmm((const char *[]){"--serial=none", "--irqchip=off", GUEST("apic-mb.elf"), NULL}, &res);
+    cr_assert_eq(res.status, 3, "without it the guest finds nothing: %s", res.out);
+    cr_assert_not_null(strstr(res.out, "lapic: absent\n"), "%s", res.out);
+}

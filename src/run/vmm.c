@@ -298,13 +298,11 @@ static int setup(struct machine *m, const struct image *im)
     }
     enum image_format f = m->o->format == FMT_AUTO ? image_detect(im->data, im->size) : m->o->format;
     /* A ROM is mapped before the irqchip and the vCPU: a memory slot added later costs milliseconds (measured). */
-    if (f == FMT_BIOS && image_load(m->vm, NULL, m->o, im, err, sizeof(err)) < 0) {
+    if (f == FMT_BIOS && image_load(m->vm, NULL, m->o, im, NULL, err, sizeof(err)) < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;
     }
-    /* Firmware needs a PC's timer and interrupt controllers; small boot-code ROMs run without (faster). */
-    bool want =
-        m->o->irqchip == IRQCHIP_ON || (m->o->irqchip == IRQCHIP_AUTO && f == FMT_BIOS && im->size >= (128u << 10));
+    bool want = m->o->irqchip == IRQCHIP_ON || (m->o->irqchip == IRQCHIP_AUTO && format_wants_irqchip(f, im->size));
     if (want) {
         if (vcpuctx_vm_enable_irqchip(m->vm) < 0) {
             fprintf(stderr, "vcpuctx-run: cannot create the interrupt controller and PIT: %s\n", strerror(errno));
@@ -317,7 +315,7 @@ static int setup(struct machine *m, const struct image *im)
         fprintf(stderr, "vcpuctx-run: cannot create a vCPU: %s\n", strerror(errno));
         return -1;
     }
-    if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, err, sizeof(err)) < 0) {
+    if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, NULL, err, sizeof(err)) < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;
     }

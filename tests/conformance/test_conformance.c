@@ -128,6 +128,11 @@ Test(conformance, multiboot_elf_with_command_line)
 {
     conform("hello-mb.elf", "root=/dev/vda console=ttyS0", false);
 }
+/* QEMU's -kernel gets a PC's LAPIC, IOAPIC and PIC; so does vcpuctx-run's, by default. */
+Test(conformance, multiboot_platform_interrupt_controllers)
+{
+    conform("apic-mb.elf", NULL, false);
+}
 
 /* The bootable disk under SeaBIOS: QEMU's IDE disk vs vcpuctx-run's --drive. The guest's debugcon (0xe9)
    output and the status must match; COM1 is not compared, since only vcpuctx-run's SeaBIOS has NOGRAPHIC

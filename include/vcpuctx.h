@@ -216,6 +216,29 @@ struct vcpuctx_stats {
 };
 
 /**
+ * Keep a copy of the vCPU's registers and segment state at every entry, so that
+ * a triple fault can still be shown on hosts that reset the vCPU at one (KVM on
+ * AMD-V reinitialises the VMCB at its shutdown intercept). When such a host
+ * reports the reset state at a TRIPLE_FAULT exit, the guest-state fields then
+ * show the state at the last entry instead, and
+ * vcpuctx_exit_state_from_entry says so. Costs one copy per entry while on.
+ * @param vcpu the vCPU
+ * @param on   keep the copy (true) or stop (false)
+ * @return 0, or -1 with errno EINVAL for a NULL vcpu
+ */
+int vcpuctx_vcpu_keep_entry_state(vm_vcpu_t *vcpu, bool on);
+
+/**
+ * After a TRIPLE_FAULT exit: do the guest-state fields show the state at the
+ * last entry, because the host had already reset the vCPU (see
+ * vcpuctx_vcpu_keep_entry_state)? Cleared by the next entry.
+ * @param vcpu the vCPU
+ * @return 1 yes, 0 no (the fields show the vCPU as the host left it), -1 with
+ *         errno EINVAL for a NULL vcpu
+ */
+int vcpuctx_exit_state_from_entry(vm_vcpu_t *vcpu);
+
+/**
  * Read a vCPU's counters.
  * @param vcpu  the vCPU
  * @param stats where to store them

@@ -161,6 +161,55 @@ static int synthesize_window_exit(struct vm_vcpu *vcpu)
     return EXIT_REASON_PENDING_INTERRUPT;
 }
 
+/* The state at entry, for a host that resets the vCPU at a triple fault (vcpuctx_vcpu_keep_entry_state). */
+static int keep_entry_state(struct vm_vcpu *vcpu)
+{
+    vcpu->from_entry = false;
+    if (!vcpu->keep_entry)
+        return 0;
+    struct kvm_regs *r = state_regs(vcpu);
+    struct kvm_sregs *s = state_sregs(vcpu);
+    if (!r || !s)
+        return -1;
+    vcpu->entry_regs = *r;
+    vcpu->entry_sregs = *s;
+    return 0;
+}
+
+/* A shutdown that left the vCPU in its reset state was reset by the host: show the state at entry instead. */
+static void show_entry_state_at_shutdown(struct vm_vcpu *vcpu)
+{
+    if (!vcpu->keep_entry || vcpu->run->exit_reason != KVM_EXIT_SHUTDOWN)
+        return;
+    struct kvm_regs *r = state_regs(vcpu);
+    struct kvm_sregs *s = state_sregs(vcpu);
+    if (!r || !s || r->rip != 0xfff0 || s->cs.selector != 0xf000 || s->cs.base != 0xffff0000 || (s->cr0 & 1))
+        return;
+    *r = vcpu->entry_regs;
+    *s = vcpu->entry_sregs;
+    vcpu->regs_st = vcpu->sregs_st = CACHE_VALID; /* shown, not KVM's: a write pushes it as a whole */
+    vcpu->from_entry = true;
+}
+
+int vcpuctx_vcpu_keep_entry_state(vm_vcpu_t *vcpu, bool on)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    vcpu->keep_entry = on;
+    return 0;
+}
+
+int vcpuctx_exit_state_from_entry(vm_vcpu_t *vcpu)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    return vcpu->from_entry ? 1 : 0;
+}
+
 int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
 {
     if (!vcpu) {
@@ -173,6 +222,8 @@ int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
         return -1;
     if (r == 0 && window_open_now(vcpu))
         return synthesize_window_exit(vcpu);
+    if (r == 0 && keep_entry_state(vcpu) < 0)
+        return -1;
     /* State KVM refuses (EINVAL) is a VM-entry failure, whether it is refused here or by KVM_RUN. */
     if (r == 0) {
         r = kvm_vcpu_run(vcpu);
@@ -185,6 +236,8 @@ int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
     state_after_exit(vcpu);
     if (e)
         vcpu->regs_st = vcpu->sregs_st = vcpu->events_st = CACHE_UNKNOWN;
+    else
+        show_entry_state_at_shutdown(vcpu);
     exit_translate(vcpu, e);
     return (int)vcpu->ex.reason;
 }

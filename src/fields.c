@@ -103,6 +103,19 @@ static int rw_activity(struct vm_vcpu *vcpu, uint64_t *v, bool write)
     return kvm_vcpu_ioctl(vcpu, KVM_SET_MP_STATE, &mp) < 0 ? -1 : 0;
 }
 
+/*
+ * KVM's interrupt shadow as interruptibility bits 0 (STI) and 1 (MOV SS). KVM on SVM keeps one shadow and reports
+ * both kinds, which VT-x never shows together: the kind last written stands, else blocking by STI (the same
+ * effect on such a host).
+ */
+static uint64_t shadow_bits(const struct vm_vcpu *vcpu, uint8_t shadow)
+{
+    const uint8_t both = KVM_X86_SHADOW_INT_STI | KVM_X86_SHADOW_INT_MOV_SS;
+    if ((shadow & both) == both)
+        return vcpu->shadow_hint ? vcpu->shadow_hint : 1;
+    return ((shadow & KVM_X86_SHADOW_INT_STI) ? 1 : 0) | ((shadow & KVM_X86_SHADOW_INT_MOV_SS) ? 2 : 0);
+}
+
 static int rw_events(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bool write)
 {
     if (f->kind == FK_PENDING_DBG && !vcpu->vm->payload) {
@@ -114,13 +127,13 @@ static int rw_events(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, b
         return -1;
     if (f->kind == FK_INTERRUPTIBILITY) {
         if (!write) {
-            *v = ((ev->interrupt.shadow & KVM_X86_SHADOW_INT_STI) ? 1 : 0) |
-                 ((ev->interrupt.shadow & KVM_X86_SHADOW_INT_MOV_SS) ? 2 : 0) | (ev->nmi.masked ? 8 : 0);
+            *v = shadow_bits(vcpu, ev->interrupt.shadow) | (ev->nmi.masked ? 8 : 0);
             return 0;
         }
         ev->interrupt.shadow =
             (uint8_t)(((*v & 1) ? KVM_X86_SHADOW_INT_STI : 0) | ((*v & 2) ? KVM_X86_SHADOW_INT_MOV_SS : 0));
         ev->nmi.masked = (*v & 8) ? 1 : 0;
+        vcpu->shadow_hint = (uint8_t)(*v & 3);
     } else {
         bool db = ev->exception.pending && ev->exception.nr == 1 && ev->exception_has_payload;
         if (!write) {

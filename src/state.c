@@ -225,11 +225,26 @@ static int apply_guest_debug(struct vm_vcpu *vcpu)
     return 0;
 }
 
+/* KVM single-steps from the RIP it holds when KVM_SET_GUEST_DEBUG is given (its TF goes with that RIP): a RIP
+   the VMM changed while stepping goes to KVM first, then the guest debug state again. */
+static int step_from_new_rip(struct vm_vcpu *vcpu)
+{
+    if (!(vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG) || vcpu->regs_st != CACHE_DIRTY)
+        return 0;
+    if (kvm_vcpu_ioctl(vcpu, KVM_SET_REGS, vcpu->regs) < 0) {
+        vcpu->regs_st = CACHE_UNKNOWN;
+        return -1;
+    }
+    vcpu->regs_st = CACHE_VALID;
+    vcpu->bp_changed = true;
+    return 0;
+}
+
 int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls)
 {
-    if (apply_guest_debug(vcpu) < 0)
-        return -1;
     if (reconcile_exit(vcpu, explicit_ioctls) < 0 || inject_entry_event(vcpu) < 0)
+        return -1;
+    if (step_from_new_rip(vcpu) < 0 || apply_guest_debug(vcpu) < 0)
         return -1;
     vcpu->run->request_interrupt_window = (vcpu->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) ? 1 : 0;
     if (explicit_ioctls || !vcpu->sync)
@@ -240,6 +255,7 @@ int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls)
 
 void state_after_exit(struct vm_vcpu *vcpu)
 {
+    vcpu->shadow_hint = 0; /* the guest ran: KVM's shadow is the truth */
     enum cache_state st = vcpu->sync ? CACHE_VALID : CACHE_UNKNOWN;
     vcpu->run->kvm_dirty_regs = 0;
     vcpu->regs_st = st;

@@ -86,6 +86,31 @@ static void controls_reset(struct controls *c)
     c->smbase = 0x30000;
 }
 
+/*
+ * One reset state on every host: the SDM's (and KVM on VT-x's), not the variants KVM on SVM leaves (code and
+ * data segments without their accessed bit, CS type 0xA; TR a 16-bit busy TSS). Pushed at the first entry.
+ */
+static int reset_state_normalize(struct vm_vcpu *vcpu)
+{
+    struct kvm_sregs *s = state_sregs(vcpu);
+    if (!s)
+        return -1;
+    struct kvm_segment *segs[] = {&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss};
+    bool changed = false;
+    for (size_t i = 0; i < ARRAY_SIZE(segs); i++)
+        if (segs[i]->s && segs[i]->present && !(segs[i]->type & 1)) {
+            segs[i]->type |= 1; /* accessed */
+            changed = true;
+        }
+    if (s->tr.type == 3) {
+        s->tr.type = 11; /* busy 32-bit TSS */
+        changed = true;
+    }
+    if (changed)
+        vcpu->sregs_st = CACHE_DIRTY;
+    return 0;
+}
+
 static int vcpu_setup(struct vm_vcpu *vcpu)
 {
     vcpu->fd = kvm_vcpu_create_fd(vcpu->vm, vcpu->index);
@@ -107,7 +132,7 @@ static int vcpu_setup(struct vm_vcpu *vcpu)
     }
     vcpu->out_rip = -1;
     controls_reset(&vcpu->ctl);
-    return 0;
+    return reset_state_normalize(vcpu);
 }
 
 vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority)

@@ -12,6 +12,8 @@
 
 #include <vcpuctx.h>
 
+#include "host.h"
+
 #define TEST_RAM  (4u << 20)
 #define LOAD_ADDR 0x1000u
 
@@ -124,12 +126,6 @@ static inline void setup_long_mode(vm_t *vm, vm_vcpu_t *vcpu)
     set_field(vcpu, VMX_GUEST_EFER, 0x500);     /* LME | LMA */
     set_field(vcpu, VMX_GUEST_CR0, 0x80000011); /* PG | ET | PE */
     setup_flat(vcpu, 0xa09b);
-}
-
-/* kvm_pvm (pagetable-based KVM, no VT-x/AMD-V): emulates CPL0 code and lacks some debug intercepts. */
-static inline bool host_is_kvm_pvm(void)
-{
-    return access("/sys/module/kvm_pvm", F_OK) == 0;
 }
 
 /* The VM and vCPU of a test, made by boot() and freed by the suite's .fini. */

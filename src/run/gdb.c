@@ -45,7 +45,8 @@ int gdb_listen(struct gdb *g, unsigned port, char *err, size_t errlen)
     socklen_t alen = sizeof(a);
     getsockname(g->listen_fd, (struct sockaddr *)&a, &alen);
     g->port = ntohs(a.sin_port);
-    g->data_bps = gdb_probe_data_breakpoints();
+    g->exec_bps = gdb_probe_breakpoints(VCPUCTX_BP_EXEC);
+    g->data_bps = gdb_probe_breakpoints(VCPUCTX_BP_WRITE);
     return 0;
 }
 

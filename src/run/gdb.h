@@ -76,6 +76,7 @@ struct gdb {
     unsigned port; /* the port listened on (chosen by the kernel for --gdb=0) */
     struct rsp rsp;
     vm_vcpu_t *vcpu;
+    bool exec_bps;                     /* the host delivers execute breakpoints (probed at gdb_listen) */
     bool data_bps;                     /* the host delivers data breakpoints (probed at gdb_listen) */
     int slot[VCPUCTX_MAX_BREAKPOINTS]; /* debug register i holds bps[slot[i]] */
     const struct gdb_arch *arch;
@@ -99,8 +100,8 @@ int gdb_bp_remove(struct gdb *g, unsigned type, uint64_t addr, uint64_t kind);
 int gdb_arm(struct gdb *g);
 /* Remove every breakpoint and stop stepping (detach). */
 void gdb_disarm(struct gdb *g);
-/* Probe whether this host delivers data breakpoints (a throwaway VM). */
-bool gdb_probe_data_breakpoints(void);
+/* Probe whether this host delivers debug-register breakpoints of a type (a throwaway VM). */
+bool gdb_probe_breakpoints(enum vcpuctx_bp_type type);
 
 /* gdb_monitor.c: a qRcmd (gdb's "monitor" command, hex-encoded): output as O packets, then OK. */
 int gdb_monitor(struct gdb *g, const char *hex);

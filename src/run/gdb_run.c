@@ -61,12 +61,12 @@ int gdb_bp_remove(struct gdb *g, unsigned type, uint64_t addr, uint64_t kind)
     return 0; /* removing one that is not there succeeds (gdb may remove after a reboot) */
 }
 
-/* Does breakpoint b go into a debug register for this resume? Data ones when the host delivers them. */
+/* Does breakpoint b go into a debug register for this resume? Each kind only where the host delivers it. */
 static bool wants_register(const struct gdb *g, const struct gdb_bp *b, int pass)
 {
     if (pass == 0)
         return !is_exec(b) && g->data_bps;
-    return pass == 1 ? b->type == Z_HW : b->type == Z_SW;
+    return g->exec_bps && (pass == 1 ? b->type == Z_HW : b->type == Z_SW);
 }
 
 int gdb_arm(struct gdb *g)
@@ -77,7 +77,7 @@ int gdb_arm(struct gdb *g)
     g->soft = g->stepping_over = false;
     for (size_t i = 0; i < g->nbps; i++) { /* a breakpoint at RIP would hit at once: step past it first */
         g->stepping_over |= is_exec(&g->bps[i]) && g->bps[i].addr == pc && !g->step;
-        g->soft |= g->bps[i].type == Z_WRITE && !g->data_bps;
+        g->soft |= (g->bps[i].type == Z_WRITE && !g->data_bps) || (is_exec(&g->bps[i]) && !g->exec_bps);
     }
     for (int pass = 0; pass < 3; pass++)
         for (size_t i = 0; i < g->nbps; i++) {
@@ -188,14 +188,15 @@ int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu)
     return gdb_arm(g);
 }
 
-/* A real-mode store of AL to 0x2000 under a write breakpoint: exits as #DB only where data breakpoints work. */
-bool gdb_probe_data_breakpoints(void)
+/* Does the host deliver a debug-register breakpoint of this type? A real-mode store of AL to 0x2000 at 0x1000
+   under it: an execute breakpoint at 0x1000, or a write breakpoint on 0x2000; it must exit as #DB in slot 0. */
+bool gdb_probe_breakpoints(enum vcpuctx_bp_type type)
 {
     static const uint8_t code[] = {0xa2, 0x00, 0x20, 0xf4}; /* mov %al, 0x2000; hlt */
     vm_t *vm = vcpuctx_vm_create(0x4000);
     vm_vcpu_t *vcpu = vm ? vm_create_vcpu(vm, 0) : NULL;
     uint8_t *ram = vm ? vcpuctx_guest_ram(vm, 0x1000, sizeof(code)) : NULL;
-    struct vcpuctx_breakpoint bp = {0x2000, VCPUCTX_BP_WRITE, 1};
+    struct vcpuctx_breakpoint bp = {type == VCPUCTX_BP_EXEC ? 0x1000 : 0x2000, type, 1};
     bool ok = false;
     if (vcpu && ram && mode_real(vcpu, 0x1000) == 0 && vcpuctx_vcpu_set_breakpoints(vcpu, &bp, 1) == 0) {
         memcpy(ram, code, sizeof(code));

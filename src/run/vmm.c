@@ -276,6 +276,9 @@ static int run_machine(struct machine *m)
                                      : "unhandled exit");
     fprintf(stderr, "vcpuctx-run: exit reason %u (%s)\n", (unsigned)reason & 0xffff,
             vcpuctx_exit_reason_name((unsigned)reason));
+    if (vcpuctx_exit_state_from_entry(m->vcpu) == 1)
+        fprintf(stderr, "vcpuctx-run: this host reset the vCPU at the triple fault: the state below is the last "
+                        "one the VMM knew (at the last VM entry before it)\n");
     dump_registers(m->vcpu, stderr);
     if (m->gdb &&
         gdb_stop(m->gdb, GDB_SIGSEGV, "", true) == VCPUCTX_EXIT_STOP) /* gdb sees the crashed state (SIGSEGV) */
@@ -311,7 +314,7 @@ static int setup(struct machine *m, const struct image *im)
         m->irqchip = true;
     }
     m->vcpu = vm_create_vcpu(m->vm, 0);
-    if (!m->vcpu) {
+    if (!m->vcpu || vcpuctx_vcpu_keep_entry_state(m->vcpu, true) < 0) { /* a crash dump on every host */
         fprintf(stderr, "vcpuctx-run: cannot create a vCPU: %s\n", strerror(errno));
         return -1;
     }

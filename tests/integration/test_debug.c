@@ -22,9 +22,23 @@ static uint64_t raw_rip(void)
     return r.rip;
 }
 
+/*
+ * A breakpoint KVM took but the guest ran past to its HLT: under QEMU TCG's nested SVM that is the emulator (its
+ * VMRUN loads DR7 without arming its own breakpoint checks), so skip there; anywhere else it fails.
+ */
+static void skip_if_emulator_drops_breakpoints(int reason)
+{
+    const char *emu = host_emulator();
+    if (reason == EXIT_REASON_HLT && emu && strcmp(emu, "QEMU TCG") == 0)
+        cr_skip_test("QEMU TCG's nested SVM never fires debug-register breakpoints (measured: the guest ran to "
+                     "its HLT); KVM puts them in the VMCB, and they fire under Bochs's VT-x and on kvm_pvm");
+}
+
 static void expect_db(unsigned slots, uint64_t rip)
 {
-    run_expect(vcpu, EXIT_REASON_EXCEPTION_NMI);
+    int r = vcpuctx_vcpu_run(vcpu);
+    skip_if_emulator_drops_breakpoints(r);
+    cr_assert_eq(r, EXIT_REASON_EXCEPTION_NMI, "exit %d", r);
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO), DB_INFO);
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 0xf, slots);
     cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), rip, "RIP 0x%llx", (unsigned long long)get_field(vcpu, VMX_GUEST_RIP));
@@ -78,6 +92,7 @@ Test(debug, write_breakpoint_stops_after_the_store)
     int r = vcpuctx_vcpu_run(vcpu);
     if (r == EXIT_REASON_HLT && host_is_kvm_pvm())
         cr_skip_test("kvm_pvm accepts data breakpoints but never delivers them (measured; the guest ran to HLT)");
+    skip_if_emulator_drops_breakpoints(r);
     cr_assert_eq(r, EXIT_REASON_EXCEPTION_NMI, "exit %d", r);
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 0xf, 1);
     cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1007, "a data breakpoint is a trap: RIP past the store");

@@ -66,6 +66,24 @@ Test(exits, triple_fault)
     cr_assert_str_eq(vcpuctx_exit_reason_name(EXIT_REASON_TRIPLE_FAULT), "TRIPLE_FAULT");
 }
 
+/* With the entry state kept, a triple fault shows the crashed guest's mode on every host: KVM's own state where it
+   keeps it, the last entry's where it reset the vCPU (KVM on SVM). */
+Test(exits, triple_fault_shows_the_guest_not_the_reset_state)
+{
+    boot_triple();
+    cr_assert_eq(vcpuctx_vcpu_keep_entry_state(vcpu, true), 0);
+    run_expect(vcpu, EXIT_REASON_TRIPLE_FAULT);
+    int from_entry = vcpuctx_exit_state_from_entry(vcpu);
+    cr_assert(from_entry == 0 || from_entry == 1);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_CS_SELECTOR), 0x08, "protected mode, not F000 (entry state: %d)",
+                 from_entry);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_CR0) & 1, 1, "CR0.PE");
+    if (from_entry)
+        cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), LOAD_ADDR, "the entry state: RIP at the UD2");
+    cr_assert_eq(from_entry, host_is_svm() ? 1 : 0, "only KVM on SVM resets the vCPU at a shutdown");
+    cr_assert_eq(vcpuctx_exit_state_from_entry(NULL), -1);
+}
+
 Test(exits, unhandled_exit_ends_vm_run)
 {
     boot_triple();
@@ -259,12 +277,21 @@ Test(exits, monitor_trap_flag_single_steps)
 
 Test(exits, breakpoint_in_the_exception_bitmap)
 {
-    if (host_is_kvm_pvm())
-        cr_skip_test("kvm_pvm host: KVM_GUESTDBG_USE_SW_BP does not intercept INT3 in emulated guest code "
-                     "(measured: the guest's own IVT entry runs)");
     boot("bp");
+    memcpy(vcpuctx_guest_ram(vm, 0x1100, 3), "\xe6\x51\xf4", 3);    /* the guest's own #BP handler: out 0x51 */
+    memcpy(vcpuctx_guest_ram(vm, 3 * 4, 4), "\x00\x11\x00\x00", 4); /* IVT[3] = 0000:1100 */
     set_field(vcpu, VMX_CONTROL_EXCEPTION_BITMAP, 1u << 3);
-    run_expect(vcpu, EXIT_REASON_EXCEPTION_NMI);
+    int r = vcpuctx_vcpu_run(vcpu);
+    const char *emu = host_emulator();
+    if (r == EXIT_REASON_IO_INSTRUCTION && get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) >> 16 == 0x51) {
+        if (host_is_kvm_pvm())
+            cr_skip_test("kvm_pvm: KVM_GUESTDBG_USE_SW_BP does not intercept INT3 in emulated guest code "
+                         "(measured: the guest's own IVT handler ran)");
+        if (emu && strcmp(emu, "QEMU TCG") == 0)
+            cr_skip_test("QEMU TCG's nested SVM does not apply the #BP intercept KVM sets for INT3 (measured: "
+                         "the guest's own IVT handler ran); it exits under Bochs's VT-x");
+    }
+    cr_assert_eq(r, EXIT_REASON_EXCEPTION_NMI, "exit %d: INT3 not intercepted", r);
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO),
                  VMX_INTR_INFO_VALID | (VMX_INTR_TYPE_SW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT) | 3);
     cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1001, "RIP at the INT3");

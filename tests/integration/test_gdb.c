@@ -6,6 +6,7 @@
 #include <sel4/sel4.h>
 
 #include "cli.h"
+#include "host.h"
 
 #define GUEST(name) DEMO_GUEST_DIR "/" name
 #define GDB         "/usr/bin/gdb"
@@ -279,11 +280,15 @@ Test(gdb, ctrl_c_interrupts_a_running_guest_and_kill_ends_it)
                           "continue", "-ex",    "print/x $pc", "-ex", "kill", NULL};
     int out = temp_fd(), err = temp_fd();
     pid_t pid = cli_spawn(argv, out, err);
-    usleep(1000000); /* connected and continuing */
+    char text[4096] = "";
+    for (int i = 0; i < 3000 && !strstr(text, "Continuing."); i++) { /* connected and continuing (gdb may be slow) */
+        usleep(10000);
+        slurp_fd(dup(out), text, sizeof(text));
+    }
+    usleep(200000);
     kill(pid, SIGINT);
     double seconds;
     cli_wait(pid, 30, "gdb", &seconds);
-    char text[4096];
     slurp_fd(out, text, sizeof(text));
     close(err);
     cr_assert_eq(stub_wait(&s, 30), 137, "killed from gdb");
@@ -459,7 +464,12 @@ Test(gdb, monitor_reads_and_writes_vmcs_fields)
     cr_assert(said(&r, "VMX_GUEST_CS_ACCESS_RIGHTS"), "%s", r.err);
     cr_assert(said(&r, "0xc09b\n"), "flat 32-bit code segment:\n%s", r.err);
     cr_assert(said(&r, "no VMCS field 'bogus'"), "%s", r.err);
-    cr_assert(said(&r, "exit reason 0 (EXCEPTION_NMI)"), "a breakpoint is a #DB exit:\n%s", r.err);
-    cr_assert(said(&r, "0x80000301\n"), "#DB interruption info:\n%s", r.err);
+    const char *emu = host_emulator();
+    if (emu && strcmp(emu, "QEMU TCG") == 0) { /* the stub's probe found no debug-register breakpoints there */
+        cr_assert(said(&r, "exit reason 37 (MONITOR_TRAP_FLAG)"), "found by stepping under QEMU TCG:\n%s", r.err);
+    } else {
+        cr_assert(said(&r, "exit reason 0 (EXCEPTION_NMI)"), "a breakpoint is a #DB exit:\n%s", r.err);
+        cr_assert(said(&r, "0x80000301\n"), "#DB interruption info:\n%s", r.err);
+    }
     cr_assert_not_null(strstr(r.out, "$1 = 1\n"), "%s", r.out);
 }

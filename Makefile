@@ -68,7 +68,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
-.PHONY: all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
+.PHONY: tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
@@ -249,6 +249,22 @@ ifneq ($(SANITIZE),1)
 else
 	$(Q)$(MAKE) --no-print-directory hostile
 endif
+
+# The hardware-virtualization tiers (scripts/hwtier.sh): Debian's kernel with kvm_amd under QEMU TCG and with
+# kvm_intel under Bochs, the suites of scripts/tier-run.sh inside, both ABIs (built first), results on the console.
+TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/field-table build/hostile-gen \
+              build/bench $(wildcard build/libvcpuctx.so*) build/ia32/tests build/ia32/vcpuctx-run \
+              build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md include scripts) \
+              /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env
+TIER_GDB := /usr/bin/gdb /usr/share/gdb /usr/lib/python3.11
+tier-build:
+	$(Q)$(MAKE) --no-print-directory tests $(BUILD)/hostile-gen ABI=x86_64
+	$(Q)$(MAKE) --no-print-directory tests ABI=ia32
+tier-amd: tier-build
+	$(Q)scripts/hwtier.sh amd --timeout=1800 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB)) 'scripts/tier-run.sh amd'
+tier-intel: tier-build
+	$(Q)scripts/hwtier.sh intel --timeout=2400 $(addprefix --with=,$(TIER_FILES)) 'scripts/tier-run.sh intel'
+tiers: tier-amd tier-intel
 
 # Robustness beyond the suites: valgrind, bounded fuzzing, the hostile-guest campaign.
 test-robust: valgrind fuzz-run hostile

@@ -1,0 +1,155 @@
+#!/bin/bash
+# hwtier.sh: runs commands inside Debian's kernel with a hardware-virtualization KVM, nested in an emulator:
+# kvm_amd under QEMU TCG (-cpu max), kvm_intel under Bochs (VMX). Their output comes back over the serial console.
+#
+# Usage: scripts/hwtier.sh amd|intel [--timeout=SECONDS] [--with=PATH]... [--keep=DIR] COMMAND
+#   COMMAND runs under /bin/sh in the repository's directory, inside the tier; the script exits with its status.
+#   --with adds a file or directory (at the same path) to the tier's initramfs, with the libraries it links.
+# Exit statuses: COMMAND's; 125 the tier did not boot or did not report (its console is shown); 124 timeout;
+# 0 with one line "hwtier: skipped: ..." when the emulator or the kernel package is missing.
+set -euo pipefail
+
+tier=${1:-}
+shift || true
+timeout=1800 with=() keep=""
+while [ $# -gt 1 ]; do
+    case "$1" in
+    --timeout=*) timeout=${1#*=} ;;
+    --with=*) with+=("${1#*=}") ;;
+    --keep=*) keep=${1#*=} ;;
+    *) break ;;
+    esac
+    shift
+done
+cmd=${1:?usage: hwtier.sh amd|intel [--timeout=S] [--with=PATH]... COMMAND}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+skip() {
+    echo "hwtier: skipped: $*"
+    exit 0
+}
+
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1 || true)
+[ -n "$kernel" ] || skip "no /boot/vmlinuz-* (package linux-image-amd64)"
+kver=${kernel#/boot/vmlinuz-}
+moddir=/lib/modules/$kver/kernel
+case "$tier" in
+amd)
+    command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64 (package qemu-system-x86)"
+    modules="virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm-amd.ko"
+    ;;
+intel)
+    command -v bochs >/dev/null || skip "no bochs (package bochs)"
+    [ -f /usr/lib/ISOLINUX/isolinux.bin ] || skip "no isolinux (package isolinux)"
+    command -v genisoimage >/dev/null || skip "no genisoimage (package genisoimage)"
+    modules="virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko"
+    ;;
+*)
+    echo "hwtier: the tier is amd or intel, not '$tier'" >&2
+    exit 2
+    ;;
+esac
+for m in $modules; do [ -f "$moddir/$m" ] || skip "no $moddir/$m"; done
+
+work=$(mktemp -d /tmp/hwtier.XXXXXX)
+[ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,modules,etc} "$root$repo"
+
+# Files at their own paths, and every library an ELF among them needs (ldd), so the tests' absolute paths hold.
+# (cp --parents from /, with relative names: coreutils 9.1 fails on absolute ones.)
+copy() { (cd / && cp -a -L --parents "${1#/}" "$root"); }
+add() {
+    copy "$1"
+    local f
+    while IFS= read -r f; do
+        ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\//{print $1}' | while IFS= read -r lib; do
+            [ -e "$root$lib" ] || copy "$lib"
+        done || true
+    done < <(find "$1" -type f \( -perm -u+x -o -name '*.so*' \) 2>/dev/null)
+}
+
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list); do
+    [ "$a" = busybox ] || [ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+done
+for m in $modules; do cp "$moddir/$m" "$root/modules/"; done
+echo 'root:x:0:0:root:/:/bin/sh' >"$root/etc/passwd"
+echo 'nobody:x:65534:65534:nobody:/:/bin/false' >>"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+for p in "${with[@]}"; do add "$p"; done
+
+printf '%s\n' "$cmd" >"$root/tier-cmd"
+names=$(for m in $modules; do basename "$m" .ko; done | tr '\n' ' ')
+cat >"$root/init" <<EOF
+#!/bin/sh
+# The tier's /init: mounts, KVM's modules, the command, its status on the console, power off.
+export PATH=/bin:/usr/bin:/sbin:/usr/sbin HOME=/tmp TMPDIR=/tmp
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+mkdir -p /dev/shm /dev/pts; mount -t tmpfs tmp /tmp; mount -t tmpfs shm /dev/shm
+ip link set lo up
+for m in $names; do insmod /modules/\$m.ko || echo "hwtier: insmod \$m failed"; done
+echo "hwtier: \$(uname -r), \$(ls /dev/kvm 2>&1), \$(grep -o -m1 -w -e svm -e vmx /proc/cpuinfo)"
+cd $repo && /bin/sh /tier-cmd; echo "hwtier: status \$?"
+sync; poweroff -f
+EOF
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initrd"
+
+log=$work/console
+: >"$log"
+append="console=ttyS0 panic=-1 quiet"
+start=$(date +%s)
+case "$tier" in
+amd)
+    timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 1 -display none -no-reboot -nic none \
+        -monitor none -serial "file:$log" -kernel "$kernel" -initrd "$work/initrd" -append "$append" &
+    ;;
+intel)
+    mkdir -p "$work/iso/isolinux"
+    cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$work/iso/isolinux/"
+    cp "$kernel" "$work/iso/vmlinuz"
+    cp "$work/initrd" "$work/iso/initrd"
+    printf 'default linux\nlabel linux\n  kernel /vmlinuz\n  append initrd=/initrd %s\n' "$append" \
+        >"$work/iso/isolinux/isolinux.cfg"
+    genisoimage -quiet -o "$work/tier.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot \
+        -boot-load-size 4 -boot-info-table -J -R "$work/iso"
+    cat >"$work/bochsrc" <<EOF
+cpu: model=corei7_skylake_x, count=1
+memory: guest=1024, host=1024
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+ata0-master: type=cdrom, path=$work/tier.iso, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$log
+clock: sync=none, time0=local
+log: /dev/null
+panic: action=fatal
+error: action=report
+display_library: term
+EOF
+    echo continue >"$work/bochs-cmds"
+    timeout "$timeout" script -qfec "bochs -q -f $work/bochsrc -rc $work/bochs-cmds" /dev/null >/dev/null 2>&1 &
+    ;;
+esac
+emu=$!
+# Follow the console until the tier reports its status (Bochs may not leave by itself after power-off).
+status=""
+while kill -0 "$emu" 2>/dev/null; do
+    status=$(grep -a -o 'hwtier: status [0-9]*' "$log" | head -1 | awk '{print $3}' || true)
+    [ -n "$status" ] && break
+    sleep 1
+done
+[ -n "$status" ] && { sleep 2; kill "$emu" 2>/dev/null || true; }
+wait "$emu" 2>/dev/null && rc=0 || rc=$?
+tr -d '\r' <"$log" | grep -a -v '^hwtier: status' || true
+echo "hwtier: $tier tier, $(($(date +%s) - start)) s"
+if [ -z "$status" ]; then
+    status=$(grep -a -o 'hwtier: status [0-9]*' "$log" | head -1 | awk '{print $3}' || true)
+fi
+if [ -z "$status" ]; then
+    [ "$rc" = 124 ] && { echo "hwtier: $tier tier: timed out after $timeout s"; exit 124; }
+    echo "hwtier: $tier tier: no status reported (emulator status $rc)"
+    exit 125
+fi
+exit "$status"

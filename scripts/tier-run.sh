@@ -1,0 +1,52 @@
+#!/bin/sh
+# tier-run.sh: what each hardware-virtualization tier runs, inside it (scripts/hwtier.sh boots it). Busybox sh.
+# Usage: scripts/tier-run.sh amd|intel|bench   Exits with the number of suites that failed.
+set -u
+failed=0 ran=0
+
+# suite NAME COMMAND...: run it, note the time and the outcome.
+suite() {
+    name=$1
+    shift
+    t0=$(date +%s)
+    "$@"
+    st=$?
+    ran=$((ran + 1))
+    [ $st -eq 0 ] || failed=$((failed + 1))
+    echo "tier: $name: status $st, $(($(date +%s) - t0)) s"
+}
+
+# The suites of one ABI's build: unit, integration (plain and without SYNC_REGS) or only its host-dependent part.
+abi() {
+    b=$1 filter=$2
+    suite "$b unit" "$b/tests/unit-tests" --short-filename
+    suite "$b integration" "$b/tests/integration-tests" --short-filename $filter
+    suite "$b integration, no SYNC_REGS" env VCPUCTX_NO_SYNC_REGS=1 "$b/tests/integration-tests" --short-filename $filter
+}
+
+case "${1:-}" in
+amd)
+    # Everything but the QEMU conformance suite: unit, integration (CLI, SeaBIOS, gdb included), both ABIs.
+    abi build ""
+    abi build/ia32 ""
+    suite "hostile campaign" scripts/hostile-campaign.sh 60 build
+    ;;
+intel)
+    # Bochs is slow (a KVM exit costs ~176 us): the suites whose outcome depends on the host, both ABIs.
+    f="--filter=@(context|fields|io|exits|debug|loader)/*"
+    abi build "$f"
+    abi build/ia32 "$f"
+    suite "CLI crash and status cases" build/tests/integration-tests --short-filename \
+        "--filter=cli/@(exit_statuses|trace_stats_and_dump_go_to_stderr|seabios_reaches_no_bootable_device)"
+    suite "hostile campaign" scripts/hostile-campaign.sh 20 build
+    ;;
+bench)
+    suite bench build/bench build/vcpuctx-run build/guest/hello.rom /tmp/bench.json --tier
+    ;;
+*)
+    echo "usage: tier-run.sh amd|intel|bench" >&2
+    exit 2
+    ;;
+esac
+echo "tier: $ran suites, $failed failed"
+exit $failed

@@ -75,15 +75,15 @@ struct vm_vcpu {
     struct pending pend;
     struct exit_view ex;
     struct controls ctl;
-    int out_rip;             /* how this host leaves RIP at OUT: -1 not yet known */
-    uint32_t guest_debug;    /* KVM_GUESTDBG_* flags in force */
-    struct hw_debug bp_want; /* host breakpoints asked for */
-    bool bp_changed;         /* KVM_SET_GUEST_DEBUG to be given again (new breakpoints, a step from a new RIP) */
-    bool keep_entry;             /* vcpuctx_vcpu_keep_entry_state */
-    bool from_entry;             /* the fields show entry_regs/entry_sregs (the host reset the vCPU) */
-    struct kvm_regs entry_regs;  /* the state at the last entry, while keep_entry */
+    int out_rip;                /* how this host leaves RIP at OUT: -1 not yet known */
+    uint32_t guest_debug;       /* KVM_GUESTDBG_* flags in force */
+    struct hw_debug bp_want;    /* host breakpoints asked for */
+    bool bp_changed;            /* KVM_SET_GUEST_DEBUG to be given again (new breakpoints, a step from a new RIP) */
+    bool keep_entry;            /* vcpuctx_vcpu_keep_entry_state */
+    bool from_entry;            /* the fields show entry_regs/entry_sregs (the host reset the vCPU) */
+    struct kvm_regs entry_regs; /* the state at the last entry, while keep_entry */
     struct kvm_sregs entry_sregs;
-    uint8_t shadow_hint;     /* the interrupt shadow last written (1 STI, 2 MOV SS), for hosts with one kind */
+    uint8_t shadow_hint; /* the interrupt shadow last written (1 STI, 2 MOV SS), for hosts with one kind */
     struct vcpuctx_stats stats;
 };
 

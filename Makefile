@@ -126,7 +126,7 @@ build/guest/%.rom: guest/%.S guest/io.inc guest/boot.inc guest/rom.inc
 # Multiboot kernels link at 1 MiB; the intact-* guests as one segment (-N) over the RAM they are to cover.
 MB_LD_intact-low := -N --no-warn-rwx-segments -Ttext=0x8000
 MB_LD_intact-all := -N --no-warn-rwx-segments -Ttext=0x1000
-build/guest/%-mb.elf: guest/%-mb.S guest/io.inc guest/debug.inc guest/intact.inc guest/selfcheck.inc
+build/guest/%-mb.elf: guest/%-mb.S guest/io.inc guest/debug.inc guest/mb.inc guest/intact.inc guest/selfcheck.inc
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)
 	$(Q)$(AS) --32 -Iguest -o $(@:.elf=.o) $<
@@ -183,6 +183,7 @@ $(BUILD)/bench: scripts/bench.c $(LIB_A)
 bench: deps all $(BUILD)/bench
 	$(Q)$(BUILD)/bench $(RUN_BIN) build/guest/hello.rom $(BUILD)/bench.json
 	$(Q)scripts/bench-insns.sh $(BUILD)/bench $(BUILD)/bench.json
+	$(Q)scripts/bench-hosts.sh $(BUILD)
 
 # Random and targeted hostile guests (scripts/hostile-campaign.sh), with this build's vcpuctx-run.
 HOSTILE_RUNS ?= 300
@@ -220,6 +221,11 @@ $(INTEG_BIN): $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%.o)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -L$(BUILD) -lvcpuctx -Wl,-rpath,'$$ORIGIN/..' $(TEST_LIBS)
 
+# Where this host's KVM leaves RIP at each exit kind (bare ioctls): the README's host table, per tier.
+$(BUILD)/exit-facts: scripts/exit-facts.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
 FIELD_TABLE := $(BUILD)/field-table
 $(FIELD_TABLE): scripts/field-table.c $(LIB_A)
 	$(call msg,CC,$@)
@@ -229,7 +235,7 @@ $(FIELD_TABLE): scripts/field-table.c $(LIB_A)
 field-table: $(FIELD_TABLE)
 	$(Q)$(FIELD_TABLE)
 
-tests: lib run guests demo-guests $(BUILD)/bench $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
+tests: lib run guests demo-guests $(BUILD)/bench $(BUILD)/exit-facts $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
 
 # Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
 test-abi: tests
@@ -253,6 +259,7 @@ endif
 # The hardware-virtualization tiers (scripts/hwtier.sh): Debian's kernel with kvm_amd under QEMU TCG and with
 # kvm_intel under Bochs, the suites of scripts/tier-run.sh inside, both ABIs (built first), results on the console.
 TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/field-table build/hostile-gen \
+              build/exit-facts \
               build/bench $(wildcard build/libvcpuctx.so*) build/ia32/tests build/ia32/vcpuctx-run \
               build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md include scripts) \
               /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env

@@ -2,17 +2,8 @@
    the APIC: a local APIC at 0xfee00000 (version register, ICR not all ones), an IOAPIC at 0xfec00000 (its pin
    count) and the 8259 PIC (its mask register keeps a value). Exits 0 (status 1) when all three are there. */
     .include "io.inc"
-    .set MB_FLAGS, 0x00000002
-
-    .text
-    .p2align 2
-    .long 0x1badb002
-    .long MB_FLAGS
-    .long -(0x1badb002 + MB_FLAGS)
-
-    .code32
-    .set IOM, 32
-    .set ORIGIN, 0
+    .include "mb.inc"
+    MB_KERNEL
     .set LAPIC, 0xfee00000
     .set IOAPIC, 0xfec00000
     .globl _start

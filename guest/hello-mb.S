@@ -1,17 +1,8 @@
 /* hello-mb.S: multiboot v1 ELF32 kernel: prints the magic and the boot information it was given, where it lies
    and the memory map (all but the bootloader name, which names the VMM), for comparison with QEMU. */
     .include "io.inc"
-    .set MB_FLAGS, 0x00000002   /* memory information wanted */
-
-    .text                       /* the header first: it must lie in the file's first 8 KiB */
-    .p2align 2
-    .long 0x1badb002
-    .long MB_FLAGS
-    .long -(0x1badb002 + MB_FLAGS)
-
-    .code32
-    .set IOM, 32
-    .set ORIGIN, 0
+    .include "mb.inc"
+    MB_KERNEL
     .globl _start
 _start:
     cli

@@ -445,10 +445,37 @@ static void write_json(const char *path, const struct results *r, unsigned n)
     printf("wrote %s\n", path);
 }
 
+/* The KVM module of this host: kvm_intel, kvm_amd or kvm_pvm. */
+static const char *kvm_module(void)
+{
+    static const char *const mods[] = {"kvm_intel", "kvm_amd", "kvm_pvm"};
+    char path[64];
+    for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+        snprintf(path, sizeof(path), "/sys/module/%s", mods[i]);
+        if (access(path, F_OK) == 0)
+            return mods[i];
+    }
+    return "unknown";
+}
+
+/* --host: cases 1-4 only, as one line of scripts/bench-hosts.sh's per-host table (it runs this in each tier). */
+static int host_only(void)
+{
+    struct results r = {0};
+    exit_cases(2000, &r);
+    printf("bench-host %s raw_ns=%.0f null_over_ns=%.0f sel4_over_ns=%.0f null_ratio=%.3f sel4_ratio=%.3f "
+           "ioctl_ratio=%.3f ioctls=%.2f/%.2f\n",
+           kvm_module(), r.raw, (r.null_ratio - 1) * r.raw, (r.sel4_ratio - 1) * r.raw, r.null_ratio, r.sel4_ratio,
+           r.ioctl_ratio, r.ipe_null, r.ipe_sel4);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--accessors") == 0)
         return accessors_only(atol(argv[2]));
+    if (argc == 2 && strcmp(argv[1], "--host") == 0)
+        return host_only();
     const char *vmm = argc > 1 ? argv[1] : "build/vcpuctx-run";
     const char *rom = argc > 2 ? argv[2] : "build/guest/hello.rom";
     const char *json = argc > 3 ? argv[3] : "build/bench.json";

@@ -1,6 +1,7 @@
 #!/bin/sh
 # install-deps.sh: installs what the build and tests need (Criterion, binutils, QEMU as the reference,
-# valgrind, clang with libFuzzer, gdb for the debugger tests),
+# valgrind, clang with libFuzzer, gdb for the debugger tests; for the hardware-virtualization tiers Debian's
+# kernel, busybox-static, Bochs with its BIOSes and terminal display, isolinux and genisoimage),
 # with apt-get as root, or prints the exact command.
 set -eu
 
@@ -18,6 +19,17 @@ command -v clang >/dev/null 2>&1 || missing="$missing clang"
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || missing="$missing libclang-rt-14-dev"
 command -v setpriv >/dev/null 2>&1 || missing="$missing util-linux"
 [ -x /usr/bin/gdb ] || missing="$missing gdb"
+ls /boot/vmlinuz-* >/dev/null 2>&1 || missing="$missing linux-image-amd64"
+ldd /bin/busybox 2>&1 | grep -q "not a dynamic" || missing="$missing busybox-static"
+command -v cpio >/dev/null 2>&1 || missing="$missing cpio"
+command -v bochs >/dev/null 2>&1 || missing="$missing bochs"
+[ -f /usr/share/bochs/BIOS-bochs-latest ] || missing="$missing bochsbios"
+[ -f /usr/share/vgabios/vgabios.bin ] || missing="$missing vgabios"
+ls /usr/lib/*/bochs/plugins/libbx_term_gui.so* >/dev/null 2>&1 || missing="$missing bochs-term"
+[ -f /usr/lib/ISOLINUX/isolinux.bin ] || missing="$missing isolinux"
+[ -f /usr/lib/syslinux/modules/bios/ldlinux.c32 ] || missing="$missing syslinux-common"
+command -v genisoimage >/dev/null 2>&1 || missing="$missing genisoimage"
+command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
 
 [ -z "$missing" ] && exit 0
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tier-run.sh: what each hardware-virtualization tier runs, inside it (scripts/hwtier.sh boots it). Busybox sh.
-# Usage: scripts/tier-run.sh amd|intel|bench   Exits with the number of suites that failed.
+# Usage: scripts/tier-run.sh amd|intel   Exits with the number of suites that failed.
 set -u
 failed=0 ran=0
 
@@ -24,6 +24,7 @@ abi() {
     suite "$b integration, no SYNC_REGS" env VCPUCTX_NO_SYNC_REGS=1 "$b/tests/integration-tests" --short-filename $filter
 }
 
+build/exit-facts
 case "${1:-}" in
 amd)
     # Everything but the QEMU conformance suite: unit, integration (CLI, SeaBIOS, gdb included), both ABIs.
@@ -40,11 +41,8 @@ intel)
         "--filter=cli/@(exit_statuses|trace_stats_and_dump_go_to_stderr|seabios_reaches_no_bootable_device)"
     suite "hostile campaign" scripts/hostile-campaign.sh 20 build
     ;;
-bench)
-    suite bench build/bench build/vcpuctx-run build/guest/hello.rom /tmp/bench.json --tier
-    ;;
 *)
-    echo "usage: tier-run.sh amd|intel|bench" >&2
+    echo "usage: tier-run.sh amd|intel" >&2
     exit 2
     ;;
 esac

@@ -53,6 +53,9 @@ static void events_flags(struct vm_vcpu *vcpu)
  */
 int state_complete_in_kvm(struct vm_vcpu *vcpu)
 {
+    /* Completing moves KVM past the instruction and ends its interrupt shadow: the exit's events are read first. */
+    if (!state_events(vcpu))
+        return -1;
     struct kvm_regs regs = *vcpu->regs;
     vcpu->run->kvm_valid_regs = 0; /* KVM must not overwrite the cache (the handler may have written it) */
     vcpu->run->kvm_dirty_regs = 0;
@@ -160,8 +163,9 @@ static int inject_entry_event(struct vm_vcpu *vcpu)
     return 0;
 }
 
-/* Write the dirty parts of the cache with explicit ioctls. */
-static int push_explicit(struct vm_vcpu *vcpu)
+/* Write the dirty parts of the cache with explicit ioctls: segment state before registers (see step_from_new_rip),
+   then events. only_cpu: segment state and registers alone. */
+static int push_explicit(struct vm_vcpu *vcpu, bool only_cpu)
 {
     if (vcpu->events_st == CACHE_DIRTY)
         events_flags(vcpu);
@@ -169,10 +173,10 @@ static int push_explicit(struct vm_vcpu *vcpu)
         enum cache_state *st;
         unsigned long req;
         void *data;
-    } parts[3] = {{&vcpu->regs_st, KVM_SET_REGS, vcpu->regs},
-                  {&vcpu->sregs_st, KVM_SET_SREGS, vcpu->sregs},
+    } parts[3] = {{&vcpu->sregs_st, KVM_SET_SREGS, vcpu->sregs},
+                  {&vcpu->regs_st, KVM_SET_REGS, vcpu->regs},
                   {&vcpu->events_st, KVM_SET_VCPU_EVENTS, vcpu->events}};
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < (only_cpu ? 2 : 3); i++) {
         if (*parts[i].st != CACHE_DIRTY)
             continue;
         /* A refused piece is dropped: reads show KVM's unchanged state again. */
@@ -225,19 +229,18 @@ static int apply_guest_debug(struct vm_vcpu *vcpu)
     return 0;
 }
 
-/* KVM single-steps from the RIP it holds when KVM_SET_GUEST_DEBUG is given (its TF goes with that RIP): a RIP
-   the VMM changed while stepping goes to KVM first, then the guest debug state again. */
+/*
+ * KVM single-steps from the linear RIP (CS base + RIP) it holds when KVM_SET_GUEST_DEBUG is given, and drops the
+ * step when a later KVM_SET_REGS finds another (scripts/exit-facts.c measures it): segment state and registers the
+ * VMM changed while stepping go to KVM first, then the guest debug state again.
+ */
 static int step_from_new_rip(struct vm_vcpu *vcpu)
 {
-    if (!(vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG) || vcpu->regs_st != CACHE_DIRTY)
+    if (!(vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG) ||
+        (vcpu->regs_st != CACHE_DIRTY && vcpu->sregs_st != CACHE_DIRTY))
         return 0;
-    if (kvm_vcpu_ioctl(vcpu, KVM_SET_REGS, vcpu->regs) < 0) {
-        vcpu->regs_st = CACHE_UNKNOWN;
-        return -1;
-    }
-    vcpu->regs_st = CACHE_VALID;
     vcpu->bp_changed = true;
-    return 0;
+    return push_explicit(vcpu, true);
 }
 
 int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls)
@@ -248,7 +251,7 @@ int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls)
         return -1;
     vcpu->run->request_interrupt_window = (vcpu->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) ? 1 : 0;
     if (explicit_ioctls || !vcpu->sync)
-        return push_explicit(vcpu);
+        return push_explicit(vcpu, false);
     push_sync(vcpu);
     return 0;
 }

@@ -6,25 +6,6 @@
 #define QEMU     "/usr/bin/qemu-system-x86_64"
 #define QEMU_REF SRCDIR "/scripts/qemu-ref.sh"
 
-/* Can this host's KVM run 32-bit two-level paging? Probe: PE|PG through VMCS fields, then one OUT. */
-static bool host_runs_32bit_paging(void)
-{
-    vm_t *vm = test_vm(4u << 20);
-    vm_vcpu_t *vcpu = test_vcpu(vm);
-    uint32_t *pd = vcpuctx_guest_ram(vm, 0x10000, 0x2000);
-    cr_assert_not_null(pd);
-    pd[0] = 0x11000 | 3;
-    for (uint32_t i = 0; i < 1024; i++)
-        pd[1024 + i] = (i << 12) | 3;
-    memcpy(vcpuctx_guest_ram(vm, LOAD_ADDR, 3), "\xe6\x80\xf4", 3);
-    setup_protected_mode(vcpu);
-    set_field(vcpu, VMX_GUEST_CR3, 0x10000);
-    set_field(vcpu, VMX_GUEST_CR0, 0x80000011);
-    int r = vcpuctx_vcpu_run(vcpu);
-    vcpuctx_vm_destroy(vm);
-    return r == EXIT_REASON_IO_INSTRUCTION;
-}
-
 struct outcome {
     int status;
     char dbg[8192], ser[8192];

@@ -103,6 +103,15 @@ Test(cli, raw_images_in_each_entry_mode)
     }
 }
 
+/* paging32.rom (32-bit two-level paging) on every host that can run it: kvm_pvm cannot (a probe), the tiers can. */
+Test(cli, paging32_rom_passes_where_the_host_runs_32bit_paging)
+{
+    if (!host_runs_32bit_paging())
+        cr_skip_test("this KVM cannot run 32-bit paging (probe: CR0.PG without PAE ends in shutdown; kvm_pvm)");
+    run((const char *[]){"--serial=none", GUEST("paging32.rom"), NULL});
+    cr_assert_eq(res.status, 1, "status %d: %s %s", res.status, res.out, res.err);
+}
+
 Test(cli, multiboot_image_gets_its_command_line)
 {
     run((const char *[]){"--serial=none", "--append=console=ttyS0 quiet", GUEST("hello-mb.elf"), NULL});

@@ -2,9 +2,10 @@
 # hwtier.sh: runs commands inside Debian's kernel with a hardware-virtualization KVM, nested in an emulator:
 # kvm_amd under QEMU TCG (-cpu max), kvm_intel under Bochs (VMX). Their output comes back over the serial console.
 #
-# Usage: scripts/hwtier.sh amd|intel [--timeout=SECONDS] [--with=PATH]... [--keep=DIR] COMMAND
+# Usage: scripts/hwtier.sh amd|intel [--timeout=SECONDS] [--with=PATH]... [--keep] COMMAND
 #   COMMAND runs under /bin/sh in the repository's directory, inside the tier; the script exits with its status.
 #   --with adds a file or directory (at the same path) to the tier's initramfs, with the libraries it links.
+#   --keep leaves the work directory (initramfs, ISO, console log) in place and names it.
 # Exit statuses: COMMAND's; 125 the tier did not boot or did not report (its console is shown); 124 timeout;
 # 0 with one line "hwtier: skipped: ..." when the emulator or the kernel package is missing.
 set -euo pipefail
@@ -16,7 +17,7 @@ while [ $# -gt 1 ]; do
     case "$1" in
     --timeout=*) timeout=${1#*=} ;;
     --with=*) with+=("${1#*=}") ;;
-    --keep=*) keep=${1#*=} ;;
+    --keep) keep=1 ;;
     *) break ;;
     esac
     shift
@@ -52,7 +53,7 @@ esac
 for m in $modules; do [ -f "$moddir/$m" ] || skip "no $moddir/$m"; done
 
 work=$(mktemp -d /tmp/hwtier.XXXXXX)
-[ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+if [ -n "$keep" ]; then echo "hwtier: work directory $work"; else trap 'rm -rf "$work"' EXIT; fi
 root=$work/root
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,modules,etc} "$root$repo"
 
@@ -129,7 +130,11 @@ error: action=report
 display_library: term
 EOF
     echo continue >"$work/bochs-cmds"
-    timeout "$timeout" script -qfec "bochs -q -f $work/bochsrc -rc $work/bochs-cmds" /dev/null >/dev/null 2>&1 &
+    # Bochs's only display here is a terminal: script gives it a pty. script's input must never reach EOF (it
+    # then stops draining the pty and Bochs blocks writing its screen): a FIFO this shell holds open, never written.
+    mkfifo "$work/stdin"
+    exec 3<>"$work/stdin"
+    timeout "$timeout" script -qfec "bochs -q -f $work/bochsrc -rc $work/bochs-cmds" /dev/null <&3 >/dev/null 2>&1 &
     ;;
 esac
 emu=$!

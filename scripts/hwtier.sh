@@ -129,15 +129,19 @@ com1: enabled=1, mode=file, dev=$log
 clock: sync=none, time0=local
 log: /dev/null
 panic: action=fatal
-error: action=report
+error: action=ignore
+info: action=ignore
+debug: action=ignore
 display_library: term, options="hideIPS"
 EOF
     echo continue >"$work/bochs-cmds"
-    # Bochs's only display here is a terminal: script gives it a pty. script's input must never reach EOF (it
-    # then stops draining the pty and Bochs blocks writing its screen): a FIFO this shell holds open, never written.
+    # Bochs's only display here is a terminal: script gives it a pty. Bochs blocked writing to that pty (its
+    # messages about the MSRs KVM writes, its IPS line), so it writes only its screen there: no messages, no IPS,
+    # stderr to /dev/null; and script's input is a FIFO this shell holds open, never written, never at EOF.
     mkfifo "$work/stdin"
     exec 3<>"$work/stdin"
-    timeout "$timeout" script -qfec "bochs -q -f $work/bochsrc -rc $work/bochs-cmds" /dev/null <&3 >/dev/null 2>&1 &
+    timeout "$timeout" script -qfec "bochs -q -f $work/bochsrc -rc $work/bochs-cmds 2>/dev/null" /dev/null <&3 \
+        >/dev/null 2>&1 &
     ;;
 esac
 emu=$!

@@ -221,7 +221,8 @@ struct vcpuctx_stats {
  * AMD-V reinitialises the VMCB at its shutdown intercept). When such a host
  * reports the reset state at a TRIPLE_FAULT exit, the guest-state fields then
  * show the state at the last entry instead, and
- * vcpuctx_exit_state_from_entry says so. Costs one copy per entry while on.
+ * vcpuctx_exit_state_from_entry says so. Costs one copy per entry while on
+ * (without KVM_CAP_SYNC_REGS, also reading regs and sregs from KVM).
  * @param vcpu the vCPU
  * @param on   keep the copy (true) or stop (false)
  * @return 0, or -1 with errno EINVAL for a NULL vcpu

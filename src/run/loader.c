@@ -100,17 +100,6 @@ static const char *mode_name(enum entry_mode m)
     return m == MODE_REAL ? "real" : m == MODE_PROTECTED ? "protected" : "long";
 }
 
-/* Long mode's page tables go at the top of RAM below 4 GiB, or the highest free pages below the image. */
-static int raw_long(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, struct memplan *p, char *err, size_t len)
-{
-    struct placement w = {.len = LONG_TABLES, .align = 4096, .hi = 1ULL << 32, .top_down = true, .what = "tables"};
-    uint64_t tables;
-    if (plan_place(p, &w, &tables) < 0)
-        return load_error(err, len, "%s: no free RAM for the long-mode page tables (24 KiB) outside the image (-m)",
-                          o->image);
-    return mode_long(vm, vcpu, o->entry, tables);
-}
-
 static int load_raw(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p,
                     char *err, size_t len)
 {
@@ -121,13 +110,19 @@ static int load_raw(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const st
     memcpy(dst, im->data, im->size);
     if (plan_mark(p, o->load, im->size, REGION_IMAGE, "image") < 0)
         return load_error(err, len, "cannot plan memory: %s", strerror(errno));
+    /* Long mode's page tables: the top of RAM below 4 GiB, or the highest free pages below the image. */
+    struct placement w = {.len = LONG_TABLES, .align = 4096, .hi = 1ULL << 32, .top_down = true, .what = "tables"};
+    uint64_t tables = 0;
+    if (o->entry_mode == MODE_LONG && plan_place(p, &w, &tables) < 0)
+        return load_error(err, len, "%s: no free RAM for the long-mode page tables (24 KiB) outside the image (-m)",
+                          o->image);
     int r;
     if (o->entry_mode == MODE_REAL)
         r = o->entry > 0xfffff ? (errno = ERANGE, -1) : mode_real(vcpu, o->entry);
     else if (o->entry_mode == MODE_PROTECTED)
         r = o->entry > 0xffffffffULL ? (errno = ERANGE, -1) : mode_protected(vcpu, o->entry);
-    else if ((r = raw_long(vm, vcpu, o, p, err, len)) < 0 && err[0])
-        return -1;
+    else
+        r = mode_long(vm, vcpu, o->entry, tables);
     /* The stack grows down from the load address, as below a boot sector at 0x7c00. */
     seL4_Word sp = o->entry_mode == MODE_REAL ? (o->load & 0xffff) : o->load;
     if (r == 0)

@@ -125,11 +125,9 @@ static void write_mmap(uint8_t *dst, const struct e820 *m, unsigned n)
 }
 
 /* The information and what it points to, each placed where QEMU puts it when that RAM is free. */
-static int write_info(vm_t *vm, const struct options *o, struct memplan *p, uint32_t kend, uint64_t *mbi_at, char *err,
-                      size_t len)
+static int write_info(vm_t *vm, const struct options *o, struct memplan *p, const struct e820 *map, unsigned n,
+                      uint32_t kend, uint64_t *mbi_at, char *err, size_t len)
 {
-    struct e820 map[8];
-    unsigned n = e820_map(o->memory, map);
     size_t cmd_len = strlen(o->image) + 1 + (o->append ? strlen(o->append) : 0) + 1, name_len = sizeof(MB_BOOTLOADER);
     uint64_t mmap_at, block_at, after_kernel = ((uint64_t)kend + 4095) & ~4095ULL;
     if (place(p, n * MMAP_ENTRY, 4, QEMU_MMAP_ADDR, "memory map", &mmap_at, err, len) < 0 ||
@@ -156,10 +154,8 @@ static int write_info(vm_t *vm, const struct options *o, struct memplan *p, uint
 
 /* What the e820 map does not call usable (the EBDA, the VGA and BIOS area, the top of RAM), and page 0 (an
    address of 0 would read as a null pointer): no boot data goes there. */
-static int plan_reserved(struct memplan *p, uint64_t ram)
+static int plan_reserved(struct memplan *p, uint64_t ram, const struct e820 *map, unsigned n)
 {
-    struct e820 map[8];
-    unsigned n = e820_map(ram, map);
     uint64_t from = 0x1000;
     int r = plan_mark(p, 0, from, REGION_RESERVED, "page 0");
     for (unsigned i = 0; i < n && r == 0; i++) {
@@ -183,10 +179,14 @@ int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const str
         return load_error(err, len, "%s: no multiboot v1 header in the first 8 KiB", o->image);
     if (o->memory < (2u << 20))
         return load_error(err, len, "a multiboot kernel needs at least 2 MiB of RAM (-m)");
+    struct e820 map[8];
+    unsigned n = e820_map(o->memory, map);
+    if (plan_reserved(p, o->memory, map, n) < 0)
+        return load_error(err, len, "cannot plan memory: %s", strerror(errno));
     uint32_t kend = 0;
     uint64_t mbi_at = 0, stack_at = 0;
-    if (plan_reserved(p, o->memory) < 0 || load_segments(vm, im, p, &kend, err, len, o->image) < 0 ||
-        write_info(vm, o, p, kend, &mbi_at, err, len) < 0 ||
+    if (load_segments(vm, im, p, &kend, err, len, o->image) < 0 ||
+        write_info(vm, o, p, map, n, kend, &mbi_at, err, len) < 0 ||
         place(p, 4096, 4096, STACK_PAGE, "boot stack", &stack_at, err, len) < 0)
         return -1;
     Elf32_Ehdr eh;

@@ -19,6 +19,12 @@ static const size_t reg_offset[15] = {
     offsetof(struct kvm_regs, r10), offsetof(struct kvm_regs, r11), offsetof(struct kvm_regs, r12),
     offsetof(struct kvm_regs, r13), offsetof(struct kvm_regs, r14), offsetof(struct kvm_regs, r15),
 };
+#ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
+_Static_assert(VCPU_CONTEXT_R15 + 1 == NREGS, "one register per vcpu_context_reg_t value");
+#else
+_Static_assert(VCPU_CONTEXT_EBP + 1 == NREGS, "one register per vcpu_context_reg_t value");
+#endif
+_Static_assert(NREGS <= ARRAY_SIZE(reg_offset), "reg_offset covers every register");
 
 static bool fits32(uint64_t v)
 {
@@ -145,7 +151,7 @@ static bool window_open_now(struct vm_vcpu *vcpu)
         return false;
     struct kvm_regs *r = state_regs(vcpu);
     struct kvm_vcpu_events *ev = state_events(vcpu);
-    if (!r || !ev || !(r->rflags & (1u << 9)) || ev->interrupt.shadow)
+    if (!r || !ev || !(r->rflags & RFLAGS_IF) || ev->interrupt.shadow)
         return false;
     return !ev->interrupt.injected && !ev->exception.injected && !ev->exception.pending && !ev->nmi.injected;
 }
@@ -183,7 +189,7 @@ static void show_entry_state_at_shutdown(struct vm_vcpu *vcpu)
         return;
     struct kvm_regs *r = state_regs(vcpu);
     struct kvm_sregs *s = state_sregs(vcpu);
-    if (!r || !s || r->rip != 0xfff0 || s->cs.selector != 0xf000 || s->cs.base != 0xffff0000 || (s->cr0 & 1))
+    if (!r || !s || r->rip != 0xfff0 || s->cs.selector != 0xf000 || s->cs.base != 0xffff0000 || (s->cr0 & CR0_PE))
         return;
     *r = vcpu->entry_regs;
     *s = vcpu->entry_sregs;

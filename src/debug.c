@@ -26,7 +26,7 @@ static int encode_bp(struct hw_debug *hw, int i, const struct vcpuctx_breakpoint
     if (lb < 0 || (!data && bp->type != VCPUCTX_BP_EXEC) || (data && (bp->addr & (bp->len - 1))))
         return -1;
     hw->dr[i] = bp->addr;
-    hw->dr7 |= (1ULL << (2 * i)) | ((uint64_t)bp->type << (16 + 4 * i)) | ((uint64_t)lb << (18 + 4 * i));
+    hw->dr7 |= DR7_L(i) | ((uint64_t)bp->type << DR7_RW_SHIFT(i)) | ((uint64_t)lb << DR7_LEN_SHIFT(i));
     return 0;
 }
 
@@ -44,7 +44,7 @@ int vcpuctx_vcpu_set_breakpoints(vm_vcpu_t *vcpu, const struct vcpuctx_breakpoin
             return -1;
         }
     if (hw.dr7)
-        hw.dr7 |= 0x300; /* GE/LE: exact data breakpoints, as debuggers set them */
+        hw.dr7 |= DR7_LE_GE;
     vcpu->bp_want = hw;
     vcpu->bp_changed = true;
     return 0;
@@ -115,7 +115,7 @@ int vcpuctx_vcpu_get_fpu(vm_vcpu_t *vcpu, struct vcpuctx_fpu *fpu)
     uint8_t *x = xsave_get(vcpu);
     if (!x)
         return -1;
-    for (size_t i = 0; i < sizeof(fx_layout) / sizeof(fx_layout[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(fx_layout); i++)
         memcpy((uint8_t *)fpu + fx_layout[i].member, x + fx_layout[i].fx, fx_layout[i].size);
     free(x);
     return 0;
@@ -132,7 +132,7 @@ int vcpuctx_vcpu_set_fpu(vm_vcpu_t *vcpu, const struct vcpuctx_fpu *fpu)
     uint8_t *x = xsave_get(vcpu);
     if (!x)
         return -1;
-    for (size_t i = 0; i < sizeof(fx_layout) / sizeof(fx_layout[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(fx_layout); i++)
         memcpy(x + fx_layout[i].fx, (const uint8_t *)fpu + fx_layout[i].member, fx_layout[i].size);
     x[XSTATE_BV] |= 3; /* x87 and SSE state present */
     int r = kvm_vcpu_ioctl(vcpu, KVM_SET_XSAVE, x) < 0 ? -1 : 0;

@@ -282,7 +282,7 @@ int cpu_code_mode(const struct kvm_sregs *s)
 {
     if (!(s->cr0 & 1))
         return 16;
-    if ((s->efer & (1 << 10)) && s->cs.l)
+    if ((s->efer & EFER_LMA) && s->cs.l)
         return 64;
     return s->cs.db ? 32 : 16;
 }

@@ -113,7 +113,7 @@ static bool mmio_insn_matches(const struct site *s, const struct insn *in, uint6
                                                                    : seg_base(s->sregs, in->seg, false) + in->imm;
     } else if (plain && (op == 0xa4 || op == 0xa5 || op == 0xaa || op == 0xab)) {
         uint64_t size = (op & 1) ? (uint64_t)s->vcpu->run->mmio.len : 1;
-        uint64_t rdi = s->regs->rdi - ((s->regs->rflags & (1 << 10)) ? -size : size);
+        uint64_t rdi = s->regs->rdi - ((s->regs->rflags & RFLAGS_DF) ? -size : size);
         la = (s->mode == 64 ? 0 : s->sregs->es.base) + (s->mode == 16 ? (rdi & 0xffff) : rdi);
     } else if (in->has_modrm && (in->modrm >> 6) != 3) {
         modrm_linear(s, in, next_rip, &la);
@@ -230,7 +230,7 @@ static void translate_io(struct site *s)
     vcpu->pend.completion = pos == RIP_AT;
     vcpu->pend.read = in_dir;
     if (string) {
-        int64_t step = (s->regs->rflags & (1 << 10)) ? -(int64_t)run->io.size : run->io.size;
+        int64_t step = (s->regs->rflags & RFLAGS_DF) ? -(int64_t)run->io.size : run->io.size;
         vcpu->ex.gla = in_dir ? s->sregs->es.base + s->regs->rdi
                               : seg_base(s->sregs, in.seg, false) + s->regs->rsi - (uint64_t)step;
     }
@@ -265,13 +265,13 @@ static void translate_msr(struct site *s, bool rd)
 static uint32_t translate_debug(struct vm_vcpu *vcpu)
 {
     struct kvm_debug_exit_arch *d = &vcpu->run->debug.arch;
-    bool step = d->exception == 1 && (d->dr6 & (1u << 14));
+    bool step = d->exception == VEC_DB && (d->dr6 & DR6_BS);
     if (step && (vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG))
         return EXIT_REASON_MONITOR_TRAP_FLAG;
-    unsigned type = d->exception == 3 ? VMX_INTR_TYPE_SW_EXCEPTION : VMX_INTR_TYPE_HW_EXCEPTION;
+    unsigned type = d->exception == VEC_BP ? VMX_INTR_TYPE_SW_EXCEPTION : VMX_INTR_TYPE_HW_EXCEPTION;
     vcpu->ex.intr_info = VMX_INTR_INFO_VALID | (type << VMX_INTR_INFO_TYPE_SHIFT) | (d->exception & 0xff);
-    vcpu->ex.qualification = d->exception == 1 ? (d->dr6 & 0x600f) : 0;
-    vcpu->ex.instr_len = d->exception == 3 ? 1 : 0;
+    vcpu->ex.qualification = d->exception == VEC_DB ? (d->dr6 & DR6_EXIT_QUAL) : 0;
+    vcpu->ex.instr_len = d->exception == VEC_BP ? 1 : 0;
     return EXIT_REASON_EXCEPTION_NMI;
 }
 

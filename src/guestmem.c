@@ -4,13 +4,6 @@
 
 #include "internal.h"
 
-#define CR0_PG    (1ULL << 31)
-#define CR4_PSE   (1ULL << 4)
-#define CR4_PAE   (1ULL << 5)
-#define CR4_LA57  (1ULL << 12)
-#define EFER_LMA  (1ULL << 10)
-#define PTE_P     1ULL
-#define PTE_PS    (1ULL << 7)
 #define ADDR_MASK 0x000ffffffffff000ULL
 
 static int read_pte(struct vm *vm, uint64_t pa, int size, uint64_t *pte)

@@ -9,7 +9,7 @@
 
 #include "vcpuctx.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "x86_bits.h"
 
 /* State of one cached piece of KVM state (regs, sregs, events). */
 enum cache_state { CACHE_UNKNOWN = 0, CACHE_VALID, CACHE_DIRTY };

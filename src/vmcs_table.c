@@ -99,7 +99,8 @@ static const struct field table[] = {
     ROW(VMX_DATA_IO_RIP, X, false, "RIP of the exiting instruction", FK_EXITN, EXV(io_rip)),
 };
 
-#define NROWS (sizeof(table) / sizeof(table[0]))
+#define NROWS ARRAY_SIZE(table)
+_Static_assert(NROWS == 81 + 3, "one row for each of the 81 upstream encodings and our three extra controls");
 
 const struct vcpuctx_field_info *vcpuctx_field_at(size_t index)
 {

@@ -65,7 +65,7 @@ static void dump_segments(vm_vcpu_t *vcpu, FILE *f, bool wide)
 void dump_registers(vm_vcpu_t *vcpu, FILE *f)
 {
     seL4_Word efer = vmcs_value(vcpu, VMX_GUEST_EFER), rfl = vmcs_value(vcpu, VMX_GUEST_RFLAGS);
-    bool wide = (efer & 0x400) != 0;
+    bool wide = (efer & EFER_LMA) != 0;
     char fl[8];
     flags_string(rfl, fl);
     dump_gprs(vcpu, f, wide);

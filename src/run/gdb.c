@@ -408,7 +408,7 @@ static int cmd_query(struct gdb *g, const char *a, size_t len)
     static const char *const answers[][2] = {
         {"Attached", "1"}, {"C", "QC1"}, {"fThreadInfo", "m1"}, {"sThreadInfo", "l"}, {"Symbol:", "OK"},
     };
-    for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(answers); i++)
         if (strcmp(a, answers[i][0]) == 0 ||
             (answers[i][0][strlen(answers[i][0]) - 1] == ':' && starts(a, answers[i][0])))
             return reply(g, answers[i][1]);
@@ -452,7 +452,7 @@ static const struct {
 static int serve(struct gdb *g)
 {
     if (!g->arch) /* fixed for the connection: gdb reads it once */
-        g->arch = gdb_arch_for((vmcs_value(g->vcpu, VMX_GUEST_EFER) & 0x400) != 0);
+        g->arch = gdb_arch_for((vmcs_value(g->vcpu, VMX_GUEST_EFER) & EFER_LMA) != 0);
     for (;;) {
         size_t len = 0;
         int ev = rsp_read_packet(&g->rsp, g->pkt, sizeof(g->pkt), &len);
@@ -463,9 +463,9 @@ static int serve(struct gdb *g)
         if (ev != RSP_PACKET || len == 0)
             continue; /* an interrupt while stopped, or "$#00", means nothing */
         size_t i = 0;
-        while (i < sizeof(commands) / sizeof(commands[0]) && commands[i].c != g->pkt[0])
+        while (i < ARRAY_SIZE(commands) && commands[i].c != g->pkt[0])
             i++;
-        int r = i < sizeof(commands) / sizeof(commands[0]) ? commands[i].fn(g, g->pkt + 1, len - 1) : reply(g, "");
+        int r = i < ARRAY_SIZE(commands) ? commands[i].fn(g, g->pkt + 1, len - 1) : reply(g, "");
         if (r != SERVE)
             return r;
     }

@@ -8,6 +8,8 @@
 
 #include <vcpuctx.h>
 
+#include "x86_bits.h"
+
 #define GDB_PACKET_MAX 0x4000 /* the PacketSize announced: the largest packet accepted or sent */
 
 /* The signal numbers of stop replies (gdb's own numbering, the same as Linux's for these). */

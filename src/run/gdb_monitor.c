@@ -87,7 +87,7 @@ static void cmd_exit(struct gdb *g)
     seL4_Word reason = 0;
     vm_get_vmcs_field(g->vcpu, VMX_DATA_EXIT_REASON, &reason);
     say(g, "exit reason %u (%s)\n", (unsigned)reason & 0xffff, vcpuctx_exit_reason_name((unsigned)reason));
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
         show_field(g, vcpuctx_field_lookup((uint32_t)fields[i]));
 }
 

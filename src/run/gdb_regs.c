@@ -84,10 +84,9 @@ static const struct gdb_reg amd64_regs[] = {
 #endif
 /* clang-format on */
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-static const struct gdb_arch arch_i386 = {"i386", i386_regs, COUNT(i386_regs)};
+static const struct gdb_arch arch_i386 = {"i386", i386_regs, ARRAY_SIZE(i386_regs)};
 #ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
-static const struct gdb_arch arch_amd64 = {"i386:x86-64", amd64_regs, COUNT(amd64_regs)};
+static const struct gdb_arch arch_amd64 = {"i386:x86-64", amd64_regs, ARRAY_SIZE(amd64_regs)};
 #endif
 
 /* The ia32 ABI sees 32-bit registers only, so it always presents i386. */

@@ -18,7 +18,7 @@ static uint64_t pc_linear(vm_vcpu_t *vcpu)
 {
     uint64_t la = (uint64_t)vmcs_value(vcpu, VMX_GUEST_CS_BASE) + (uint64_t)vmcs_value(vcpu, VMX_GUEST_RIP);
     bool code64 =
-        (vmcs_value(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & (1u << 13)) && (vmcs_value(vcpu, VMX_GUEST_EFER) & 0x400);
+        (vmcs_value(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & AR_L) && (vmcs_value(vcpu, VMX_GUEST_EFER) & EFER_LMA);
     return code64 ? la : (uint32_t)la;
 }
 
@@ -155,7 +155,7 @@ static int on_debug_exit(vm_vcpu_t *vcpu, void *cookie)
     struct gdb *g = cookie;
     seL4_Word reason = vmcs_value(vcpu, VMX_DATA_EXIT_REASON) & 0xffff, qual = 0;
     if (reason == EXIT_REASON_EXCEPTION_NMI) {
-        if ((vmcs_value(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO) & 0xff) != 1)
+        if ((vmcs_value(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO) & 0xff) != VEC_DB)
             return VM_EXIT_UNHANDLED; /* not a debug exception: not ours */
         qual = vmcs_value(vcpu, VMX_DATA_EXIT_QUALIFICATION);
     }

@@ -28,8 +28,10 @@ static int set_segs(vm_vcpu_t *vcpu, struct seg code, struct seg data)
 
 static int set_rip_flags(vm_vcpu_t *vcpu, uint64_t rip)
 {
-    return vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, (seL4_Word)rip) || vm_set_vmcs_field(vcpu, VMX_GUEST_RFLAGS, 2) ? -1
-                                                                                                                  : 0;
+    return vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, (seL4_Word)rip) ||
+                   vm_set_vmcs_field(vcpu, VMX_GUEST_RFLAGS, RFLAGS_FIXED)
+               ? -1
+               : 0;
 }
 
 /* Real mode at entry: CS:IP = (entry >> 4 & 0xf000):(entry & 0xffff), like a boot sector at 0:7c00. */
@@ -47,7 +49,7 @@ int mode_real(vm_vcpu_t *vcpu, uint64_t entry)
 /* Flat 32-bit protected mode, no paging, interrupts off (the multiboot machine state). */
 int mode_protected(vm_vcpu_t *vcpu, uint64_t entry)
 {
-    if (vm_set_vmcs_field(vcpu, VMX_GUEST_CR0, 0x11) ||
+    if (vm_set_vmcs_field(vcpu, VMX_GUEST_CR0, CR0_PE | CR0_ET) ||
         set_segs(vcpu, (struct seg){0x08, 0, 0xffffffff, 0xc09b}, (struct seg){0x10, 0, 0xffffffff, 0xc093}) ||
         set_seg(vcpu, 7, (struct seg){0x18, 0, 0x67, 0x8b}) || set_seg(vcpu, 6, (struct seg){0, 0, 0, 0x10000}))
         return -1;
@@ -61,14 +63,15 @@ int mode_long(vm_t *vm, vm_vcpu_t *vcpu, uint64_t entry, uint64_t tables)
     if (!t)
         return -1;
     memset(t, 0, 0x6000);
-    t[0] = (tables + 0x1000) | 3; /* PML4[0] -> PDPT */
+    t[0] = (tables + 0x1000) | PTE_P | PTE_RW; /* PML4[0] -> PDPT */
     for (uint64_t i = 0; i < 4; i++) {
-        t[512 + i] = (tables + 0x2000 + i * 0x1000) | 3; /* PDPT[i] -> PD i */
+        t[512 + i] = (tables + 0x2000 + i * 0x1000) | PTE_P | PTE_RW; /* PDPT[i] -> PD i */
         for (uint64_t j = 0; j < 512; j++)
-            t[1024 + i * 512 + j] = ((i << 30) | (j << 21)) | 0x83;
+            t[1024 + i * 512 + j] = ((i << 30) | (j << 21)) | PTE_P | PTE_RW | PTE_PS;
     }
-    if (vm_set_vmcs_field(vcpu, VMX_GUEST_CR3, (seL4_Word)tables) || vm_set_vmcs_field(vcpu, VMX_GUEST_CR4, 0x20) ||
-        vm_set_vmcs_field(vcpu, VMX_GUEST_EFER, 0x500) || vm_set_vmcs_field(vcpu, VMX_GUEST_CR0, 0x80000011) ||
+    if (vm_set_vmcs_field(vcpu, VMX_GUEST_CR3, (seL4_Word)tables) || vm_set_vmcs_field(vcpu, VMX_GUEST_CR4, CR4_PAE) ||
+        vm_set_vmcs_field(vcpu, VMX_GUEST_EFER, EFER_LME | EFER_LMA) ||
+        vm_set_vmcs_field(vcpu, VMX_GUEST_CR0, CR0_PG | CR0_ET | CR0_PE) ||
         set_segs(vcpu, (struct seg){0x08, 0, 0xffffffff, 0xa09b}, (struct seg){0x10, 0, 0xffffffff, 0xc093}) ||
         set_seg(vcpu, 7, (struct seg){0x18, 0, 0x67, 0x8b}) || set_seg(vcpu, 6, (struct seg){0, 0, 0, 0x10000}))
         return -1;

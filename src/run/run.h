@@ -8,6 +8,8 @@
 
 #include <vcpuctx.h>
 
+#include "x86_bits.h"
+
 /* Exit statuses (documented in --help and the README). */
 enum {
     STATUS_HALTED = 0,    /* halted for good, or reset with --no-reboot */

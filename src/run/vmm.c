@@ -106,7 +106,7 @@ static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
         return r;
     seL4_Word activity = 0, rflags = 0;
     if (m->irqchip && vm_get_vmcs_field(vcpu, VMX_GUEST_ACTIVITY, &activity) == 0 && activity == 1 &&
-        vm_get_vmcs_field(vcpu, VMX_GUEST_RFLAGS, &rflags) == 0 && !(rflags & 0x200))
+        vm_get_vmcs_field(vcpu, VMX_GUEST_RFLAGS, &rflags) == 0 && !(rflags & RFLAGS_IF))
         return stop(m, STATUS_HALTED, NULL);
     return VM_EXIT_HANDLED;
 }
@@ -205,7 +205,7 @@ static int add_devices(struct machine *m)
         {EXIT_REASON_EXTERNAL_INTERRUPT, on_interrupt},
         {EXIT_REASON_EPT_VIOLATION, on_mmio},
     };
-    for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
         if (vcpuctx_register_exit_handler(m->vm, handlers[i].reason, handlers[i].fn, m) < 0)
             return -1;
     return vcpuctx_register_exit_observer(m->vm, observe, m);

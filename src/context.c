@@ -222,7 +222,7 @@ int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
         errno = EINVAL;
         return -1;
     }
-    int r = state_prepare_entry(vcpu, false);
+    int r = entry_prepare(vcpu, false);
     int e = r < 0 ? errno : 0;
     if (r < 0 && e != EINVAL)
         return -1;
@@ -254,7 +254,7 @@ int vcpuctx_vcpu_flush(vm_vcpu_t *vcpu)
         errno = EINVAL;
         return -1;
     }
-    return state_prepare_entry(vcpu, true);
+    return entry_prepare(vcpu, true);
 }
 
 uint8_t *vcpuctx_exit_data(vm_vcpu_t *vcpu, size_t *len)

@@ -179,7 +179,7 @@ static enum rip_pos probe_out(struct site *s)
     struct vm_vcpu *vcpu = s->vcpu;
     uint64_t rip = s->regs->rip;
     struct kvm_regs now;
-    if (state_complete_in_kvm(vcpu) < 0 || kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, &now) < 0)
+    if (exit_complete_in_kvm(vcpu) < 0 || kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, &now) < 0)
         return RIP_PAST;
     vcpu->out_rip = now.rip != rip ? RIP_AT : RIP_PAST;
     s->regs->rip = now.rip; /* completed: RIP is past the OUT either way now */
@@ -364,4 +364,94 @@ int exit_view_ensure(struct vm_vcpu *vcpu)
     if (!vcpu->pend.active || vcpu->pend.view_ready)
         return 0;
     return compute_view(vcpu, 0);
+}
+
+/*
+ * Let KVM finish what it holds pending for the exit (I/O or MMIO data, its own
+ * RIP skip) without entering the guest. The regs cache keeps what it held (the
+ * handler's state); the events are read first, as they were at the exit.
+ */
+int exit_complete_in_kvm(struct vm_vcpu *vcpu)
+{
+    /* Completing moves KVM past the instruction and ends its interrupt shadow: the exit's events are read first. */
+    if (!state_events(vcpu))
+        return -1;
+    struct kvm_regs regs = *vcpu->regs;
+    vcpu->run->kvm_valid_regs = 0; /* KVM must not overwrite the cache (the handler may have written it) */
+    vcpu->run->kvm_dirty_regs = 0;
+    int r = kvm_vcpu_run_immediate(vcpu);
+    vcpu->pend.completion = false;
+    *vcpu->regs = regs;
+    return r;
+}
+
+/* Complete in KVM, then: keep, the cache (the handler's state) is applied over KVM's at entry; without, KVM's
+   completed state is the truth and the cached registers are dropped. */
+static int flush_completion(struct vm_vcpu *vcpu, bool keep)
+{
+    int r = exit_complete_in_kvm(vcpu);
+    vcpu->regs_st = keep ? CACHE_DIRTY : CACHE_UNKNOWN;
+    return r;
+}
+
+/* Put the data an IN or RDMSR handler left in EAX/EDX where KVM completes from. */
+static void read_data_from_regs(struct vm_vcpu *vcpu)
+{
+    struct kvm_run *run = vcpu->run;
+    if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_IN && run->io.count == 1) {
+        uint32_t eax = (uint32_t)vcpu->regs->rax;
+        memcpy((uint8_t *)run + run->io.data_offset, &eax, run->io.size);
+    } else if (run->exit_reason == KVM_EXIT_X86_RDMSR) {
+        run->msr.data = (vcpu->regs->rdx << 32) | (vcpu->regs->rax & 0xffffffffULL);
+        run->msr.error = 0;
+    }
+}
+
+/*
+ * Reconcile the handler's RIP with KVM's completion. Advancing RIP by the
+ * instruction length means "complete it": KVM's own completion does that, at
+ * KVM's RIP, with the data the handler gave (buffer or EAX). Any other RIP
+ * means "resume here": KVM's pending work is flushed first so that it cannot
+ * move RIP again. explicit: leave nothing pending in KVM (vcpuctx_vcpu_flush).
+ */
+int exit_reconcile(struct vm_vcpu *vcpu, bool explicit)
+{
+    struct pending *p = &vcpu->pend;
+    if (!p->active)
+        return 0;
+    if (!p->view_ready && p->complete_marked && !explicit && vcpu->run->exit_reason == KVM_EXIT_IO) {
+        /* Completed through the port registry: KVM finishes the instruction at its own RIP. */
+        p->active = false;
+        p->completion = true; /* may be pending: no interrupt window is made before KVM_RUN */
+        if (p->gpr_set) {
+            read_data_from_regs(vcpu);
+            vcpu->regs_st = CACHE_DIRTY;
+        }
+        return 0;
+    }
+    if (exit_view_ensure(vcpu) < 0)
+        return -1;
+    p->active = false;
+    uint64_t final = vcpu->regs->rip;
+    uint32_t len = vcpu->ex.instr_len;
+    bool complete = final == p->rip_view + len;
+    if (complete && p->gpr_set)
+        read_data_from_regs(vcpu);
+    bool mmio_read = vcpu->run->exit_reason == KVM_EXIT_MMIO && p->read;
+    if (p->completion && (!complete || explicit || (p->gpr_set && mmio_read))) {
+        bool keep = !complete || p->gpr_set;
+        if (flush_completion(vcpu, keep) < 0)
+            return -1;
+        if (keep)
+            vcpu->regs->rip = final;
+        return 0;
+    }
+    /* Only where KVM will finish the instruction itself does it need its own RIP back. */
+    uint64_t target = complete && p->completion ? p->kvm_rip : final;
+    vcpu->regs->rip = target;
+    if (p->gpr_set || target != p->kvm_rip)
+        vcpu->regs_st = CACHE_DIRTY;
+    else if (vcpu->regs_st == CACHE_DIRTY)
+        vcpu->regs_st = CACHE_VALID;
+    return 0;
 }

@@ -146,14 +146,25 @@ int kvm_vcpu_set_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t value);
 struct kvm_regs *state_regs(struct vm_vcpu *vcpu);
 struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu);
 struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu);
-int state_prepare_entry(struct vm_vcpu *vcpu, bool explicit_ioctls);
+/* Write the dirty parts with KVM_SET_* ioctls (only_cpu: sregs and regs, not events); -1 drops a refused part. */
+int state_push_explicit(struct vm_vcpu *vcpu, bool only_cpu);
+/* Mark the dirty parts for KVM_RUN to load from run->s.regs (KVM_CAP_SYNC_REGS). */
+void state_push_sync(struct vm_vcpu *vcpu);
+/* After KVM_RUN: the cache is KVM's new state (SYNC_REGS) or unknown. */
 void state_after_exit(struct vm_vcpu *vcpu);
-/* Let KVM finish what it holds pending for the exit (KVM_RUN with immediate_exit), keeping the regs cache. */
-int state_complete_in_kvm(struct vm_vcpu *vcpu);
 
-/* exit.c: turn the KVM exit in run into the VT-x view: the reason at once, the rest on demand. */
+/* exit.c: what an exit means and how it completes. The VT-x view of the KVM exit in run (the reason at once,
+   the rest on demand); completing the instruction in KVM; settling the handler's RIP against KVM's. */
 void exit_translate(struct vm_vcpu *vcpu, int run_errno);
 int exit_view_ensure(struct vm_vcpu *vcpu);
+/* Let KVM finish what it holds pending for the exit (KVM_RUN with immediate_exit), keeping the regs cache. */
+int exit_complete_in_kvm(struct vm_vcpu *vcpu);
+/* Settle the exit before entry: complete it or resume at the handler's RIP. explicit: leave nothing in KVM. */
+int exit_reconcile(struct vm_vcpu *vcpu, bool explicit);
+
+/* entry.c: before each KVM_RUN (or vcpuctx_vcpu_flush): settle the exit, inject the entry event, apply the
+   debug controls, push the cache. explicit_ioctls: with KVM_SET_* ioctls, not through SYNC_REGS. */
+int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls);
 
 /* segments.c: VMCS access rights <-> struct kvm_segment. */
 uint32_t seg_to_ar(const struct kvm_segment *s);

@@ -1,0 +1,85 @@
+/* entry.c: what happens at guest entry: the exit's completion settled, the entry controls applied, the cache pushed. */
+#include <string.h>
+
+#include "internal.h"
+
+/* Turn VMX_CONTROL_ENTRY_INTERRUPTION_INFO into a KVM event; VT-x clears the valid bit at entry. */
+static int inject_entry_event(struct vm_vcpu *vcpu)
+{
+    uint32_t info = vcpu->ctl.entry_intr_info;
+    if (!(info & VMX_INTR_INFO_VALID))
+        return 0;
+    struct kvm_vcpu_events *ev = state_events(vcpu);
+    if (!ev)
+        return -1;
+    uint8_t vec = info & VMX_INTR_INFO_VECTOR_MASK;
+    unsigned type = (info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT;
+    if (type == VMX_INTR_TYPE_NMI) {
+        ev->nmi.injected = 1;
+    } else if (type == VMX_INTR_TYPE_EXTERNAL || type == VMX_INTR_TYPE_SW_INTERRUPT) {
+        ev->interrupt.injected = 1;
+        ev->interrupt.nr = vec;
+        ev->interrupt.soft = type == VMX_INTR_TYPE_SW_INTERRUPT;
+    } else {
+        ev->exception.injected = 1;
+        ev->exception.pending = 0;
+        ev->exception.nr = vec;
+        ev->exception.has_error_code = (info & VMX_INTR_INFO_ERROR_CODE_VALID) ? 1 : 0;
+        ev->exception.error_code = vcpu->ctl.entry_error;
+    }
+    vcpu->events_st = CACHE_DIRTY;
+    vcpu->ctl.entry_intr_info = info & ~VMX_INTR_INFO_VALID;
+    return 0;
+}
+
+/* Monitor trap flag -> single-step; #BP in the exception bitmap -> software breakpoints exit; host breakpoints. */
+static int apply_guest_debug(struct vm_vcpu *vcpu)
+{
+    uint32_t want = 0;
+    if (vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG)
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
+    if (vcpu->ctl.exc_bitmap & (1u << VEC_BP))
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
+    if (vcpu->bp_want.dr7)
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
+    if (want == vcpu->guest_debug && !vcpu->bp_changed)
+        return 0;
+    struct kvm_guest_debug dbg;
+    memset(&dbg, 0, sizeof(dbg));
+    dbg.control = want;
+    for (int i = 0; i < 4; i++)
+        dbg.arch.debugreg[i] = vcpu->bp_want.dr[i];
+    dbg.arch.debugreg[7] = vcpu->bp_want.dr7;
+    if (kvm_vcpu_ioctl(vcpu, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+        return -1;
+    vcpu->guest_debug = want;
+    vcpu->bp_changed = false;
+    return 0;
+}
+
+/*
+ * KVM single-steps from the linear RIP (CS base + RIP) it holds when KVM_SET_GUEST_DEBUG is given, and drops the
+ * step when a later KVM_SET_REGS finds another (scripts/exit-facts.c measures it): segment state and registers the
+ * VMM changed while stepping go to KVM first, then the guest debug state again.
+ */
+static int step_from_new_rip(struct vm_vcpu *vcpu)
+{
+    if (!(vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG) ||
+        (vcpu->regs_st != CACHE_DIRTY && vcpu->sregs_st != CACHE_DIRTY))
+        return 0;
+    vcpu->bp_changed = true;
+    return state_push_explicit(vcpu, true);
+}
+
+int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls)
+{
+    if (exit_reconcile(vcpu, explicit_ioctls) < 0 || inject_entry_event(vcpu) < 0)
+        return -1;
+    if (step_from_new_rip(vcpu) < 0 || apply_guest_debug(vcpu) < 0)
+        return -1;
+    vcpu->run->request_interrupt_window = (vcpu->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) ? 1 : 0;
+    if (explicit_ioctls || !vcpu->sync)
+        return state_push_explicit(vcpu, false);
+    state_push_sync(vcpu);
+    return 0;
+}

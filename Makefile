@@ -51,6 +51,7 @@ RUN_BIN := $(BUILD)/vcpuctx-run
 RUN_A := $(BUILD)/librun.a
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_A := $(BUILD)/libvcpuctx.a
+LIB_INTERNAL_A := $(BUILD)/libvcpuctx-internal.a
 LIB_SO := $(BUILD)/libvcpuctx.so
 LIB_SONAME := libvcpuctx.so.$(SOVERSION)
 
@@ -92,7 +93,19 @@ $(RUN_BIN): $(BUILD)/obj/run/main.o $(RUN_A) $(DEV_A) $(LIB_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
-$(LIB_A): $(LIB_OBJS)
+# The library is sealed: its own names are hidden (internal.h keeps the public headers' default), and the archive
+# holds one relocatable object with them localised, so a program's own kvm_vcpu_run or state_regs cannot clash.
+$(LIB_OBJS): CFLAGS += -fvisibility=hidden
+$(BUILD)/obj/libvcpuctx.o: $(LIB_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(LD) -r -o $@.tmp $^ && $(OBJCOPY) --localize-hidden $@.tmp $@ && rm -f $@.tmp
+
+$(LIB_A): $(BUILD)/obj/libvcpuctx.o
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The unsealed objects, for the unit tests of internal parts (the decoder, the access-rights conversion).
+$(LIB_INTERNAL_A): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -202,7 +215,7 @@ $(BUILD)/tests/integration/%.o: tests/integration/%.c
 
 SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer)
 
-$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(RUN_A) $(DEV_A) $(LIB_A)
+$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(RUN_A) $(DEV_A) $(LIB_INTERNAL_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
@@ -285,7 +298,13 @@ test-install:
 	$(Q)$(CC) scripts/field-table.c -o $(STAGE)/field-table \
 		$$(PKG_CONFIG_PATH=$(STAGE)/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(STAGE) pkg-config --cflags --libs vcpuctx)
 	$(Q)LD_LIBRARY_PATH=$(STAGE)/usr/lib $(STAGE)/field-table | grep -q VMX_GUEST_RIP
-	$(Q)echo "install: headers, libraries and vcpuctx.pc build a working program"
+	$(Q)$(CC) tests/install/own_names.c -o $(STAGE)/own-names -I$(STAGE)/usr/include $(ABI_CPPFLAGS) \
+		$(STAGE)/usr/lib/libvcpuctx.a $(LDFLAGS)
+	$(Q)$(STAGE)/own-names | grep -q "own names"
+	$(Q)bad=$$(nm -g --defined-only $(STAGE)/usr/lib/libvcpuctx.a | awk 'NF == 3 && $$3 !~ /^(vm|vcpuctx)_/'); \
+		bad="$$bad$$(nm -D --defined-only $(STAGE)/usr/lib/libvcpuctx.so | awk 'NF == 3 && $$3 !~ /^((vm|vcpuctx)_|VCPUCTX_0$$)/')"; \
+		test -z "$$bad" || { echo "install: the libraries export internal names:"; echo "$$bad"; exit 1; }
+	$(Q)echo "install: headers, libraries and vcpuctx.pc build a working program; both libraries export vm_* and vcpuctx_* alone"
 
 deps:
 	$(Q)scripts/install-deps.sh

@@ -7,7 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What the public headers declare keeps default visibility; the rest of the library is hidden (-fvisibility=hidden)
+   and localised in the archive, so libvcpuctx.a and libvcpuctx.so export vm_* and vcpuctx_* alone. */
+#pragma GCC visibility push(default)
 #include "vcpuctx.h"
+#pragma GCC visibility pop
 
 #include "x86_bits.h"
 

@@ -188,11 +188,10 @@ static void data_out(struct ata *a, unsigned size, uint32_t value)
     }
 }
 
-uint32_t ata_read(struct ata *a, unsigned port, unsigned size)
+uint32_t ata_read(struct ata *a, unsigned reg, unsigned size)
 {
-    if (port == 0x3f6)
+    if (reg == ATA_CONTROL)
         return (a->select & 0x10) ? 0 : a->status; /* alternate status */
-    unsigned reg = port & 7;
     if ((a->select & 0x10) && reg != REG_SELECT)
         return 0; /* no slave */
     switch (reg) {
@@ -207,10 +206,10 @@ uint32_t ata_read(struct ata *a, unsigned port, unsigned size)
     }
 }
 
-void ata_write(struct ata *a, unsigned port, unsigned size, uint32_t value)
+void ata_write(struct ata *a, unsigned reg, unsigned size, uint32_t value)
 {
     uint8_t v = (uint8_t)value;
-    if (port == 0x3f6) {
+    if (reg == ATA_CONTROL) {
         if ((a->control & CTL_SRST) && !(v & CTL_SRST)) { /* end of a soft reset: signature, ready */
             a->count = a->lba0 = 1;
             a->lba1 = a->lba2 = 0;
@@ -221,7 +220,7 @@ void ata_write(struct ata *a, unsigned port, unsigned size, uint32_t value)
         a->control = v;
         return;
     }
-    switch (port & 7) {
+    switch (reg) {
     case REG_DATA: data_out(a, size < 2 ? 2 : size, value); break;
     case REG_ERROR: a->feature = v; break;
     case REG_COUNT: a->count = v; break;
@@ -233,25 +232,22 @@ void ata_write(struct ata *a, unsigned port, unsigned size, uint32_t value)
     }
 }
 
-static ioport_fault_result_t ata_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static uint32_t ata_reg_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
-    *result = ata_read(cookie, port, size);
-    return IO_FAULT_HANDLED;
+    return ata_read(dev, reg, size);
 }
 
-static ioport_fault_result_t ata_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+static void ata_reg_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
-    ata_write(cookie, port, size, value);
-    return IO_FAULT_HANDLED;
+    ata_write(dev, reg, size, value);
 }
 
+/* The data register takes 16- and 32-bit accesses whole; the others are bytes (the device uses the low one). */
 int ata_register(vm_t *vm, struct ata *a)
 {
-    vm_ioport_interface_t iface = {a, ata_in, ata_out, "ata"};
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){0x1f0, 0x1f7}, iface) ||
-                   vm_io_port_add_handler(vm, (vm_ioport_range_t){0x3f6, 0x3f6}, iface)
+    static const struct port_ops ops = {ata_reg_read, ata_reg_write, 4};
+    return port_range_register(vm, &a->io[0], (struct port_range){&ops, a, 0x1f0, 8, 0}, "ata") ||
+                   port_range_register(vm, &a->io[1], (struct port_range){&ops, a, 0x3f6, 1, ATA_CONTROL}, "ata")
                ? -1
                : 0;
 }

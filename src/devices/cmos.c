@@ -68,7 +68,7 @@ static uint8_t rtc_field(unsigned index)
 
 uint8_t cmos_read(struct cmos *c, unsigned offset)
 {
-    if ((offset & 1) == 0)
+    if (offset == 0)
         return 0xff; /* the index port is write-only */
     unsigned i = c->index & 0x7f;
     if (i <= RTC_YEAR && (i % 2 == 0 || i >= RTC_WDAY))
@@ -85,7 +85,7 @@ uint8_t cmos_read(struct cmos *c, unsigned offset)
 
 void cmos_write(struct cmos *c, unsigned offset, uint8_t value)
 {
-    if ((offset & 1) == 0) {
+    if (offset == 0) {
         c->index = value; /* bit 7 masks NMI */
         return;
     }
@@ -95,24 +95,20 @@ void cmos_write(struct cmos *c, unsigned offset, uint8_t value)
     c->ram[i] = value;
 }
 
-static ioport_fault_result_t cmos_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static uint32_t cmos_reg_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
     (void)size;
-    *result = cmos_read(cookie, port);
-    return IO_FAULT_HANDLED;
+    return cmos_read(dev, reg);
 }
 
-static ioport_fault_result_t cmos_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+static void cmos_reg_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
     (void)size;
-    cmos_write(cookie, port, (uint8_t)value);
-    return IO_FAULT_HANDLED;
+    cmos_write(dev, reg, (uint8_t)value);
 }
 
 int cmos_register(vm_t *vm, struct cmos *c, uint16_t base)
 {
-    vm_ioport_interface_t iface = {c, cmos_in, cmos_out, "cmos"};
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){base, (uint16_t)(base + 1)}, iface);
+    static const struct port_ops ops = {cmos_reg_read, cmos_reg_write, 1};
+    return port_range_register(vm, &c->io, (struct port_range){&ops, c, base, 2, 0}, "cmos");
 }

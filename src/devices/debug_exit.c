@@ -1,26 +1,23 @@
 /* debug_exit.c: QEMU's isa-debug-exit: a write of V stops the VM with exit status (V << 1) | 1. */
 #include "devices.h"
 
-static ioport_fault_result_t exit_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+/* The whole access is the value (QEMU takes accesses up to its iosize whole). */
+static void exit_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
-    (void)port;
+    (void)reg;
     (void)size;
-    struct debug_exit *d = cookie;
+    struct debug_exit *d = dev;
     d->fired = true;
     d->value = value;
     vcpuctx_vm_stop(d->vm, debug_exit_status(d));
-    return IO_FAULT_HANDLED;
 }
 
-static ioport_fault_result_t exit_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static uint32_t exit_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
-    (void)cookie;
-    (void)port;
+    (void)dev;
+    (void)reg;
     (void)size;
-    *result = 0; /* QEMU's device reads as 0 */
-    return IO_FAULT_HANDLED;
+    return 0; /* QEMU's device reads as 0 */
 }
 
 /* As QEMU: exit((V << 1) | 1), which the shell sees modulo 256. */
@@ -31,7 +28,7 @@ int debug_exit_status(const struct debug_exit *d)
 
 int debug_exit_register(vm_t *vm, struct debug_exit *d, uint16_t base, unsigned iosize)
 {
+    static const struct port_ops ops = {exit_read, exit_write, 4};
     d->vm = vm;
-    vm_ioport_interface_t iface = {d, exit_in, exit_out, "isa-debug-exit"};
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){base, (uint16_t)(base + iosize - 1)}, iface);
+    return port_range_register(vm, &d->io, (struct port_range){&ops, d, base, (uint16_t)iosize, 0}, "isa-debug-exit");
 }

@@ -1,29 +1,25 @@
 /* debugcon.c: the Bochs/QEMU debug console port (0xE9, and 0x402 where SeaBIOS looks). */
 #include "devices.h"
 
-static ioport_fault_result_t debugcon_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static uint32_t debugcon_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
-    (void)cookie;
-    (void)port;
+    (void)dev;
+    (void)reg;
     (void)size;
-    *result = 0xe9;
-    return IO_FAULT_HANDLED;
+    return 0xe9;
 }
 
-static ioport_fault_result_t debugcon_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+static void debugcon_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
-    (void)port;
+    (void)reg;
     (void)size;
-    struct debugcon *d = cookie;
+    struct debugcon *d = dev;
     uint8_t byte = (uint8_t)value;
     sink_write(d->out, &byte, 1);
-    return IO_FAULT_HANDLED;
 }
 
 int debugcon_register(vm_t *vm, struct debugcon *d, uint16_t port)
 {
-    vm_ioport_interface_t iface = {d, debugcon_in, debugcon_out, "debugcon"};
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){port, port}, iface);
+    static const struct port_ops ops = {debugcon_read, debugcon_write, 1};
+    return port_range_register(vm, &d->io, (struct port_range){&ops, d, port, 1, 0}, "debugcon");
 }

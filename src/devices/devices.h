@@ -8,6 +8,29 @@
 
 #include <vcpuctx.h>
 
+/*
+ * The port adapter (portdev.c): a device's registers by number, counted from its range's first port, so a
+ * device works at any base. An access wider than the device's width is split into pieces of that width at
+ * consecutive ports (little-endian), as an ISA bus does; a piece past the range reads as all ones and is
+ * dropped on write. A device with two blocks of ports registers two ranges and numbers them as one space.
+ */
+struct port_ops {
+    uint32_t (*read)(void *dev, unsigned reg, unsigned size);              /* NULL: unclaimed, as no device */
+    void (*write)(void *dev, unsigned reg, unsigned size, uint32_t value); /* NULL: writes are dropped */
+    unsigned width;                                                        /* 1, 2 or 4 */
+};
+struct port_range {
+    const struct port_ops *ops;
+    void *dev;
+    uint16_t base, len;
+    unsigned first; /* the register number of the first port */
+};
+/* Register r (copied into *slot, which must live as long as the VM) under name. -1 with errno on failure. */
+int port_range_register(vm_t *vm, struct port_range *slot, struct port_range r, const char *name);
+/* The adapter itself, without a VM (unit tests): an access of size bytes at an absolute port in r. */
+uint32_t port_range_read(const struct port_range *r, unsigned port, unsigned size);
+void port_range_write(const struct port_range *r, unsigned port, unsigned size, uint32_t value);
+
 /* Where a device's output goes: a file descriptor (-1: discarded). Written at once, never buffered. */
 struct sink {
     int fd;
@@ -19,6 +42,7 @@ void sink_write(struct sink *s, const void *buf, size_t n);
 /* Bochs/QEMU debug console: OUT prints a byte, IN reads 0xE9 (SeaBIOS checks it at 0x402). */
 struct debugcon {
     struct sink *out;
+    struct port_range io;
 };
 int debugcon_register(vm_t *vm, struct debugcon *d, uint16_t port);
 
@@ -27,6 +51,7 @@ struct uart16550 {
     uint8_t ier, iir_fifo, lcr, mcr, lsr, msr, scr, dll, dlm, rbr;
     bool thre_pending; /* THR-empty interrupt identification pending */
     struct sink *out;
+    struct port_range io;
 };
 void uart_init(struct uart16550 *u, struct sink *out);
 uint8_t uart_read(struct uart16550 *u, unsigned offset);
@@ -38,6 +63,7 @@ struct debug_exit {
     vm_t *vm;
     bool fired;
     uint32_t value;
+    struct port_range io;
 };
 int debug_exit_register(vm_t *vm, struct debug_exit *d, uint16_t base, unsigned iosize);
 int debug_exit_status(const struct debug_exit *d);
@@ -46,6 +72,7 @@ int debug_exit_status(const struct debug_exit *d);
 struct cmos {
     uint8_t index;
     uint8_t ram[128];
+    struct port_range io;
 };
 void cmos_init(struct cmos *c, uint64_t ram_bytes);
 uint8_t cmos_read(struct cmos *c, unsigned offset);
@@ -58,6 +85,7 @@ struct sysctl {
     uint8_t port92;
     bool reset_requested;
     uint8_t last_post;
+    struct port_range io[3]; /* 0x92, 0xCF9, 0x80 */
 };
 int sysctl_register(vm_t *vm, struct sysctl *s);
 void sysctl_reset(struct sysctl *s);
@@ -77,6 +105,7 @@ struct fw_cfg {
     struct fw_cfg_file files[FW_CFG_MAX_FILES];
     unsigned nfiles;
     uint8_t dir[4 + FW_CFG_MAX_FILES * 64];
+    struct port_range io[2]; /* selector 0x510, data 0x511 */
 };
 int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes);
 void fw_cfg_free(struct fw_cfg *f);
@@ -85,18 +114,23 @@ void fw_cfg_select(struct fw_cfg *f, uint16_t key);
 uint8_t fw_cfg_read(struct fw_cfg *f);
 int fw_cfg_register(vm_t *vm, struct fw_cfg *f);
 
-/* i8042 keyboard controller: enough that firmware does not wait on it; 0xFE on 0x64 requests a reset. */
+/* i8042 keyboard controller: enough that firmware does not wait on it; 0xFE on 0x64 requests a reset.
+   Registers: I8042_DATA (port 0x60) and I8042_COMMAND (0x64, status when read). */
+enum { I8042_DATA = 0, I8042_COMMAND = 4 };
 struct i8042 {
     uint8_t status, command_byte, out[4], nout, pending_cmd;
     struct sysctl *reset; /* where a reset pulse goes */
+    struct port_range io[2];
 };
 void i8042_init(struct i8042 *k, struct sysctl *reset);
-uint8_t i8042_read(struct i8042 *k, unsigned port);
-void i8042_write(struct i8042 *k, unsigned port, uint8_t value);
+uint8_t i8042_read(struct i8042 *k, unsigned reg);
+void i8042_write(struct i8042 *k, unsigned reg, uint8_t value);
 int i8042_register(vm_t *vm, struct i8042 *k);
 
 /* ATA (IDE) disk on the primary channel (0x1f0-0x1f7, 0x3f6), PIO only, master only: IDENTIFY,
-   READ/WRITE SECTORS (LBA28 and CHS), SET FEATURES, INITIALIZE DEVICE PARAMETERS, soft reset. */
+   READ/WRITE SECTORS (LBA28 and CHS), SET FEATURES, INITIALIZE DEVICE PARAMETERS, soft reset.
+   Registers: 0-7 the command block (data, error/feature, ..., status/command), ATA_CONTROL the control block. */
+enum { ATA_CONTROL = 8 };
 struct ata {
     int fd; /* the raw image */
     uint64_t sectors;
@@ -106,11 +140,12 @@ struct ata {
     unsigned remaining; /* sectors left in the command, including buf's */
     uint32_t lba;       /* the next sector */
     bool writing;
+    struct port_range io[2];
 };
 int ata_open(struct ata *a, const char *path, char *err, size_t errlen);
 void ata_close(struct ata *a);
-uint32_t ata_read(struct ata *a, unsigned port, unsigned size);
-void ata_write(struct ata *a, unsigned port, unsigned size, uint32_t value);
+uint32_t ata_read(struct ata *a, unsigned reg, unsigned size);
+void ata_write(struct ata *a, unsigned reg, unsigned size, uint32_t value);
 int ata_register(vm_t *vm, struct ata *a);
 
 #endif /* VCPUCTX_DEVICES_H */

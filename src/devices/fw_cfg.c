@@ -119,29 +119,38 @@ uint8_t fw_cfg_read(struct fw_cfg *f)
     return data[f->offset++];
 }
 
-static ioport_fault_result_t cfg_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+/* The selector (0x510): a write of up to 16 bits selects a key; it reads as 0. */
+static uint32_t selector_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
+    (void)dev;
+    (void)reg;
     (void)size;
-    if (port == 0x510)
-        fw_cfg_select(cookie, (uint16_t)value);
-    return IO_FAULT_HANDLED; /* data writes are ignored, as on QEMU 2.4 and later */
+    return 0;
 }
 
-static ioport_fault_result_t cfg_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static void selector_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
-    struct fw_cfg *f = cookie;
-    unsigned v = 0;
-    if (port == 0x511)
-        for (unsigned i = 0; i < size; i++)
-            v |= (unsigned)fw_cfg_read(f) << (8 * i);
-    *result = v;
-    return IO_FAULT_HANDLED;
+    (void)reg;
+    (void)size;
+    fw_cfg_select(dev, (uint16_t)value);
+}
+
+/* The data port (0x511): a read of size bytes takes that many from the item; writes are ignored, as on QEMU
+   2.4 and later. */
+static uint32_t data_read(void *dev, unsigned reg, unsigned size)
+{
+    (void)reg;
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint32_t)fw_cfg_read(dev) << (8 * i);
+    return v;
 }
 
 int fw_cfg_register(vm_t *vm, struct fw_cfg *f)
 {
-    vm_ioport_interface_t iface = {f, cfg_in, cfg_out, "fw_cfg"};
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){0x510, 0x511}, iface);
+    static const struct port_ops selector = {selector_read, selector_write, 4}, data = {data_read, NULL, 4};
+    return port_range_register(vm, &f->io[0], (struct port_range){&selector, f, 0x510, 1, 0}, "fw_cfg") ||
+                   port_range_register(vm, &f->io[1], (struct port_range){&data, f, 0x511, 1, 1}, "fw_cfg")
+               ? -1
+               : 0;
 }

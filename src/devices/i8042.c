@@ -22,9 +22,9 @@ static void push(struct i8042 *k, uint8_t v)
     k->status |= ST_OUTPUT_FULL;
 }
 
-uint8_t i8042_read(struct i8042 *k, unsigned port)
+uint8_t i8042_read(struct i8042 *k, unsigned reg)
 {
-    if (port == 0x64)
+    if (reg == I8042_COMMAND)
         return k->status;
     if (!k->nout)
         return 0;
@@ -71,35 +71,31 @@ static void data(struct i8042 *k, uint8_t v)
     }
 }
 
-void i8042_write(struct i8042 *k, unsigned port, uint8_t value)
+void i8042_write(struct i8042 *k, unsigned reg, uint8_t value)
 {
-    if (port == 0x64)
+    if (reg == I8042_COMMAND)
         command(k, value);
     else
         data(k, value);
 }
 
-static ioport_fault_result_t kbd_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static uint32_t kbd_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
     (void)size;
-    *result = i8042_read(cookie, port);
-    return IO_FAULT_HANDLED;
+    return i8042_read(dev, reg);
 }
 
-static ioport_fault_result_t kbd_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+static void kbd_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
     (void)size;
-    i8042_write(cookie, port, (uint8_t)value);
-    return IO_FAULT_HANDLED;
+    i8042_write(dev, reg, (uint8_t)value);
 }
 
 int i8042_register(vm_t *vm, struct i8042 *k)
 {
-    vm_ioport_interface_t iface = {k, kbd_in, kbd_out, "i8042"};
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){0x60, 0x60}, iface) ||
-                   vm_io_port_add_handler(vm, (vm_ioport_range_t){0x64, 0x64}, iface)
+    static const struct port_ops ops = {kbd_read, kbd_write, 1};
+    return port_range_register(vm, &k->io[0], (struct port_range){&ops, k, 0x60, 1, I8042_DATA}, "i8042") ||
+                   port_range_register(vm, &k->io[1], (struct port_range){&ops, k, 0x64, 1, I8042_COMMAND}, "i8042")
                ? -1
                : 0;
 }

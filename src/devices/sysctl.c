@@ -8,65 +8,54 @@ void sysctl_reset(struct sysctl *s)
     vcpuctx_vm_stop(s->vm, 0);
 }
 
-static ioport_fault_result_t p92_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static uint32_t p92_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
-    (void)port;
+    (void)reg;
     (void)size;
-    *result = ((struct sysctl *)cookie)->port92;
-    return IO_FAULT_HANDLED;
+    return ((struct sysctl *)dev)->port92;
 }
 
-static ioport_fault_result_t p92_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+static void p92_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
-    (void)port;
+    (void)reg;
     (void)size;
-    struct sysctl *s = cookie;
+    struct sysctl *s = dev;
     if ((value & 1) && !(s->port92 & 1))
         sysctl_reset(s);                 /* bit 0 rising: fast reset */
     s->port92 = (uint8_t)(value & 0x02); /* A20 is always on here; the bit is kept for reads */
-    return IO_FAULT_HANDLED;
 }
 
-static ioport_fault_result_t post_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static uint32_t post_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
-    (void)port;
+    (void)reg;
     (void)size;
-    *result = ((struct sysctl *)cookie)->last_post;
-    return IO_FAULT_HANDLED;
+    return ((struct sysctl *)dev)->last_post;
 }
 
-static ioport_fault_result_t post_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+static void post_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
-    (void)port;
+    (void)reg;
     (void)size;
-    ((struct sysctl *)cookie)->last_post = (uint8_t)value;
-    return IO_FAULT_HANDLED;
+    ((struct sysctl *)dev)->last_post = (uint8_t)value;
 }
 
 /* 0xCF9 (PIIX reset control): writing with bit 2 set resets the machine. */
-static ioport_fault_result_t cf9_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+static void cf9_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
-    (void)port;
+    (void)reg;
     (void)size;
     if (value & 0x04)
-        sysctl_reset(cookie);
-    return IO_FAULT_HANDLED;
+        sysctl_reset(dev);
 }
 
 int sysctl_register(vm_t *vm, struct sysctl *s)
 {
+    static const struct port_ops p92 = {p92_read, p92_write, 1}, cf9 = {NULL, cf9_write, 1},
+                                 post = {post_read, post_write, 1};
     s->vm = vm;
     s->port92 = 0x02; /* A20 enabled */
-    vm_ioport_interface_t a = {s, p92_in, p92_out, "port92"};
-    vm_ioport_interface_t b = {s, post_in, post_out, "post"};
-    vm_ioport_interface_t c = {s, NULL, cf9_out, "reset-control"};
-    if (vm_io_port_add_handler(vm, (vm_ioport_range_t){0x92, 0x92}, a) < 0 ||
-        vm_io_port_add_handler(vm, (vm_ioport_range_t){0xcf9, 0xcf9}, c) < 0)
+    if (port_range_register(vm, &s->io[0], (struct port_range){&p92, s, 0x92, 1, 0}, "port92") < 0 ||
+        port_range_register(vm, &s->io[1], (struct port_range){&cf9, s, 0xcf9, 1, 0}, "reset-control") < 0)
         return -1;
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){0x80, 0x80}, b);
+    return port_range_register(vm, &s->io[2], (struct port_range){&post, s, 0x80, 1, 0}, "post");
 }

@@ -43,7 +43,7 @@ static uint8_t msr(const struct uart16550 *u)
 uint8_t uart_read(struct uart16550 *u, unsigned offset)
 {
     bool dlab = u->lcr & LCR_DLAB;
-    switch (offset & 7) {
+    switch (offset) {
     case RBR_THR:
         if (dlab)
             return u->dll;
@@ -78,7 +78,7 @@ static void transmit(struct uart16550 *u, uint8_t byte)
 void uart_write(struct uart16550 *u, unsigned offset, uint8_t value)
 {
     bool dlab = u->lcr & LCR_DLAB;
-    switch (offset & 7) {
+    switch (offset) {
     case RBR_THR:
         if (dlab)
             u->dll = value;
@@ -102,28 +102,20 @@ void uart_write(struct uart16550 *u, unsigned offset, uint8_t value)
     }
 }
 
-static ioport_fault_result_t uart_in(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned *result)
+static uint32_t uart_reg_read(void *dev, unsigned reg, unsigned size)
 {
-    (void)vcpu;
-    struct uart16550 *u = cookie;
-    unsigned v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (unsigned)uart_read(u, port + i) << (8 * i);
-    *result = v;
-    return IO_FAULT_HANDLED;
+    (void)size;
+    return uart_read(dev, reg);
 }
 
-static ioport_fault_result_t uart_out(vm_vcpu_t *vcpu, void *cookie, unsigned port, unsigned size, unsigned value)
+static void uart_reg_write(void *dev, unsigned reg, unsigned size, uint32_t value)
 {
-    (void)vcpu;
-    struct uart16550 *u = cookie;
-    for (unsigned i = 0; i < size; i++)
-        uart_write(u, port + i, (uint8_t)(value >> (8 * i)));
-    return IO_FAULT_HANDLED;
+    (void)size;
+    uart_write(dev, reg, (uint8_t)value);
 }
 
 int uart_register(vm_t *vm, struct uart16550 *u, uint16_t base)
 {
-    vm_ioport_interface_t iface = {u, uart_in, uart_out, "uart16550"};
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){base, (uint16_t)(base + 7)}, iface);
+    static const struct port_ops ops = {uart_reg_read, uart_reg_write, 1};
+    return port_range_register(vm, &u->io, (struct port_range){&ops, u, base, 8, 0}, "uart16550");
 }

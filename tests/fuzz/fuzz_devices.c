@@ -60,22 +60,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 5: fw_cfg_select(&fw, (uint16_t)(off << 8 | val)); break;
         case 6: (void)fw_cfg_read(&fw); break;
         case 7:
-            i8042_write(&kbd, (off & 1) ? 0x64 : 0x60, val);
-            (void)i8042_read(&kbd, (val & 1) ? 0x64 : 0x60);
+            i8042_write(&kbd, (off & 1) ? I8042_COMMAND : I8042_DATA, val);
+            (void)i8042_read(&kbd, (val & 1) ? I8042_COMMAND : I8042_DATA);
             break;
         case 8:
             if (disk.fd >= 0) {
-                unsigned port = (off & 8) ? 0x3f6 : 0x1f0 + (off & 7);
+                unsigned reg = (off & 8) ? ATA_CONTROL : (off & 7u);
                 if (val & 0x80)
-                    (void)ata_read(&disk, port, (off >> 4) % 3 ? 2 : 1);
+                    (void)ata_read(&disk, reg, (off >> 4) % 3 ? 2 : 1);
                 else
-                    ata_write(&disk, port, 1, val == 0x30 ? 0x20 : val); /* no writes to the seed image */
+                    ata_write(&disk, reg, 1, val == 0x30 ? 0x20 : val); /* no writes to the seed image */
             }
             break;
-        case 0: uart_write(&u, off, val); break;
-        case 1: (void)uart_read(&u, off); break;
-        case 2: cmos_write(&c, off, val); break;
-        case 3: (void)cmos_read(&c, off); break;
+        case 0: uart_write(&u, off & 7u, val); break; /* register numbers, as the port adapter gives them */
+        case 1: (void)uart_read(&u, off & 7u); break;
+        case 2: cmos_write(&c, off & 1u, val); break;
+        case 3: (void)cmos_read(&c, off & 1u); break;
         default:
             d.value = (uint32_t)val << (off % 25);
             if ((debug_exit_status(&d) & 1) != 1)

@@ -45,6 +45,9 @@ LIB_SRCS := $(wildcard src/*.c)
 DEV_SRCS := $(wildcard src/devices/*.c)
 DEV_OBJS := $(DEV_SRCS:src/%.c=$(BUILD)/obj/%.o)
 DEV_A := $(BUILD)/libdevices.a
+GDB_SRCS := $(wildcard src/gdb/*.c)
+GDB_OBJS := $(GDB_SRCS:src/%.c=$(BUILD)/obj/%.o)
+GDB_A := $(BUILD)/libgdb.a
 RUN_SRCS := $(wildcard src/run/*.c)
 RUN_OBJS := $(RUN_SRCS:src/%.c=$(BUILD)/obj/%.o)
 RUN_BIN := $(BUILD)/vcpuctx-run
@@ -83,13 +86,18 @@ $(DEV_A): $(DEV_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# The GDB stub: a module on the public API alone (the integration tests link it against the shared library).
+$(GDB_A): $(GDB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 # The demo's parts other than main, for its unit tests.
 $(RUN_A): $(filter-out %/main.o,$(RUN_OBJS))
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # The demo links the static library: one self-contained binary.
-$(RUN_BIN): $(BUILD)/obj/run/main.o $(RUN_A) $(DEV_A) $(LIB_A)
+$(RUN_BIN): $(BUILD)/obj/run/main.o $(RUN_A) $(GDB_A) $(DEV_A) $(LIB_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
@@ -215,7 +223,7 @@ $(BUILD)/tests/integration/%.o: tests/integration/%.c
 
 SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer)
 
-$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(RUN_A) $(DEV_A) $(LIB_INTERNAL_A)
+$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(RUN_A) $(GDB_A) $(DEV_A) $(LIB_INTERNAL_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
@@ -230,9 +238,9 @@ $(CONF_BIN): $(CONF_SRCS:tests/conformance/%.c=$(BUILD)/tests/conformance/%.o) $
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -L$(BUILD) -lvcpuctx -Wl,-rpath,'$$ORIGIN/..' $(TEST_LIBS)
 
 # Integration tests link the shared library, so they see exactly what it exports.
-$(INTEG_BIN): $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%.o) $(LIB_SO)
+$(INTEG_BIN): $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%.o) $(GDB_A) $(LIB_SO)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -L$(BUILD) -lvcpuctx -Wl,-rpath,'$$ORIGIN/..' $(TEST_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(GDB_A) -L$(BUILD) -lvcpuctx -Wl,-rpath,'$$ORIGIN/..' $(TEST_LIBS)
 
 # Where this host's KVM leaves RIP at each exit kind (bare ioctls): the README's host table, per tier.
 $(BUILD)/exit-facts: scripts/exit-facts.c
@@ -334,7 +342,7 @@ FUZZ_CC := clang
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc -pthread
 FUZZ_TARGETS := devices loader api gdb
 FUZZ_TIME ?= 15
-FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))
+FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) $(GDB_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))
 
 $(FUZZ_DIR)/obj/%.o: src/%.c
 	$(call msg,CLANG,$@)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "../devices/devices.h"
-#include "gdb.h"
+#include "../gdb/gdb.h"
 #include "run.h"
 
 struct machine {
@@ -25,13 +25,22 @@ struct machine {
     struct fw_cfg fwcfg;
     struct i8042 kbd;
     bool irqchip;
-    struct gdb *gdb; /* NULL without --gdb; lives across reboots */
+    struct vmm_hooks hooks; /* a debugger's (ctx NULL: none); kept across reboots */
+    bool killed;            /* a hook said the debugger killed the guest */
     uint64_t exits, by_reason[VM_EXIT_REASON_NUM + 1], unclaimed_ports, mmio_unmapped;
     int status;
     const char *crash;
 };
 
 static volatile sig_atomic_t timed_out;
+
+/* A hook's verdict: the debugger killing the guest ends the run with STATUS_KILLED. */
+static int hooked(struct machine *m, int r)
+{
+    if (r == VCPUCTX_EXIT_STOP)
+        m->killed = true;
+    return r;
+}
 static vm_vcpu_t *volatile kick_target;
 static double deadline; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 
@@ -57,7 +66,7 @@ static bool timeout_reached(const struct machine *m)
 {
     if (!timed_out)
         return false;
-    if (m->gdb && now_seconds() < deadline + m->gdb->stopped_seconds) {
+    if (m->hooks.paused && now_seconds() < deadline + m->hooks.paused(m->hooks.ctx)) {
         timed_out = 0;
         return false;
     }
@@ -101,7 +110,7 @@ static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
     struct machine *m = cookie;
     if (timeout_reached(m))
         return stop(m, STATUS_TIMEOUT, NULL);
-    int r = m->gdb ? gdb_poll(m->gdb) : VM_EXIT_HANDLED; /* Ctrl-C from gdb, or gdb connecting */
+    int r = m->hooks.tick ? hooked(m, m->hooks.tick(m->hooks.ctx)) : VM_EXIT_HANDLED; /* Ctrl-C, or gdb connecting */
     if (r != VM_EXIT_HANDLED)
         return r;
     seL4_Word activity = 0, rflags = 0;
@@ -259,7 +268,7 @@ static int run_machine(struct machine *m)
         fprintf(stderr, "vcpuctx-run: KVM_RUN failed: %s\n", strerror(errno));
         return STATUS_CRASH;
     }
-    if (m->gdb && m->gdb->killed)
+    if (m->killed)
         return STATUS_KILLED;
     if (m->dexit.fired)
         return debug_exit_status(&m->dexit);
@@ -280,9 +289,8 @@ static int run_machine(struct machine *m)
         fprintf(stderr, "vcpuctx-run: this host reset the vCPU at the triple fault: the state below is the last "
                         "one the VMM knew (at the last VM entry before it)\n");
     dump_registers(m->vcpu, stderr);
-    if (m->gdb &&
-        gdb_stop(m->gdb, GDB_SIGSEGV, "", true) == VCPUCTX_EXIT_STOP) /* gdb sees the crashed state (SIGSEGV) */
-        return STATUS_KILLED;
+    if (m->hooks.stopped && hooked(m, m->hooks.stopped(m->hooks.ctx, GDB_SIGSEGV)) == VCPUCTX_EXIT_STOP)
+        return STATUS_KILLED; /* the debugger saw the crashed state (SIGSEGV) and killed it */
     return STATUS_CRASH;
 }
 
@@ -327,7 +335,7 @@ static int setup(struct machine *m, const struct image *im)
             fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));
         return -1;
     }
-    if (m->gdb && gdb_attach(m->gdb, m->vm, m->vcpu) < 0) {
+    if (m->hooks.boot && m->hooks.boot(m->hooks.ctx, m->vm, m->vcpu) < 0) {
         fprintf(stderr, "vcpuctx-run: --gdb: %s\n", strerror(errno));
         return -1;
     }
@@ -338,12 +346,12 @@ static int setup(struct machine *m, const struct image *im)
 static int first_stop(struct machine *m)
 {
     char err[256];
-    fprintf(stderr, "vcpuctx-run: waiting for gdb on 127.0.0.1:%u (target remote :%u)\n", m->gdb->port, m->gdb->port);
-    if (gdb_accept(m->gdb, err, sizeof(err)) < 0) {
+    int r = m->hooks.start(m->hooks.ctx, err, sizeof(err));
+    if (r < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return STATUS_USAGE;
     }
-    return gdb_stop(m->gdb, GDB_SIGTRAP, "", false) == VCPUCTX_EXIT_STOP ? STATUS_KILLED : 0;
+    return hooked(m, r) == VCPUCTX_EXIT_STOP ? STATUS_KILLED : 0;
 }
 
 static void teardown(struct machine *m)
@@ -361,11 +369,11 @@ static int boot_loop(struct machine *m, const struct image *im)
 {
     for (bool first = true;; first = false) {
         const struct options *o = m->o;
-        struct gdb *gdb = m->gdb;
+        struct vmm_hooks hooks = m->hooks;
         struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink;
         memset(m, 0, sizeof(*m));
         m->o = o;
-        m->gdb = gdb;
+        m->hooks = hooks;
         m->dbg_sink = dbg;
         m->ser_sink = ser;
         m->fw_sink = fw;
@@ -374,12 +382,12 @@ static int boot_loop(struct machine *m, const struct image *im)
             return STATUS_USAGE;
         }
         kick_target = m->vcpu;
-        if (first && start_timer(o, m->irqchip || gdb) < 0) {
+        if (first && start_timer(o, m->irqchip || m->hooks.ctx) < 0) {
             fprintf(stderr, "vcpuctx-run: cannot start the timer: %s\n", strerror(errno));
             teardown(m);
             return STATUS_USAGE;
         }
-        int status = first && gdb ? first_stop(m) : 0;
+        int status = first && m->hooks.start ? first_stop(m) : 0;
         if (status) {
             teardown(m);
             return status;
@@ -393,8 +401,8 @@ static int boot_loop(struct machine *m, const struct image *im)
         bool reboot = m->sys.reset_requested && !o->no_reboot && status == STATUS_HALTED;
         teardown(m);
         if (!reboot) {
-            if (gdb)
-                gdb_report_exit(gdb, status);
+            if (m->hooks.end)
+                m->hooks.end(m->hooks.ctx, status);
             return status;
         }
     }
@@ -403,7 +411,7 @@ static int boot_loop(struct machine *m, const struct image *im)
 int vmm_run(const struct options *o)
 {
     static struct machine m;
-    static struct gdb gdb;
+    struct gdb *gdb = NULL;
     memset(&m, 0, sizeof(m));
     m.o = o;
     m.dbg_sink.fd = m.ser_sink.fd = m.fw_sink.fd = -1;
@@ -413,15 +421,20 @@ int vmm_run(const struct options *o)
     /* The image is read before KVM is touched, so a bad file is reported as such on any machine. */
     if (image_read(o->image, &im, err, sizeof(err)) < 0)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
-    else if (o->gdb && gdb_listen(&gdb, o->gdb_port, err, sizeof(err)) < 0)
+    else if (o->gdb && !(gdb = gdb_create()))
+        fprintf(stderr, "vcpuctx-run: --gdb: %s\n", strerror(errno));
+    else if (gdb && gdb_listen(gdb, o->gdb_port, err, sizeof(err)) < 0)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
     else if (open_sink(&o->debugcon, &m.dbg_sink) == 0 && open_sink(&o->serial, &m.ser_sink) == 0 &&
              (o->fwdebug.kind == OUT_SAME || open_sink(&o->fwdebug, &m.fw_sink) == 0)) {
-        m.gdb = o->gdb ? &gdb : NULL;
+        if (gdb) {
+            gdb_hooks(gdb, &m.hooks);
+            fprintf(stderr, "vcpuctx-run: waiting for gdb on 127.0.0.1:%u (target remote :%u)\n", gdb_port(gdb),
+                    gdb_port(gdb));
+        }
         status = boot_loop(&m, &im);
     }
-    if (m.gdb)
-        gdb_close(m.gdb);
+    gdb_destroy(gdb);
     if (m.dbg_sink.fd > STDERR_FILENO)
         close(m.dbg_sink.fd);
     if (m.ser_sink.fd > STDERR_FILENO)

@@ -6,14 +6,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "run/gdb.h"
+#include "gdb/gdb.h"
 #include "run/run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static vm_t *vm;
 static vm_vcpu_t *vcpu;
-static struct gdb g;
+static struct gdb *g;
+static struct vmm_hooks hooks;
 
 /* The debugger's side reads every reply, so the stub never blocks on a full socket. */
 static void *drain(void *arg)
@@ -45,22 +46,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!vcpu || mode_protected(vcpu, 0x1000) < 0)
             abort();
     }
+    if (!g) {
+        g = gdb_create();
+        if (!g)
+            abort();
+        gdb_hooks(g, &hooks);
+    }
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
         abort();
-    memset(&g, 0, sizeof(g));
-    g.listen_fd = -1;
-    g.vcpu = vcpu;
-    rsp_init(&g.rsp, sv[0]);
     pthread_t t;
     if (pthread_create(&t, NULL, drain, (void *)(intptr_t)sv[1]) != 0)
         abort();
     write_all(sv[1], data, size);
     shutdown(sv[1], SHUT_WR); /* the end of the input is the debugger going away */
-    for (int i = 0; gdb_connected(&g) && !g.killed; i++)
-        if (gdb_stop(&g, GDB_SIGTRAP, "", i > 0) == VM_EXIT_HANDLE_ERROR)
-            break; /* a refused resume state: the VMM would report it; the session goes on */
-    if (gdb_connected(&g))
-        close(g.rsp.fd);
+    /* The VMM's entry, then its hook for each later stop, until the debugger kills, is gone or leaves a state the
+       VMM would refuse (it would report that; the session goes on). */
+    int r = gdb_session_start(g, sv[0], vcpu);
+    while (r == VM_EXIT_HANDLED && gdb_session_active(g))
+        r = hooks.stopped(hooks.ctx, GDB_SIGTRAP);
+    hooks.end(hooks.ctx, 0);
     pthread_join(t, NULL);
     close(sv[1]);
     return 0;

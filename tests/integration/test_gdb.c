@@ -1,10 +1,14 @@
 /* test_gdb.c: vcpuctx-run --gdb driven by Debian's gdb in batch mode, and by a scripted protocol client. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <sel4/sel4.h>
+#include <vcpuctx.h>
 
+#include "../../src/gdb/gdb.h"
 #include "cli.h"
 #include "host.h"
 
@@ -494,4 +498,51 @@ Test(gdb, monitor_reads_and_writes_vmcs_fields)
         cr_assert(said(&r, "0x80000301\n"), "#DB interruption info:\n%s", r.err);
     }
     cr_assert_not_null(strstr(r.out, "$1 = 1\n"), "%s", r.out);
+}
+
+/* The stub as a module: a session started on one end of a socketpair, the VMM's entry, served in a thread. */
+struct session {
+    struct gdb *g;
+    int fd;
+    vm_vcpu_t *vcpu;
+    int verdict;
+};
+
+static void *serve_session(void *arg)
+{
+    struct session *s = arg;
+    s->verdict = gdb_session_start(s->g, s->fd, s->vcpu);
+    return NULL;
+}
+
+Test(gdb, a_session_starts_on_any_connected_socket)
+{
+    vm_t *vm = vcpuctx_vm_create(1u << 20);
+    if (!vm && errno == ENOENT)
+        cr_skip_test("no /dev/kvm");
+    cr_assert_not_null(vm);
+    vm_vcpu_t *vcpu = vm_create_vcpu(vm, 0);
+    cr_assert_not_null(vcpu);
+    cr_assert_eq(vm_set_vmcs_field(vcpu, VMX_GUEST_CS_SELECTOR, 0) || vm_set_vmcs_field(vcpu, VMX_GUEST_CS_BASE, 0) ||
+                     vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, 0x1234),
+                 0);
+    int sv[2];
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    struct timeval tv = {10, 0};
+    setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    struct session s = {gdb_create(), sv[0], vcpu, 0};
+    cr_assert_not_null(s.g);
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, serve_session, &s), 0);
+    cr_assert_str_eq(exchange(sv[1], "?"), "T05thread:01;", "stopped before the first instruction");
+    const char *regs = exchange(sv[1], "g");
+    cr_assert_eq(strncmp(regs + 8 * 8, "34120000", 8), 0, "EIP (register 8) is the vCPU's: %.80s", regs);
+    send_packet(sv[1], "k", 1);
+    cr_assert_eq(read_byte(sv[1]), '+');
+    pthread_join(t, NULL);
+    cr_assert_eq(s.verdict, VCPUCTX_EXIT_STOP, "killed: the VMM is told to stop");
+    cr_assert_not(gdb_session_active(s.g), "the session is over");
+    gdb_destroy(s.g);
+    close(sv[1]);
+    vcpuctx_vm_destroy(vm);
 }

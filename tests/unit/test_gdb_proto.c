@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "run/gdb.h"
+#include "gdb/stub.h"
 
 static int peer; /* the debugger's end */
 static struct rsp conn;

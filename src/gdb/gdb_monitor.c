@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gdb.h"
+#include "stub.h"
 
 /* One line of console output for gdb: an O packet carrying the text in hex. */
 __attribute__((format(printf, 2, 3))) static void say(struct gdb *g, const char *fmt, ...)

@@ -1,6 +1,6 @@
-/* gdb.h: vcpuctx-run's GDB remote stub: packet layer, register map and session. */
-#ifndef VCPUCTX_GDB_H
-#define VCPUCTX_GDB_H
+/* stub.h: the GDB stub's own parts: packet layer, register map, run control, the session's state. */
+#ifndef VCPUCTX_GDB_STUB_H
+#define VCPUCTX_GDB_STUB_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -8,12 +8,10 @@
 
 #include <vcpuctx.h>
 
+#include "gdb.h"
 #include "x86_bits.h"
 
 #define GDB_PACKET_MAX 0x4000 /* the PacketSize announced: the largest packet accepted or sent */
-
-/* The signal numbers of stop replies (gdb's own numbering, the same as Linux's for these). */
-enum { GDB_SIGINT = 2, GDB_SIGTRAP = 5, GDB_SIGSEGV = 11 };
 
 /* gdb_proto.c: RSP framing on a stream socket (no KVM here: unit-tested). */
 struct rsp {
@@ -84,11 +82,10 @@ struct gdb {
     const struct gdb_arch *arch;
     struct gdb_bp bps[GDB_MAX_BPS];
     size_t nbps;
-    bool step;             /* the debugger asked for one instruction */
-    bool stepping_over;    /* our own step past a breakpoint at RIP before continuing */
-    bool soft;             /* stepping every instruction for breakpoints that have no debug register */
-    bool swbreak, hwbreak; /* stop reasons the debugger understands */
-    bool killed;
+    bool step;              /* the debugger asked for one instruction */
+    bool stepping_over;     /* our own step past a breakpoint at RIP before continuing */
+    bool soft;              /* stepping every instruction for breakpoints that have no debug register */
+    bool swbreak, hwbreak;  /* stop reasons the debugger understands */
     double stopped_seconds; /* time spent stopped in sessions (--timeout does not count it) */
     char stop_reply[96];
     char pkt[GDB_PACKET_MAX + 1];
@@ -109,24 +106,29 @@ bool gdb_probe_breakpoints(enum vcpuctx_bp_type type);
 int gdb_monitor(struct gdb *g, const char *hex);
 
 /* gdb.c: the session. */
-/* Listen on 127.0.0.1:port (0: a free port, then in g->port). 0, or -1 with a message in err. */
-int gdb_listen(struct gdb *g, unsigned port, char *err, size_t errlen);
-/* Wait for the debugger to connect. 0 or -1 (message in err). */
-int gdb_accept(struct gdb *g, char *err, size_t errlen);
-/* A new boot: register the exit hooks on vm and arm the breakpoints on vcpu. */
-int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu);
 /* The guest is stopped: record the stop reply (signal, extra "key:value;" pairs), send it when announce
    (not before the first instruction: gdb asks with '?'), and serve the debugger until it resumes the guest.
-   Returns VM_EXIT_HANDLED (resumed, detached or gone) or VCPUCTX_EXIT_STOP (killed: g->killed). */
+   Returns VM_EXIT_HANDLED (resumed, detached or gone), VCPUCTX_EXIT_STOP (killed) or VM_EXIT_HANDLE_ERROR. */
 int gdb_stop(struct gdb *g, int signal, const char *extra, bool announce);
-/* At the timer's exit: an interrupt from the debugger stops the guest here. */
-int gdb_poll(struct gdb *g);
-/* The guest ended with status: tell the debugger (W packet) and close. */
-void gdb_report_exit(struct gdb *g, int status);
-void gdb_close(struct gdb *g);
+/* Close the debugger's connection (the listening socket stays). */
+void gdb_hang_up(struct gdb *g);
+
+/* stub.c: CLOCK_MONOTONIC seconds. */
+double gdb_now(void);
+/* A new boot: register the exit hooks on vm and arm the breakpoints on vcpu. */
+int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu);
+
+/* A field read where 0 will do (the stub reads what the vCPU shows; a failed read shows as 0). */
+static inline seL4_Word gdb_field(vm_vcpu_t *vcpu, seL4_Word field)
+{
+    seL4_Word v = 0;
+    vm_get_vmcs_field(vcpu, field, &v);
+    return v;
+}
+
 static inline bool gdb_connected(const struct gdb *g)
 {
     return g->rsp.fd >= 0;
 }
 
-#endif /* VCPUCTX_GDB_H */
+#endif /* VCPUCTX_GDB_STUB_H */

@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gdb.h"
-#include "run.h"
+#include "stub.h"
 
 enum { Z_SW = 0, Z_HW = 1, Z_WRITE = 2, Z_READ = 3, Z_ACCESS = 4 };
 
@@ -16,9 +15,8 @@ static bool is_exec(const struct gdb_bp *b)
 /* The linear address of the next instruction: CS base + RIP, wrapped to 32 bits outside 64-bit code. */
 static uint64_t pc_linear(vm_vcpu_t *vcpu)
 {
-    uint64_t la = (uint64_t)vmcs_value(vcpu, VMX_GUEST_CS_BASE) + (uint64_t)vmcs_value(vcpu, VMX_GUEST_RIP);
-    bool code64 =
-        (vmcs_value(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & AR_L) && (vmcs_value(vcpu, VMX_GUEST_EFER) & EFER_LMA);
+    uint64_t la = (uint64_t)gdb_field(vcpu, VMX_GUEST_CS_BASE) + (uint64_t)gdb_field(vcpu, VMX_GUEST_RIP);
+    bool code64 = (gdb_field(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & AR_L) && (gdb_field(vcpu, VMX_GUEST_EFER) & EFER_LMA);
     return code64 ? la : (uint32_t)la;
 }
 
@@ -96,7 +94,7 @@ int gdb_arm(struct gdb *g)
                                                   b->len};
         }
     seL4_Word ctl =
-        vmcs_value(g->vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS) & ~(seL4_Word)VMX_PRIMARY_MONITOR_TRAP_FLAG;
+        gdb_field(g->vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS) & ~(seL4_Word)VMX_PRIMARY_MONITOR_TRAP_FLAG;
     if (g->step || g->stepping_over || g->soft)
         ctl |= VMX_PRIMARY_MONITOR_TRAP_FLAG;
     if (vm_set_vmcs_field(g->vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, ctl) < 0)
@@ -153,11 +151,11 @@ static int stop_at(struct gdb *g, int i)
 static int on_debug_exit(vm_vcpu_t *vcpu, void *cookie)
 {
     struct gdb *g = cookie;
-    seL4_Word reason = vmcs_value(vcpu, VMX_DATA_EXIT_REASON) & 0xffff, qual = 0;
+    seL4_Word reason = gdb_field(vcpu, VMX_DATA_EXIT_REASON) & 0xffff, qual = 0;
     if (reason == EXIT_REASON_EXCEPTION_NMI) {
-        if ((vmcs_value(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO) & 0xff) != VEC_DB)
+        if ((gdb_field(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO) & 0xff) != VEC_DB)
             return VM_EXIT_UNHANDLED; /* not a debug exception: not ours */
-        qual = vmcs_value(vcpu, VMX_DATA_EXIT_QUALIFICATION);
+        qual = gdb_field(vcpu, VMX_DATA_EXIT_QUALIFICATION);
     }
     if (!gdb_connected(g)) {
         gdb_disarm(g);
@@ -188,6 +186,15 @@ int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu)
     return gdb_arm(g);
 }
 
+/* A new vCPU (real mode, at the reset vector) moved to 0000:ip. */
+static int at_real_mode_address(vm_vcpu_t *vcpu, seL4_Word ip)
+{
+    return vm_set_vmcs_field(vcpu, VMX_GUEST_CS_SELECTOR, 0) || vm_set_vmcs_field(vcpu, VMX_GUEST_CS_BASE, 0) ||
+                   vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, ip)
+               ? -1
+               : 0;
+}
+
 /* Does the host deliver a debug-register breakpoint of this type? A real-mode store of AL to 0x2000 at 0x1000
    under it: an execute breakpoint at 0x1000, or a write breakpoint on 0x2000; it must exit as #DB in slot 0. */
 bool gdb_probe_breakpoints(enum vcpuctx_bp_type type)
@@ -198,10 +205,10 @@ bool gdb_probe_breakpoints(enum vcpuctx_bp_type type)
     uint8_t *ram = vm ? vcpuctx_guest_ram(vm, 0x1000, sizeof(code)) : NULL;
     struct vcpuctx_breakpoint bp = {type == VCPUCTX_BP_EXEC ? 0x1000 : 0x2000, type, 1};
     bool ok = false;
-    if (vcpu && ram && mode_real(vcpu, 0x1000) == 0 && vcpuctx_vcpu_set_breakpoints(vcpu, &bp, 1) == 0) {
+    if (vcpu && ram && at_real_mode_address(vcpu, 0x1000) == 0 && vcpuctx_vcpu_set_breakpoints(vcpu, &bp, 1) == 0) {
         memcpy(ram, code, sizeof(code));
         int r = vcpuctx_vcpu_run(vcpu);
-        ok = r == EXIT_REASON_EXCEPTION_NMI && (vmcs_value(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 1);
+        ok = r == EXIT_REASON_EXCEPTION_NMI && (gdb_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 1);
     }
     vcpuctx_vm_destroy(vm);
     return ok;

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gdb.h"
+#include "stub.h"
 
 #define RESENDS 8 /* a packet NAKed this often is given up (the link is broken) */
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gdb.h"
+#include "stub.h"
 
 enum reg_kind { K_GPR, K_FIELD, K_ST, K_FPCTL, K_XMM, K_MXCSR };
 enum reg_feature { F_CORE, F_SSE, F_SEGMENTS, F_SYS, F_COUNT };

@@ -1,4 +1,4 @@
-/* gdb.c: the GDB remote stub's session: the socket, the stop reply, and the packets, one handler each. */
+/* gdb.c: the GDB remote stub's session: the stop reply, and the packets, one handler each. */
 #define _GNU_SOURCE /* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,104 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "gdb.h"
-#include "run.h"
+#include "stub.h"
 
 /* What a packet handler asks of the session. */
 enum { SERVE = 0, RESUME, DETACH, KILL };
 
 #define MEM_MAX ((GDB_PACKET_MAX - 16) / 2) /* bytes one m reply can carry */
-
-/* Close the debugger's connection (the listening socket stays). */
-static void hang_up(struct gdb *g)
-{
-    if (g->rsp.fd >= 0)
-        close(g->rsp.fd);
-    g->rsp.fd = -1;
-}
-
-int gdb_listen(struct gdb *g, unsigned port, char *err, size_t errlen)
-{
-    memset(g, 0, sizeof(*g));
-    g->rsp.fd = -1;
-    g->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* never beyond this machine: the stub can write guest memory */
-    if (g->listen_fd < 0 || setsockopt(g->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-        bind(g->listen_fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(g->listen_fd, 1) < 0) {
-        snprintf(err, errlen, "--gdb: cannot listen on 127.0.0.1:%u: %s", port, strerror(errno));
-        if (g->listen_fd >= 0)
-            close(g->listen_fd);
-        g->listen_fd = -1;
-        return -1;
-    }
-    socklen_t alen = sizeof(a);
-    getsockname(g->listen_fd, (struct sockaddr *)&a, &alen);
-    g->port = ntohs(a.sin_port);
-    g->exec_bps = gdb_probe_breakpoints(VCPUCTX_BP_EXEC);
-    g->data_bps = gdb_probe_breakpoints(VCPUCTX_BP_WRITE);
-    return 0;
-}
-
-int gdb_accept(struct gdb *g, char *err, size_t errlen)
-{
-    int fd;
-    do
-        fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
-    if (fd < 0) {
-        snprintf(err, errlen, "--gdb: accept: %s", strerror(errno));
-        return -1;
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); /* one small packet per turn: no Nagle delay */
-    rsp_init(&g->rsp, fd);
-    g->swbreak = g->hwbreak = false;
-    g->arch = NULL; /* chosen from the guest's mode when the session starts */
-    return 0;
-}
-
-void gdb_close(struct gdb *g)
-{
-    hang_up(g);
-    if (g->listen_fd >= 0)
-        close(g->listen_fd);
-    g->listen_fd = -1;
-}
-
-void gdb_report_exit(struct gdb *g, int status)
-{
-    char w[8];
-    if (!gdb_connected(g))
-        return;
-    snprintf(w, sizeof(w), "W%02x", status & 0xff);
-    rsp_send_str(&g->rsp, w);
-    hang_up(g);
-}
-
-/* A debugger connecting while the guest runs stops it, as at the start (it asks why with '?'). */
-static int poll_listener(struct gdb *g)
-{
-    struct pollfd p = {g->listen_fd, POLLIN, 0};
-    char err[128];
-    if (g->listen_fd < 0 || poll(&p, 1, 0) <= 0 || gdb_accept(g, err, sizeof(err)) < 0)
-        return VM_EXIT_HANDLED;
-    return gdb_stop(g, GDB_SIGTRAP, "", false);
-}
-
-int gdb_poll(struct gdb *g)
-{
-    if (!gdb_connected(g))
-        return poll_listener(g);
-    int r = rsp_poll_interrupt(&g->rsp);
-    if (r == RSP_CLOSED) { /* gone without a word: as a detach */
-        hang_up(g);
-        gdb_disarm(g);
-        return VM_EXIT_HANDLED;
-    }
-    return r == 1 ? gdb_stop(g, GDB_SIGINT, "", true) : VM_EXIT_HANDLED;
-}
 
 static int reply(struct gdb *g, const char *s)
 {
@@ -452,7 +360,7 @@ static const struct {
 static int serve(struct gdb *g)
 {
     if (!g->arch) /* fixed for the connection: gdb reads it once */
-        g->arch = gdb_arch_for((vmcs_value(g->vcpu, VMX_GUEST_EFER) & EFER_LMA) != 0);
+        g->arch = gdb_arch_for((gdb_field(g->vcpu, VMX_GUEST_EFER) & EFER_LMA) != 0);
     for (;;) {
         size_t len = 0;
         int ev = rsp_read_packet(&g->rsp, g->pkt, sizeof(g->pkt), &len);
@@ -476,16 +384,14 @@ int gdb_stop(struct gdb *g, int signal, const char *extra, bool announce)
     if (!gdb_connected(g))
         return VM_EXIT_HANDLED;
     snprintf(g->stop_reply, sizeof(g->stop_reply), "T%02xthread:01;%s", signal & 0xff, extra);
-    double t0 = now_seconds();
+    double t0 = gdb_now();
     int r = announce && rsp_send_str(&g->rsp, g->stop_reply) < 0 ? DETACH : serve(g);
-    g->stopped_seconds += now_seconds() - t0;
+    g->stopped_seconds += gdb_now() - t0;
     if (r == RESUME)
         return gdb_arm(g) < 0 ? VM_EXIT_HANDLE_ERROR : VM_EXIT_HANDLED;
-    hang_up(g);
-    if (r == KILL) {
-        g->killed = true;
+    gdb_hang_up(g);
+    if (r == KILL)
         return VCPUCTX_EXIT_STOP;
-    }
     gdb_disarm(g);
     return VM_EXIT_HANDLED;
 }

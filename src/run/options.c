@@ -21,8 +21,9 @@ static const char usage[] =
     "  --irqchip=on|off|auto        in-kernel PIC, IOAPIC, LAPIC and PIT (auto: on for multiboot\n"
     "                               kernels and for BIOS images of 128 KiB and more, as QEMU's PC)\n"
     "  --drive=FILE                 a raw disk image as the ATA master on the primary IDE channel\n"
-    "  --debugcon=stdio|file:PATH|none  ports 0xe9 and 0x402 (default stdio)\n"
-    "  --fw-debug=stdio|file:PATH|none  port 0x402 alone, the firmware's log (default: as --debugcon)\n"
+    "  --debugcon=stdio|file:PATH|none  port 0xe9 (default stdio); with 0x402 too when given\n"
+    "  --fw-debug=stdio|file:PATH|none  port 0x402 alone, the firmware's log (default: as a given\n"
+    "                               --debugcon, else none, as QEMU without an isa-debugcon there)\n"
     "  --serial=stdio|file:PATH|none    COM1 at 0x3f8 (default stdio)\n"
     "  --timeout=SECONDS            stop the guest after this long\n"
     "  --max-exits=N                stop the guest after N exits\n"
@@ -174,7 +175,9 @@ static int apply(struct options *o, int c, const char *arg)
         o->irqchip = i == 0 ? IRQCHIP_AUTO : i == 1 ? IRQCHIP_ON : IRQCHIP_OFF;
         return 0;
     }
-    case O_DEBUGCON: return parse_out(arg, &o->debugcon) < 0 ? fail("bad --debugcon", arg) : 0;
+    case O_DEBUGCON:
+        o->debugcon_given = true;
+        return parse_out(arg, &o->debugcon) < 0 ? fail("bad --debugcon", arg) : 0;
     case O_SERIAL: return parse_out(arg, &o->serial) < 0 ? fail("bad --serial", arg) : 0;
     case O_TIMEOUT:
         errno = 0;
@@ -228,6 +231,10 @@ int options_parse(int argc, char **argv, struct options *o)
         return -1;
     }
     o->image = argv[optind];
+    /* The firmware's log (SeaBIOS writes it to 0x402 while mirroring its screen to COM1) stays out of a plain
+       run's stdout, as under QEMU, so the two never interleave byte by byte; a given --debugcon takes it along. */
+    if (o->fwdebug.kind == OUT_SAME && !o->debugcon_given)
+        o->fwdebug.kind = OUT_NONE;
     if (!o->entry_set)
         o->entry = o->load;
     return 0;

@@ -39,6 +39,7 @@ struct options {
     enum { SHADOW_AUTO, SHADOW_128K, SHADOW_ALL } bios_shadow;
     enum { IRQCHIP_AUTO, IRQCHIP_ON, IRQCHIP_OFF } irqchip;
     struct out_spec debugcon, serial, fwdebug;
+    bool debugcon_given; /* --debugcon on the command line: 0x402 follows it unless --fw-debug says otherwise */
     const char *drive;
     double timeout;
     uint64_t max_exits;

@@ -292,11 +292,32 @@ Test(cli, seabios_256k_reaches_no_bootable_device)
     seabios("/usr/share/seabios/bios-256k.bin", NULL);
 }
 
+/* A plain run, as a new user types it: one readable stream on stdout (COM1's mirror of SeaBIOS's screen), the
+   firmware's own log (port 0x402) not interleaved with it; --fw-debug=stdio brings the log back. */
+Test(cli, plain_seabios_run_is_one_readable_stream)
+{
+    if (access("/usr/share/seabios/bios.bin", R_OK) != 0)
+        cr_skip_test("SeaBIOS is not installed");
+    const char *argv[] = {RUN_BIN, "--no-reboot", "--timeout=60", "/usr/share/seabios/bios.bin", NULL};
+    cli_run(argv, 90, &res);
+    cr_assert_eq(res.status, 0, "status %d: %s", res.status, res.err);
+    cr_assert_not_null(strstr(res.out, "No bootable device."), "readable on stdout: %s", res.out);
+    cr_assert_not_null(strstr(res.out, "SeaBIOS (version "), "%s", res.out);
+    cr_assert_null(strstr(res.out, "Found QEMU fw_cfg"), "the firmware's log stays off stdout: %s", res.out);
+    const char *logged[] = {
+        RUN_BIN, "--no-reboot", "--timeout=60", "--fw-debug=stdio", "--serial=none", "/usr/share/seabios/bios.bin",
+        NULL};
+    cli_run(logged, 90, &res);
+    cr_assert_eq(res.status, 0);
+    cr_assert_not_null(strstr(res.out, "Found QEMU fw_cfg"), "--fw-debug=stdio shows the log: %.200s", res.out);
+}
+
 Test(cli, seabios_reboots_without_no_reboot)
 {
     if (access("/usr/share/seabios/bios.bin", R_OK) != 0)
         cr_skip_test("SeaBIOS is not installed");
-    const char *argv[] = {RUN_BIN, "--timeout=4", "--serial=none", "/usr/share/seabios/bios.bin", NULL};
+    const char *argv[] = {RUN_BIN, "--timeout=4", "--serial=none", "--fw-debug=stdio", "/usr/share/seabios/bios.bin",
+                          NULL};
     cli_run(argv, 30, &res);
     cr_assert_eq(res.status, 124);
     const char *p = res.out;

@@ -36,6 +36,18 @@ Test(options, defaults)
     cr_assert_eq(o.format, FMT_AUTO);
     cr_assert_eq(o.debugcon.kind, OUT_STDIO);
     cr_assert_eq(o.serial.kind, OUT_STDIO);
+    cr_assert_eq(o.fwdebug.kind, OUT_NONE, "the firmware's log is off in a plain run, as under QEMU");
+}
+
+Test(options, the_firmware_log_follows_a_given_debugcon)
+{
+    struct options o;
+    cr_assert_eq(parse(&o, (const char *[]){"--debugcon=file:/tmp/x", "img", NULL}), 0);
+    cr_assert_eq(o.fwdebug.kind, OUT_SAME, "0x402 goes where the given --debugcon goes");
+    cr_assert_eq(parse(&o, (const char *[]){"--debugcon=stdio", "--fw-debug=none", "img", NULL}), 0);
+    cr_assert_eq(o.fwdebug.kind, OUT_NONE);
+    cr_assert_eq(parse(&o, (const char *[]){"--fw-debug=stdio", "img", NULL}), 0);
+    cr_assert_eq(o.fwdebug.kind, OUT_STDIO);
 }
 
 Test(options, every_option)

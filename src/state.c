@@ -16,11 +16,24 @@ struct kvm_regs *state_regs(struct vm_vcpu *vcpu)
     return vcpu->regs;
 }
 
+/*
+ * CS in real mode, one way on every host. A real-mode far jump leaves the descriptor cache's code type on a
+ * processor (CS keeps 0xB from reset), but KVM's instruction emulator and Bochs's VT-x load the data type 3
+ * (measured under the intel tier). The type has no effect in real mode; the code type is shown, as KVM read it
+ * otherwise (not marked dirty: KVM keeps its own until something else is written).
+ */
+static void real_mode_cs(struct kvm_sregs *s)
+{
+    if (!(s->cr0 & CR0_PE) && s->cs.s && !(s->cs.type & 8))
+        s->cs.type |= 8;
+}
+
 struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu)
 {
     if (vcpu->sregs_st == CACHE_UNKNOWN) {
         if (kvm_vcpu_ioctl(vcpu, KVM_GET_SREGS, vcpu->sregs) < 0)
             return NULL;
+        real_mode_cs(vcpu->sregs);
         vcpu->sregs_st = CACHE_VALID;
     }
     return vcpu->sregs;
@@ -94,4 +107,6 @@ void state_after_exit(struct vm_vcpu *vcpu)
     vcpu->regs_st = st;
     vcpu->sregs_st = st;
     vcpu->events_st = st;
+    if (vcpu->sync)
+        real_mode_cs(vcpu->sregs);
 }

@@ -38,6 +38,19 @@ static seL4_Word api_value(unsigned i)
     return (seL4_Word)(0x0102030405060000ULL + 0x100 * i + 0x0a);
 }
 
+/* A real-mode far jump reloads CS; its access rights read as a code segment on every host (Bochs's VT-x and KVM's
+   emulator load the data type 3 there; the library shows the code type, as a processor keeps it). */
+Test(context, real_mode_far_jump_leaves_cs_a_code_segment)
+{
+    boot("farjmp");
+    run_expect(vcpu, EXIT_REASON_HLT);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_CS_SELECTOR), 0x100);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_CS_BASE), 0x1000);
+    seL4_Word ar = get_field(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS);
+    cr_assert_eq(ar & 0x1f, 0x1b, "CS type 0xB with S set, as at reset: AR 0x%llx", (unsigned long long)ar);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 5, "IP at the HLT after the 5-byte jump");
+}
+
 Test(context, every_gpr_both_ways_in_long_mode)
 {
     make_vm();

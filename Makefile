@@ -60,6 +60,7 @@ LIB_SONAME := libvcpuctx.so.$(SOVERSION)
 
 GUEST_SRCS := $(wildcard tests/guests/*.S)
 GUEST_BINS := $(GUEST_SRCS:tests/guests/%.S=$(BUILD)/tests/guests/%.bin)
+GUEST_LABELS := $(BUILD)/tests/guests/guest_labels.h
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 INTEG_SRCS := $(wildcard tests/integration/*.c)
@@ -124,13 +125,19 @@ $(LIB_SO): $(LIB_OBJS) src/libvcpuctx.map
 	$(Q)ln -sf libvcpuctx.so.$(VERSION) $(BUILD)/$(LIB_SONAME)
 	$(Q)ln -sf libvcpuctx.so.$(VERSION) $@
 
-# Test guests: flat binaries linked at 0x1000 (GNU as, ld --oformat binary).
-$(BUILD)/tests/guests/%.bin: tests/guests/%.S
+# Test guests: linked at 0x1000 to ELF (GNU as, ld), then flat binaries (objcopy); their labels become
+# AT_<GUEST>_<LABEL> constants in guest_labels.h, so the tests name addresses instead of writing them.
+$(BUILD)/tests/guests/%.elf: tests/guests/%.S
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)
-	$(Q)$(AS) --64 -o $(@:.bin=.o) $<
-	$(Q)$(LD) -m elf_x86_64 -Ttext=0x1000 --oformat binary -o $@ $(@:.bin=.o)
-guests: $(GUEST_BINS)
+	$(Q)$(AS) --64 -o $(@:.elf=.o) $<
+	$(Q)$(LD) -m elf_x86_64 -Ttext=0x1000 -o $@ $(@:.elf=.o)
+$(BUILD)/tests/guests/%.bin: $(BUILD)/tests/guests/%.elf
+	$(Q)$(OBJCOPY) -O binary -j .text $< $@
+$(GUEST_LABELS): $(GUEST_BINS:.bin=.elf) scripts/guest-labels.sh
+	$(call msg,GEN,$@)
+	$(Q)scripts/guest-labels.sh $(GUEST_BINS:.bin=.elf) >$@.tmp && mv $@.tmp $@
+guests: $(GUEST_BINS) $(GUEST_LABELS)
 
 # Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
 ROM_SRCS := $(filter-out guest/%-mb.S guest/disk.S guest/debug64.S guest/intact64.S,$(wildcard guest/*.S))
@@ -216,10 +223,10 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -Iinclude -Isrc -Itests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
-$(BUILD)/tests/integration/%.o: tests/integration/%.c
+$(BUILD)/tests/integration/%.o: tests/integration/%.c $(GUEST_LABELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -Iinclude -Itests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(Q)$(CC) -Iinclude -Itests -I$(BUILD)/tests/guests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer)
 
@@ -227,10 +234,10 @@ $(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(RUN_A) $(GDB_
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-$(BUILD)/tests/conformance/%.o: tests/conformance/%.c
+$(BUILD)/tests/conformance/%.o: tests/conformance/%.c $(GUEST_LABELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -Iinclude -Itests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(Q)$(CC) -Iinclude -Itests -I$(BUILD)/tests/guests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 # The conformance suite runs vcpuctx-run and QEMU side by side on build/guest/*.
 $(CONF_BIN): $(CONF_SRCS:tests/conformance/%.c=$(BUILD)/tests/conformance/%.o) $(LIB_SO)

@@ -12,6 +12,7 @@
 
 #include <vcpuctx.h>
 
+#include "guest_labels.h" /* generated: AT_<GUEST>_<LABEL>, the test guests' addresses */
 #include "host.h"
 
 #define TEST_RAM  (4u << 20)

@@ -3,6 +3,7 @@
     .globl _start
 _start:
     nop
-    int3                        /* CC at 0x1001 */
+int3_at:
+    int3                        /* CC */
     out %al, $0x50
     hlt

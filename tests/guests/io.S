@@ -5,6 +5,7 @@ _start:
     mov $0x3f8, %dx
     mov $0x41, %al
     /* The exiting instructions, back to back: tests/integration/test_io.c (io_seq) lists their lengths. */
+first_exit:
     out %al, $0x80              /* E6 80 */
     out %ax, $0x80              /* E7 80 */
     out %eax, $0x80             /* 66 E7 80 */

@@ -3,6 +3,7 @@
     .globl _start
 _start:
     mov $200, %cx
+out_loop:
 1:  out %al, $0x80
     dec %cx
     jnz 1b

@@ -3,7 +3,8 @@
     .globl _start
 _start:
     mov $0x12345, %ecx
-    rdmsr                       /* 0F 32 at 0x1006 */
+rdmsr_at:
+    rdmsr                       /* 0F 32 */
     out %eax, $0x51
     mov %edx, %eax
     out %eax, $0x52

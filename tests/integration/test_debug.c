@@ -48,14 +48,14 @@ static void expect_db(unsigned slots, uint64_t rip)
 Test(debug, exec_breakpoint_exits_as_db_before_the_instruction)
 {
     boot("debug");
-    struct vcpuctx_breakpoint bp[2] = {{0x1008, VCPUCTX_BP_EXEC, 1}, {0x1004, VCPUCTX_BP_EXEC, 1}};
+    struct vcpuctx_breakpoint bp[2] = {{AT_DEBUG_LOAD, VCPUCTX_BP_EXEC, 1}, {AT_DEBUG_STORE, VCPUCTX_BP_EXEC, 1}};
     set_bps(bp, 2);
-    expect_db(2, 0x1004); /* slot 1 */
+    expect_db(2, AT_DEBUG_STORE); /* slot 1 */
     seL4_Word ax = 0;
     cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, &ax), 0);
     cr_assert_eq(ax & 0xffff, 2, "the instructions before ran, the one at the breakpoint did not");
-    set_bps(&bp[0], 1); /* resume past 0x1004 by dropping its breakpoint */
-    expect_db(1, 0x1008);
+    set_bps(&bp[0], 1); /* resume past the store by dropping its breakpoint */
+    expect_db(1, AT_DEBUG_LOAD);
     set_bps(NULL, 0);
     run_expect(vcpu, EXIT_REASON_HLT);
 }
@@ -63,11 +63,11 @@ Test(debug, exec_breakpoint_exits_as_db_before_the_instruction)
 Test(debug, bad_breakpoints_fail_and_change_nothing)
 {
     boot("debug");
-    struct vcpuctx_breakpoint good = {0x1004, VCPUCTX_BP_EXEC, 1};
+    struct vcpuctx_breakpoint good = {AT_DEBUG_STORE, VCPUCTX_BP_EXEC, 1};
     set_bps(&good, 1);
     struct vcpuctx_breakpoint five[5] = {good, good, good, good, good};
     const struct vcpuctx_breakpoint bad[] = {
-        {0x1004, VCPUCTX_BP_EXEC, 2},         /* exec is one byte */
+        {AT_DEBUG_STORE, VCPUCTX_BP_EXEC, 2}, /* exec is one byte */
         {0x2001, VCPUCTX_BP_WRITE, 2},        /* misaligned */
         {0x2000, VCPUCTX_BP_WRITE, 3},        /* no such length */
         {0x2000, (enum vcpuctx_bp_type)2, 1}, /* I/O breakpoints are not offered */
@@ -81,7 +81,7 @@ Test(debug, bad_breakpoints_fail_and_change_nothing)
         cr_assert_eq(errno, EINVAL);
     }
     cr_assert_eq(vcpuctx_vcpu_set_breakpoints(NULL, NULL, 0), -1);
-    expect_db(1, 0x1004); /* the good one is still in force */
+    expect_db(1, AT_DEBUG_STORE); /* the good one is still in force */
 }
 
 Test(debug, write_breakpoint_stops_after_the_store)
@@ -95,7 +95,8 @@ Test(debug, write_breakpoint_stops_after_the_store)
     skip_if_emulator_drops_breakpoints(r);
     cr_assert_eq(r, EXIT_REASON_EXCEPTION_NMI, "exit %d", r);
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) & 0xf, 1);
-    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1007, "a data breakpoint is a trap: RIP past the store");
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), AT_DEBUG_AFTER_STORE,
+                 "a data breakpoint is a trap: RIP past the store");
 }
 
 Test(debug, linear_memory_without_paging)
@@ -154,7 +155,7 @@ Test(debug, rom_is_readable_and_writable_by_linear_address)
 Test(debug, fpu_state_round_trip)
 {
     boot("debug");
-    set_field(vcpu, VMX_GUEST_RIP, 0x100c);
+    set_field(vcpu, VMX_GUEST_RIP, AT_DEBUG_CONTROL_WORD);
     struct vcpuctx_fpu f;
     cr_assert_eq(vcpuctx_vcpu_get_fpu(vcpu, &f), 0);
     cr_assert_eq(f.fcw, 0x037f, "the reset value");

@@ -20,12 +20,12 @@ Test(exits, mmio_read_and_write_as_ept_violations)
     set_field(vcpu, VMX_GUEST_FS_BASE, TEST_RAM);
     cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
     size_t len;
-    expect_ept(TEST_RAM + 0x10, true, 0x1002, 4);
+    expect_ept(TEST_RAM + 0x10, true, AT_MMIO_WRITE, 4);
     uint8_t *data = vcpuctx_exit_data(vcpu, &len);
     cr_assert(data && len == 1 && data[0] == 0x5a, "write data");
     advance(vcpu);
     /* A read completed the seL4 way: the handler writes the destination register (BL). */
-    expect_ept(TEST_RAM + 0x20, false, 0x1006, 5);
+    expect_ept(TEST_RAM + 0x20, false, AT_MMIO_READ, 5);
     seL4_Word ebx;
     cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EBX, &ebx), 0);
     cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EBX, (ebx & ~0xffu) | 0x77), 0);
@@ -33,12 +33,12 @@ Test(exits, mmio_read_and_write_as_ept_violations)
     run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
     cr_assert_eq(out_value(vcpu), 0x77, "the guest saw the handler's BL");
     advance(vcpu);
-    expect_ept(TEST_RAM + 0x40, true, 0x100f, 5);
+    expect_ept(TEST_RAM + 0x40, true, AT_MMIO_WRITE_WORD, 5);
     data = vcpuctx_exit_data(vcpu, &len);
     cr_assert(data && len == 2 && data[0] == 0x34 && data[1] == 0x12, "word write data");
     advance(vcpu);
     /* A read completed through the data buffer. */
-    expect_ept(TEST_RAM + 0x44, false, 0x1014, 5);
+    expect_ept(TEST_RAM + 0x44, false, AT_MMIO_READ_WORD, 5);
     data = vcpuctx_exit_data(vcpu, &len);
     cr_assert(data && len == 2);
     data[0] = 0xef;
@@ -222,7 +222,7 @@ Test(exits, msr_exits_as_reasons_31_and_32)
     seL4_Word ecx;
     cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_ECX, &ecx), 0);
     cr_assert_eq(ecx, 0x12345);
-    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1006);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), AT_MSR_RDMSR_AT);
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH), 2);
     cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, 0xdeadbeef), 0);
     cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDX, 0x01020304), 0);
@@ -270,13 +270,13 @@ Test(exits, monitor_trap_flag_single_steps)
     if (get_field(vcpu, VMX_GUEST_RIP) == LOAD_ADDR && emu && strcmp(emu, "Bochs") == 0)
         cr_skip_test("Bochs's VMX reports KVM's first single-step #DB before the instruction runs (measured with "
                      "bare ioctls, scripts/exit-facts.c: RIP at, not past); kvm_pvm and kvm_amd step past it");
-    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1003, "after the 3-byte MOV");
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), AT_LOOP_OUT_LOOP, "after the 3-byte MOV");
     seL4_Word ecx;
     cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_ECX, &ecx), 0);
     cr_assert_eq(ecx & 0xffff, 200);
     set_field(vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, primary);
     run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
-    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1003);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), AT_LOOP_OUT_LOOP);
 }
 
 Test(exits, breakpoint_in_the_exception_bitmap)
@@ -298,7 +298,7 @@ Test(exits, breakpoint_in_the_exception_bitmap)
     cr_assert_eq(r, EXIT_REASON_EXCEPTION_NMI, "exit %d: INT3 not intercepted", r);
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO),
                  VMX_INTR_INFO_VALID | (VMX_INTR_TYPE_SW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT) | 3);
-    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), 0x1001, "RIP at the INT3");
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), AT_BP_INT3_AT, "RIP at the INT3");
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH), 1);
     advance(vcpu); /* skip the breakpoint */
     expect_port(0x50);

@@ -7,7 +7,7 @@ struct io_expect {
     bool in, imm;
 };
 
-/* tests/guests/io.S from 0x1005 on: each instruction's length and access. */
+/* tests/guests/io.S from first_exit on: each instruction's length and access. */
 static const struct io_expect io_seq[] = {
     {2, 0x80, 1, false, true},   {2, 0x80, 2, false, true},   {3, 0x80, 4, false, true},  {1, 0x3f8, 1, false, false},
     {1, 0x3f8, 2, false, false}, {2, 0x3f8, 4, false, false}, {2, 0x80, 1, true, true},   {2, 0x80, 2, true, true},
@@ -20,7 +20,7 @@ TestSuite(io, .fini = teardown);
 Test(io, exit_view_of_every_form)
 {
     boot("io");
-    uint64_t rip = 0x1005;
+    uint64_t rip = AT_IO_FIRST_EXIT;
     for (size_t i = 0; i < sizeof(io_seq) / sizeof(io_seq[0]); i++) {
         const struct io_expect *e = &io_seq[i];
         run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);

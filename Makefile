@@ -297,9 +297,9 @@ tier-build:
 	$(Q)$(MAKE) --no-print-directory tests $(BUILD)/hostile-gen ABI=x86_64
 	$(Q)$(MAKE) --no-print-directory tests ABI=ia32
 tier-amd: tier-build
-	$(Q)scripts/hwtier.sh amd --timeout=1800 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB)) 'scripts/tier-run.sh amd'
+	$(Q)scripts/hwtier.sh amd --timeout=1800 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB)) '$(or $(TIER_CMD),scripts/tier-run.sh amd)'
 tier-intel: tier-build
-	$(Q)scripts/hwtier.sh intel --timeout=2400 $(addprefix --with=,$(TIER_FILES)) 'scripts/tier-run.sh intel'
+	$(Q)scripts/hwtier.sh intel --timeout=2400 $(addprefix --with=,$(TIER_FILES)) '$(or $(TIER_CMD),scripts/tier-run.sh intel)'
 tiers: tier-amd tier-intel
 
 # Robustness beyond the suites: valgrind, bounded fuzzing, the hostile-guest campaign.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # hostile-campaign.sh: runs random and targeted hostile guests under vcpuctx-run and reports what happened.
-# Usage: scripts/hostile-campaign.sh [RUNS] [BUILD_DIR]   (defaults: 300, build)
+# Usage: scripts/hostile-campaign.sh [RUNS] [BUILD_DIR]   (defaults: 300, build); HOSTILE_VERBOSE=1 names each run first
 # Required: no VMM crash (signal, sanitizer report) or hang, every run ends with a documented status
 # (0, odd, 4 or 124), every status 4 prints a register dump. Exits 1 otherwise.
 set -u
@@ -20,6 +20,7 @@ run() {
     label=$1 img=$2
     shift 2
     total=$((total + 1))
+    [ -n "${HOSTILE_VERBOSE:-}" ] && echo "run: $label $*"
     timeout -s KILL 20 "$vmm" --format=raw --timeout=0.5 --max-exits=20000 --debugcon=file:/dev/null \
         --serial=file:/dev/null "$@" "$img" 2>"$tmp/err"
     st=$?

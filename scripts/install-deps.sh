@@ -25,11 +25,10 @@ command -v cpio >/dev/null 2>&1 || missing="$missing cpio"
 command -v bochs >/dev/null 2>&1 || missing="$missing bochs"
 [ -f /usr/share/bochs/BIOS-bochs-latest ] || missing="$missing bochsbios"
 [ -f /usr/share/vgabios/vgabios.bin ] || missing="$missing vgabios"
-ls /usr/lib/*/bochs/plugins/libbx_term_gui.so* >/dev/null 2>&1 || missing="$missing bochs-term"
 [ -f /usr/lib/ISOLINUX/isolinux.bin ] || missing="$missing isolinux"
 [ -f /usr/lib/syslinux/modules/bios/ldlinux.c32 ] || missing="$missing syslinux-common"
 command -v genisoimage >/dev/null 2>&1 || missing="$missing genisoimage"
-command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
+command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
 
 [ -z "$missing" ] && exit 0
 

@@ -40,7 +40,9 @@ intel)
     abi build/ia32 "$f"
     suite "CLI crash and status cases" build/tests/integration-tests $CRIT \
         "--filter=cli/@(exit_statuses|trace_stats_and_dump_go_to_stderr|paging32_*|seabios_reaches_no_bootable_device)"
-    suite "hostile campaign" scripts/hostile-campaign.sh 20 build
+    # The targeted hostile guests only: a random one (seed 3, real mode) stopped Bochs's VT-x itself, the tier's
+    # own timers dead for good (measured twice); the random campaign runs in the amd tier and on the host.
+    suite "hostile campaign (targeted guests)" scripts/hostile-campaign.sh 0 build
     ;;
 *)
     echo "usage: tier-run.sh amd|intel" >&2

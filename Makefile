@@ -322,6 +322,14 @@ test-install:
 		bad="$$bad$$(nm -D --defined-only $(STAGE)/usr/lib/libvcpuctx.so | awk 'NF == 3 && $$3 !~ /^((vm|vcpuctx)_|VCPUCTX_0$$)/')"; \
 		test -z "$$bad" || { echo "install: the libraries export internal names:"; echo "$$bad"; exit 1; }
 	$(Q)echo "install: headers, libraries and vcpuctx.pc build a working program; both libraries export vm_* and vcpuctx_* alone"
+	$(Q)abi() { $(CC) -I$(STAGE)/usr/include $$1 tests/install/abi.c -o $(STAGE)/abi 2>$(STAGE)/abi.err && $(STAGE)/abi; }; \
+		test "$$(abi -DCONFIG_ARCH_IA32)" = "word 4 context 28" && \
+		test "$$(abi '-DCONFIG_ARCH_X86_64 -DCONFIG_X86_64_VTX_64BIT_GUESTS')" = "word 8 context 120" && \
+		test "$$(abi -DVCPUCTX_ABI_IA32)" = "word 4 context 28" && test "$$(abi '')" = "word 8 context 120" && \
+		! abi -DCONFIG_ARCH_X86_64 >/dev/null && grep -q "define CONFIG_X86_64_VTX_64BIT_GUESTS too" $(STAGE)/abi.err && \
+		! abi '-DCONFIG_ARCH_IA32 -DCONFIG_ARCH_X86_64' >/dev/null && grep -q "both defined" $(STAGE)/abi.err || \
+		{ echo "install: the seL4 configuration macros do not select the ABI as documented"; exit 1; }
+	$(Q)echo "install: CONFIG_ARCH_IA32 / CONFIG_ARCH_X86_64 + CONFIG_X86_64_VTX_64BIT_GUESTS select the ABI; VCPUCTX_ABI_IA32 too"
 
 deps:
 	$(Q)scripts/install-deps.sh

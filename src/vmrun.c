@@ -3,55 +3,20 @@
 
 #include "internal.h"
 
-static const char *const reason_names[VM_EXIT_REASON_NUM] = {
-    [EXIT_REASON_EXCEPTION_NMI] = "EXCEPTION_NMI",
-    [EXIT_REASON_EXTERNAL_INTERRUPT] = "EXTERNAL_INTERRUPT",
-    [EXIT_REASON_TRIPLE_FAULT] = "TRIPLE_FAULT",
-    [EXIT_REASON_INIT] = "INIT",
-    [EXIT_REASON_SIPI] = "SIPI",
-    [EXIT_REASON_IO_SMI] = "IO_SMI",
-    [EXIT_REASON_OTHER_SMI] = "OTHER_SMI",
-    [EXIT_REASON_PENDING_INTERRUPT] = "PENDING_INTERRUPT",
-    [EXIT_REASON_NMI_WINDOW] = "NMI_WINDOW",
-    [EXIT_REASON_TASK_SWITCH] = "TASK_SWITCH",
-    [EXIT_REASON_CPUID] = "CPUID",
-    [EXIT_REASON_GETSEC] = "GETSEC",
-    [EXIT_REASON_HLT] = "HLT",
-    [EXIT_REASON_INVD] = "INVD",
-    [EXIT_REASON_INVLPG] = "INVLPG",
-    [EXIT_REASON_RDPMC] = "RDPMC",
-    [EXIT_REASON_RDTSC] = "RDTSC",
-    [EXIT_REASON_RSM] = "RSM",
-    [EXIT_REASON_VMCALL] = "VMCALL",
-    [EXIT_REASON_CR_ACCESS] = "CR_ACCESS",
-    [EXIT_REASON_DR_ACCESS] = "DR_ACCESS",
-    [EXIT_REASON_IO_INSTRUCTION] = "IO_INSTRUCTION",
-    [EXIT_REASON_MSR_READ] = "MSR_READ",
-    [EXIT_REASON_MSR_WRITE] = "MSR_WRITE",
-    [EXIT_REASON_INVALID_GUEST_STATE] = "INVALID_GUEST_STATE",
-    [EXIT_REASON_MSR_LOADING] = "MSR_LOADING",
-    [EXIT_REASON_MWAIT_INSTRUCTION] = "MWAIT",
-    [EXIT_REASON_MONITOR_TRAP_FLAG] = "MONITOR_TRAP_FLAG",
-    [EXIT_REASON_MONITOR_INSTRUCTION] = "MONITOR",
-    [EXIT_REASON_PAUSE_INSTRUCTION] = "PAUSE",
-    [EXIT_REASON_MCE_DURING_VMENTRY] = "MCE_DURING_VMENTRY",
-    [EXIT_REASON_TPR_BELOW_THRESHOLD] = "TPR_BELOW_THRESHOLD",
-    [EXIT_REASON_APIC_ACCESS] = "APIC_ACCESS",
-    [EXIT_REASON_EPT_VIOLATION] = "EPT_VIOLATION",
-    [EXIT_REASON_EPT_MISCONFIG] = "EPT_MISCONFIG",
-    [EXIT_REASON_RDTSCP] = "RDTSCP",
-    [EXIT_REASON_PREEMPTION_TIMER] = "PREEMPTION_TIMER",
-    [EXIT_REASON_WBINVD] = "WBINVD",
-    [EXIT_REASON_XSETBV] = "XSETBV",
-};
+/* The reason names: the header's VMX_EXIT_REASONS, the one list. */
+static const struct {
+    int reason;
+    const char *name;
+} reason_list[] = {VMX_EXIT_REASONS};
 
 const char *vcpuctx_exit_reason_name(unsigned int reason)
 {
     reason &= 0xffff;
     if (reason == VCPUCTX_EXIT_REASON_INTERNAL_ERROR)
         return "INTERNAL_ERROR";
-    if (reason < VM_EXIT_REASON_NUM && reason_names[reason])
-        return reason_names[reason];
+    for (size_t i = 0; i < ARRAY_SIZE(reason_list); i++)
+        if ((unsigned)reason_list[i].reason == reason)
+            return reason_list[i].name;
     return "UNKNOWN";
 }
 

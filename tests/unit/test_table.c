@@ -26,8 +26,9 @@ Test(table, every_header_encoding_is_a_row_and_back)
     char line[256], name[128];
     unsigned enc, found = 0;
     while (fgets(line, sizeof(line), f)) {
-        if (sscanf(line, "#define %127s 0x%x", name, &enc) != 2 || strncmp(name, "VMX_AR_", 7) == 0 ||
-            strncmp(name, "VMX_INTR_", 9) == 0 || strncmp(name, "VMX_PRIMARY_", 12) == 0)
+        if (sscanf(line, "#define %127s 0x%x", name, &enc) != 2 || strncmp(name, "VMX_", 4) != 0 ||
+            strncmp(name, "VMX_AR_", 7) == 0 || strncmp(name, "VMX_INTR_", 9) == 0 ||
+            strncmp(name, "VMX_PRIMARY_", 12) == 0)
             continue;
         const struct vcpuctx_field_info *row = vcpuctx_field_lookup(enc);
         cr_assert_not_null(row, "%s (0x%x) is not in the table", name, enc);
@@ -127,6 +128,43 @@ Test(table, exit_reason_names)
     cr_assert_str_eq(vcpuctx_exit_reason_name(EXIT_REASON_INVALID_GUEST_STATE | VMX_EXIT_REASONS_FAILED_VMENTRY),
                      "INVALID_GUEST_STATE");
     cr_assert_str_eq(vcpuctx_exit_reason_name(VCPUCTX_EXIT_REASON_INTERNAL_ERROR), "INTERNAL_ERROR");
-    cr_assert_str_eq(vcpuctx_exit_reason_name(58), "UNKNOWN");
+    cr_assert_str_eq(vcpuctx_exit_reason_name(57), "UNKNOWN", "RDRAND: not among the reasons");
     cr_assert_str_eq(vcpuctx_exit_reason_name(1000), "UNKNOWN");
+}
+
+/* VMX_EXIT_REASONS is the one list: unique reasons below VM_EXIT_REASON_NUM, each named as the library names it. */
+Test(table, vmx_exit_reasons_is_the_name_table)
+{
+    static const struct {
+        int reason;
+        const char *name;
+    } list[] = {VMX_EXIT_REASONS};
+    bool seen[VM_EXIT_REASON_NUM] = {false};
+    for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
+        cr_assert(list[i].reason >= 0 && list[i].reason < VM_EXIT_REASON_NUM);
+        cr_assert_not(seen[list[i].reason], "reason %d twice", list[i].reason);
+        seen[list[i].reason] = true;
+        cr_assert_str_eq(vcpuctx_exit_reason_name((unsigned)list[i].reason), list[i].name);
+    }
+    cr_assert_str_eq(vcpuctx_exit_reason_name(EXIT_REASON_MWAIT_INSTRUCTION), "MWAIT_INSTRUCTION", "upstream's name");
+}
+
+/* libsel4vm's spellings, with the values its headers give them. */
+Test(table, upstream_spellings_and_values)
+{
+    cr_assert_eq(EXIT_REASON_VMOFF, 26);
+    cr_assert_eq(EXIT_REASON_VMON, 27);
+    cr_assert_eq(EXIT_REASON_INVALID_STATE, 33);
+    cr_assert_eq(EXIT_REASON_VMX_TIMER, 52);
+    cr_assert_eq(EXIT_REASON_INVPCID, 58);
+    cr_assert_eq(VMX_CONTROL_PPC_HLT_EXITING, VMX_PRIMARY_HLT_EXITING);
+    cr_assert_eq(VMX_CONTROL_PPC_CR3_LOAD_EXITING, 0x8000);
+    cr_assert_eq(VMX_CONTROL_PPC_CR3_STORE_EXITING, 0x10000);
+    cr_assert_eq(AR(P) | AR(S) | AR_T(BUSY_TSS), VMX_AR_P | VMX_AR_S | 0xb);
+    cr_assert_eq(AR(AVL) | AR(L) | AR(DB) | AR(G) | AR(UNUSABLE),
+                 VMX_AR_AVL | VMX_AR_L | VMX_AR_DB | VMX_AR_G | VMX_AR_UNUSABLE);
+    cr_assert_eq(DEFAULT_TR_ACCESS_RIGHTS, 0x8b);
+    cr_assert_eq(DEFAULT_ACCESS_RIGHTS, 0xa093);
+    cr_assert_eq(AR_T(LDT), 2);
+    cr_assert_eq(AR_T(BUSY_16_TSS), 3);
 }

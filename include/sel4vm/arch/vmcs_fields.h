@@ -141,6 +141,36 @@
 #define VMX_INTR_INFO_ERROR_CODE_VALID  0x00000800U
 #define VMX_INTR_INFO_VALID             0x80000000U
 
+/*
+ * libsel4vm's own spellings (its vmcs_fields.h), for code written against it.
+ * BIT() is seL4 libutils' macro. The CR3 load/store exiting bits are stored
+ * only: KVM handles CR3 itself, and no exit 28 comes for CR3.
+ */
+/* Spelt exactly as libutils spells it, so that its definition is no redefinition. */
+/* clang-format off */
+#ifndef BIT
+#define BIT(n) (1ul<<(n))
+#endif
+/* clang-format on */
+#define VMX_CONTROL_PPC_HLT_EXITING       BIT(7)
+#define VMX_CONTROL_PPC_CR3_LOAD_EXITING  BIT(15)
+#define VMX_CONTROL_PPC_CR3_STORE_EXITING BIT(16)
+
+#define AR(x)                          (ACCESS_RIGHTS_##x)
+#define AR_T(x)                        (ACCESS_RIGHTS_TYPE_##x)
+#define ACCESS_RIGHTS_S                BIT(4)
+#define ACCESS_RIGHTS_P                BIT(7)
+#define ACCESS_RIGHTS_AVL              BIT(12)
+#define ACCESS_RIGHTS_L                BIT(13)
+#define ACCESS_RIGHTS_DB               BIT(14)
+#define ACCESS_RIGHTS_G                BIT(15)
+#define ACCESS_RIGHTS_UNUSABLE         BIT(16)
+#define ACCESS_RIGHTS_TYPE_BUSY_TSS    0xB
+#define ACCESS_RIGHTS_TYPE_BUSY_16_TSS 0x3
+#define ACCESS_RIGHTS_TYPE_LDT         0x2
+#define DEFAULT_TR_ACCESS_RIGHTS       (AR(P) | AR_T(BUSY_TSS))
+#define DEFAULT_ACCESS_RIGHTS          (AR(G) | AR(L) | AR(P) | AR(S) | AR_T(BUSY_16_TSS))
+
 /* Primary processor-based controls (0x4002) that libvcpuctx wires to KVM. */
 #define VMX_PRIMARY_INTERRUPT_WINDOW_EXITING 0x00000004U
 #define VMX_PRIMARY_HLT_EXITING              0x00000080U

@@ -280,6 +280,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-abi ABI=ia32
 ifneq ($(SANITIZE),1)
 	$(Q)$(MAKE) --no-print-directory test-install
+	$(Q)scripts/upstream-api.sh check
 	$(Q)$(MAKE) --no-print-directory test-robust
 	$(Q)$(MAKE) --no-print-directory -j2 tiers
 else

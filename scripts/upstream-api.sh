@@ -1,0 +1,79 @@
+#!/bin/sh
+# upstream-api.sh: libsel4vm's public x86 identifiers (scripts/upstream-api.tsv) against vcpuctx's headers.
+# Usage: scripts/upstream-api.sh check    compile one probe per identifier: each "have" row must be there with
+#                                         upstream's value or prototype, each "no" row must be absent; and the
+#                                         README's table must be what "table" prints
+#        scripts/upstream-api.sh table    the README's table (markdown)
+#        scripts/upstream-api.sh readme   put the table into README.md
+# The TSV's columns: upstream header, identifier, kind (macro, function, type, tag, enumerator), upstream's
+# value or prototype ("-" where there is none to compare), status (have / no), and why not ("-" for have).
+set -eu
+cd "$(dirname "$0")/.."
+tsv=scripts/upstream-api.tsv
+CC=${CC:-cc}
+
+table() {
+    echo "| upstream header | identifier | kind | vcpuctx |"
+    echo "|---|---|---|---|"
+    awk -F'\t' '{ printf "| `%s` | `%s` | %s | %s |\n", $1, $2, $3, ($5 == "have" ? "yes" : "no: " $6) }' "$tsv"
+}
+
+# probe KIND NAME UPSTREAM: a C file that compiles exactly when vcpuctx has NAME as upstream has it.
+probe() {
+    echo "#include <vcpuctx.h>"
+    case "$1" in
+    macro)
+        printf '#ifndef %s\n#error absent\n#endif\n' "$2"
+        [ "$3" != - ] && printf '_Static_assert((%s) == (%s), "value");\n' "$2" "$3"
+        ;;
+    enumerator)
+        printf 'enum { probe_ = %s };\n' "$2"
+        [ "$3" != - ] && printf '_Static_assert(probe_ == %s, "value");\n' "$3"
+        ;;
+    type) printf 'typedef %s probe_t;\n' "$2" ;;
+    tag) printf '_Static_assert(sizeof(%s) > 0, "a complete type");\n' "$2" ;;
+    function) printf '_Static_assert(__builtin_types_compatible_p(__typeof__(%s), %s), "prototype");\n' "$2" "$3" ;;
+    esac
+    true
+}
+
+check() {
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    bad=0 have=0 no=0
+    tab=$(printf '\t')
+    while IFS="$tab" read -r header name kind upstream status why; do
+        probe "$kind" "$name" "$upstream" >"$tmp/p.c"
+        if $CC -std=gnu11 -Iinclude -fsyntax-only -Werror "$tmp/p.c" 2>"$tmp/err"; then got=have; else got=no; fi
+        [ "$status" = have ] && have=$((have + 1)) || no=$((no + 1))
+        if [ "$got" != "$status" ]; then
+            bad=$((bad + 1))
+            echo "upstream-api: $name ($kind, $header): the table says $status, the headers say $got"
+            [ "$status" = have ] && sed 's/^/    /' "$tmp/err" | head -3
+        fi
+    done <"$tsv"
+    table >"$tmp/table"
+    awk '/<!-- upstream-api:begin -->/ { on = 1; next } /<!-- upstream-api:end -->/ { on = 0 } on' README.md \
+        >"$tmp/readme"
+    if ! cmp -s "$tmp/table" "$tmp/readme"; then
+        bad=$((bad + 1))
+        echo "upstream-api: the README's table is stale: run scripts/upstream-api.sh readme"
+    fi
+    echo "upstream-api: $((have + no)) identifiers of libsel4vm's x86 headers: $have in vcpuctx's, $no not ($bad wrong)"
+    [ "$bad" -eq 0 ]
+}
+
+case "${1:-}" in
+check) check ;;
+table) table ;;
+readme)
+    t=$(table)
+    awk -v table="$t" '/<!-- upstream-api:begin -->/ { print; print table; skip = 1; next }
+        /<!-- upstream-api:end -->/ { skip = 0 } !skip { print }' README.md >README.md.new
+    mv README.md.new README.md
+    ;;
+*)
+    echo "usage: scripts/upstream-api.sh check|table|readme" >&2
+    exit 2
+    ;;
+esac

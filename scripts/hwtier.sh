@@ -90,7 +90,7 @@ cat >"$root/init" <<EOF
 # The tier's /init: mounts, KVM's modules, the command, its status on the console, power off.
 export PATH=/bin:/usr/bin:/sbin:/usr/sbin HOME=/tmp TMPDIR=/tmp
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-mkdir -p /dev/shm /dev/pts; mount -t tmpfs tmp /tmp; mount -t tmpfs shm /dev/shm
+mkdir -p /dev/shm /dev/pts; chmod 1777 /tmp; mount -t tmpfs shm /dev/shm # /tmp is the initramfs's own (the repository may live there)
 ip link set lo up
 for m in $names; do a=""; case \$m in kvm-amd|kvm-intel) a="$modargs" ;; esac; insmod /modules/\$m.ko \$a || echo "hwtier: insmod \$m failed"; done
 echo "hwtier: \$(uname -r), \$(ls /dev/kvm 2>&1), \$(grep -o -m1 -w -e svm -e vmx /proc/cpuinfo)"

@@ -347,6 +347,7 @@ install: lib $(BUILD)/vcpuctx.pc
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 include/vcpuctx.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/sel4/sel4.h $(DESTDIR)$(PREFIX)/include/sel4/
+	install -m 644 include/sel4vm/*.h $(DESTDIR)$(PREFIX)/include/sel4vm/
 	install -m 644 include/sel4vm/arch/*.h $(DESTDIR)$(PREFIX)/include/sel4vm/arch/
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO).$(VERSION) $(DESTDIR)$(PREFIX)/lib/

@@ -11,6 +11,7 @@
 #include <sel4vm/arch/ioports.h>
 #include <sel4vm/arch/vmcs_fields.h>
 #include <sel4vm/arch/vmexit_reasons.h>
+#include <sel4vm/guest_irq_controller.h>
 
 #define VCPUCTX_VERSION "0.1.0"
 

@@ -12,6 +12,7 @@
 #include <sel4vm/arch/vmcs_fields.h>
 #include <sel4vm/arch/vmexit_reasons.h>
 #include <sel4vm/guest_irq_controller.h>
+#include <sel4vm/guest_vcpu_fault.h>
 
 #define VCPUCTX_VERSION "0.1.0"
 

@@ -1,0 +1,76 @@
+/* test_fault.c: libsel4vm's vCPU fault interface on MMIO exits: read, write, widths, masks, refusals. */
+#include "vmtest.h"
+
+TestSuite(fault, .fini = teardown);
+
+/* tests/guests/mmio.S with FS above RAM: a byte write, a byte read echoed to port 0x90, a word write, a word read
+   echoed to port 0x91. */
+static void boot_mmio(void)
+{
+    boot("mmio");
+    set_field(vcpu, VMX_GUEST_FS_BASE, TEST_RAM);
+    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
+}
+
+static void expect_fault(uint64_t gpa, bool read, size_t size, uint64_t ip)
+{
+    run_expect(vcpu, EXIT_REASON_EPT_VIOLATION);
+    cr_assert_eq(get_vcpu_fault_address(vcpu), gpa);
+    cr_assert_eq(is_vcpu_read_fault(vcpu), read);
+    cr_assert_eq(get_vcpu_fault_size(vcpu), size);
+    cr_assert_eq(get_vcpu_fault_ip(vcpu), ip);
+}
+
+Test(fault, a_device_emulated_through_the_fault_interface)
+{
+    boot_mmio();
+    expect_fault(TEST_RAM + 0x10, false, 1, AT_MMIO_WRITE);
+    cr_assert_eq(get_vcpu_fault_data(vcpu), 0x5a);
+    cr_assert_eq(get_vcpu_fault_data_mask(vcpu), 0xff, "offset 0 in its word");
+    cr_assert_eq(set_vcpu_fault_data(vcpu, 1), -1, "a write has no data to set");
+    cr_assert_eq(errno, EINVAL);
+    advance_vcpu_fault(vcpu);
+    expect_fault(TEST_RAM + 0x20, true, 1, AT_MMIO_READ);
+    cr_assert_eq(set_vcpu_fault_data(vcpu, 0x77), 0);
+    cr_assert_eq(get_vcpu_fault_data(vcpu), 0x77);
+    advance_vcpu_fault(vcpu);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    cr_assert_eq(out_value(vcpu) & 0xff, 0x77, "the guest read what the device gave");
+    advance(vcpu);
+    expect_fault(TEST_RAM + 0x40, false, 2, AT_MMIO_WRITE_WORD);
+    cr_assert_eq(get_vcpu_fault_data(vcpu), 0x1234, "an immediate operand's value");
+    cr_assert_eq(get_vcpu_fault_data_mask(vcpu), 0xffff);
+    cr_assert_eq(emulate_vcpu_fault(vcpu, 0xaaaaaaaa), 0xaaaa1234, "merged into the device register");
+    advance_vcpu_fault(vcpu);
+    expect_fault(TEST_RAM + 0x44, true, 2, AT_MMIO_READ_WORD);
+    cr_assert_eq(set_vcpu_fault_data(vcpu, 0x1234beef), 0);
+    cr_assert_eq(emulate_vcpu_fault(vcpu, 0x55555555), 0x5555beef, "a read's data in the low bytes");
+    advance_vcpu_fault(vcpu);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    cr_assert_eq(out_value(vcpu) & 0xffff, 0xbeef, "the word read, its size only");
+}
+
+/* Not advancing is restarting: the same instruction faults again. */
+Test(fault, restart_runs_the_instruction_again)
+{
+    boot_mmio();
+    expect_fault(TEST_RAM + 0x10, false, 1, AT_MMIO_WRITE);
+    restart_vcpu_fault(vcpu);
+    expect_fault(TEST_RAM + 0x10, false, 1, AT_MMIO_WRITE);
+}
+
+Test(fault, other_exits_are_no_memory_fault)
+{
+    boot("loop");
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    errno = 0;
+    cr_assert_eq(get_vcpu_fault_size(vcpu), 0);
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_eq(get_vcpu_fault_address(vcpu), 0);
+    cr_assert_not(is_vcpu_read_fault(vcpu));
+    cr_assert_eq(set_vcpu_fault_data(vcpu, 1), -1);
+    seL4_Word rip = get_field(vcpu, VMX_GUEST_RIP);
+    advance_vcpu_fault(vcpu);
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), rip, "advancing no memory fault changes nothing");
+    cr_assert_eq(get_vcpu_fault_size(NULL), 0);
+}

@@ -11,8 +11,11 @@
 #include <sel4vm/arch/ioports.h>
 #include <sel4vm/arch/vmcs_fields.h>
 #include <sel4vm/arch/vmexit_reasons.h>
+#include <sel4vm/arch/guest_vm_arch.h>
+#include <sel4vm/boot.h>
 #include <sel4vm/guest_irq_controller.h>
 #include <sel4vm/guest_vcpu_fault.h>
+#include <sel4vm/guest_vm_exits.h>
 
 #define VCPUCTX_VERSION "0.1.0"
 
@@ -43,16 +46,7 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes);
  */
 void vcpuctx_vm_destroy(vm_t *vm);
 
-/**
- * Create a vCPU (upstream name). It starts in the x86 reset state
- * (CS F000 base FFFF0000, RIP FFF0, real mode), with the host's supported
- * CPUID. vm_run runs the first vCPU.
- * @param vm       the VM
- * @param priority accepted and ignored (seL4 thread priority)
- * @return the vCPU, or NULL with errno (EINVAL for a NULL vm, EBUSY when the
- *         VM already has VCPUCTX_MAX_VCPUS)
- */
-vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority);
+/* vm_create_vcpu: sel4vm/boot.h, upstream's home for it. */
 #define VCPUCTX_MAX_VCPUS 8
 
 /**

@@ -16,6 +16,9 @@
 #include <sel4vm/guest_irq_controller.h>
 #include <sel4vm/guest_vcpu_fault.h>
 #include <sel4vm/guest_vm_exits.h>
+#include <sel4vm/guest_memory.h>
+#include <sel4vm/guest_memory_helpers.h>
+#include <sel4vm/guest_vm.h>
 
 #define VCPUCTX_VERSION "0.1.0"
 
@@ -161,9 +164,11 @@ enum vcpuctx_run_status {
 };
 
 /**
- * The VMM loop (upstream name): run the first vCPU, dispatch each exit (I/O
- * through the port registry, string I/O included; others to the exit-handler
- * table), resume, until a handler asks to stop or an exit is not handled.
+ * The VMM loop (upstream name): run the first vCPU, dispatch each exit (to
+ * the exit-handler table; without a handler, I/O through the port registry,
+ * string I/O included, and MMIO through the memory reservations of
+ * sel4vm/guest_memory.h), resume, until a handler asks to stop or an exit is
+ * not handled.
  * The exit that ended the loop stays readable through vm_get_vmcs_field.
  * @param vm the VM
  * @return a vcpuctx_run_status, or -1 with errno (no vCPU: EINVAL; KVM_RUN

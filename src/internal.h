@@ -126,8 +126,11 @@ struct vm {
     struct exit_slot observer;
     bool stop;
     int stop_code;
-    bool payload; /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
-    bool irqchip; /* in-kernel PIC/IOAPIC/LAPIC and PIT */
+    bool payload;                               /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
+    bool irqchip;                               /* in-kernel PIC/IOAPIC/LAPIC and PIT */
+    struct vm_memory_reservation *reservations; /* memory.c */
+    unhandled_mem_fault_callback_fn mem_unhandled;
+    void *mem_unhandled_cookie;
 };
 
 /* kvm.c: every KVM ioctl. The _raw forms return -1/errno; none prints. */
@@ -182,6 +185,10 @@ size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t 
 enum { GUEST_WRITE = 1, GUEST_ROM = 2 };
 size_t guest_copy_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint8_t *buf, size_t len,
                          unsigned flags);
+
+/* memory.c: the current MMIO exit through the reservations (a VM_EXIT_* value); free them all (vm destroy). */
+int memory_dispatch(struct vm_vcpu *vcpu);
+void memory_free_all(struct vm *vm);
 
 /* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value). */
 int ioport_dispatch(struct vm_vcpu *vcpu);

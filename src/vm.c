@@ -75,6 +75,7 @@ void vcpuctx_vm_destroy(vm_t *vm)
     if (vm->kvm_fd >= 0)
         close(vm->kvm_fd);
     free(vm->ports);
+    memory_free_all(vm);
     free(vm);
 }
 

@@ -62,7 +62,7 @@ int vcpuctx_vm_stop_code(const vm_t *vm)
     return vm ? vm->stop_code : 0;
 }
 
-/* Dispatch one exit: an exit handler, else the port registry for I/O. A VM_EXIT_* value. */
+/* Dispatch one exit: an exit handler, else the port registry for I/O, the reservations for MMIO. A VM_EXIT_* value. */
 static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
 {
     struct vm *vm = vcpu->vm;
@@ -75,6 +75,8 @@ static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
         int r = ioport_dispatch(vcpu);
         return r == IO_FAULT_HANDLED ? VM_EXIT_HANDLED : r == IO_FAULT_ERROR ? VM_EXIT_HANDLE_ERROR : VM_EXIT_UNHANDLED;
     }
+    if (reason == EXIT_REASON_EPT_VIOLATION)
+        return memory_dispatch(vcpu);
     return VM_EXIT_UNHANDLED;
 }
 

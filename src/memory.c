@@ -1,0 +1,104 @@
+/* memory.c: libsel4vm's memory reservations: MMIO exits in a reserved range go to its fault callback. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+struct vm_memory_reservation {
+    uintptr_t addr;
+    size_t size;
+    memory_fault_callback_fn callback;
+    void *cookie;
+    struct vm_memory_reservation *next;
+};
+
+static bool overlaps(uintptr_t a, size_t alen, uintptr_t b, size_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+vm_memory_reservation_t *vm_reserve_memory_at(vm_t *vm, uintptr_t addr, size_t size,
+                                              memory_fault_callback_fn fault_callback, void *cookie)
+{
+    if (!vm || !fault_callback || size == 0 || addr + size < addr || overlaps(addr, size, 0, vm->ram_size)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    for (struct vm_memory_reservation *r = vm->reservations; r; r = r->next)
+        if (overlaps(addr, size, r->addr, r->size)) {
+            errno = EBUSY;
+            return NULL;
+        }
+    struct vm_memory_reservation *r = malloc(sizeof(*r));
+    if (!r)
+        return NULL;
+    *r = (struct vm_memory_reservation){addr, size, fault_callback, cookie, vm->reservations};
+    vm->reservations = r;
+    return r;
+}
+
+int vm_free_reserved_memory(vm_t *vm, vm_memory_reservation_t *reservation)
+{
+    for (struct vm_memory_reservation **p = vm ? &vm->reservations : NULL; p && *p; p = &(*p)->next)
+        if (*p == reservation) {
+            *p = reservation->next;
+            free(reservation);
+            return 0;
+        }
+    errno = EINVAL;
+    return -1;
+}
+
+void memory_free_all(struct vm *vm)
+{
+    while (vm->reservations)
+        vm_free_reserved_memory(vm, vm->reservations);
+}
+
+int vm_register_unhandled_mem_fault_callback(vm_t *vm, unhandled_mem_fault_callback_fn fault_handler, void *cookie)
+{
+    if (!vm) {
+        errno = EINVAL;
+        return -1;
+    }
+    vm->mem_unhandled = fault_handler;
+    vm->mem_unhandled_cookie = cookie;
+    return 0;
+}
+
+memory_fault_result_t default_error_fault_callback(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t fault_addr, size_t fault_length,
+                                                   void *cookie)
+{
+    (void)vm, (void)vcpu, (void)fault_addr, (void)fault_length, (void)cookie;
+    return FAULT_ERROR;
+}
+
+/* The reservation a fault starts in; *past: it runs past the reservation's end. */
+static struct vm_memory_reservation *find(struct vm *vm, uintptr_t addr, size_t len, bool *past)
+{
+    for (struct vm_memory_reservation *r = vm->reservations; r; r = r->next)
+        if (addr >= r->addr && addr - r->addr < r->size) {
+            *past = len > r->size - (addr - r->addr);
+            return r;
+        }
+    return NULL;
+}
+
+int memory_dispatch(struct vm_vcpu *vcpu)
+{
+    struct vm *vm = vcpu->vm;
+    size_t len = get_vcpu_fault_size(vcpu);
+    uintptr_t addr = (uintptr_t)get_vcpu_fault_address(vcpu);
+    bool past = false;
+    struct vm_memory_reservation *r = len ? find(vm, addr, len, &past) : NULL;
+    memory_fault_result_t res = past ? FAULT_ERROR : r ? r->callback(vm, vcpu, addr, len, r->cookie) : FAULT_UNHANDLED;
+    if (res == FAULT_UNHANDLED && len && vm->mem_unhandled)
+        res = vm->mem_unhandled(vm, vcpu, addr, len, vm->mem_unhandled_cookie);
+    switch (res) {
+    case FAULT_HANDLED:
+    case FAULT_RESTART: return VM_EXIT_HANDLED; /* the callback advanced it, or the instruction runs again */
+    case FAULT_IGNORE: advance_vcpu_fault(vcpu); return VM_EXIT_HANDLED;
+    case FAULT_UNHANDLED: return VM_EXIT_UNHANDLED;
+    default: return VM_EXIT_HANDLE_ERROR;
+    }
+}

@@ -298,6 +298,10 @@ Test(cli, plain_seabios_run_is_one_readable_stream)
 {
     if (access("/usr/share/seabios/bios.bin", R_OK) != 0)
         cr_skip_test("SeaBIOS is not installed");
+    const char *emu = host_emulator();
+    if (emu && strcmp(emu, "QEMU TCG") == 0)
+        cr_skip_test("QEMU TCG's nested SVM stopped the amd tier's kernel for good during this test in 2 of 5 runs "
+                     "(its timers dead, measured; the tier's watchdog caught it); it runs on kvm_pvm");
     const char *argv[] = {RUN_BIN, "--no-reboot", "--timeout=60", "/usr/share/seabios/bios.bin", NULL};
     cli_run(argv, 90, &res);
     cr_assert_eq(res.status, 0, "status %d: %s", res.status, res.err);

@@ -385,6 +385,15 @@ int exit_complete_in_kvm(struct vm_vcpu *vcpu)
     return r;
 }
 
+int exit_advance(struct vm_vcpu *vcpu)
+{
+    seL4_Word rip = 0, len = 0;
+    if (vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip) < 0 ||
+        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len) < 0)
+        return -1;
+    return vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
+}
+
 /* Complete in KVM, then: keep, the cache (the handler's state) is applied over KVM's at entry; without, KVM's
    completed state is the truth and the cached registers are dropped. */
 static int flush_completion(struct vm_vcpu *vcpu, bool keep)

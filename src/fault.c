@@ -81,11 +81,8 @@ seL4_Word emulate_vcpu_fault(vm_vcpu_t *vcpu, seL4_Word data)
 
 void advance_vcpu_fault(vm_vcpu_t *vcpu)
 {
-    seL4_Word rip = 0, len = 0;
-    if (!memory_fault(vcpu) || vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip) < 0 ||
-        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len) < 0)
-        return;
-    vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
+    if (memory_fault(vcpu))
+        exit_advance(vcpu);
 }
 
 void restart_vcpu_fault(vm_vcpu_t *vcpu)

@@ -166,6 +166,9 @@ void exit_translate(struct vm_vcpu *vcpu, int run_errno);
 int exit_view_ensure(struct vm_vcpu *vcpu);
 /* Let KVM finish what it holds pending for the exit (KVM_RUN with immediate_exit), keeping the regs cache. */
 int exit_complete_in_kvm(struct vm_vcpu *vcpu);
+/* Complete the exit the seL4 way: RIP past the exiting instruction (its decoded length). 0, or -1 with errno
+   (nothing written). */
+int exit_advance(struct vm_vcpu *vcpu);
 /* Settle the exit before entry: complete it or resume at the handler's RIP. explicit: leave nothing in KVM. */
 int exit_reconcile(struct vm_vcpu *vcpu, bool explicit);
 

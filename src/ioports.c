@@ -119,13 +119,9 @@ int ioport_dispatch(struct vm_vcpu *vcpu)
         memcpy(&val, data, size);
         merge_in(vcpu, size, val);
     }
-    if (vcpu->pend.view_ready) { /* a handler looked: complete it the seL4 way */
-        seL4_Word rip = 0, len = 0;
-        vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip);
-        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len);
-        vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
-    } else {
+    if (vcpu->pend.view_ready) /* a handler looked: complete it the seL4 way */
+        exit_advance(vcpu);
+    else
         vcpu->pend.complete_marked = true;
-    }
     return IO_FAULT_HANDLED;
 }

@@ -25,7 +25,8 @@ struct port_range {
     uint16_t base, len;
     unsigned first; /* the register number of the first port */
 };
-/* Register r (copied into *slot, which must live as long as the VM) under name. -1 with errno on failure. */
+/* Register r (copied into *slot, which must live as long as the VM) under name. -1 with errno on failure, *slot
+   untouched. */
 int port_range_register(vm_t *vm, struct port_range *slot, struct port_range r, const char *name);
 /* The adapter itself, without a VM (unit tests): an access of size bytes at an absolute port in r. */
 uint32_t port_range_read(const struct port_range *r, unsigned port, unsigned size);

@@ -56,8 +56,10 @@ int port_range_register(vm_t *vm, struct port_range *slot, struct port_range r, 
         errno = EINVAL;
         return -1;
     }
-    *slot = r;
     /* A device without a read op leaves reads to the VMM's unclaimed-port handling, as an unregistered port. */
     vm_ioport_interface_t iface = {slot, r.ops->read ? range_in : NULL, range_out, name};
-    return vm_io_port_add_handler(vm, (vm_ioport_range_t){r.base, (uint16_t)(r.base + r.len - 1)}, iface);
+    if (vm_io_port_add_handler(vm, (vm_ioport_range_t){r.base, (uint16_t)(r.base + r.len - 1)}, iface) < 0)
+        return -1;
+    *slot = r; /* read only at accesses, which come after this returns: a refused range leaves it untouched */
+    return 0;
 }

@@ -71,19 +71,19 @@ bool gdb_session_active(const struct gdb *g)
 }
 
 /* A connection becomes the session; the guest is stopped (unannounced: gdb asks why with '?'). */
-static int adopt(struct gdb *g, int fd, int signal, bool announce)
+static int adopt(struct gdb *g, int fd)
 {
     gdb_hang_up(g);
     rsp_init(&g->rsp, fd);
     g->swbreak = g->hwbreak = false;
     g->arch = NULL; /* chosen from the guest's mode when the session starts */
-    return gdb_stop(g, signal, "", announce);
+    return gdb_stop(g, GDB_SIGTRAP, "", false);
 }
 
 int gdb_session_start(struct gdb *g, int fd, vm_vcpu_t *vcpu)
 {
     g->vcpu = vcpu;
-    return adopt(g, fd, GDB_SIGTRAP, false);
+    return adopt(g, fd);
 }
 
 static int accept_one(struct gdb *g, char *err, size_t errlen)
@@ -110,7 +110,7 @@ static int hook_start(void *ctx, char *err, size_t errlen)
 {
     struct gdb *g = ctx;
     int fd = accept_one(g, err, errlen);
-    return fd < 0 ? -1 : adopt(g, fd, GDB_SIGTRAP, false);
+    return fd < 0 ? -1 : adopt(g, fd);
 }
 
 /* While the guest runs: a debugger connecting stops it, as at the start; Ctrl-C from the connected one too. */
@@ -121,7 +121,7 @@ static int hook_tick(void *ctx)
     if (!gdb_connected(g)) {
         struct pollfd p = {g->listen_fd, POLLIN, 0};
         int fd = g->listen_fd >= 0 && poll(&p, 1, 0) > 0 ? accept_one(g, err, sizeof(err)) : -1;
-        return fd < 0 ? VM_EXIT_HANDLED : adopt(g, fd, GDB_SIGTRAP, false);
+        return fd < 0 ? VM_EXIT_HANDLED : adopt(g, fd);
     }
     int r = rsp_poll_interrupt(&g->rsp);
     if (r == RSP_CLOSED) { /* gone without a word: as a detach */

@@ -142,6 +142,15 @@ static inline void boot(const char *guest)
     setup_real_mode(vcpu);
 }
 
+/* tests/guests/mmio.S with FS just above RAM and DI = 0x40: a byte write at FS:0x10, a byte read at 0x20 echoed
+   to port 0x90, a word write at 0x40, a word read at 0x44 echoed to port 0x91, HLT. */
+static inline void boot_mmio(void)
+{
+    boot("mmio");
+    set_field(vcpu, VMX_GUEST_FS_BASE, TEST_RAM);
+    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
+}
+
 static inline void teardown(void)
 {
     vcpuctx_vm_destroy(vm);

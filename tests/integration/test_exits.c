@@ -16,9 +16,7 @@ static void expect_ept(uint64_t gpa, bool write, uint64_t rip, unsigned len)
 
 Test(exits, mmio_read_and_write_as_ept_violations)
 {
-    boot("mmio");
-    set_field(vcpu, VMX_GUEST_FS_BASE, TEST_RAM);
-    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
+    boot_mmio();
     size_t len;
     expect_ept(TEST_RAM + 0x10, true, AT_MMIO_WRITE, 4);
     uint8_t *data = vcpuctx_exit_data(vcpu, &len);

@@ -3,15 +3,6 @@
 
 TestSuite(fault, .fini = teardown);
 
-/* tests/guests/mmio.S with FS above RAM: a byte write, a byte read echoed to port 0x90, a word write, a word read
-   echoed to port 0x91. */
-static void boot_mmio(void)
-{
-    boot("mmio");
-    set_field(vcpu, VMX_GUEST_FS_BASE, TEST_RAM);
-    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
-}
-
 static void expect_fault(uint64_t gpa, bool read, size_t size, uint64_t ip)
 {
     run_expect(vcpu, EXIT_REASON_EPT_VIOLATION);

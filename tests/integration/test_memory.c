@@ -45,9 +45,7 @@ static memory_fault_result_t count_unhandled(vm_t *v, vm_vcpu_t *c, uintptr_t ad
 
 static void boot_device(struct device *d, uintptr_t base, size_t size)
 {
-    boot("mmio");
-    set_field(vcpu, VMX_GUEST_FS_BASE, TEST_RAM);
-    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
+    boot_mmio();
     cr_assert_not_null(vm_reserve_memory_at(vm, base, size, device_fault, d), "%s", strerror(errno));
     cr_assert_eq(
         vm_io_port_add_handler(vm, (vm_ioport_range_t){0x90, 0x91}, (vm_ioport_interface_t){d, NULL, echo, "echo"}), 0);
@@ -100,9 +98,7 @@ Test(memory, errors_end_vm_run_and_refusals_change_nothing)
 Test(memory, a_fault_past_the_end_and_a_freed_reservation)
 {
     struct device d = {.write_result = FAULT_HANDLED};
-    boot("mmio");
-    set_field(vcpu, VMX_GUEST_FS_BASE, TEST_RAM);
-    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
+    boot_mmio();
     vm_memory_reservation_t *r = vm_reserve_memory_at(vm, TEST_RAM, 0x11, device_fault, &d);
     cr_assert_not_null(r);
     cr_assert_eq(vm_run(vm), VCPUCTX_RUN_UNHANDLED, "the read at 0x20 is outside: nothing handles it");

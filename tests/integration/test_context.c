@@ -48,7 +48,7 @@ Test(context, real_mode_far_jump_leaves_cs_a_code_segment)
     cr_assert_eq(get_field(vcpu, VMX_GUEST_CS_BASE), 0x1000);
     seL4_Word ar = get_field(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS);
     cr_assert_eq(ar & 0x1f, 0x1b, "CS type 0xB with S set, as at reset: AR 0x%llx", (unsigned long long)ar);
-    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), AT_FARJMP_NEXT - 0x1000, "IP at the HLT after the jump");
+    cr_assert_eq(get_field(vcpu, VMX_GUEST_RIP), AT_FARJMP_NEXT - LOAD_ADDR, "IP at the HLT after the jump");
 }
 
 Test(context, every_gpr_both_ways_in_long_mode)

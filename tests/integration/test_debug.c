@@ -103,7 +103,7 @@ Test(debug, linear_memory_without_paging)
 {
     boot("debug");
     uint8_t b[4] = {0};
-    cr_assert_eq(vcpuctx_vcpu_read_linear(vcpu, 0x1000, b, 3), 3);
+    cr_assert_eq(vcpuctx_vcpu_read_linear(vcpu, LOAD_ADDR, b, 3), 3);
     cr_assert(b[0] == 0xb8 && b[1] == 1 && b[2] == 0);
     cr_assert_eq(vcpuctx_vcpu_write_linear(vcpu, 0x3000, "\x34\x12", 2), 2);
     cr_assert_eq(*(uint16_t *)vcpuctx_guest_ram(vm, 0x3000, 2), 0x1234);

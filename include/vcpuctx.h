@@ -19,6 +19,9 @@
 #include <sel4vm/guest_memory.h>
 #include <sel4vm/guest_memory_helpers.h>
 #include <sel4vm/guest_vm.h>
+#ifndef VCPUCTX_LIBRARY_STRUCTS /* the library includes it once its structs are complete */
+#include <sel4vm/guest_vm_util.h>
+#endif
 
 #define VCPUCTX_VERSION "0.1.0"
 
@@ -49,8 +52,7 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes);
  */
 void vcpuctx_vm_destroy(vm_t *vm);
 
-/* vm_create_vcpu: sel4vm/boot.h, upstream's home for it. */
-#define VCPUCTX_MAX_VCPUS 8
+/* vm_create_vcpu: sel4vm/boot.h, upstream's home for it; VCPUCTX_MAX_VCPUS: sel4vm/guest_vm.h. */
 
 /**
  * Host pointer to guest RAM.
@@ -156,25 +158,21 @@ int vcpuctx_register_exit_handler(vm_t *vm, unsigned int reason, vcpuctx_exit_ha
  */
 int vcpuctx_register_exit_observer(vm_t *vm, vcpuctx_exit_handler_fn observer, void *cookie);
 
-/** Statuses vm_run returns. */
+/** How the last vm_run ended (vm_run itself returns upstream's 0 or -1). */
 enum vcpuctx_run_status {
-    VCPUCTX_RUN_STOPPED = 0,   /* a handler asked to stop: see vcpuctx_vm_stop_code */
-    VCPUCTX_RUN_UNHANDLED = 1, /* an exit had no handler or its handler said unhandled */
-    VCPUCTX_RUN_ERROR = 2,     /* a handler returned an error */
+    VCPUCTX_RUN_STOPPED = 0,   /* a handler asked to stop: see vcpuctx_vm_stop_code (vm_run returned 0) */
+    VCPUCTX_RUN_UNHANDLED = 1, /* an exit had no handler or its handler said unhandled (vm_run returned 0) */
+    VCPUCTX_RUN_ERROR = 2,     /* a handler returned an error (vm_run returned -1, errno ECANCELED) */
+    VCPUCTX_RUN_FAILED = 3,    /* no vCPU, or a KVM call failed (vm_run returned -1 with its errno) */
 };
 
 /**
- * The VMM loop (upstream name): run the first vCPU, dispatch each exit (to
- * the exit-handler table; without a handler, I/O through the port registry,
- * string I/O included, and MMIO through the memory reservations of
- * sel4vm/guest_memory.h), resume, until a handler asks to stop or an exit is
- * not handled.
- * The exit that ended the loop stays readable through vm_get_vmcs_field.
+ * How the last vm_run (sel4vm/guest_vm.h) ended, in more detail than its
+ * upstream result.
  * @param vm the VM
- * @return a vcpuctx_run_status, or -1 with errno (no vCPU: EINVAL; KVM_RUN
- *         failed: its errno)
+ * @return a vcpuctx_run_status (VCPUCTX_RUN_FAILED for NULL or before any vm_run)
  */
-int vm_run(vm_t *vm);
+int vcpuctx_vm_run_status(const vm_t *vm);
 
 /**
  * Ask vm_run to stop after the current exit (for port handlers).

@@ -6,7 +6,8 @@
 #        scripts/upstream-api.sh table    the README's table (markdown)
 #        scripts/upstream-api.sh readme   put the table into README.md
 # The TSV's columns: upstream header, identifier, kind (macro, function, type, tag, enumerator), upstream's
-# value or prototype ("-" where there is none to compare), status (have / no), and why not ("-" for have).
+# value or prototype ("-" where there is none to compare), status (have / no), and why not (for "no") or how
+# vcpuctx's differs ("-": it does not).
 set -eu
 cd "$(dirname "$0")/.."
 tsv=scripts/upstream-api.tsv
@@ -15,7 +16,7 @@ CC=${CC:-cc}
 table() {
     echo "| upstream header | identifier | kind | vcpuctx |"
     echo "|---|---|---|---|"
-    awk -F'\t' '{ printf "| `%s` | `%s` | %s | %s |\n", $1, $2, $3, ($5 == "have" ? "yes" : "no: " $6) }' "$tsv"
+    awk -F'\t' '{ printf "| `%s` | `%s` | %s | %s |\n", $1, $2, $3, ($5 == "have" ? ($6 == "-" ? "yes" : "yes: " $6) : "no: " $6) }' "$tsv"
 }
 
 # probe KIND NAME UPSTREAM: a C file that compiles exactly when vcpuctx has NAME as upstream has it.

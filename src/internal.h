@@ -10,6 +10,7 @@
 /* What the public headers declare keeps default visibility; the rest of the library is hidden (-fvisibility=hidden)
    and localised in the archive, so libvcpuctx.a and libvcpuctx.so export vm_* and vcpuctx_* alone. */
 #pragma GCC visibility push(default)
+#define VCPUCTX_LIBRARY_STRUCTS /* struct vm and struct vm_vcpu are defined below, public members first */
 #include "vcpuctx.h"
 #pragma GCC visibility pop
 
@@ -61,9 +62,8 @@ struct hw_debug {
 };
 
 struct vm_vcpu {
-    struct vm *vm;
+    SEL4VM_VCPU_PUBLIC_MEMBERS
     int fd;
-    int index;
     struct kvm_run *run;
     size_t run_size;
     bool sync; /* KVM_CAP_SYNC_REGS usable: the cache lives in run->s.regs */
@@ -110,14 +110,13 @@ struct rom {
 };
 
 struct vm {
+    SEL4VM_VM_PUBLIC_MEMBERS
     int kvm_fd;
     struct rom roms[VCPUCTX_MAX_ROMS];
     int nroms;
     int fd;
     uint8_t *ram;
     size_t ram_size;
-    int nvcpus;
-    struct vm_vcpu *vcpus[VCPUCTX_MAX_VCPUS];
     struct port_entry *ports; /* sorted by start, no overlaps */
     size_t nports, ports_cap;
     unhandled_ioport_callback_fn unhandled_cb;
@@ -126,12 +125,38 @@ struct vm {
     struct exit_slot observer;
     bool stop;
     int stop_code;
+    int run_status;                             /* enum vcpuctx_run_status of the last vm_run */
     bool payload;                               /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
     bool irqchip;                               /* in-kernel PIC/IOAPIC/LAPIC and PIT */
     struct vm_memory_reservation *reservations; /* memory.c */
     unhandled_mem_fault_callback_fn mem_unhandled;
     void *mem_unhandled_cookie;
 };
+
+/* The public headers' view of both structs is the prefix above: the same members at the same offsets. */
+struct vm_public_view {
+    SEL4VM_VM_PUBLIC_MEMBERS
+};
+struct vm_vcpu_public_view {
+    SEL4VM_VCPU_PUBLIC_MEMBERS
+};
+#define SAME_MEMBER(a, b, m) (offsetof(a, m) == offsetof(b, m) && sizeof(((a *)0)->m) == sizeof(((b *)0)->m))
+_Static_assert(SAME_MEMBER(struct vm, struct vm_public_view, num_vcpus) &&
+                   SAME_MEMBER(struct vm, struct vm_public_view, vcpus) &&
+                   SAME_MEMBER(struct vm, struct vm_public_view, run) &&
+                   SAME_MEMBER(struct vm, struct vm_public_view, vm_name) &&
+                   SAME_MEMBER(struct vm, struct vm_public_view, vm_id) &&
+                   SAME_MEMBER(struct vm, struct vm_public_view, vm_initialised),
+               "struct vm begins with its public members");
+_Static_assert(SAME_MEMBER(struct vm_vcpu, struct vm_vcpu_public_view, vm) &&
+                   SAME_MEMBER(struct vm_vcpu, struct vm_vcpu_public_view, vcpu_id) &&
+                   SAME_MEMBER(struct vm_vcpu, struct vm_vcpu_public_view, target_cpu) &&
+                   SAME_MEMBER(struct vm_vcpu, struct vm_vcpu_public_view, vcpu_online),
+               "struct vm_vcpu begins with its public members");
+
+#pragma GCC visibility push(default)
+#include <sel4vm/guest_vm_util.h>
+#pragma GCC visibility pop
 
 /* kvm.c: every KVM ioctl. The _raw forms return -1/errno; none prints. */
 int kvm_open_dev(void);

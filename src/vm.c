@@ -41,6 +41,8 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes)
     if (!vm)
         return NULL;
     vm->fd = -1;
+    vm->run.exit_reason = -1;
+    vm->run_status = VCPUCTX_RUN_FAILED;
     vm->kvm_fd = kvm_open_dev();
     if (vm->kvm_fd < 0 || vm_setup(vm, ram_bytes) < 0) {
         int e = errno;
@@ -48,6 +50,7 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes)
         errno = e;
         return NULL;
     }
+    vm->vm_initialised = true;
     return vm;
 }
 
@@ -64,7 +67,7 @@ void vcpuctx_vm_destroy(vm_t *vm)
 {
     if (!vm)
         return;
-    for (int i = 0; i < vm->nvcpus; i++)
+    for (unsigned int i = 0; i < vm->num_vcpus; i++)
         vcpu_free(vm->vcpus[i]);
     if (vm->ram)
         munmap(vm->ram, vm->ram_size);
@@ -114,7 +117,7 @@ static int reset_state_normalize(struct vm_vcpu *vcpu)
 
 static int vcpu_setup(struct vm_vcpu *vcpu)
 {
-    vcpu->fd = kvm_vcpu_create_fd(vcpu->vm, vcpu->index);
+    vcpu->fd = kvm_vcpu_create_fd(vcpu->vm, (int)vcpu->vcpu_id);
     if (vcpu->fd < 0 || kvm_vcpu_map_run(vcpu) < 0 || kvm_vcpu_set_cpuid(vcpu) < 0)
         return -1;
     int caps = kvm_check_ext(vcpu->vm->fd, KVM_CAP_SYNC_REGS);
@@ -143,7 +146,7 @@ vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority)
         errno = EINVAL;
         return NULL;
     }
-    if (vm->nvcpus >= VCPUCTX_MAX_VCPUS) {
+    if (vm->num_vcpus >= VCPUCTX_MAX_VCPUS) {
         errno = EBUSY;
         return NULL;
     }
@@ -151,7 +154,8 @@ vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority)
     if (!vcpu)
         return NULL;
     vcpu->vm = vm;
-    vcpu->index = vm->nvcpus;
+    vcpu->vcpu_id = vm->num_vcpus;
+    vcpu->target_cpu = -1;
     vcpu->fd = -1;
     if (vcpu_setup(vcpu) < 0) {
         int e = errno;
@@ -159,8 +163,33 @@ vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority)
         errno = e;
         return NULL;
     }
-    vm->vcpus[vm->nvcpus++] = vcpu;
+    vm->vcpus[vm->num_vcpus++] = vcpu;
     return vcpu;
+}
+
+int vm_assign_vcpu_target(vm_vcpu_t *vcpu, int target_cpu)
+{
+    if (!vcpu || target_cpu < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    vm_vcpu_t *holder = vm_vcpu_for_target_cpu(vcpu->vm, target_cpu);
+    if (holder && holder != vcpu) {
+        errno = EBUSY;
+        return -1;
+    }
+    vcpu->target_cpu = target_cpu;
+    return 0;
+}
+
+int vcpu_start(vm_vcpu_t *vcpu)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    vcpu->vcpu_online = true;
+    return 0;
 }
 
 void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len)
@@ -218,7 +247,7 @@ int vcpuctx_vm_enable_irqchip(vm_t *vm)
         errno = EINVAL;
         return -1;
     }
-    if (vm->nvcpus || vm->irqchip) {
+    if (vm->num_vcpus || vm->irqchip) {
         errno = EBUSY;
         return -1;
     }

@@ -80,27 +80,61 @@ static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
     return VM_EXIT_UNHANDLED;
 }
 
+int vcpuctx_vm_run_status(const vm_t *vm)
+{
+    return vm ? vm->run_status : VCPUCTX_RUN_FAILED;
+}
+
+/* What an unhandled exit was, in upstream's classes. */
+static int exit_class(uint32_t reason)
+{
+    if (reason == EXIT_REASON_IO_INSTRUCTION)
+        return VM_GUEST_IO_EXIT;
+    if (reason == EXIT_REASON_EPT_VIOLATION)
+        return VM_GUEST_MMIO_EXIT;
+    return VM_GUEST_UNKNOWN_EXIT;
+}
+
+/* Record how vm_run ended; upstream's result: 0, or -1 (with the vCPU offline) for an error. */
+static int run_end(struct vm_vcpu *vcpu, int status, int exit_reason)
+{
+    struct vm *vm = vcpu->vm;
+    vm->run_status = status;
+    vm->run.exit_reason = exit_reason;
+    if (status == VCPUCTX_RUN_ERROR || status == VCPUCTX_RUN_FAILED) {
+        int e = status == VCPUCTX_RUN_ERROR ? ECANCELED : errno;
+        vcpu->vcpu_online = false;
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
 int vm_run(vm_t *vm)
 {
-    if (!vm || vm->nvcpus == 0) {
+    if (!vm || vm->num_vcpus == 0) {
+        if (vm)
+            vm->run_status = VCPUCTX_RUN_FAILED;
         errno = EINVAL;
         return -1;
     }
-    struct vm_vcpu *vcpu = vm->vcpus[0];
+    struct vm_vcpu *vcpu = vm->vcpus[BOOT_VCPU];
     vm->stop = false;
     vm->stop_code = 0;
+    vm->run.exit_reason = -1;
+    vcpu->vcpu_online = true;
     for (;;) {
         int reason = vcpuctx_vcpu_run(vcpu);
         if (reason == -1)
-            return -1;
+            return run_end(vcpu, VCPUCTX_RUN_FAILED, VM_GUEST_ERROR_EXIT);
         if (vm->observer.fn && vm->observer.fn(vcpu, vm->observer.cookie) == VCPUCTX_EXIT_STOP)
-            return VCPUCTX_RUN_STOPPED;
+            return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
         int r = dispatch(vcpu, (uint32_t)reason);
         if (r == VM_EXIT_HANDLE_ERROR)
-            return VCPUCTX_RUN_ERROR;
+            return run_end(vcpu, VCPUCTX_RUN_ERROR, VM_GUEST_ERROR_EXIT);
         if (r == VCPUCTX_EXIT_STOP || vm->stop)
-            return VCPUCTX_RUN_STOPPED;
+            return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
         if (r != VM_EXIT_HANDLED)
-            return VCPUCTX_RUN_UNHANDLED;
+            return run_end(vcpu, VCPUCTX_RUN_UNHANDLED, exit_class((uint32_t)reason & 0xffff));
     }
 }

@@ -184,6 +184,22 @@ static inline int stop_on_hlt(vm_vcpu_t *v, void *cookie)
     return VCPUCTX_EXIT_STOP;
 }
 
+/* vm_run, checked against upstream's contract (0, or -1 with the vCPU offline); returns how it ended. */
+static inline int run_status(vm_t *vm)
+{
+    errno = 0;
+    int r = vm_run(vm);
+    int status = vcpuctx_vm_run_status(vm);
+    bool failed = status == VCPUCTX_RUN_ERROR || status == VCPUCTX_RUN_FAILED;
+    cr_assert_eq(r, failed ? -1 : 0, "vm_run returned %d with status %d", r, status);
+    cr_assert(!failed || !vm->vcpus[BOOT_VCPU]->vcpu_online, "an error takes the boot vCPU offline");
+    cr_assert(failed || vm->vcpus[BOOT_VCPU]->vcpu_online, "vm_run brought the boot vCPU online");
+    if (status == VCPUCTX_RUN_ERROR)
+        cr_assert_eq(errno, ECANCELED, "a handler's error: errno %d", errno);
+    cr_assert_eq(vm->run.exit_reason, failed ? VM_GUEST_ERROR_EXIT : vm->run.exit_reason);
+    return status;
+}
+
 /* Run until the next exit and require its basic reason. */
 static inline void run_expect(vm_vcpu_t *vcpu, unsigned reason)
 {

@@ -16,7 +16,7 @@ typedef enum memory_fault_result {
     FAULT_UNHANDLED, /* left unhandled: the unhandled-fault callback, if any, is asked next */
     FAULT_RESTART,   /* resume at the faulting instruction, which runs again */
     FAULT_IGNORE,    /* skip the instruction (a read's data is what the buffer held) */
-    FAULT_ERROR      /* handling failed: vm_run returns VCPUCTX_RUN_ERROR */
+    FAULT_ERROR      /* handling failed: vm_run returns -1 (VCPUCTX_RUN_ERROR) */
 } memory_fault_result_t;
 
 /**

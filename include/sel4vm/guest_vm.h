@@ -1,6 +1,10 @@
-/* sel4vm/guest_vm.h: libsel4vm's VM interface, the parts vcpuctx has: the fault fallback; vm_run is in vcpuctx.h. */
+/* sel4vm/guest_vm.h: libsel4vm's VM and vCPU: struct vm's and vm_vcpu's public members, vm_run, vcpu_start. */
 #ifndef SEL4VM_GUEST_VM_H
 #define SEL4VM_GUEST_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include <sel4/sel4.h>
 #include <sel4vm/arch/guest_vm_arch.h>
@@ -9,7 +13,47 @@
 typedef struct vm vm_t;
 typedef struct vm_vcpu vm_vcpu_t;
 
-/* Not here yet: struct vm's and struct vm_vcpu's public members (scripts/upstream-api.tsv). */
+/* Most vCPUs a VM has: the length of vm->vcpus[]. Upstream sizes it with CONFIG_MAX_NUM_NODES; code built with a
+   larger value would index past the library's array, so it stops here. */
+#define VCPUCTX_MAX_VCPUS 8
+#if defined(CONFIG_MAX_NUM_NODES) && CONFIG_MAX_NUM_NODES > VCPUCTX_MAX_VCPUS
+#error "sel4vm/guest_vm.h: CONFIG_MAX_NUM_NODES is larger than vcpuctx's VCPUCTX_MAX_VCPUS (8)"
+#endif
+
+/** vm->run: how the last vm_run ended (upstream's member; the seL4 notification callback is not here). */
+struct vm_run {
+    int exit_reason; /* -1 while running; then a vm_exit_codes_t (guest_vm_exits.h) or VM_GUEST_ERROR_EXIT */
+};
+typedef struct vm_run vm_run_t;
+
+/*
+ * struct vm's and struct vm_vcpu's public members: upstream's names, types and meanings, in upstream's order
+ * (upstream's seL4-only members are left out: vka, simple, cspace, the TCB and the kernel vCPU object). The
+ * library's own definitions begin with exactly these members and add private state after them, so a vm_t or
+ * vm_vcpu_t exists only as vcpuctx_vm_create and vm_create_vcpu allocate it: never declare, copy or size one.
+ */
+#define SEL4VM_VM_PUBLIC_MEMBERS                                                                                       \
+    unsigned int num_vcpus;                   /* vCPUs created, vcpus[0..num_vcpus-1] */                               \
+    struct vm_vcpu *vcpus[VCPUCTX_MAX_VCPUS]; /* by vcpu_id; vcpus[BOOT_VCPU] is the one vm_run runs */                \
+    struct vm_run run;                        /* how the last vm_run ended */                                          \
+    char *vm_name;                            /* the VMM's to set; the library never reads it */                       \
+    unsigned int vm_id;                       /* the VMM's to set; the library never reads it */                       \
+    bool vm_initialised;                      /* true once vcpuctx_vm_create returned it */
+
+#define SEL4VM_VCPU_PUBLIC_MEMBERS                                                                                     \
+    struct vm *vm;        /* the VM that owns it */                                                                    \
+    unsigned int vcpu_id; /* its index in vm->vcpus[], in creation order */                                            \
+    int target_cpu;       /* host CPU from vm_assign_vcpu_target, -1 while unassigned */                               \
+    bool vcpu_online;     /* set by vcpu_start (and by vm_run for BOOT_VCPU); cleared when vm_run ends in error */
+
+#ifndef VCPUCTX_LIBRARY_STRUCTS /* defined by the library, whose internal.h extends both */
+struct vm {
+    SEL4VM_VM_PUBLIC_MEMBERS
+};
+struct vm_vcpu {
+    SEL4VM_VCPU_PUBLIC_MEMBERS
+};
+#endif
 
 /** Called by vm_run for a memory fault no reservation handled (as a reservation's callback, cookie aside). */
 typedef memory_fault_result_t (*unhandled_mem_fault_callback_fn)(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t paddr, size_t len,
@@ -18,12 +62,39 @@ typedef memory_fault_result_t (*unhandled_mem_fault_callback_fn)(vm_t *vm, vm_vc
 /**
  * Register the callback vm_run calls for memory faults outside every
  * reservation, or left FAULT_UNHANDLED by theirs. Without one such a fault
- * ends vm_run with VCPUCTX_RUN_UNHANDLED.
+ * ends vm_run as unhandled.
  * @param vm            handle to the VM
  * @param fault_handler the callback (NULL removes it)
  * @param cookie        passed to it
  * @return 0 on success, otherwise -1 with errno EINVAL (NULL vm)
  */
 int vm_register_unhandled_mem_fault_callback(vm_t *vm, unhandled_mem_fault_callback_fn fault_handler, void *cookie);
+
+/**
+ * The VMM loop (upstream's): run vm->vcpus[BOOT_VCPU], dispatch each exit
+ * (to the exit-handler table of vcpuctx.h; without a handler, I/O through
+ * the ioport handlers of sel4vm/arch/ioports.h, string I/O included, and
+ * MMIO through the memory reservations of sel4vm/guest_memory.h), resume,
+ * until an exit is not handled, a handler fails, or a handler asks to stop
+ * (vcpuctx_vm_stop, vcpuctx's addition). The boot vCPU is brought online
+ * first if vcpu_start was not called for it.
+ * As upstream: 0 when the loop ends without an error, -1 on an error, with
+ * vm->run.exit_reason VM_GUEST_ERROR_EXIT and the vCPU taken offline.
+ * vcpuctx_vm_run_status tells which ending it was. The exit that ended the
+ * loop stays readable through vm_get_vmcs_field.
+ * @param vm the VM
+ * @return 0 (an unhandled exit, or a stop), or -1 with errno: a handler
+ *         returned an error (ECANCELED), no vCPU (EINVAL), KVM_RUN failed
+ *         (its errno)
+ */
+int vm_run(vm_t *vm);
+
+/**
+ * Start a vCPU (upstream's): mark it online. vcpuctx runs one vCPU, the boot
+ * vCPU, in vm_run's thread; vcpu_start of another only marks it.
+ * @param vcpu the vCPU
+ * @return 0, or -1 with errno EINVAL for NULL
+ */
+int vcpu_start(vm_vcpu_t *vcpu);
 
 #endif /* SEL4VM_GUEST_VM_H */

@@ -263,8 +263,9 @@ static void print_stats(const struct machine *m, double seconds)
 /* Run to the end and turn what happened into the exit status. */
 static int run_machine(struct machine *m)
 {
-    int r = vm_run(m->vm);
-    if (r < 0) {
+    int ret = vm_run(m->vm);
+    int r = vcpuctx_vm_run_status(m->vm);
+    if (ret < 0 && r == VCPUCTX_RUN_FAILED) {
         fprintf(stderr, "vcpuctx-run: KVM_RUN failed: %s\n", strerror(errno));
         return STATUS_CRASH;
     }

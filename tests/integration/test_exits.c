@@ -85,8 +85,9 @@ Test(exits, triple_fault_shows_the_guest_not_the_reset_state)
 Test(exits, unhandled_exit_ends_vm_run)
 {
     boot_triple();
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_UNHANDLED);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_UNHANDLED);
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_REASON), EXIT_REASON_TRIPLE_FAULT);
+    cr_assert_eq(vm->run.exit_reason, VM_GUEST_UNKNOWN_EXIT, "upstream's class of the exit");
 }
 
 static void expect_port(unsigned port)
@@ -170,7 +171,7 @@ Test(exits, one_ioctl_per_exit_with_the_port_registry)
     advance(vcpu);
     struct vcpuctx_stats a, b;
     cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &a), 0);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
     cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &b), 0);
     cr_assert_eq(b.exits - a.exits, 200, "199 OUTs and the HLT");
     expect_ioctls_per_exit(&a, &b);
@@ -203,7 +204,7 @@ Test(exits, one_ioctl_per_exit_for_a_sel4_handler)
     cr_assert_eq(sel4_out(vcpu, &n), VM_EXIT_HANDLED);
     struct vcpuctx_stats a, b;
     cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &a), 0);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
     cr_assert_eq(vcpuctx_vcpu_stats(vcpu, &b), 0);
     cr_assert_eq(n, 200);
     expect_ioctls_per_exit(&a, &b);

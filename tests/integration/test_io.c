@@ -140,7 +140,7 @@ Test(io, port_registry_and_unclaimed_ports)
     cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0x63, 0x66}, outs), 0);
     cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0x3f8, 0x3ff}, outs), 0);
     cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
     /* 0x60 is unclaimed: reads 0xff, +1 = 0x00. 0x3f8 IN unclaimed (OUT-only handler): 0xffff + 1. */
     unsigned want_ports[] = {0x61, 0x3f8, 0x63, 0x65};
     unsigned want_vals[] = {0x00, 0x0000, 0x11, 0x556677ff};
@@ -174,7 +174,7 @@ Test(io, unhandled_port_callback)
     cr_assert_eq(vm_register_unhandled_ioport_callback(vm, unhandled_cb, &count), 0);
     cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0x61, 0x61}, outs), 0);
     cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
     cr_assert_eq(rec.values[0], 0x80, "callback's IN value reached the guest");
     cr_assert_geq(count, 5);
 }
@@ -188,7 +188,7 @@ Test(io, string_io_through_the_registry)
     cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0xe9, 0xe9}, outs), 0);
     cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0x70, 0x70}, both), 0);
     cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
     cr_assert_eq(rec.n, 4);
     cr_assert_eq(rec.values[0], 'a');
     cr_assert_eq(rec.values[1], 'b');

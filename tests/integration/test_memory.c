@@ -56,7 +56,7 @@ Test(memory, a_device_behind_a_reservation_runs_under_vm_run)
 {
     struct device d = {.write_result = FAULT_HANDLED};
     boot_device(&d, TEST_RAM, 0x100);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED, "the guest reached its HLT");
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED, "the guest reached its HLT");
     cr_assert_eq(d.nwrites, 2);
     cr_assert(d.writes[0] == 0x5a && d.writes[1] == 0x1234, "writes 0x%x 0x%x", d.writes[0], d.writes[1]);
     cr_assert_eq(d.nechoes, 2);
@@ -69,7 +69,7 @@ Test(memory, ignore_and_the_unhandled_callback)
     struct device d = {.write_result = FAULT_IGNORE};
     boot_device(&d, TEST_RAM + 0x20, 0x40); /* reads at 0x20 and 0x44 inside; the writes at 0x10 and 0x40 not */
     cr_assert_eq(vm_register_unhandled_mem_fault_callback(vm, count_unhandled, &d), 0);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
     cr_assert_eq(d.unhandled, 1, "the byte write at 0x10 lies outside");
     cr_assert_eq(d.nwrites, 1, "the word write at 0x40 lies inside and is ignored");
     cr_assert_eq(d.nechoes, 2);
@@ -79,7 +79,7 @@ Test(memory, errors_end_vm_run_and_refusals_change_nothing)
 {
     struct device d = {.write_result = FAULT_ERROR};
     boot_device(&d, TEST_RAM, 0x100);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_ERROR, "FAULT_ERROR ends vm_run");
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_ERROR, "FAULT_ERROR ends vm_run");
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_REASON), EXIT_REASON_EPT_VIOLATION, "the exit stays readable");
     cr_assert_null(vm_reserve_memory_at(vm, TEST_RAM + 0x80, 0x100, device_fault, &d), "overlaps");
     cr_assert_eq(errno, EBUSY);
@@ -101,11 +101,12 @@ Test(memory, a_fault_past_the_end_and_a_freed_reservation)
     boot_mmio();
     vm_memory_reservation_t *r = vm_reserve_memory_at(vm, TEST_RAM, 0x11, device_fault, &d);
     cr_assert_not_null(r);
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_UNHANDLED, "the read at 0x20 is outside: nothing handles it");
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_UNHANDLED, "the read at 0x20 is outside: nothing handles it");
+    cr_assert_eq(vm->run.exit_reason, VM_GUEST_MMIO_EXIT, "upstream's class of the exit");
     cr_assert_eq(d.nwrites, 1, "the byte write at 0x10 was inside");
     cr_assert_eq(vm_free_reserved_memory(vm, r), 0);
     cr_assert_not_null(vm_reserve_memory_at(vm, TEST_RAM + 0x3f, 2, device_fault, &d));
     set_field(vcpu, VMX_GUEST_RIP, AT_MMIO_WRITE_WORD); /* the word write at 0x40: one byte in, one past */
-    cr_assert_eq(vm_run(vm), VCPUCTX_RUN_ERROR, "it starts on the reservation's last byte and runs past it");
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_ERROR, "it starts on the reservation's last byte and runs past it");
     cr_assert_eq(d.nwrites, 1, "the callback was not called for it");
 }

@@ -15,7 +15,7 @@ typedef struct vm_vcpu vm_vcpu_t;
 typedef enum ioport_fault_result {
     IO_FAULT_HANDLED,   /* done: the guest goes on */
     IO_FAULT_UNHANDLED, /* not ours: the unhandled-port callback decides */
-    IO_FAULT_ERROR      /* fatal: vm_run stops with VCPUCTX_RUN_ERROR */
+    IO_FAULT_ERROR      /* fatal: vm_run returns -1 (VCPUCTX_RUN_ERROR) */
 } ioport_fault_result_t;
 
 /** IN handler: store the value read (size 1, 2 or 4 bytes) in *result. */

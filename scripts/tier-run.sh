@@ -38,8 +38,8 @@ intel)
     f="--filter=@(context|fields|vm|io|exits|debug|loader|irq|fault|memory)/*"
     abi build "$f"
     abi build/ia32 "$f"
-    suite "CLI crash and status cases" build/tests/integration-tests $CRIT \
-        "--filter=cli/@(exit_statuses|trace_stats_and_dump_go_to_stderr|paging32_*|seabios_reaches_no_bootable_device)"
+    suite "CLI crash, status and interrupt cases" build/tests/integration-tests $CRIT \
+        "--filter=cli/@(exit_statuses|trace_stats_and_dump_go_to_stderr|paging32_*|seabios_reaches_no_bootable_device|serial_*)"
     # The targeted hostile guests only: a random one (seed 3, real mode) stopped Bochs's VT-x itself, the tier's
     # own timers dead for good (measured twice); the random campaign runs in the amd tier and on the host.
     suite "hostile campaign (targeted guests)" scripts/hostile-campaign.sh 0 build

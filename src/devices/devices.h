@@ -47,14 +47,22 @@ struct debugcon {
 };
 int debugcon_register(vm_t *vm, struct debugcon *d, uint16_t port);
 
-/* 16550A UART: enough for firmware to detect and use it; output only (no input source). */
+/* 16550A UART: output only (no input source). Its interrupt (THR empty; received data, which only loopback
+   makes) drives an IRQ line through vm_set_irq_level, as a PC wires it: gated by MCR's OUT2, and silent in
+   loopback. */
 struct uart16550 {
     uint8_t ier, iir_fifo, lcr, mcr, lsr, msr, scr, dll, dlm, rbr;
     bool thre_pending; /* THR-empty interrupt identification pending */
     struct sink *out;
+    vm_vcpu_t *vcpu;     /* where the IRQ goes (NULL: the level is only tracked) */
+    int irq;             /* its line, -1: none */
+    bool irq_level;      /* the line's level now */
+    uint64_t irq_errors; /* vm_set_irq_level refusals */
     struct port_range io;
 };
 void uart_init(struct uart16550 *u, struct sink *out);
+/* Drive IRQ line irq of vcpu's VM (COM1: 4) from now on; the line starts low. */
+void uart_connect_irq(struct uart16550 *u, vm_vcpu_t *vcpu, int irq);
 uint8_t uart_read(struct uart16550 *u, unsigned offset);
 void uart_write(struct uart16550 *u, unsigned offset, uint8_t value);
 int uart_register(vm_t *vm, struct uart16550 *u, uint16_t base);

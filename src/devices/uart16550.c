@@ -1,10 +1,12 @@
-/* uart16550.c: a 16550A UART (COM1): divisor latch, IER/IIR with THR-empty, LCR, MCR loopback, LSR, MSR, SCR. */
+/* uart16550.c: a 16550A UART (COM1): divisor latch, IER/IIR, its IRQ through vm_set_irq_level, MCR loopback, LSR, MSR.
+ */
 #include <string.h>
 
 #include "devices.h"
 
 enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
 #define LCR_DLAB  0x80
+#define MCR_OUT2  0x08
 #define MCR_LOOP  0x10
 #define LSR_DR    0x01
 #define LSR_THRE  0x20
@@ -19,6 +21,14 @@ void uart_init(struct uart16550 *u, struct sink *out)
     u->msr = 0xb0; /* DCD, DSR, CTS: a terminal is attached */
     u->dll = 0x0c; /* 9600 baud */
     u->out = out;
+    u->irq = -1;
+}
+
+void uart_connect_irq(struct uart16550 *u, vm_vcpu_t *vcpu, int irq)
+{
+    u->vcpu = vcpu;
+    u->irq = irq;
+    u->irq_level = false;
 }
 
 /* IIR: bits 7:6 FIFOs enabled, 3:1 the highest pending source, bit 0 = none pending. */
@@ -40,7 +50,19 @@ static uint8_t msr(const struct uart16550 *u)
     return (uint8_t)(((u->mcr & 0x02) << 3) | ((u->mcr & 0x01) << 5) | ((u->mcr & 0x04) << 4) | ((u->mcr & 0x08) << 4));
 }
 
-uint8_t uart_read(struct uart16550 *u, unsigned offset)
+/* The IRQ output, as a PC wires it: an interrupt identified in IIR, gated by OUT2; none in loopback, where OUT2
+   drives DCD instead of the pin. Drives the line on a change only. */
+static void update_irq(struct uart16550 *u)
+{
+    bool level = !(iir(u) & 0x01) && (u->mcr & MCR_OUT2) && !(u->mcr & MCR_LOOP);
+    if (level == u->irq_level)
+        return;
+    u->irq_level = level;
+    if (u->vcpu && u->irq >= 0 && vm_set_irq_level(u->vcpu, u->irq, level) < 0)
+        u->irq_errors++;
+}
+
+static uint8_t reg_read(struct uart16550 *u, unsigned offset)
 {
     bool dlab = u->lcr & LCR_DLAB;
     switch (offset) {
@@ -75,7 +97,14 @@ static void transmit(struct uart16550 *u, uint8_t byte)
     u->thre_pending = true; /* sent at once: THR is empty again */
 }
 
-void uart_write(struct uart16550 *u, unsigned offset, uint8_t value)
+uint8_t uart_read(struct uart16550 *u, unsigned offset)
+{
+    uint8_t v = reg_read(u, offset);
+    update_irq(u);
+    return v;
+}
+
+static void reg_write(struct uart16550 *u, unsigned offset, uint8_t value)
 {
     bool dlab = u->lcr & LCR_DLAB;
     switch (offset) {
@@ -100,6 +129,12 @@ void uart_write(struct uart16550 *u, unsigned offset, uint8_t value)
     case SCR: u->scr = value; break;
     default: break; /* LSR and MSR are read-only */
     }
+}
+
+void uart_write(struct uart16550 *u, unsigned offset, uint8_t value)
+{
+    reg_write(u, offset, value);
+    update_irq(u);
 }
 
 static uint32_t uart_reg_read(void *dev, unsigned reg, unsigned size)

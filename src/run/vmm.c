@@ -194,6 +194,8 @@ static int add_devices(struct machine *m)
     if (m->o->drive && ata_register(m->vm, &m->disk) < 0)
         return -1;
     uart_init(&m->com1, &m->ser_sink);
+    if (m->irqchip)
+        uart_connect_irq(&m->com1, m->vcpu, 4); /* COM1's ISA line, as on a PC */
     cmos_init(&m->cmos, m->o->memory);
     i8042_init(&m->kbd, &m->sys);
     if (fw_cfg_init(&m->fwcfg, m->o->memory) < 0)

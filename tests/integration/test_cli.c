@@ -27,6 +27,17 @@ Test(cli, hello_rom_passes)
     cr_assert_str_eq(res.err, "", "nothing on stderr");
 }
 
+/* COM1 raises IRQ 4 through the in-kernel PIC (vm_set_irq_level): one interrupt a byte, none with OUT2 clear. */
+Test(cli, serial_thr_empty_interrupts_reach_the_guest)
+{
+    run((const char *[]){"--irqchip=on", "--debugcon=none", GUEST("serial-irq.rom"), NULL});
+    cr_assert_eq(res.status, 1, "status %d, stdout: %s stderr: %s", res.status, res.out, res.err);
+    cr_assert_not_null(strstr(res.out, "interrupts=00000004"), "stdout: %s", res.out);
+    run((const char *[]){"--irqchip=off", "--debugcon=none", GUEST("serial-irq.rom"), NULL});
+    cr_assert_eq(res.status, 3, "no interrupt controller: no interrupts, the guest says so");
+    cr_assert_not_null(strstr(res.out, "interrupts=00000000"), "stdout: %s", res.out);
+}
+
 Test(cli, help_and_version)
 {
     run((const char *[]){"--help", NULL});

@@ -56,6 +56,32 @@ Test(uart, thr_empty_interrupt_identification)
     cr_assert_eq(uart_read(&u, 2), 0xc2, "FIFO bits and THR empty");
 }
 
+/* The IRQ line follows IIR, gated by OUT2 and silenced by loopback, as on a PC. */
+Test(uart, irq_line_follows_iir_gated_by_out2)
+{
+    struct uart16550 u;
+    uart_init(&u, &sink);
+    cr_assert_eq(u.irq, -1, "no line until connected");
+    uart_write(&u, 1, 0x02); /* IER: ETBEI, THR empty: identified at once */
+    cr_assert(!u.irq_level, "OUT2 clear: the line stays low");
+    uart_write(&u, 4, 0x08); /* MCR: OUT2 */
+    cr_assert(u.irq_level, "OUT2 set: the pending THR-empty interrupt raises it");
+    cr_assert_eq(uart_read(&u, 2), 0x02);
+    cr_assert(!u.irq_level, "reading IIR cleared the identification and the line");
+    uart_write(&u, 0, 'x');
+    cr_assert(u.irq_level, "THR empty again after the byte went out");
+    uart_write(&u, 1, 0x00);
+    cr_assert(!u.irq_level, "IER 0: nothing can be identified");
+    uart_write(&u, 4, 0x18); /* loopback with OUT2 */
+    uart_write(&u, 1, 0x03);
+    cr_assert_eq(uart_read(&u, 2) & 0x0f, 0x02, "identified inside the UART");
+    cr_assert(!u.irq_level, "loopback keeps OUT2 off the pin");
+    uart_write(&u, 0, 'y');
+    cr_assert_eq(uart_read(&u, 2) & 0x0f, 0x04, "the looped byte: received data, the higher priority");
+    cr_assert(!u.irq_level);
+    cr_assert_eq(u.irq_errors, 0);
+}
+
 Test(uart, transmit_reaches_the_sink)
 {
     struct uart16550 u;

@@ -35,7 +35,7 @@ amd)
     ;;
 intel)
     # Bochs is slow (a KVM exit costs ~176 us): the suites whose outcome depends on the host, both ABIs.
-    f="--filter=@(context|fields|vm|io|exits|debug|loader|irq|fault|memory)/*"
+    f="--filter=@(context|fields|vm|ram|io|exits|debug|loader|irq|fault|memory)/*"
     abi build "$f"
     abi build/ia32 "$f"
     suite "CLI crash, status and interrupt cases" build/tests/integration-tests $CRIT \

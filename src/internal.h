@@ -109,11 +109,24 @@ struct rom {
     size_t size;
 };
 
+#define PAGE_SIZE 4096ULL /* guest-physical granularity of RAM, ROMs and memory slots */
+
+/* RAM added after vcpuctx_vm_create by vm_ram_register(_at) (ram.c): a memory slot each. */
+#define RAM_BLOCKS 8
+struct ram_block {
+    uint64_t gpa;
+    uint8_t *host;
+    size_t size;
+};
+
 struct vm {
     SEL4VM_VM_PUBLIC_MEMBERS
     int kvm_fd;
     struct rom roms[VCPUCTX_MAX_ROMS];
     int nroms;
+    struct ram_block blocks[RAM_BLOCKS]; /* ram.c */
+    int nblocks;
+    int mem_cap; /* room in mem.ram_regions */
     int fd;
     uint8_t *ram;
     size_t ram_size;
@@ -143,6 +156,7 @@ struct vm_vcpu_public_view {
 #define SAME_MEMBER(a, b, m) (offsetof(a, m) == offsetof(b, m) && sizeof(((a *)0)->m) == sizeof(((b *)0)->m))
 _Static_assert(SAME_MEMBER(struct vm, struct vm_public_view, num_vcpus) &&
                    SAME_MEMBER(struct vm, struct vm_public_view, vcpus) &&
+                   SAME_MEMBER(struct vm, struct vm_public_view, mem) &&
                    SAME_MEMBER(struct vm, struct vm_public_view, run) &&
                    SAME_MEMBER(struct vm, struct vm_public_view, vm_name) &&
                    SAME_MEMBER(struct vm, struct vm_public_view, vm_id) &&
@@ -214,9 +228,26 @@ enum { GUEST_WRITE = 1, GUEST_ROM = 2 };
 size_t guest_copy_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint8_t *buf, size_t len,
                          unsigned flags);
 
+/* Whether [a, a + alen) and [b, b + blen) share a byte. */
+static inline bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* ram.c: guest RAM beyond vcpuctx_vm_create's. Host pointer to [gpa, gpa + len) when one block holds it all, else
+   NULL; whether any RAM overlaps a range; vm->mem's first region; freeing it all (vm destroy). */
+uint8_t *ram_host(struct vm *vm, uint64_t gpa, size_t len);
+bool ram_overlaps(const struct vm *vm, uint64_t gpa, uint64_t len);
+int ram_regions_init(struct vm *vm);
+void ram_free_all(struct vm *vm);
+/* The end of the first RAM, ROM or reservation a range overlaps, 0 if it overlaps none. */
+uint64_t claimed_end(const struct vm *vm, uint64_t gpa, uint64_t len);
+
 /* memory.c: the current MMIO exit through the reservations (a VM_EXIT_* value); free them all (vm destroy). */
 int memory_dispatch(struct vm_vcpu *vcpu);
 void memory_free_all(struct vm *vm);
+/* The end of the first reservation overlapping [gpa, gpa + len), 0 if none. */
+uint64_t reservation_overlap_end(const struct vm *vm, uint64_t gpa, uint64_t len);
 
 /* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value). */
 int ioport_dispatch(struct vm_vcpu *vcpu);

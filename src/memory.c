@@ -12,20 +12,15 @@ struct vm_memory_reservation {
     struct vm_memory_reservation *next;
 };
 
-static bool overlaps(uintptr_t a, size_t alen, uintptr_t b, size_t blen)
-{
-    return a < b + blen && b < a + alen;
-}
-
 vm_memory_reservation_t *vm_reserve_memory_at(vm_t *vm, uintptr_t addr, size_t size,
                                               memory_fault_callback_fn fault_callback, void *cookie)
 {
-    if (!vm || !fault_callback || size == 0 || addr + size < addr || overlaps(addr, size, 0, vm->ram_size)) {
+    if (!vm || !fault_callback || size == 0 || addr + size < addr || ram_overlaps(vm, addr, size)) {
         errno = EINVAL;
         return NULL;
     }
     for (struct vm_memory_reservation *r = vm->reservations; r; r = r->next)
-        if (overlaps(addr, size, r->addr, r->size)) {
+        if (ranges_overlap(addr, size, r->addr, r->size)) {
             errno = EBUSY;
             return NULL;
         }
@@ -47,6 +42,14 @@ int vm_free_reserved_memory(vm_t *vm, vm_memory_reservation_t *reservation)
         }
     errno = EINVAL;
     return -1;
+}
+
+uint64_t reservation_overlap_end(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+    for (const struct vm_memory_reservation *r = vm->reservations; r; r = r->next)
+        if (ranges_overlap(gpa, len, r->addr, r->size))
+            return (uint64_t)r->addr + r->size;
+    return 0;
 }
 
 void memory_free_all(struct vm *vm)

@@ -7,8 +7,7 @@
 
 #include "internal.h"
 
-#define PAGE_SIZE 4096ULL
-#define TSS_ADDR  0xfffbd000UL /* three pages below the BIOS, as QEMU places it */
+#define TSS_ADDR 0xfffbd000UL /* three pages below the BIOS, as QEMU places it */
 
 static int vm_setup(struct vm *vm, size_t ram_bytes)
 {
@@ -24,7 +23,7 @@ static int vm_setup(struct vm *vm, size_t ram_bytes)
         return -1;
     }
     vm->ram_size = ram_bytes;
-    if (kvm_vm_set_memory(vm, 0, 0, vm->ram, ram_bytes, false) < 0)
+    if (kvm_vm_set_memory(vm, 0, 0, vm->ram, ram_bytes, false) < 0 || ram_regions_init(vm) < 0)
         return -1;
     if (kvm_check_ext(vm->fd, KVM_CAP_EXCEPTION_PAYLOAD) && kvm_vm_enable_cap(vm, KVM_CAP_EXCEPTION_PAYLOAD, 1) == 0)
         vm->payload = true;
@@ -79,6 +78,7 @@ void vcpuctx_vm_destroy(vm_t *vm)
         close(vm->kvm_fd);
     free(vm->ports);
     memory_free_all(vm);
+    ram_free_all(vm);
     free(vm);
 }
 
@@ -198,27 +198,21 @@ void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len)
         errno = EINVAL;
         return NULL;
     }
-    if (gpa > vm->ram_size || len > vm->ram_size - gpa) {
+    uint8_t *host = ram_host(vm, gpa, len);
+    if (!host)
         errno = EFAULT;
-        return NULL;
-    }
-    return vm->ram + gpa;
-}
-
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-    return a < b + blen && b < a + alen;
+    return host;
 }
 
 int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size)
 {
     if (!vm || !data || !size || size % PAGE_SIZE || gpa % PAGE_SIZE || gpa + size < gpa ||
-        overlaps(gpa, size, 0, vm->ram_size)) {
+        ram_overlaps(vm, gpa, size)) {
         errno = EINVAL;
         return -1;
     }
     for (int i = 0; i < vm->nroms; i++) {
-        if (overlaps(gpa, size, vm->roms[i].gpa, vm->roms[i].size)) {
+        if (ranges_overlap(gpa, size, vm->roms[i].gpa, vm->roms[i].size)) {
             errno = EINVAL;
             return -1;
         }

@@ -20,6 +20,23 @@ typedef struct vm_vcpu vm_vcpu_t;
 #error "sel4vm/guest_vm.h: CONFIG_MAX_NUM_NODES is larger than vcpuctx's VCPUCTX_MAX_VCPUS (8)"
 #endif
 
+/** One region of guest RAM and whether it is allocated (vm->mem.ram_regions[]). */
+struct vm_ram_region {
+    uintptr_t start; /* guest-physical */
+    size_t size;
+    int allocated; /* vm_ram_mark_allocated / vm_ram_allocate: 1; free RAM: 0 */
+};
+typedef struct vm_ram_region vm_ram_region_t;
+
+/** vm->mem: the guest's RAM as upstream lists it: sorted by start, neighbours of the same state merged
+    (upstream's vspace and reservation members are seL4-only or private to vcpuctx). Read it; change it only
+    through sel4vm/guest_ram.h. */
+struct vm_mem {
+    int num_ram_regions;
+    struct vm_ram_region *ram_regions;
+};
+typedef struct vm_mem vm_mem_t;
+
 /** vm->run: how the last vm_run ended (upstream's member; the seL4 notification callback is not here). */
 struct vm_run {
     int exit_reason; /* -1 while running; then a vm_exit_codes_t (guest_vm_exits.h) or VM_GUEST_ERROR_EXIT */
@@ -35,6 +52,7 @@ typedef struct vm_run vm_run_t;
 #define SEL4VM_VM_PUBLIC_MEMBERS                                                                                       \
     unsigned int num_vcpus;                   /* vCPUs created, vcpus[0..num_vcpus-1] */                               \
     struct vm_vcpu *vcpus[VCPUCTX_MAX_VCPUS]; /* by vcpu_id; vcpus[BOOT_VCPU] is the one vm_run runs */                \
+    struct vm_mem mem;                        /* guest RAM regions (sel4vm/guest_ram.h) */                             \
     struct vm_run run;                        /* how the last vm_run ended */                                          \
     char *vm_name;                            /* the VMM's to set; the library never reads it */                       \
     unsigned int vm_id;                       /* the VMM's to set; the library never reads it */                       \

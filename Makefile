@@ -73,7 +73,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
-.PHONY: tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
+.PHONY: examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
@@ -138,6 +138,38 @@ $(GUEST_LABELS): $(GUEST_BINS:.bin=.elf) scripts/guest-labels.sh
 	$(call msg,GEN,$@)
 	$(Q)scripts/guest-labels.sh $(GUEST_BINS:.bin=.elf) >$@.tmp && mv $@.tmp $@
 guests: $(GUEST_BINS) $(GUEST_LABELS)
+
+# Examples: small VMMs as a seL4 author writes them. Each vmm.c uses the upstream-named headers alone: it is
+# compiled with vcpuctx.h's include guard defined, so any vcpuctx_* name in it fails the build; its main.c is
+# the Linux side (seL4's vm_init does that part there). Built with seL4's configuration macros for the ABI.
+EXAMPLES := $(notdir $(wildcard examples/*))
+EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%/vmm) $(EXAMPLES:%=$(BUILD)/examples/%/guest.bin)
+SEL4_CONFIG := $(if $(filter ia32,$(ABI)),-DCONFIG_ARCH_IA32,-DCONFIG_ARCH_X86_64 -DCONFIG_X86_64_VTX_64BIT_GUESTS)
+$(BUILD)/examples/%/vmm.o: examples/%/vmm.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude $(SEL4_CONFIG) -DVCPUCTX_H -MMD -MP $(CFLAGS) -c $< -o $@
+$(BUILD)/examples/%/main.o: examples/%/main.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude $(SEL4_CONFIG) -MMD -MP $(CFLAGS) -c $< -o $@
+$(BUILD)/examples/%/vmm: $(BUILD)/examples/%/vmm.o $(BUILD)/examples/%/main.o $(LIB_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/examples/%/guest.bin: examples/%/guest.S
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --32 -o $(@:.bin=.o) $<
+	$(Q)$(LD) -m elf_i386 -Ttext=0x1000 -o $(@:.bin=.elf) $(@:.bin=.o)
+	$(Q)$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
+examples: $(EXAMPLE_BINS)
+# Run each: status 0 is a pass, 77 a skip (no /dev/kvm), anything else a failure.
+run-examples: examples
+	$(Q)for e in $(EXAMPLES); do \
+		$(BUILD)/examples/$$e/vmm $(BUILD)/examples/$$e/guest.bin; rc=$$?; \
+		if [ $$rc = 77 ]; then echo "example $$e: skipped, no /dev/kvm"; \
+		elif [ $$rc != 0 ]; then echo "example $$e: FAILED (status $$rc)"; exit 1; fi; \
+	done
 
 # Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
 ROM_SRCS := $(filter-out guest/%-mb.S guest/disk.S guest/debug64.S guest/intact64.S,$(wildcard guest/*.S))
@@ -263,7 +295,7 @@ $(FIELD_TABLE): scripts/field-table.c $(LIB_A)
 field-table: $(FIELD_TABLE)
 	$(Q)$(FIELD_TABLE)
 
-tests: lib run guests demo-guests $(BUILD)/bench $(BUILD)/exit-facts $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
+tests: lib run guests demo-guests examples $(BUILD)/bench $(BUILD)/exit-facts $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
 
 # Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
 test-abi: tests
@@ -272,6 +304,7 @@ test-abi: tests
 	$(Q)echo "integration suite without KVM_CAP_SYNC_REGS (VCPUCTX_NO_SYNC_REGS=1):"
 	$(Q)VCPUCTX_NO_SYNC_REGS=1 $(INTEG_BIN) --short-filename
 	$(Q)$(CONF_BIN) --short-filename --verbose
+	$(Q)$(MAKE) --no-print-directory run-examples
 
 # What CI runs: dependencies, every suite in both ABIs, the installed library, robustness, and the hardware-
 # virtualization tiers (KVM over AMD-V and VT-x, nested in QEMU TCG and Bochs), side by side: one core each.
@@ -290,7 +323,7 @@ endif
 # The hardware-virtualization tiers (scripts/hwtier.sh): Debian's kernel with kvm_amd under QEMU TCG and with
 # kvm_intel under Bochs, the suites of scripts/tier-run.sh inside, both ABIs (built first), results on the console.
 TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/field-table build/hostile-gen \
-              build/exit-facts \
+              build/exit-facts build/examples build/ia32/examples \
               build/bench $(wildcard build/libvcpuctx.so*) build/ia32/tests build/ia32/vcpuctx-run \
               build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md include scripts) \
               /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env
@@ -388,7 +421,7 @@ fuzz-run: fuzz
 		grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/$$t.log | tr '\n' ' '; echo; \
 	done
 
-C_FILES = $(shell find src include tests scripts -name '*.[ch]')
+C_FILES = $(shell find src include tests scripts examples -name '*.[ch]')
 format:
 	clang-format -i $(C_FILES)
 

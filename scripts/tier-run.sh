@@ -17,12 +17,16 @@ suite() {
     echo "tier: $name: status $st, $(($(date +%s) - t0)) s"
 }
 
-# The suites of one ABI's build: unit, integration (plain and without SYNC_REGS) or only its host-dependent part.
+# The suites of one ABI's build: unit, integration (plain and without SYNC_REGS) or only its host-dependent part,
+# and the example VMMs.
 abi() {
     b=$1 filter=$2
     suite "$b unit" "$b/tests/unit-tests" --short-filename
     suite "$b integration" "$b/tests/integration-tests" $CRIT $filter
     suite "$b integration, no SYNC_REGS" env VCPUCTX_NO_SYNC_REGS=1 "$b/tests/integration-tests" $CRIT $filter
+    for e in "$b"/examples/*/vmm; do
+        suite "$b example $(basename "$(dirname "$e")")" "$e" "$(dirname "$e")/guest.bin"
+    done
 }
 
 build/exit-facts

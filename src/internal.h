@@ -111,6 +111,8 @@ struct rom {
 
 #define PAGE_SIZE 4096ULL /* guest-physical granularity of RAM, ROMs and memory slots */
 
+struct irq_ack; /* irq.c */
+
 /* RAM added after vcpuctx_vm_create by vm_ram_register(_at) (ram.c): a memory slot each. */
 #define RAM_BLOCKS 8
 struct ram_block {
@@ -126,7 +128,9 @@ struct vm {
     int nroms;
     struct ram_block blocks[RAM_BLOCKS]; /* ram.c */
     int nblocks;
-    int mem_cap; /* room in mem.ram_regions */
+    int mem_cap;                             /* room in mem.ram_regions */
+    struct irq_ack *acks[VCPUCTX_IRQ_LINES]; /* irq.c: vm_register_irq's callbacks */
+    int nacks;
     int fd;
     uint8_t *ram;
     size_t ram_size;
@@ -178,6 +182,8 @@ int kvm_check_ext(int fd, unsigned long cap);
 int kvm_vm_ioctl(struct vm *vm, unsigned long req, void *arg);
 int kvm_vm_create_fd(int kvm_fd);
 int kvm_vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0);
+/* An irqfd on gsi with a resample eventfd (its EOIs), or its removal. */
+int kvm_vm_irqfd(struct vm *vm, int fd, uint32_t gsi, int resamplefd, bool deassign);
 int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size, bool readonly);
 int kvm_vcpu_create_fd(struct vm *vm, int index);
 int kvm_vcpu_map_run(struct vm_vcpu *vcpu);
@@ -248,6 +254,11 @@ int memory_dispatch(struct vm_vcpu *vcpu);
 void memory_free_all(struct vm *vm);
 /* The end of the first reservation overlapping [gpa, gpa + len), 0 if none. */
 uint64_t reservation_overlap_end(const struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* irq.c: call the ack callbacks of the IRQs the guest has EOIed since the last look (vm_run, at each exit); free
+   them all (vm destroy). */
+void irq_deliver_acks(struct vm *vm);
+void irq_free_all(struct vm *vm);
 
 /* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value). */
 int ioport_dispatch(struct vm_vcpu *vcpu);

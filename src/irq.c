@@ -1,8 +1,19 @@
-/* irq.c: libsel4vm's IRQ interface on KVM's in-kernel interrupt controllers (KVM_IRQ_LINE). */
+/* irq.c: libsel4vm's IRQ interface on KVM's in-kernel interrupt controllers (KVM_IRQ_LINE, KVM_IRQFD resample). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "internal.h"
+
+/* One vm_register_irq: an irqfd on the line whose resample eventfd KVM signals at each EOI of it. The irqfd is
+   never written (vm_set_irq_level drives the line); it exists for its ack notifier. */
+struct irq_ack {
+    int irqfd, resamplefd;
+    irq_ack_fn_t fn;
+    void *cookie;
+};
 
 int vm_create_default_irq_controller(vm_t *vm)
 {
@@ -31,4 +42,81 @@ int vm_inject_irq(vm_vcpu_t *vcpu, int irq)
     if (vm_set_irq_level(vcpu, irq, 1) < 0)
         return -1;
     return vm_set_irq_level(vcpu, irq, 0);
+}
+
+static void ack_close(struct vm *vm, int irq)
+{
+    struct irq_ack *a = vm->acks[irq];
+    kvm_vm_irqfd(vm, a->irqfd, (uint32_t)irq, -1, true);
+    close(a->irqfd);
+    close(a->resamplefd);
+    free(a);
+    vm->acks[irq] = NULL;
+    vm->nacks--;
+}
+
+static struct irq_ack *ack_open(struct vm *vm, int irq)
+{
+    struct irq_ack *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    a->irqfd = eventfd(0, EFD_CLOEXEC);
+    a->resamplefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (a->irqfd >= 0 && a->resamplefd >= 0 && kvm_vm_irqfd(vm, a->irqfd, (uint32_t)irq, a->resamplefd, false) == 0)
+        return a;
+    int e = errno;
+    if (a->irqfd >= 0)
+        close(a->irqfd);
+    if (a->resamplefd >= 0)
+        close(a->resamplefd);
+    free(a);
+    errno = e;
+    return NULL;
+}
+
+int vm_register_irq(vm_vcpu_t *vcpu, int irq, irq_ack_fn_t ack_fn, void *cookie)
+{
+    if (!vcpu || irq < 0 || irq >= VCPUCTX_IRQ_LINES) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct vm *vm = vcpu->vm;
+    if (!vm->irqchip) {
+        errno = ENODEV;
+        return -1;
+    }
+    if (!ack_fn) {
+        if (vm->acks[irq])
+            ack_close(vm, irq);
+        return 0;
+    }
+    if (!vm->acks[irq]) {
+        struct irq_ack *a = ack_open(vm, irq);
+        if (!a)
+            return -1;
+        vm->acks[irq] = a;
+        vm->nacks++;
+    }
+    vm->acks[irq]->fn = ack_fn;
+    vm->acks[irq]->cookie = cookie;
+    return 0;
+}
+
+void irq_deliver_acks(struct vm *vm)
+{
+    if (!vm->nacks)
+        return;
+    for (int irq = 0; irq < VCPUCTX_IRQ_LINES; irq++) {
+        struct irq_ack *a = vm->acks[irq];
+        uint64_t n;
+        if (a && read(a->resamplefd, &n, sizeof(n)) == (ssize_t)sizeof(n))
+            a->fn(vm->vcpus[BOOT_VCPU], irq, a->cookie); /* one call for however many EOIs came since */
+    }
+}
+
+void irq_free_all(struct vm *vm)
+{
+    for (int irq = 0; irq < VCPUCTX_IRQ_LINES; irq++)
+        if (vm->acks[irq])
+            ack_close(vm, irq);
 }

@@ -59,6 +59,17 @@ int kvm_vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0)
     return ioctl(vm->fd, KVM_ENABLE_CAP, &ec);
 }
 
+int kvm_vm_irqfd(struct vm *vm, int fd, uint32_t gsi, int resamplefd, bool deassign)
+{
+    struct kvm_irqfd req;
+    memset(&req, 0, sizeof(req));
+    req.fd = (uint32_t)fd;
+    req.gsi = gsi;
+    req.flags = deassign ? KVM_IRQFD_FLAG_DEASSIGN : KVM_IRQFD_FLAG_RESAMPLE;
+    req.resamplefd = deassign ? 0 : (uint32_t)resamplefd;
+    return ioctl(vm->fd, KVM_IRQFD, &req);
+}
+
 int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size, bool readonly)
 {
     if (readonly && !kvm_check_ext(vm->fd, KVM_CAP_READONLY_MEM)) {

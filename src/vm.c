@@ -68,6 +68,8 @@ void vcpuctx_vm_destroy(vm_t *vm)
         return;
     for (unsigned int i = 0; i < vm->num_vcpus; i++)
         vcpu_free(vm->vcpus[i]);
+    if (vm->fd >= 0)
+        irq_free_all(vm);
     if (vm->ram)
         munmap(vm->ram, vm->ram_size);
     for (int i = 0; i < vm->nroms; i++)

@@ -129,6 +129,7 @@ int vm_run(vm_t *vm)
             return run_end(vcpu, VCPUCTX_RUN_FAILED, VM_GUEST_ERROR_EXIT);
         if (vm->observer.fn && vm->observer.fn(vcpu, vm->observer.cookie) == VCPUCTX_EXIT_STOP)
             return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
+        irq_deliver_acks(vm);
         int r = dispatch(vcpu, (uint32_t)reason);
         if (r == VM_EXIT_HANDLE_ERROR)
             return run_end(vcpu, VCPUCTX_RUN_ERROR, VM_GUEST_ERROR_EXIT);

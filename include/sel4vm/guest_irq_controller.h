@@ -12,6 +12,15 @@ typedef struct vm_vcpu vm_vcpu_t;
 #define VCPUCTX_IRQ_LINES 24
 
 /**
+ * Called when the guest acknowledges an IRQ registered with vm_register_irq:
+ * at its EOI to the PIC (or, for a level-triggered IOAPIC pin, the IOAPIC).
+ * @param vcpu   the boot vCPU
+ * @param irq    the IRQ line
+ * @param cookie as registered
+ */
+typedef void (*irq_ack_fn_t)(vm_vcpu_t *vcpu, int irq, void *cookie);
+
+/**
  * Install the default interrupt controller into the VM: on KVM the in-kernel
  * PIC, IOAPIC and local APICs, and the PIT (as vcpuctx_vm_enable_irqchip).
  * KVM creates them before any vCPU: call this before vm_create_vcpu.
@@ -42,5 +51,23 @@ int vm_set_irq_level(vm_vcpu_t *vcpu, int irq, int irq_level);
  * @return 0 on success, otherwise -1 with errno as vm_set_irq_level
  */
 int vm_inject_irq(vm_vcpu_t *vcpu, int irq);
+
+/**
+ * Register an IRQ's acknowledgement callback (upstream's). On KVM an irqfd
+ * with a resample eventfd on the line, which KVM signals at each EOI of it;
+ * vm_run looks at every exit and calls ack_fn once for the EOIs since the
+ * last look, before the exit is dispatched. So an ack reaches the VMM at the
+ * guest's next exit, not at the EOI itself: a guest that EOIs and then halts
+ * with no other interrupt pending waits for the next exit of any kind (an
+ * interrupt the VMM raises by other means, or a kick). Registering again
+ * replaces the callback; NULL removes it.
+ * @param vcpu   a vCPU of the VM
+ * @param irq    the line, 0..VCPUCTX_IRQ_LINES-1
+ * @param ack_fn the callback, or NULL
+ * @param cookie passed to it
+ * @return 0, or -1 with errno: EINVAL (NULL vcpu, irq out of range), ENODEV
+ *         (no interrupt controller installed), or KVM's (KVM_IRQFD)
+ */
+int vm_register_irq(vm_vcpu_t *vcpu, int irq, irq_ack_fn_t ack_fn, void *cookie);
 
 #endif /* SEL4VM_GUEST_IRQ_CONTROLLER_H */

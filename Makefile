@@ -163,6 +163,7 @@ $(BUILD)/examples/%/guest.bin: examples/%/guest.S
 	$(Q)$(LD) -m elf_i386 -Ttext=0x1000 -o $(@:.bin=.elf) $(@:.bin=.o)
 	$(Q)$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
 examples: $(EXAMPLE_BINS)
+.SECONDARY: $(EXAMPLES:%=$(BUILD)/examples/%/vmm.o) $(EXAMPLES:%=$(BUILD)/examples/%/main.o)
 # Run each: status 0 is a pass, 77 a skip (no /dev/kvm), anything else a failure.
 run-examples: examples
 	$(Q)for e in $(EXAMPLES); do \

@@ -120,21 +120,28 @@ static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
     return VM_EXIT_HANDLED;
 }
 
-/* No device decodes this address (or it is ROM): reads see all ones, writes vanish, as on a PC. */
-static int on_mmio(vm_vcpu_t *vcpu, void *cookie)
+/* No device decodes this address (or it is ROM): reads see all ones, writes vanish, as on a PC. The fallback for
+   memory faults no reservation takes, on the fault interface; an access wider than a seL4_Word (8 bytes in the
+   ia32 ABI) is no fault it can show, and is completed through the VT-x view instead. */
+static memory_fault_result_t on_unmapped(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t paddr, size_t len, void *cookie)
 {
-    struct machine *m = cookie;
-    seL4_Word qual = 0, rip = 0, len = 0;
-    size_t n = 0;
-    uint8_t *data = vcpuctx_exit_data(vcpu, &n);
-    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_QUALIFICATION, &qual);
-    if (data && (qual & 1))
-        memset(data, 0xff, n);
-    m->mmio_unmapped++;
-    vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip);
-    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len);
-    vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
-    return VM_EXIT_HANDLED;
+    (void)vm, (void)paddr, (void)len;
+    ((struct machine *)cookie)->mmio_unmapped++;
+    if (get_vcpu_fault_size(vcpu) == 0) {
+        size_t n = 0;
+        seL4_Word rip = 0, ilen = 0, qual = 0;
+        uint8_t *data = vcpuctx_exit_data(vcpu, &n);
+        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_QUALIFICATION, &qual);
+        if (data && (qual & 1))
+            memset(data, 0xff, n);
+        vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip);
+        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &ilen);
+        return vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + ilen) == 0 ? FAULT_HANDLED : FAULT_ERROR;
+    }
+    if (is_vcpu_read_fault(vcpu) && set_vcpu_fault_data(vcpu, ~(seL4_Word)0) < 0)
+        return FAULT_ERROR;
+    advance_vcpu_fault(vcpu);
+    return FAULT_HANDLED;
 }
 
 static ioport_fault_result_t on_unclaimed_port(vm_vcpu_t *vcpu, unsigned port, bool is_in, unsigned *value, size_t size,
@@ -203,7 +210,8 @@ static int add_devices(struct machine *m)
     if (debugcon_register(m->vm, &m->dcon, 0xe9) || debugcon_register(m->vm, &m->fwcon, 0x402) ||
         uart_register(m->vm, &m->com1, 0x3f8) || debug_exit_register(m->vm, &m->dexit, 0xf4, 4) ||
         cmos_register(m->vm, &m->cmos, 0x70) || sysctl_register(m->vm, &m->sys) || fw_cfg_register(m->vm, &m->fwcfg) ||
-        i8042_register(m->vm, &m->kbd) || vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m))
+        i8042_register(m->vm, &m->kbd) || vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m) ||
+        vm_register_unhandled_mem_fault_callback(m->vm, on_unmapped, m))
         return -1;
     const struct {
         unsigned reason;
@@ -214,7 +222,6 @@ static int add_devices(struct machine *m)
         {EXIT_REASON_INVALID_GUEST_STATE, on_invalid_state},
         {VCPUCTX_EXIT_REASON_INTERNAL_ERROR, on_internal_error},
         {EXIT_REASON_EXTERNAL_INTERRUPT, on_interrupt},
-        {EXIT_REASON_EPT_VIOLATION, on_mmio},
     };
     for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
         if (vcpuctx_register_exit_handler(m->vm, handlers[i].reason, handlers[i].fn, m) < 0)

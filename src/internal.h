@@ -91,11 +91,6 @@ struct vm_vcpu {
     struct vcpuctx_stats stats;
 };
 
-struct port_entry {
-    vm_ioport_range_t range;
-    vm_ioport_interface_t iface;
-};
-
 struct exit_slot {
     vcpuctx_exit_handler_fn fn;
     void *cookie;
@@ -134,8 +129,8 @@ struct vm {
     int fd;
     uint8_t *ram;
     size_t ram_size;
-    struct port_entry *ports; /* sorted by start, no overlaps */
-    size_t nports, ports_cap;
+    vm_io_port_list_t ioports; /* upstream's list: sorted by start, no overlaps */
+    int ports_cap;
     unhandled_ioport_callback_fn unhandled_cb;
     void *unhandled_cookie;
     struct exit_slot exits[EXIT_SLOTS];
@@ -146,6 +141,7 @@ struct vm {
     bool payload;                               /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
     bool irqchip;                               /* in-kernel PIC/IOAPIC/LAPIC and PIT */
     struct vm_memory_reservation *reservations; /* memory.c */
+    struct anon_region *anon;                   /* memory.c: vm_memory_make_anon's regions */
     unhandled_mem_fault_callback_fn mem_unhandled;
     void *mem_unhandled_cookie;
 };

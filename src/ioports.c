@@ -11,26 +11,27 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interfac
         errno = EINVAL;
         return -1;
     }
-    size_t pos = 0;
-    while (pos < vm->nports && vm->ports[pos].range.start < range.start)
+    vm_io_port_list_t *l = &vm->ioports;
+    int pos = 0;
+    while (pos < l->num_ioports && l->ioports[pos].range.start < range.start)
         pos++;
-    bool overlap_prev = pos > 0 && vm->ports[pos - 1].range.end >= range.start;
-    bool overlap_next = pos < vm->nports && vm->ports[pos].range.start <= range.end;
+    bool overlap_prev = pos > 0 && l->ioports[pos - 1].range.end >= range.start;
+    bool overlap_next = pos < l->num_ioports && l->ioports[pos].range.start <= range.end;
     if (overlap_prev || overlap_next) {
         errno = EBUSY;
         return -1;
     }
-    if (vm->nports == vm->ports_cap) {
-        size_t cap = vm->ports_cap ? vm->ports_cap * 2 : 16;
-        struct port_entry *p = realloc(vm->ports, cap * sizeof(*p));
+    if (l->num_ioports == vm->ports_cap) {
+        int cap = vm->ports_cap ? vm->ports_cap * 2 : 16;
+        vm_ioport_entry_t *p = realloc(l->ioports, (size_t)cap * sizeof(*p));
         if (!p)
             return -1;
-        vm->ports = p;
+        l->ioports = p;
         vm->ports_cap = cap;
     }
-    memmove(&vm->ports[pos + 1], &vm->ports[pos], (vm->nports - pos) * sizeof(vm->ports[0]));
-    vm->ports[pos] = (struct port_entry){range, iface};
-    vm->nports++;
+    memmove(&l->ioports[pos + 1], &l->ioports[pos], (size_t)(l->num_ioports - pos) * sizeof(l->ioports[0]));
+    l->ioports[pos] = (vm_ioport_entry_t){range, iface};
+    l->num_ioports++;
     return 0;
 }
 
@@ -46,12 +47,12 @@ int vm_register_unhandled_ioport_callback(vm_t *vm, unhandled_ioport_callback_fn
 }
 
 /* The registered range holding port, by binary search; NULL if none. */
-static const struct port_entry *port_find(const struct vm *vm, uint16_t port)
+static const vm_ioport_entry_t *port_find(const struct vm *vm, uint16_t port)
 {
-    size_t lo = 0, hi = vm->nports;
+    size_t lo = 0, hi = (size_t)vm->ioports.num_ioports;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const struct port_entry *e = &vm->ports[mid];
+        const vm_ioport_entry_t *e = &vm->ioports.ioports[mid];
         if (port < e->range.start)
             hi = mid;
         else if (port > e->range.end)
@@ -66,12 +67,12 @@ static const struct port_entry *port_find(const struct vm *vm, uint16_t port)
 static ioport_fault_result_t port_access(struct vm_vcpu *vcpu, uint16_t port, bool in, unsigned size, unsigned *val)
 {
     struct vm *vm = vcpu->vm;
-    const struct port_entry *e = port_find(vm, port);
+    const vm_ioport_entry_t *e = port_find(vm, port);
     ioport_fault_result_t r = IO_FAULT_UNHANDLED;
-    if (e && in && e->iface.port_in)
-        r = e->iface.port_in(vcpu, e->iface.cookie, port, size, val);
-    else if (e && !in && e->iface.port_out)
-        r = e->iface.port_out(vcpu, e->iface.cookie, port, size, *val);
+    if (e && in && e->interface.port_in)
+        r = e->interface.port_in(vcpu, e->interface.cookie, port, size, val);
+    else if (e && !in && e->interface.port_out)
+        r = e->interface.port_out(vcpu, e->interface.cookie, port, size, *val);
     if (r == IO_FAULT_UNHANDLED && vm->unhandled_cb)
         r = vm->unhandled_cb(vcpu, port, in, val, size, vm->unhandled_cookie);
     if (r == IO_FAULT_UNHANDLED) {

@@ -1,4 +1,5 @@
-/* memory.c: libsel4vm's memory reservations: MMIO exits in a reserved range go to its fault callback. */
+/* memory.c: libsel4vm's memory reservations: MMIO exits in a reserved range go to its fault callback; anonymous
+   regions that reservations are carved from. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -12,24 +13,106 @@ struct vm_memory_reservation {
     struct vm_memory_reservation *next;
 };
 
-vm_memory_reservation_t *vm_reserve_memory_at(vm_t *vm, uintptr_t addr, size_t size,
-                                              memory_fault_callback_fn fault_callback, void *cookie)
+/* An address range vm_memory_make_anon set aside: vm_reserve_anon_memory hands it out upwards from next. */
+struct anon_region {
+    uintptr_t addr, next;
+    size_t size;
+    struct anon_region *link;
+};
+
+static bool anon_overlaps(const struct vm *vm, uintptr_t addr, size_t size)
 {
-    if (!vm || !fault_callback || size == 0 || addr + size < addr || ram_overlaps(vm, addr, size)) {
+    for (const struct anon_region *a = vm->anon; a; a = a->link)
+        if (ranges_overlap(addr, size, a->addr, a->size))
+            return true;
+    return false;
+}
+
+/* A reservation; inside an anonymous region only when vm_reserve_anon_memory asks (in_anon). */
+static vm_memory_reservation_t *reserve(struct vm *vm, uintptr_t addr, size_t size, memory_fault_callback_fn cb,
+                                        void *cookie, bool in_anon)
+{
+    if (!vm || !cb || size == 0 || addr + size < addr || ram_overlaps(vm, addr, size)) {
         errno = EINVAL;
         return NULL;
     }
-    for (struct vm_memory_reservation *r = vm->reservations; r; r = r->next)
-        if (ranges_overlap(addr, size, r->addr, r->size)) {
-            errno = EBUSY;
-            return NULL;
-        }
+    if (reservation_overlap_end(vm, addr, size) || (!in_anon && anon_overlaps(vm, addr, size))) {
+        errno = EBUSY;
+        return NULL;
+    }
     struct vm_memory_reservation *r = malloc(sizeof(*r));
     if (!r)
         return NULL;
-    *r = (struct vm_memory_reservation){addr, size, fault_callback, cookie, vm->reservations};
+    *r = (struct vm_memory_reservation){addr, size, cb, cookie, vm->reservations};
     vm->reservations = r;
     return r;
+}
+
+vm_memory_reservation_t *vm_reserve_memory_at(vm_t *vm, uintptr_t addr, size_t size,
+                                              memory_fault_callback_fn fault_callback, void *cookie)
+{
+    return reserve(vm, addr, size, fault_callback, cookie, false);
+}
+
+int vm_memory_make_anon(vm_t *vm, uintptr_t addr, size_t size)
+{
+    if (!vm || size == 0 || addr % PAGE_SIZE || size % PAGE_SIZE || addr + size < addr) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (claimed_end(vm, addr, size) || anon_overlaps(vm, addr, size)) {
+        errno = EBUSY;
+        return -1;
+    }
+    struct anon_region *a = malloc(sizeof(*a));
+    if (!a)
+        return -1;
+    *a = (struct anon_region){addr, addr, size, vm->anon};
+    vm->anon = a;
+    return 0;
+}
+
+vm_memory_reservation_t *vm_reserve_anon_memory(vm_t *vm, size_t size, size_t align,
+                                                memory_fault_callback_fn fault_callback, void *cookie, uintptr_t *addr)
+{
+    if (!vm || !fault_callback || !addr || size == 0 || (align & (align - 1))) {
+        errno = EINVAL;
+        return NULL;
+    }
+    size_t span = (size + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+    uintptr_t mask = align > 1 ? align - 1 : 0;
+    for (struct anon_region *a = vm->anon; a; a = a->link) {
+        uintptr_t at = (a->next + mask) & ~mask;
+        if (at < a->next || at - a->addr > a->size || span > a->size - (at - a->addr))
+            continue;
+        vm_memory_reservation_t *r = reserve(vm, at, size, fault_callback, cookie, true);
+        if (!r)
+            return NULL;
+        a->next = at + span;
+        *addr = at;
+        return r;
+    }
+    errno = ENOMEM;
+    return NULL;
+}
+
+void vm_get_reservation_memory_region(vm_memory_reservation_t *reservation, uintptr_t *addr, size_t *size)
+{
+    if (!reservation)
+        return;
+    if (addr)
+        *addr = reservation->addr;
+    if (size)
+        *size = reservation->size;
+}
+
+int vm_memory_init(vm_t *vm)
+{
+    if (!vm) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0; /* vcpuctx_vm_create set the VM's memory up */
 }
 
 int vm_free_reserved_memory(vm_t *vm, vm_memory_reservation_t *reservation)
@@ -56,6 +139,11 @@ void memory_free_all(struct vm *vm)
 {
     while (vm->reservations)
         vm_free_reserved_memory(vm, vm->reservations);
+    while (vm->anon) {
+        struct anon_region *a = vm->anon;
+        vm->anon = a->link;
+        free(a);
+    }
 }
 
 int vm_register_unhandled_mem_fault_callback(vm_t *vm, unhandled_mem_fault_callback_fn fault_handler, void *cookie)

@@ -78,7 +78,7 @@ void vcpuctx_vm_destroy(vm_t *vm)
         close(vm->fd);
     if (vm->kvm_fd >= 0)
         close(vm->kvm_fd);
-    free(vm->ports);
+    free(vm->ioports.ioports);
     memory_free_all(vm);
     ram_free_all(vm);
     free(vm);

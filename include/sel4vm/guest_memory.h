@@ -35,6 +35,10 @@ typedef memory_fault_result_t (*memory_fault_callback_fn)(vm_t *vm, vm_vcpu_t *v
 
 typedef struct vm_memory_reservation vm_memory_reservation_t;
 
+/* Upstream's opaque handle on a VM's reservation bookkeeping (vm->mem.reservation_cookie there). vcpuctx keeps
+   that bookkeeping private: the name exists for code that mentions it; nothing in the API takes one. */
+typedef struct vm_memory_reservation_cookie vm_memory_reservation_cookie_t;
+
 /**
  * Reserve a guest-physical range: accesses to it fault (on KVM: exit as
  * MMIO, exit 48) and vm_run passes each to fault_callback. A fault that
@@ -58,5 +62,51 @@ vm_memory_reservation_t *vm_reserve_memory_at(vm_t *vm, uintptr_t addr, size_t s
  * @return 0 on success, otherwise -1 with errno EINVAL (not one of vm's)
  */
 int vm_free_reserved_memory(vm_t *vm, vm_memory_reservation_t *reservation);
+
+/**
+ * Set a guest-physical range aside as anonymous memory: no reservation may
+ * be made in it with vm_reserve_memory_at; vm_reserve_anon_memory hands it
+ * out. (Upstream uses this for address space a VMM allocates, such as PCI
+ * windows.)
+ * @param vm   the VM
+ * @param addr guest-physical address, 4 KiB aligned
+ * @param size a multiple of 4 KiB
+ * @return 0, or -1 with errno: EINVAL (alignment, NULL, wrap), EBUSY (it
+ *         overlaps RAM, a ROM, a reservation or another anonymous range),
+ *         ENOMEM
+ */
+int vm_memory_make_anon(vm_t *vm, uintptr_t addr, size_t size);
+
+/**
+ * Reserve size bytes from the anonymous ranges, at the first address aligned
+ * to align in the first range with room (each range is handed out upwards,
+ * in whole pages, and not reused after a free, as upstream's).
+ * @param vm             the VM
+ * @param size           bytes
+ * @param align          a power of two, or 0 for none
+ * @param fault_callback called for its faults
+ * @param cookie         passed to it
+ * @param addr           set to the reservation's address
+ * @return the reservation, or NULL with errno: EINVAL (NULL arguments, size
+ *         0, align not a power of two), ENOMEM (no room)
+ */
+vm_memory_reservation_t *vm_reserve_anon_memory(vm_t *vm, size_t size, size_t align,
+                                                memory_fault_callback_fn fault_callback, void *cookie, uintptr_t *addr);
+
+/**
+ * Get a reservation's guest-physical range.
+ * @param reservation the reservation (NULL: nothing is set)
+ * @param addr        set to its address (may be NULL)
+ * @param size        set to its size (may be NULL)
+ */
+void vm_get_reservation_memory_region(vm_memory_reservation_t *reservation, uintptr_t *addr, size_t *size);
+
+/**
+ * Initialise the VM's memory management (upstream's): on Linux
+ * vcpuctx_vm_create has done it, so this only checks the VM.
+ * @param vm the VM
+ * @return 0, or -1 with errno EINVAL for NULL
+ */
+int vm_memory_init(vm_t *vm);
 
 #endif /* SEL4VM_GUEST_MEMORY_H */

@@ -12,6 +12,7 @@
 
 typedef struct vm vm_t;
 typedef struct vm_vcpu vm_vcpu_t;
+typedef struct vm_arch vm_arch_t; /* opaque: struct vm_arch's members are private to vcpuctx */
 
 /* Most vCPUs a VM has: the length of vm->vcpus[]. Upstream sizes it with CONFIG_MAX_NUM_NODES; code built with a
    larger value would index past the library's array, so it stops here. */

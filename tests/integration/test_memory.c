@@ -110,3 +110,40 @@ Test(memory, a_fault_past_the_end_and_a_freed_reservation)
     cr_assert_eq(run_status(vm), VCPUCTX_RUN_ERROR, "it starts on the reservation's last byte and runs past it");
     cr_assert_eq(d.nwrites, 1, "the callback was not called for it");
 }
+
+/* Anonymous ranges: reservations carved from them in order and aligned, a device in one under vm_run. */
+Test(memory, anonymous_ranges_hand_out_aligned_reservations)
+{
+    struct device d = {.write_result = FAULT_HANDLED};
+    boot_mmio();
+    cr_assert_eq(vm_memory_init(vm), 0);
+    cr_assert_eq(vm_memory_make_anon(vm, TEST_RAM, 0x20000), 0, "%s", strerror(errno));
+    uintptr_t a = 0, b = 0, c = 0, addr = 0;
+    size_t size = 0;
+    vm_memory_reservation_t *dev = vm_reserve_anon_memory(vm, 0x100, 0, device_fault, &d, &a);
+    cr_assert(dev && a == TEST_RAM, "the first address: 0x%lx", (unsigned long)a);
+    vm_memory_reservation_t *r2 = vm_reserve_anon_memory(vm, 0x1800, 0x10000, default_error_fault_callback, NULL, &b);
+    cr_assert(r2 && b == TEST_RAM + 0x10000, "aligned to 64 KiB: 0x%lx", (unsigned long)b);
+    vm_get_reservation_memory_region(r2, &addr, &size);
+    cr_assert(addr == b && size == 0x1800);
+    cr_assert_not_null(vm_reserve_anon_memory(vm, 1, 0, default_error_fault_callback, NULL, &c));
+    cr_assert_eq(c, TEST_RAM + 0x12000, "after the last one, in whole pages: 0x%lx", (unsigned long)c);
+    errno = 0;
+    cr_assert_null(vm_reserve_anon_memory(vm, 0x10000, 0, default_error_fault_callback, NULL, &c), "no room left");
+    cr_assert_eq(errno, ENOMEM);
+    cr_assert_null(vm_reserve_anon_memory(vm, 1, 3, default_error_fault_callback, NULL, &c), "align 3");
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_null(vm_reserve_memory_at(vm, TEST_RAM + 0x1f000, 0x10, device_fault, &d), "inside the anonymous range");
+    cr_assert_eq(errno, EBUSY);
+    cr_assert_eq(vm_memory_make_anon(vm, TEST_RAM - 0x1000, 0x2000), -1, "over RAM");
+    cr_assert_eq(errno, EBUSY);
+    cr_assert_eq(vm_memory_make_anon(vm, TEST_RAM + 0x800, 0x1000), -1);
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_eq(
+        vm_io_port_add_handler(vm, (vm_ioport_range_t){0x90, 0x91}, (vm_ioport_interface_t){&d, NULL, echo, "echo"}),
+        0);
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED, "the guest reached its HLT");
+    cr_assert_eq(d.nwrites, 2, "both writes at RAM's end reached the anonymous reservation's device");
+    cr_assert_eq(d.echoes[0] & 0xff, 0x77);
+}

@@ -49,6 +49,18 @@ typedef struct vm_ioport_interface {
     const char *desc; /* for traces and statistics */
 } vm_ioport_interface_t;
 
+/* A registered range and its handlers, and the VM's list of them (upstream's types; vcpuctx keeps the list in its
+   private part of struct vm). */
+typedef struct vm_ioport_entry {
+    vm_ioport_range_t range;
+    vm_ioport_interface_t interface;
+} vm_ioport_entry_t;
+
+typedef struct vm_io_list {
+    int num_ioports;
+    vm_ioport_entry_t *ioports; /* sorted by start */
+} vm_io_port_list_t;
+
 /**
  * Register handlers for a range of I/O ports, used by vm_run.
  * @param vm               handle to the VM

@@ -256,8 +256,10 @@ uint64_t reservation_overlap_end(const struct vm *vm, uint64_t gpa, uint64_t len
 void irq_deliver_acks(struct vm *vm);
 void irq_free_all(struct vm *vm);
 
-/* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value). */
+/* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value); drop the range that
+   starts at start (a registration undone). */
 int ioport_dispatch(struct vm_vcpu *vcpu);
+void ioport_remove(struct vm *vm, uint16_t start);
 
 /* decode.c: x86 instruction length decoding. */
 struct insn {

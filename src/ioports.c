@@ -35,6 +35,17 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interfac
     return 0;
 }
 
+void ioport_remove(struct vm *vm, uint16_t start)
+{
+    vm_io_port_list_t *l = &vm->ioports;
+    for (int i = 0; i < l->num_ioports; i++)
+        if (l->ioports[i].range.start == start) {
+            memmove(&l->ioports[i], &l->ioports[i + 1], (size_t)(l->num_ioports - i - 1) * sizeof(l->ioports[0]));
+            l->num_ioports--;
+            return;
+        }
+}
+
 int vm_register_unhandled_ioport_callback(vm_t *vm, unhandled_ioport_callback_fn cb, void *cookie)
 {
     if (!vm || !cb) {

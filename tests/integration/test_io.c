@@ -1,5 +1,7 @@
 /* test_io.c: I/O exits in the VT-x view, seL4-style handlers, the port registry and string I/O, on KVM. */
 #define _GNU_SOURCE
+#include <sys/io.h>
+
 #include "vmtest.h"
 
 struct io_expect {
@@ -240,4 +242,51 @@ Test(io, string_io_exit_view)
     advance(vcpu);
     run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION); /* OUTSW, or more of REP INSB */
     cr_assert_eq(*(const uint8_t *)vcpuctx_guest_ram(vm, 0x3000, 1), 'p', "data buffer reached guest memory");
+}
+
+/* Passthrough: the guest's port 0x80 is the host's, relayed. Needs ioperm on the host (probed). */
+static ioport_fault_result_t keep_value(vm_vcpu_t *v, void *cookie, unsigned port, unsigned size, unsigned value)
+{
+    (void)v, (void)port, (void)size;
+    *(unsigned *)cookie = value;
+    return IO_FAULT_HANDLED;
+}
+
+Test(io, passthrough_ports_are_the_hosts)
+{
+    errno = 0;
+    if (ioperm(0x80, 1, 1) < 0)
+        cr_skip_test("this host gives no port access (ioperm: %s): passthrough is tried in the tiers", strerror(errno));
+    ioperm(0x80, 1, 0); /* the library must ask for it itself */
+    boot("port80");
+    unsigned echoed = 0x100;
+    cr_assert_eq(vm_enable_passthrough_ioport(vcpu, 0x80, 0x80), 0, "%s", strerror(errno));
+    cr_assert_eq(vm_enable_passthrough_ioport(vcpu, 0x7f, 0x81), -1, "0x80 has a handler");
+    cr_assert_eq(errno, EBUSY);
+    cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0x90, 0x90},
+                                        (vm_ioport_interface_t){&echoed, NULL, keep_value, "echo"}),
+                 0);
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
+    unsigned host = inb(0x80);
+    cr_assert_eq(echoed, host, "the guest read the host's port 0x80: 0x%x, the host reads 0x%x", echoed, host);
+}
+
+/* Where the host refuses port access, the refusal registers nothing. */
+Test(io, a_refused_passthrough_registers_nothing)
+{
+    boot("port80");
+    cr_assert_eq(vm_enable_passthrough_ioport(vcpu, 0x81, 0x80), -1);
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_eq(vm_enable_passthrough_ioport(NULL, 0x80, 0x80), -1);
+    errno = 0;
+    if (ioperm(0x80, 1, 1) == 0)
+        cr_skip_test("this host gives port access: the refusal is tried where it does not (kvm_pvm)");
+    int why = errno;
+    cr_assert_eq(vm_enable_passthrough_ioport(vcpu, 0x80, 0x80), -1);
+    cr_assert_eq(errno, why, "ioperm's errno: %d", errno);
+    unsigned echoed = 0;
+    cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0x80, 0x80},
+                                        (vm_ioport_interface_t){&echoed, NULL, keep_value, "post"}),
+                 0, "the range is free again");
 }

@@ -80,4 +80,21 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t ioport_range, vm_ioport_i
  */
 int vm_register_unhandled_ioport_callback(vm_t *vm, unhandled_ioport_callback_fn ioport_callback, void *cookie);
 
+/**
+ * Pass a range of the host's I/O ports through to the guest (upstream's).
+ * KVM cannot let a guest at host ports directly, so each guest access still
+ * exits, and vm_run performs it on the host port (ioperm, then in/out): the
+ * same values, an exit's cost. The permission is the calling thread's: call
+ * it from the thread that runs vm_run. It needs CAP_SYS_RAWIO and a kernel
+ * with ioperm (CONFIG_X86_IOPL_IOPERM).
+ * @param vcpu       a vCPU of the VM
+ * @param port_start first port
+ * @param port_end   last port (inclusive)
+ * @return 0, or -1 with errno, nothing registered: EINVAL (NULL vcpu,
+ *         start > end), EBUSY (a handler has one of the ports), ioperm's
+ *         (EPERM without the capability, ENOSYS where the kernel has no
+ *         ioperm), ENOMEM
+ */
+int vm_enable_passthrough_ioport(vm_vcpu_t *vcpu, uint16_t port_start, uint16_t port_end);
+
 #endif /* SEL4VM_ARCH_IOPORTS_H */

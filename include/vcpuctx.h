@@ -11,6 +11,7 @@
 #include <sel4vm/arch/ioports.h>
 #include <sel4vm/arch/vmcs_fields.h>
 #include <sel4vm/arch/vmexit_reasons.h>
+#include <sel4vm/arch/vmcall.h>
 #include <sel4vm/arch/guest_vm_arch.h>
 #include <sel4vm/boot.h>
 #include <sel4vm/guest_irq_controller.h>

@@ -73,3 +73,24 @@ Test(vm, vcpu_start_and_vm_run_take_the_boot_vcpu_online_and_an_error_offline)
     cr_assert(is_vcpu_online(b), "another vCPU is untouched");
     vcpuctx_vm_destroy(v);
 }
+
+static int never_called(vm_vcpu_t *v)
+{
+    (void)v;
+    cr_assert_fail("KVM never passes a VMCALL to the VMM");
+    return 0;
+}
+
+/* KVM keeps VMCALL to itself on every host (scripts/exit-facts.c measures it): registration refuses, loudly. */
+Test(vm, vmcall_handlers_are_refused_not_ignored)
+{
+    vm_t *v = test_vm(TEST_RAM);
+    errno = 0;
+    cr_assert_eq(vm_reg_new_vmcall_handler(v, never_called, 1), -1);
+    cr_assert_eq(errno, EOPNOTSUPP);
+    cr_assert_eq(vm_reg_new_vmcall_handler(NULL, never_called, 1), -1);
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_eq(vm_reg_new_vmcall_handler(v, NULL, 1), -1);
+    cr_assert_eq(errno, EINVAL);
+    vcpuctx_vm_destroy(v);
+}

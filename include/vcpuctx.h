@@ -20,6 +20,8 @@
 #include <sel4vm/guest_memory.h>
 #include <sel4vm/guest_memory_helpers.h>
 #include <sel4vm/guest_ram.h>
+#include <sel4vm/guest_iospace.h>
+#include <sel4vm/arch/guest_memory_arch.h>
 #include <sel4vm/guest_vm.h>
 #ifndef VCPUCTX_LIBRARY_STRUCTS /* the library includes it once its structs are complete */
 #include <sel4vm/guest_vm_util.h>

@@ -1,8 +1,9 @@
 #!/bin/sh
 # upstream-api.sh: libsel4vm's public x86 identifiers (scripts/upstream-api.tsv) against vcpuctx's headers.
 # Usage: scripts/upstream-api.sh check    compile one probe per identifier: each "have" row must be there with
-#                                         upstream's value or prototype, each "no" row must be absent; and the
-#                                         README's table must be what "table" prints
+#                                         upstream's value or prototype, each "no" row must be absent; every
+#                                         header must compile on its own; and the README's table must be what
+#                                         "table" prints
 #        scripts/upstream-api.sh table    the README's table (markdown)
 #        scripts/upstream-api.sh readme   put the table into README.md
 # The TSV's columns: upstream header, identifier, kind (macro, function, type, tag, enumerator), upstream's
@@ -59,6 +60,18 @@ check() {
             [ "$status" != no ] && sed 's/^/    /' "$tmp/err" | head -3
         fi
     done <"$tsv"
+    # Each header on its own, as upstream code includes them: self-contained, in both ABIs' seL4 configurations.
+    for h in $(cd include && find sel4 sel4vm -name '*.h' | sort); do
+        for cfg in "-DCONFIG_ARCH_X86_64 -DCONFIG_X86_64_VTX_64BIT_GUESTS" -DCONFIG_ARCH_IA32; do
+            printf '#include <%s>\n' "$h" >"$tmp/h.c"
+            # shellcheck disable=SC2086 # cfg is two flags
+            if ! $CC -std=gnu11 -Iinclude $cfg -fsyntax-only -Wall -Wextra -Werror "$tmp/h.c" 2>"$tmp/err"; then
+                bad=$((bad + 1))
+                echo "upstream-api: <$h> does not compile on its own ($cfg):"
+                sed 's/^/    /' "$tmp/err" | head -3
+            fi
+        done
+    done
     table >"$tmp/table"
     awk '/<!-- upstream-api:begin -->/ { on = 1; next } /<!-- upstream-api:end -->/ { on = 0 } on' README.md \
         >"$tmp/readme"

@@ -153,14 +153,15 @@ static struct lib_result lib_case(unsigned n, bool sel4)
     struct vcpuctx_stats a, b;
     vcpuctx_vcpu_stats(v, &a);
     double t0 = now();
-    int r = vm_run(vm);
+    int ret = vm_run(vm);
     double t = now() - t0;
+    int r = vcpuctx_vm_run_status(vm);
     vcpuctx_vcpu_stats(v, &b);
     seL4_Word eax = 0;
     vm_get_thread_context_reg(v, VCPU_CONTEXT_EAX, &eax);
     uint64_t exits = b.exits - a.exits;
-    if (r != VCPUCTX_RUN_STOPPED || exits != n + 1 || (sel4 && eax != n)) {
-        fprintf(stderr, "bench: vm_run gave %d after %llu exits, EAX %llu (want stop after %u)\n", r,
+    if (ret != 0 || r != VCPUCTX_RUN_STOPPED || exits != n + 1 || (sel4 && eax != n)) {
+        fprintf(stderr, "bench: vm_run ended with status %d after %llu exits, EAX %llu (want stop after %u)\n", r,
                 (unsigned long long)exits, (unsigned long long)eax, n + 1);
         exit(1);
     }

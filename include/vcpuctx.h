@@ -23,9 +23,7 @@
 #include <sel4vm/guest_iospace.h>
 #include <sel4vm/arch/guest_memory_arch.h>
 #include <sel4vm/guest_vm.h>
-#ifndef VCPUCTX_LIBRARY_STRUCTS /* the library includes it once its structs are complete */
 #include <sel4vm/guest_vm_util.h>
-#endif
 
 #define VCPUCTX_VERSION "0.1.0"
 

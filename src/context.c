@@ -52,8 +52,8 @@ int vm_set_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext context)
         return -1;
     for (unsigned i = 0; i < NREGS; i++)
         *reg_slot(r, i) = *ctx_slot(&context, i);
-    vcpu->regs_st = CACHE_DIRTY;
-    vcpu->pend.gpr_set = true;
+    VCPU_P(vcpu)->regs_st = CACHE_DIRTY;
+    VCPU_P(vcpu)->pend.gpr_set = true;
     return 0;
 }
 
@@ -67,8 +67,8 @@ int vm_set_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word
     if (!r)
         return -1;
     *reg_slot(r, (unsigned)reg) = value;
-    vcpu->regs_st = CACHE_DIRTY;
-    vcpu->pend.gpr_set = true;
+    VCPU_P(vcpu)->regs_st = CACHE_DIRTY;
+    VCPU_P(vcpu)->pend.gpr_set = true;
     return 0;
 }
 
@@ -147,7 +147,7 @@ int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
  */
 static bool window_open_now(struct vm_vcpu *vcpu)
 {
-    if (!(vcpu->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) || vcpu->pend.completion)
+    if (!(VCPU_P(vcpu)->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) || VCPU_P(vcpu)->pend.completion)
         return false;
     struct kvm_regs *r = state_regs(vcpu);
     struct kvm_vcpu_events *ev = state_events(vcpu);
@@ -158,43 +158,43 @@ static bool window_open_now(struct vm_vcpu *vcpu)
 
 static int synthesize_window_exit(struct vm_vcpu *vcpu)
 {
-    memset(&vcpu->ex, 0, sizeof(vcpu->ex));
-    memset(&vcpu->pend, 0, sizeof(vcpu->pend));
-    vcpu->ex.reason = EXIT_REASON_PENDING_INTERRUPT;
-    vcpu->pend.active = true;
-    vcpu->pend.kvm_rip = vcpu->pend.rip_view = vcpu->regs->rip;
-    vcpu->stats.exits++;
+    memset(&VCPU_P(vcpu)->ex, 0, sizeof(VCPU_P(vcpu)->ex));
+    memset(&VCPU_P(vcpu)->pend, 0, sizeof(VCPU_P(vcpu)->pend));
+    VCPU_P(vcpu)->ex.reason = EXIT_REASON_PENDING_INTERRUPT;
+    VCPU_P(vcpu)->pend.active = true;
+    VCPU_P(vcpu)->pend.kvm_rip = VCPU_P(vcpu)->pend.rip_view = VCPU_P(vcpu)->regs->rip;
+    VCPU_P(vcpu)->stats.exits++;
     return EXIT_REASON_PENDING_INTERRUPT;
 }
 
 /* The state at entry, for a host that resets the vCPU at a triple fault (vcpuctx_vcpu_keep_entry_state). */
 static int keep_entry_state(struct vm_vcpu *vcpu)
 {
-    vcpu->from_entry = false;
-    if (!vcpu->keep_entry)
+    VCPU_P(vcpu)->from_entry = false;
+    if (!VCPU_P(vcpu)->keep_entry)
         return 0;
     struct kvm_regs *r = state_regs(vcpu);
     struct kvm_sregs *s = state_sregs(vcpu);
     if (!r || !s)
         return -1;
-    vcpu->entry_regs = *r;
-    vcpu->entry_sregs = *s;
+    VCPU_P(vcpu)->entry_regs = *r;
+    VCPU_P(vcpu)->entry_sregs = *s;
     return 0;
 }
 
 /* A shutdown that left the vCPU in its reset state was reset by the host: show the state at entry instead. */
 static void show_entry_state_at_shutdown(struct vm_vcpu *vcpu)
 {
-    if (!vcpu->keep_entry || vcpu->run->exit_reason != KVM_EXIT_SHUTDOWN)
+    if (!VCPU_P(vcpu)->keep_entry || VCPU_P(vcpu)->run->exit_reason != KVM_EXIT_SHUTDOWN)
         return;
     struct kvm_regs *r = state_regs(vcpu);
     struct kvm_sregs *s = state_sregs(vcpu);
     if (!r || !s || r->rip != 0xfff0 || s->cs.selector != 0xf000 || s->cs.base != 0xffff0000 || (s->cr0 & CR0_PE))
         return;
-    *r = vcpu->entry_regs;
-    *s = vcpu->entry_sregs;
-    vcpu->regs_st = vcpu->sregs_st = CACHE_VALID; /* shown, not KVM's: a write pushes it as a whole */
-    vcpu->from_entry = true;
+    *r = VCPU_P(vcpu)->entry_regs;
+    *s = VCPU_P(vcpu)->entry_sregs;
+    VCPU_P(vcpu)->regs_st = VCPU_P(vcpu)->sregs_st = CACHE_VALID; /* shown, not KVM's: a write pushes it as a whole */
+    VCPU_P(vcpu)->from_entry = true;
 }
 
 int vcpuctx_vcpu_keep_entry_state(vm_vcpu_t *vcpu, bool on)
@@ -203,7 +203,7 @@ int vcpuctx_vcpu_keep_entry_state(vm_vcpu_t *vcpu, bool on)
         errno = EINVAL;
         return -1;
     }
-    vcpu->keep_entry = on;
+    VCPU_P(vcpu)->keep_entry = on;
     return 0;
 }
 
@@ -213,7 +213,7 @@ int vcpuctx_exit_state_from_entry(vm_vcpu_t *vcpu)
         errno = EINVAL;
         return -1;
     }
-    return vcpu->from_entry ? 1 : 0;
+    return VCPU_P(vcpu)->from_entry ? 1 : 0;
 }
 
 int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
@@ -234,18 +234,18 @@ int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
     if (r == 0) {
         r = kvm_vcpu_run(vcpu);
         e = r < 0 ? errno : 0;
-        vcpu->run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
+        VCPU_P(vcpu)->run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
     }
     if (r < 0 && e != EINTR && e != EINVAL)
         return -1;
-    vcpu->stats.exits++;
+    VCPU_P(vcpu)->stats.exits++;
     state_after_exit(vcpu);
     if (e)
-        vcpu->regs_st = vcpu->sregs_st = vcpu->events_st = CACHE_UNKNOWN;
+        VCPU_P(vcpu)->regs_st = VCPU_P(vcpu)->sregs_st = VCPU_P(vcpu)->events_st = CACHE_UNKNOWN;
     else
         show_entry_state_at_shutdown(vcpu);
     exit_translate(vcpu, e);
-    return (int)vcpu->ex.reason;
+    return (int)VCPU_P(vcpu)->ex.reason;
 }
 
 int vcpuctx_vcpu_flush(vm_vcpu_t *vcpu)
@@ -263,22 +263,22 @@ uint8_t *vcpuctx_exit_data(vm_vcpu_t *vcpu, size_t *len)
         errno = EINVAL;
         return NULL;
     }
-    struct kvm_run *run = vcpu->run;
-    if (run->exit_reason == KVM_EXIT_IO && vcpu->ex.reason == EXIT_REASON_IO_INSTRUCTION) {
+    struct kvm_run *run = VCPU_P(vcpu)->run;
+    if (run->exit_reason == KVM_EXIT_IO && VCPU_P(vcpu)->ex.reason == EXIT_REASON_IO_INSTRUCTION) {
         size_t n = (size_t)run->io.size * run->io.count;
-        if (run->io.data_offset > vcpu->run_size || n > vcpu->run_size - run->io.data_offset) {
+        if (run->io.data_offset > VCPU_P(vcpu)->run_size || n > VCPU_P(vcpu)->run_size - run->io.data_offset) {
             errno = EFAULT;
             return NULL;
         }
         *len = n;
         return (uint8_t *)run + run->io.data_offset;
     }
-    if (run->exit_reason == KVM_EXIT_MMIO && vcpu->ex.reason == EXIT_REASON_EPT_VIOLATION) {
+    if (run->exit_reason == KVM_EXIT_MMIO && VCPU_P(vcpu)->ex.reason == EXIT_REASON_EPT_VIOLATION) {
         *len = run->mmio.len;
         return run->mmio.data;
     }
     if ((run->exit_reason == KVM_EXIT_X86_RDMSR || run->exit_reason == KVM_EXIT_X86_WRMSR) &&
-        (vcpu->ex.reason == EXIT_REASON_MSR_READ || vcpu->ex.reason == EXIT_REASON_MSR_WRITE)) {
+        (VCPU_P(vcpu)->ex.reason == EXIT_REASON_MSR_READ || VCPU_P(vcpu)->ex.reason == EXIT_REASON_MSR_WRITE)) {
         *len = sizeof(run->msr.data);
         return (uint8_t *)&run->msr.data;
     }

@@ -45,8 +45,8 @@ int vcpuctx_vcpu_set_breakpoints(vm_vcpu_t *vcpu, const struct vcpuctx_breakpoin
         }
     if (hw.dr7)
         hw.dr7 |= DR7_LE_GE;
-    vcpu->bp_want = hw;
-    vcpu->bp_changed = true;
+    VCPU_P(vcpu)->bp_want = hw;
+    VCPU_P(vcpu)->bp_changed = true;
     return 0;
 }
 
@@ -81,7 +81,7 @@ long vcpuctx_vcpu_write_linear(vm_vcpu_t *vcpu, uint64_t la, const void *buf, si
 /* The vCPU's XSAVE image (KVM_GET_XSAVE2 where the state can outgrow 4 KiB), malloc'd; NULL with errno. */
 static uint8_t *xsave_get(vm_vcpu_t *vcpu)
 {
-    int big = kvm_check_ext(vcpu->vm->kvm_fd, KVM_CAP_XSAVE2);
+    int big = kvm_check_ext(VM_P(vcpu->vm)->kvm_fd, KVM_CAP_XSAVE2);
     uint8_t *x = calloc(1, big > (int)sizeof(struct kvm_xsave) ? (size_t)big : sizeof(struct kvm_xsave));
     if (!x)
         return NULL;

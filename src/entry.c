@@ -6,7 +6,7 @@
 /* Turn VMX_CONTROL_ENTRY_INTERRUPTION_INFO into a KVM event; VT-x clears the valid bit at entry. */
 static int inject_entry_event(struct vm_vcpu *vcpu)
 {
-    uint32_t info = vcpu->ctl.entry_intr_info;
+    uint32_t info = VCPU_P(vcpu)->ctl.entry_intr_info;
     if (!(info & VMX_INTR_INFO_VALID))
         return 0;
     struct kvm_vcpu_events *ev = state_events(vcpu);
@@ -25,10 +25,10 @@ static int inject_entry_event(struct vm_vcpu *vcpu)
         ev->exception.pending = 0;
         ev->exception.nr = vec;
         ev->exception.has_error_code = (info & VMX_INTR_INFO_ERROR_CODE_VALID) ? 1 : 0;
-        ev->exception.error_code = vcpu->ctl.entry_error;
+        ev->exception.error_code = VCPU_P(vcpu)->ctl.entry_error;
     }
-    vcpu->events_st = CACHE_DIRTY;
-    vcpu->ctl.entry_intr_info = info & ~VMX_INTR_INFO_VALID;
+    VCPU_P(vcpu)->events_st = CACHE_DIRTY;
+    VCPU_P(vcpu)->ctl.entry_intr_info = info & ~VMX_INTR_INFO_VALID;
     return 0;
 }
 
@@ -36,24 +36,24 @@ static int inject_entry_event(struct vm_vcpu *vcpu)
 static int apply_guest_debug(struct vm_vcpu *vcpu)
 {
     uint32_t want = 0;
-    if (vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG)
+    if (VCPU_P(vcpu)->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG)
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
-    if (vcpu->ctl.exc_bitmap & (1u << VEC_BP))
+    if (VCPU_P(vcpu)->ctl.exc_bitmap & (1u << VEC_BP))
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
-    if (vcpu->bp_want.dr7)
+    if (VCPU_P(vcpu)->bp_want.dr7)
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
-    if (want == vcpu->guest_debug && !vcpu->bp_changed)
+    if (want == VCPU_P(vcpu)->guest_debug && !VCPU_P(vcpu)->bp_changed)
         return 0;
     struct kvm_guest_debug dbg;
     memset(&dbg, 0, sizeof(dbg));
     dbg.control = want;
     for (int i = 0; i < 4; i++)
-        dbg.arch.debugreg[i] = vcpu->bp_want.dr[i];
-    dbg.arch.debugreg[7] = vcpu->bp_want.dr7;
+        dbg.arch.debugreg[i] = VCPU_P(vcpu)->bp_want.dr[i];
+    dbg.arch.debugreg[7] = VCPU_P(vcpu)->bp_want.dr7;
     if (kvm_vcpu_ioctl(vcpu, KVM_SET_GUEST_DEBUG, &dbg) < 0)
         return -1;
-    vcpu->guest_debug = want;
-    vcpu->bp_changed = false;
+    VCPU_P(vcpu)->guest_debug = want;
+    VCPU_P(vcpu)->bp_changed = false;
     return 0;
 }
 
@@ -64,10 +64,10 @@ static int apply_guest_debug(struct vm_vcpu *vcpu)
  */
 static int step_from_new_rip(struct vm_vcpu *vcpu)
 {
-    if (!(vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG) ||
-        (vcpu->regs_st != CACHE_DIRTY && vcpu->sregs_st != CACHE_DIRTY))
+    if (!(VCPU_P(vcpu)->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG) ||
+        (VCPU_P(vcpu)->regs_st != CACHE_DIRTY && VCPU_P(vcpu)->sregs_st != CACHE_DIRTY))
         return 0;
-    vcpu->bp_changed = true;
+    VCPU_P(vcpu)->bp_changed = true;
     return state_push_explicit(vcpu, true);
 }
 
@@ -77,8 +77,9 @@ int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls)
         return -1;
     if (step_from_new_rip(vcpu) < 0 || apply_guest_debug(vcpu) < 0)
         return -1;
-    vcpu->run->request_interrupt_window = (vcpu->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) ? 1 : 0;
-    if (explicit_ioctls || !vcpu->sync)
+    VCPU_P(vcpu)->run->request_interrupt_window =
+        (VCPU_P(vcpu)->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) ? 1 : 0;
+    if (explicit_ioctls || !VCPU_P(vcpu)->sync)
         return state_push_explicit(vcpu, false);
     state_push_sync(vcpu);
     return 0;

@@ -90,7 +90,7 @@ static void modrm_linear(const struct site *s, const struct insn *in, uint64_t n
 
 static bool io_insn_matches(const struct site *s, const struct insn *in)
 {
-    const struct kvm_run *run = s->vcpu->run;
+    const struct kvm_run *run = VCPU_P(s->vcpu)->run;
     bool out = run->io.direction == KVM_EXIT_IO_OUT;
     uint8_t op = in->opcode;
     unsigned wide = s->mode == 16 ? (in->opsize ? 4 : 2) : (in->opsize ? 2 : 4);
@@ -112,7 +112,7 @@ static bool mmio_insn_matches(const struct site *s, const struct insn *in, uint6
         la = (s->mode == 64 && in->seg != 0x64 && in->seg != 0x65) ? in->imm
                                                                    : seg_base(s->sregs, in->seg, false) + in->imm;
     } else if (plain && (op == 0xa4 || op == 0xa5 || op == 0xaa || op == 0xab)) {
-        uint64_t size = (op & 1) ? (uint64_t)s->vcpu->run->mmio.len : 1;
+        uint64_t size = (op & 1) ? (uint64_t)VCPU_P(s->vcpu)->run->mmio.len : 1;
         uint64_t rdi = s->regs->rdi - ((s->regs->rflags & RFLAGS_DF) ? -size : size);
         la = (s->mode == 64 ? 0 : s->sregs->es.base) + (s->mode == 16 ? (rdi & 0xffff) : rdi);
     } else if (in->has_modrm && (in->modrm >> 6) != 3) {
@@ -120,8 +120,8 @@ static bool mmio_insn_matches(const struct site *s, const struct insn *in, uint6
     } else {
         return false;
     }
-    return guest_linear_to_phys(s->vcpu->vm, s->sregs, la, &pa) == 0 && pa <= s->vcpu->run->mmio.phys_addr &&
-           s->vcpu->run->mmio.phys_addr < pa + 16;
+    return guest_linear_to_phys(s->vcpu->vm, s->sregs, la, &pa) == 0 && pa <= VCPU_P(s->vcpu)->run->mmio.phys_addr &&
+           VCPU_P(s->vcpu)->run->mmio.phys_addr < pa + 16;
 }
 
 static bool kind_matches(const struct site *s, enum insn_kind k, const struct insn *in, uint64_t next_rip)
@@ -155,16 +155,16 @@ static void locate(struct site *s, enum rip_pos pos, enum insn_kind k, struct in
 {
     struct vm_vcpu *vcpu = s->vcpu;
     uint64_t rip = s->regs->rip;
-    vcpu->pend.rip_view = rip;
-    vcpu->ex.instr_len = 0;
+    VCPU_P(vcpu)->pend.rip_view = rip;
+    VCPU_P(vcpu)->ex.instr_len = 0;
     if (pos == RIP_AT) {
         if (decode_at(s, rip, in) && kind_matches(s, k, in, rip + in->len))
-            vcpu->ex.instr_len = in->len;
+            VCPU_P(vcpu)->ex.instr_len = in->len;
         return;
     }
     if (decode_before(s, rip, k, in)) {
-        vcpu->ex.instr_len = in->len;
-        vcpu->pend.rip_view = rip - in->len;
+        VCPU_P(vcpu)->ex.instr_len = in->len;
+        VCPU_P(vcpu)->pend.rip_view = rip - in->len;
     }
 }
 
@@ -181,7 +181,7 @@ static enum rip_pos probe_out(struct site *s)
     struct kvm_regs now;
     if (exit_complete_in_kvm(vcpu) < 0 || kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, &now) < 0)
         return RIP_PAST;
-    vcpu->out_rip = now.rip != rip ? RIP_AT : RIP_PAST;
+    VCPU_P(vcpu)->out_rip = now.rip != rip ? RIP_AT : RIP_PAST;
     s->regs->rip = now.rip; /* completed: RIP is past the OUT either way now */
     return RIP_PAST;
 }
@@ -204,35 +204,35 @@ static enum rip_pos out_position(struct site *s)
     if (past && is_string(&back))
         return RIP_PAST;
     if (at != past) {
-        if (vcpu->out_rip < 0)
-            vcpu->out_rip = at ? RIP_AT : RIP_PAST;
+        if (VCPU_P(vcpu)->out_rip < 0)
+            VCPU_P(vcpu)->out_rip = at ? RIP_AT : RIP_PAST;
         return at ? RIP_AT : RIP_PAST;
     }
-    if (vcpu->out_rip < 0)
+    if (VCPU_P(vcpu)->out_rip < 0)
         return probe_out(s);
-    return (enum rip_pos)vcpu->out_rip;
+    return (enum rip_pos)VCPU_P(vcpu)->out_rip;
 }
 
 static void translate_io(struct site *s)
 {
     struct vm_vcpu *vcpu = s->vcpu;
-    struct kvm_run *run = vcpu->run;
+    struct kvm_run *run = VCPU_P(vcpu)->run;
     bool in_dir = run->io.direction == KVM_EXIT_IO_IN;
     struct insn in;
     memset(&in, 0, sizeof(in));
     enum rip_pos pos = in_dir ? RIP_AT : out_position(s);
     locate(s, pos, K_IO, &in);
-    bool known = vcpu->ex.instr_len != 0;
+    bool known = VCPU_P(vcpu)->ex.instr_len != 0;
     bool string = known && is_string(&in);
     bool imm = known && in.opcode >= 0xe4 && in.opcode <= 0xe7;
-    vcpu->ex.qualification = (uint64_t)(run->io.size - 1) | (in_dir ? 8u : 0u) | (string ? 16u : 0u) |
-                             (string && in.rep ? 32u : 0u) | (imm ? 64u : 0u) | ((uint64_t)run->io.port << 16);
-    vcpu->pend.completion = pos == RIP_AT;
-    vcpu->pend.read = in_dir;
+    VCPU_P(vcpu)->ex.qualification = (uint64_t)(run->io.size - 1) | (in_dir ? 8u : 0u) | (string ? 16u : 0u) |
+                                     (string && in.rep ? 32u : 0u) | (imm ? 64u : 0u) | ((uint64_t)run->io.port << 16);
+    VCPU_P(vcpu)->pend.completion = pos == RIP_AT;
+    VCPU_P(vcpu)->pend.read = in_dir;
     if (string) {
         int64_t step = (s->regs->rflags & RFLAGS_DF) ? -(int64_t)run->io.size : run->io.size;
-        vcpu->ex.gla = in_dir ? s->sregs->es.base + s->regs->rdi
-                              : seg_base(s->sregs, in.seg, false) + s->regs->rsi - (uint64_t)step;
+        VCPU_P(vcpu)->ex.gla = in_dir ? s->sregs->es.base + s->regs->rdi
+                                      : seg_base(s->sregs, in.seg, false) + s->regs->rsi - (uint64_t)step;
     }
 }
 
@@ -240,14 +240,14 @@ static void translate_mmio(struct site *s)
 {
     struct vm_vcpu *vcpu = s->vcpu;
     struct insn in;
-    bool write = vcpu->run->mmio.is_write;
+    bool write = VCPU_P(vcpu)->run->mmio.is_write;
     locate(s, write ? RIP_PAST : RIP_AT, K_MMIO, &in);
-    if (!write && !vcpu->ex.instr_len && decode_at(s, s->regs->rip, &in))
-        vcpu->ex.instr_len = in.len;
-    vcpu->ex.qualification = write ? 2 : 1;
-    vcpu->ex.gpa = vcpu->run->mmio.phys_addr;
-    vcpu->pend.completion = !write;
-    vcpu->pend.read = !write;
+    if (!write && !VCPU_P(vcpu)->ex.instr_len && decode_at(s, s->regs->rip, &in))
+        VCPU_P(vcpu)->ex.instr_len = in.len;
+    VCPU_P(vcpu)->ex.qualification = write ? 2 : 1;
+    VCPU_P(vcpu)->ex.gpa = VCPU_P(vcpu)->run->mmio.phys_addr;
+    VCPU_P(vcpu)->pend.completion = !write;
+    VCPU_P(vcpu)->pend.read = !write;
 }
 
 static void translate_msr(struct site *s, bool rd)
@@ -256,29 +256,29 @@ static void translate_msr(struct site *s, bool rd)
     struct insn in;
     bool at = decode_at(s, s->regs->rip, &in) && kind_matches(s, K_MSR, &in, 0);
     locate(s, at ? RIP_AT : RIP_PAST, K_MSR, &in);
-    vcpu->pend.completion = at;
-    vcpu->pend.read = rd;
-    vcpu->run->msr.error = 0;
+    VCPU_P(vcpu)->pend.completion = at;
+    VCPU_P(vcpu)->pend.read = rd;
+    VCPU_P(vcpu)->run->msr.error = 0;
 }
 
 /* A debug exit: the monitor trap flag's single step (37), or #DB/#BP as an exception exit (0). */
 static uint32_t translate_debug(struct vm_vcpu *vcpu)
 {
-    struct kvm_debug_exit_arch *d = &vcpu->run->debug.arch;
+    struct kvm_debug_exit_arch *d = &VCPU_P(vcpu)->run->debug.arch;
     bool step = d->exception == VEC_DB && (d->dr6 & DR6_BS);
-    if (step && (vcpu->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG))
+    if (step && (VCPU_P(vcpu)->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG))
         return EXIT_REASON_MONITOR_TRAP_FLAG;
     unsigned type = d->exception == VEC_BP ? VMX_INTR_TYPE_SW_EXCEPTION : VMX_INTR_TYPE_HW_EXCEPTION;
-    vcpu->ex.intr_info = VMX_INTR_INFO_VALID | (type << VMX_INTR_INFO_TYPE_SHIFT) | (d->exception & 0xff);
-    vcpu->ex.qualification = d->exception == VEC_DB ? (d->dr6 & DR6_EXIT_QUAL) : 0;
-    vcpu->ex.instr_len = d->exception == VEC_BP ? 1 : 0;
+    VCPU_P(vcpu)->ex.intr_info = VMX_INTR_INFO_VALID | (type << VMX_INTR_INFO_TYPE_SHIFT) | (d->exception & 0xff);
+    VCPU_P(vcpu)->ex.qualification = d->exception == VEC_DB ? (d->dr6 & DR6_EXIT_QUAL) : 0;
+    VCPU_P(vcpu)->ex.instr_len = d->exception == VEC_BP ? 1 : 0;
     return EXIT_REASON_EXCEPTION_NMI;
 }
 
 static uint32_t translate_kind(struct site *s)
 {
     struct vm_vcpu *vcpu = s->vcpu;
-    struct kvm_run *run = vcpu->run;
+    struct kvm_run *run = VCPU_P(vcpu)->run;
     struct insn in;
     switch (run->exit_reason) {
     case KVM_EXIT_IO: translate_io(s); return EXIT_REASON_IO_INSTRUCTION;
@@ -291,12 +291,14 @@ static uint32_t translate_kind(struct site *s)
     case KVM_EXIT_INTR: return EXIT_REASON_EXTERNAL_INTERRUPT;
     case KVM_EXIT_DEBUG: return translate_debug(vcpu);
     case KVM_EXIT_FAIL_ENTRY:
-        vcpu->ex.qualification = run->fail_entry.hardware_entry_failure_reason;
+        VCPU_P(vcpu)->ex.qualification = run->fail_entry.hardware_entry_failure_reason;
         return EXIT_REASON_INVALID_GUEST_STATE | VMX_EXIT_REASONS_FAILED_VMENTRY;
     case KVM_EXIT_INTERNAL_ERROR:
-        vcpu->ex.qualification = ((uint64_t)run->exit_reason << 16) | run->internal.suberror;
+        VCPU_P(vcpu)->ex.qualification = ((uint64_t)run->exit_reason << 16) | run->internal.suberror;
         return VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
-    default: vcpu->ex.qualification = (uint64_t)run->exit_reason << 16; return VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
+    default:
+        VCPU_P(vcpu)->ex.qualification = (uint64_t)run->exit_reason << 16;
+        return VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
     }
 }
 
@@ -324,17 +326,17 @@ static int compute_view(struct vm_vcpu *vcpu, int run_errno)
                           ? (EXIT_REASON_INVALID_GUEST_STATE | VMX_EXIT_REASONS_FAILED_VMENTRY)
                           : translate_kind(&s);
     if (run_errno && run_errno != EINTR)
-        vcpu->ex.qualification = (uint64_t)run_errno;
-    vcpu->ex.reason = reason;
-    vcpu->ex.io_rcx = s.regs->rcx;
-    vcpu->ex.io_rsi = s.regs->rsi;
-    vcpu->ex.io_rdi = s.regs->rdi;
-    vcpu->pend.kvm_rip = s.regs->rip;
-    if (run_errno || !instruction_reason(vcpu->run->exit_reason))
-        vcpu->pend.rip_view = s.regs->rip;
-    vcpu->ex.io_rip = vcpu->pend.rip_view;
-    s.regs->rip = vcpu->pend.rip_view;
-    vcpu->pend.view_ready = true;
+        VCPU_P(vcpu)->ex.qualification = (uint64_t)run_errno;
+    VCPU_P(vcpu)->ex.reason = reason;
+    VCPU_P(vcpu)->ex.io_rcx = s.regs->rcx;
+    VCPU_P(vcpu)->ex.io_rsi = s.regs->rsi;
+    VCPU_P(vcpu)->ex.io_rdi = s.regs->rdi;
+    VCPU_P(vcpu)->pend.kvm_rip = s.regs->rip;
+    if (run_errno || !instruction_reason(VCPU_P(vcpu)->run->exit_reason))
+        VCPU_P(vcpu)->pend.rip_view = s.regs->rip;
+    VCPU_P(vcpu)->ex.io_rip = VCPU_P(vcpu)->pend.rip_view;
+    s.regs->rip = VCPU_P(vcpu)->pend.rip_view;
+    VCPU_P(vcpu)->pend.view_ready = true;
     return 0;
 }
 
@@ -345,23 +347,23 @@ static int compute_view(struct vm_vcpu *vcpu, int run_errno)
  */
 void exit_translate(struct vm_vcpu *vcpu, int run_errno)
 {
-    memset(&vcpu->ex, 0, sizeof(vcpu->ex));
-    memset(&vcpu->pend, 0, sizeof(vcpu->pend));
-    vcpu->pend.active = true;
+    memset(&VCPU_P(vcpu)->ex, 0, sizeof(VCPU_P(vcpu)->ex));
+    memset(&VCPU_P(vcpu)->pend, 0, sizeof(VCPU_P(vcpu)->pend));
+    VCPU_P(vcpu)->pend.active = true;
     if (run_errno == EINTR)
-        vcpu->run->exit_reason = KVM_EXIT_INTR;
-    uint32_t reason = run_errno ? 0 : instruction_reason(vcpu->run->exit_reason);
+        VCPU_P(vcpu)->run->exit_reason = KVM_EXIT_INTR;
+    uint32_t reason = run_errno ? 0 : instruction_reason(VCPU_P(vcpu)->run->exit_reason);
     if (reason) {
-        vcpu->ex.reason = reason;
+        VCPU_P(vcpu)->ex.reason = reason;
         return;
     }
     if (compute_view(vcpu, run_errno) < 0)
-        vcpu->ex.reason = VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
+        VCPU_P(vcpu)->ex.reason = VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
 }
 
 int exit_view_ensure(struct vm_vcpu *vcpu)
 {
-    if (!vcpu->pend.active || vcpu->pend.view_ready)
+    if (!VCPU_P(vcpu)->pend.active || VCPU_P(vcpu)->pend.view_ready)
         return 0;
     return compute_view(vcpu, 0);
 }
@@ -376,12 +378,12 @@ int exit_complete_in_kvm(struct vm_vcpu *vcpu)
     /* Completing moves KVM past the instruction and ends its interrupt shadow: the exit's events are read first. */
     if (!state_events(vcpu))
         return -1;
-    struct kvm_regs regs = *vcpu->regs;
-    vcpu->run->kvm_valid_regs = 0; /* KVM must not overwrite the cache (the handler may have written it) */
-    vcpu->run->kvm_dirty_regs = 0;
+    struct kvm_regs regs = *VCPU_P(vcpu)->regs;
+    VCPU_P(vcpu)->run->kvm_valid_regs = 0; /* KVM must not overwrite the cache (the handler may have written it) */
+    VCPU_P(vcpu)->run->kvm_dirty_regs = 0;
     int r = kvm_vcpu_run_immediate(vcpu);
-    vcpu->pend.completion = false;
-    *vcpu->regs = regs;
+    VCPU_P(vcpu)->pend.completion = false;
+    *VCPU_P(vcpu)->regs = regs;
     return r;
 }
 
@@ -399,19 +401,19 @@ int exit_advance(struct vm_vcpu *vcpu)
 static int flush_completion(struct vm_vcpu *vcpu, bool keep)
 {
     int r = exit_complete_in_kvm(vcpu);
-    vcpu->regs_st = keep ? CACHE_DIRTY : CACHE_UNKNOWN;
+    VCPU_P(vcpu)->regs_st = keep ? CACHE_DIRTY : CACHE_UNKNOWN;
     return r;
 }
 
 /* Put the data an IN or RDMSR handler left in EAX/EDX where KVM completes from. */
 static void read_data_from_regs(struct vm_vcpu *vcpu)
 {
-    struct kvm_run *run = vcpu->run;
+    struct kvm_run *run = VCPU_P(vcpu)->run;
     if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_IN && run->io.count == 1) {
-        uint32_t eax = (uint32_t)vcpu->regs->rax;
+        uint32_t eax = (uint32_t)VCPU_P(vcpu)->regs->rax;
         memcpy((uint8_t *)run + run->io.data_offset, &eax, run->io.size);
     } else if (run->exit_reason == KVM_EXIT_X86_RDMSR) {
-        run->msr.data = (vcpu->regs->rdx << 32) | (vcpu->regs->rax & 0xffffffffULL);
+        run->msr.data = (VCPU_P(vcpu)->regs->rdx << 32) | (VCPU_P(vcpu)->regs->rax & 0xffffffffULL);
         run->msr.error = 0;
     }
 }
@@ -425,42 +427,42 @@ static void read_data_from_regs(struct vm_vcpu *vcpu)
  */
 int exit_reconcile(struct vm_vcpu *vcpu, bool explicit)
 {
-    struct pending *p = &vcpu->pend;
+    struct pending *p = &VCPU_P(vcpu)->pend;
     if (!p->active)
         return 0;
-    if (!p->view_ready && p->complete_marked && !explicit && vcpu->run->exit_reason == KVM_EXIT_IO) {
+    if (!p->view_ready && p->complete_marked && !explicit && VCPU_P(vcpu)->run->exit_reason == KVM_EXIT_IO) {
         /* Completed through the port registry: KVM finishes the instruction at its own RIP. */
         p->active = false;
         p->completion = true; /* may be pending: no interrupt window is made before KVM_RUN */
         if (p->gpr_set) {
             read_data_from_regs(vcpu);
-            vcpu->regs_st = CACHE_DIRTY;
+            VCPU_P(vcpu)->regs_st = CACHE_DIRTY;
         }
         return 0;
     }
     if (exit_view_ensure(vcpu) < 0)
         return -1;
     p->active = false;
-    uint64_t final = vcpu->regs->rip;
-    uint32_t len = vcpu->ex.instr_len;
+    uint64_t final = VCPU_P(vcpu)->regs->rip;
+    uint32_t len = VCPU_P(vcpu)->ex.instr_len;
     bool complete = final == p->rip_view + len;
     if (complete && p->gpr_set)
         read_data_from_regs(vcpu);
-    bool mmio_read = vcpu->run->exit_reason == KVM_EXIT_MMIO && p->read;
+    bool mmio_read = VCPU_P(vcpu)->run->exit_reason == KVM_EXIT_MMIO && p->read;
     if (p->completion && (!complete || explicit || (p->gpr_set && mmio_read))) {
         bool keep = !complete || p->gpr_set;
         if (flush_completion(vcpu, keep) < 0)
             return -1;
         if (keep)
-            vcpu->regs->rip = final;
+            VCPU_P(vcpu)->regs->rip = final;
         return 0;
     }
     /* Only where KVM will finish the instruction itself does it need its own RIP back. */
     uint64_t target = complete && p->completion ? p->kvm_rip : final;
-    vcpu->regs->rip = target;
+    VCPU_P(vcpu)->regs->rip = target;
     if (p->gpr_set || target != p->kvm_rip)
-        vcpu->regs_st = CACHE_DIRTY;
-    else if (vcpu->regs_st == CACHE_DIRTY)
-        vcpu->regs_st = CACHE_VALID;
+        VCPU_P(vcpu)->regs_st = CACHE_DIRTY;
+    else if (VCPU_P(vcpu)->regs_st == CACHE_DIRTY)
+        VCPU_P(vcpu)->regs_st = CACHE_VALID;
     return 0;
 }

@@ -7,12 +7,12 @@
 /* The current MMIO exit, or NULL with errno EINVAL. */
 static struct kvm_run *memory_fault(vm_vcpu_t *vcpu)
 {
-    if (!vcpu || vcpu->run->exit_reason != KVM_EXIT_MMIO || vcpu->ex.reason != EXIT_REASON_EPT_VIOLATION ||
-        vcpu->run->mmio.len > sizeof(seL4_Word)) {
+    if (!vcpu || VCPU_P(vcpu)->run->exit_reason != KVM_EXIT_MMIO ||
+        VCPU_P(vcpu)->ex.reason != EXIT_REASON_EPT_VIOLATION || VCPU_P(vcpu)->run->mmio.len > sizeof(seL4_Word)) {
         errno = EINVAL;
         return NULL;
     }
-    return vcpu->run;
+    return VCPU_P(vcpu)->run;
 }
 
 seL4_Word get_vcpu_fault_address(vm_vcpu_t *vcpu)

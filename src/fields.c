@@ -50,7 +50,7 @@ static int write_sregs(struct vm_vcpu *vcpu, const struct field *f, uint64_t v)
     case FK_CR4: s->cr4 = v; break;
     default: s->efer = v; break;
     }
-    vcpu->sregs_st = CACHE_DIRTY;
+    VCPU_P(vcpu)->sregs_st = CACHE_DIRTY;
     return 0;
 }
 
@@ -71,8 +71,8 @@ static int rw_regs(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, boo
     }
     *slot = *v;
     if (f->kind != FK_RIP)
-        vcpu->pend.gpr_set = true;
-    vcpu->regs_st = CACHE_DIRTY;
+        VCPU_P(vcpu)->pend.gpr_set = true;
+    VCPU_P(vcpu)->regs_st = CACHE_DIRTY;
     return 0;
 }
 
@@ -112,13 +112,13 @@ static uint64_t shadow_bits(const struct vm_vcpu *vcpu, uint8_t shadow)
 {
     const uint8_t both = KVM_X86_SHADOW_INT_STI | KVM_X86_SHADOW_INT_MOV_SS;
     if ((shadow & both) == both)
-        return vcpu->shadow_hint ? vcpu->shadow_hint : 1;
+        return VCPU_CP(vcpu)->shadow_hint ? VCPU_CP(vcpu)->shadow_hint : 1;
     return ((shadow & KVM_X86_SHADOW_INT_STI) ? 1 : 0) | ((shadow & KVM_X86_SHADOW_INT_MOV_SS) ? 2 : 0);
 }
 
 static int rw_events(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bool write)
 {
-    if (f->kind == FK_PENDING_DBG && !vcpu->vm->payload) {
+    if (f->kind == FK_PENDING_DBG && !VM_P(vcpu->vm)->payload) {
         errno = EOPNOTSUPP;
         return -1;
     }
@@ -133,7 +133,7 @@ static int rw_events(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, b
         ev->interrupt.shadow =
             (uint8_t)(((*v & 1) ? KVM_X86_SHADOW_INT_STI : 0) | ((*v & 2) ? KVM_X86_SHADOW_INT_MOV_SS : 0));
         ev->nmi.masked = (*v & 8) ? 1 : 0;
-        vcpu->shadow_hint = (uint8_t)(*v & 3);
+        VCPU_P(vcpu)->shadow_hint = (uint8_t)(*v & 3);
     } else {
         bool db = ev->exception.pending && ev->exception.nr == 1 && ev->exception_has_payload;
         if (!write) {
@@ -149,14 +149,14 @@ static int rw_events(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, b
         ev->exception_has_payload = *v != 0;
         ev->exception_payload = *v;
     }
-    vcpu->events_st = CACHE_DIRTY;
+    VCPU_P(vcpu)->events_st = CACHE_DIRTY;
     return 0;
 }
 
 static void *ctl_slot(struct vm_vcpu *vcpu, const struct field *f)
 {
     bool exit = f->kind == FK_EXIT32 || f->kind == FK_EXITN;
-    return (uint8_t *)(exit ? (void *)&vcpu->ex : (void *)&vcpu->ctl) + f->arg;
+    return (uint8_t *)(exit ? (void *)&VCPU_P(vcpu)->ex : (void *)&VCPU_P(vcpu)->ctl) + f->arg;
 }
 
 static int rw_stored(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bool write)
@@ -212,13 +212,13 @@ static int dispatch(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bo
     case FK_PRIMARY:
         if (write)
             *v |= VMX_PRIMARY_HLT_EXITING | VMX_PRIMARY_UNCOND_IO_EXITING;
-        vcpu->ctl.primary = write ? (uint32_t)*v : vcpu->ctl.primary;
-        *v = vcpu->ctl.primary;
+        VCPU_P(vcpu)->ctl.primary = write ? (uint32_t)*v : VCPU_P(vcpu)->ctl.primary;
+        *v = VCPU_P(vcpu)->ctl.primary;
         return 0;
     case FK_ENTRY_INTR:
         if (write)
-            vcpu->ctl.entry_intr_info = (uint32_t)*v;
-        *v = vcpu->ctl.entry_intr_info;
+            VCPU_P(vcpu)->ctl.entry_intr_info = (uint32_t)*v;
+        *v = VCPU_P(vcpu)->ctl.entry_intr_info;
         return 0;
     default: return rw_stored(vcpu, f, v, write);
     }

@@ -10,7 +10,6 @@
 /* What the public headers declare keeps default visibility; the rest of the library is hidden (-fvisibility=hidden)
    and localised in the archive, so libvcpuctx.a and libvcpuctx.so export vm_* and vcpuctx_* alone. */
 #pragma GCC visibility push(default)
-#define VCPUCTX_LIBRARY_STRUCTS /* struct vm and struct vm_vcpu are defined below, public members first */
 #include "vcpuctx.h"
 #pragma GCC visibility pop
 
@@ -61,8 +60,8 @@ struct hw_debug {
     uint64_t dr7;
 };
 
-struct vm_vcpu {
-    SEL4VM_VCPU_PUBLIC_MEMBERS
+/* A vCPU's private state: struct vm_vcpu's vcpuctx_private (VCPU_P). */
+struct vcpu_priv {
     int fd;
     struct kvm_run *run;
     size_t run_size;
@@ -116,8 +115,8 @@ struct ram_block {
     size_t size;
 };
 
-struct vm {
-    SEL4VM_VM_PUBLIC_MEMBERS
+/* A VM's private state: struct vm's vcpuctx_private (VM_P). */
+struct vm_priv {
     int kvm_fd;
     struct rom roms[VCPUCTX_MAX_ROMS];
     int nroms;
@@ -146,31 +145,13 @@ struct vm {
     void *mem_unhandled_cookie;
 };
 
-/* The public headers' view of both structs is the prefix above: the same members at the same offsets. */
-struct vm_public_view {
-    SEL4VM_VM_PUBLIC_MEMBERS
-};
-struct vm_vcpu_public_view {
-    SEL4VM_VCPU_PUBLIC_MEMBERS
-};
-#define SAME_MEMBER(a, b, m) (offsetof(a, m) == offsetof(b, m) && sizeof(((a *)0)->m) == sizeof(((b *)0)->m))
-_Static_assert(SAME_MEMBER(struct vm, struct vm_public_view, num_vcpus) &&
-                   SAME_MEMBER(struct vm, struct vm_public_view, vcpus) &&
-                   SAME_MEMBER(struct vm, struct vm_public_view, mem) &&
-                   SAME_MEMBER(struct vm, struct vm_public_view, run) &&
-                   SAME_MEMBER(struct vm, struct vm_public_view, vm_name) &&
-                   SAME_MEMBER(struct vm, struct vm_public_view, vm_id) &&
-                   SAME_MEMBER(struct vm, struct vm_public_view, vm_initialised),
-               "struct vm begins with its public members");
-_Static_assert(SAME_MEMBER(struct vm_vcpu, struct vm_vcpu_public_view, vm) &&
-                   SAME_MEMBER(struct vm_vcpu, struct vm_vcpu_public_view, vcpu_id) &&
-                   SAME_MEMBER(struct vm_vcpu, struct vm_vcpu_public_view, target_cpu) &&
-                   SAME_MEMBER(struct vm_vcpu, struct vm_vcpu_public_view, vcpu_online),
-               "struct vm_vcpu begins with its public members");
-
-#pragma GCC visibility push(default)
-#include <sel4vm/guest_vm_util.h>
-#pragma GCC visibility pop
+/* The private state behind the public members: allocated with them, in the flexible array the public header ends
+   each struct with. */
+_Static_assert(_Alignof(struct vm_priv) <= 16 && _Alignof(struct vcpu_priv) <= 16, "vcpuctx_private's alignment");
+#define VM_P(vm)      ((struct vm_priv *)(void *)(vm)->vcpuctx_private)
+#define VCPU_P(vcpu)  ((struct vcpu_priv *)(void *)(vcpu)->vcpuctx_private)
+#define VM_CP(vm)     ((const struct vm_priv *)(const void *)(vm)->vcpuctx_private)
+#define VCPU_CP(vcpu) ((const struct vcpu_priv *)(const void *)(vcpu)->vcpuctx_private)
 
 /* kvm.c: every KVM ioctl. The _raw forms return -1/errno; none prints. */
 int kvm_open_dev(void);

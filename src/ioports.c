@@ -11,7 +11,7 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interfac
         errno = EINVAL;
         return -1;
     }
-    vm_io_port_list_t *l = &vm->ioports;
+    vm_io_port_list_t *l = &VM_P(vm)->ioports;
     int pos = 0;
     while (pos < l->num_ioports && l->ioports[pos].range.start < range.start)
         pos++;
@@ -21,13 +21,13 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interfac
         errno = EBUSY;
         return -1;
     }
-    if (l->num_ioports == vm->ports_cap) {
-        int cap = vm->ports_cap ? vm->ports_cap * 2 : 16;
+    if (l->num_ioports == VM_P(vm)->ports_cap) {
+        int cap = VM_P(vm)->ports_cap ? VM_P(vm)->ports_cap * 2 : 16;
         vm_ioport_entry_t *p = realloc(l->ioports, (size_t)cap * sizeof(*p));
         if (!p)
             return -1;
         l->ioports = p;
-        vm->ports_cap = cap;
+        VM_P(vm)->ports_cap = cap;
     }
     memmove(&l->ioports[pos + 1], &l->ioports[pos], (size_t)(l->num_ioports - pos) * sizeof(l->ioports[0]));
     l->ioports[pos] = (vm_ioport_entry_t){range, iface};
@@ -37,7 +37,7 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interfac
 
 void ioport_remove(struct vm *vm, uint16_t start)
 {
-    vm_io_port_list_t *l = &vm->ioports;
+    vm_io_port_list_t *l = &VM_P(vm)->ioports;
     for (int i = 0; i < l->num_ioports; i++)
         if (l->ioports[i].range.start == start) {
             memmove(&l->ioports[i], &l->ioports[i + 1], (size_t)(l->num_ioports - i - 1) * sizeof(l->ioports[0]));
@@ -52,18 +52,18 @@ int vm_register_unhandled_ioport_callback(vm_t *vm, unhandled_ioport_callback_fn
         errno = EINVAL;
         return -1;
     }
-    vm->unhandled_cb = cb;
-    vm->unhandled_cookie = cookie;
+    VM_P(vm)->unhandled_cb = cb;
+    VM_P(vm)->unhandled_cookie = cookie;
     return 0;
 }
 
 /* The registered range holding port, by binary search; NULL if none. */
 static const vm_ioport_entry_t *port_find(const struct vm *vm, uint16_t port)
 {
-    size_t lo = 0, hi = (size_t)vm->ioports.num_ioports;
+    size_t lo = 0, hi = (size_t)VM_CP(vm)->ioports.num_ioports;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const vm_ioport_entry_t *e = &vm->ioports.ioports[mid];
+        const vm_ioport_entry_t *e = &VM_CP(vm)->ioports.ioports[mid];
         if (port < e->range.start)
             hi = mid;
         else if (port > e->range.end)
@@ -84,8 +84,8 @@ static ioport_fault_result_t port_access(struct vm_vcpu *vcpu, uint16_t port, bo
         r = e->interface.port_in(vcpu, e->interface.cookie, port, size, val);
     else if (e && !in && e->interface.port_out)
         r = e->interface.port_out(vcpu, e->interface.cookie, port, size, *val);
-    if (r == IO_FAULT_UNHANDLED && vm->unhandled_cb)
-        r = vm->unhandled_cb(vcpu, port, in, val, size, vm->unhandled_cookie);
+    if (r == IO_FAULT_UNHANDLED && VM_P(vm)->unhandled_cb)
+        r = VM_P(vm)->unhandled_cb(vcpu, port, in, val, size, VM_P(vm)->unhandled_cookie);
     if (r == IO_FAULT_UNHANDLED) {
         if (in)
             *val = 0xffffffffU;
@@ -108,7 +108,7 @@ static void merge_in(struct vm_vcpu *vcpu, unsigned size, unsigned val)
 /* Handle the current I/O exit through the registry and complete it. Returns an IO_FAULT_* value. */
 int ioport_dispatch(struct vm_vcpu *vcpu)
 {
-    const struct kvm_run *run = vcpu->run;
+    const struct kvm_run *run = VCPU_P(vcpu)->run;
     uint16_t port = run->io.port;
     bool in = run->io.direction == KVM_EXIT_IO_IN;
     unsigned size = run->io.size;
@@ -131,9 +131,9 @@ int ioport_dispatch(struct vm_vcpu *vcpu)
         memcpy(&val, data, size);
         merge_in(vcpu, size, val);
     }
-    if (vcpu->pend.view_ready) /* a handler looked: complete it the seL4 way */
+    if (VCPU_P(vcpu)->pend.view_ready) /* a handler looked: complete it the seL4 way */
         exit_advance(vcpu);
     else
-        vcpu->pend.complete_marked = true;
+        VCPU_P(vcpu)->pend.complete_marked = true;
     return IO_FAULT_HANDLED;
 }

@@ -26,7 +26,7 @@ int vm_set_irq_level(vm_vcpu_t *vcpu, int irq, int irq_level)
         errno = EINVAL;
         return -1;
     }
-    if (!vcpu->vm->irqchip) {
+    if (!VM_P(vcpu->vm)->irqchip) {
         errno = ENODEV;
         return -1;
     }
@@ -46,13 +46,13 @@ int vm_inject_irq(vm_vcpu_t *vcpu, int irq)
 
 static void ack_close(struct vm *vm, int irq)
 {
-    struct irq_ack *a = vm->acks[irq];
+    struct irq_ack *a = VM_P(vm)->acks[irq];
     kvm_vm_irqfd(vm, a->irqfd, (uint32_t)irq, -1, true);
     close(a->irqfd);
     close(a->resamplefd);
     free(a);
-    vm->acks[irq] = NULL;
-    vm->nacks--;
+    VM_P(vm)->acks[irq] = NULL;
+    VM_P(vm)->nacks--;
 }
 
 static struct irq_ack *ack_open(struct vm *vm, int irq)
@@ -81,33 +81,33 @@ int vm_register_irq(vm_vcpu_t *vcpu, int irq, irq_ack_fn_t ack_fn, void *cookie)
         return -1;
     }
     struct vm *vm = vcpu->vm;
-    if (!vm->irqchip) {
+    if (!VM_P(vm)->irqchip) {
         errno = ENODEV;
         return -1;
     }
     if (!ack_fn) {
-        if (vm->acks[irq])
+        if (VM_P(vm)->acks[irq])
             ack_close(vm, irq);
         return 0;
     }
-    if (!vm->acks[irq]) {
+    if (!VM_P(vm)->acks[irq]) {
         struct irq_ack *a = ack_open(vm, irq);
         if (!a)
             return -1;
-        vm->acks[irq] = a;
-        vm->nacks++;
+        VM_P(vm)->acks[irq] = a;
+        VM_P(vm)->nacks++;
     }
-    vm->acks[irq]->fn = ack_fn;
-    vm->acks[irq]->cookie = cookie;
+    VM_P(vm)->acks[irq]->fn = ack_fn;
+    VM_P(vm)->acks[irq]->cookie = cookie;
     return 0;
 }
 
 void irq_deliver_acks(struct vm *vm)
 {
-    if (!vm->nacks)
+    if (!VM_P(vm)->nacks)
         return;
     for (int irq = 0; irq < VCPUCTX_IRQ_LINES; irq++) {
-        struct irq_ack *a = vm->acks[irq];
+        struct irq_ack *a = VM_P(vm)->acks[irq];
         uint64_t n;
         if (a && read(a->resamplefd, &n, sizeof(n)) == (ssize_t)sizeof(n))
             a->fn(vm->vcpus[BOOT_VCPU], irq, a->cookie); /* one call for however many EOIs came since */
@@ -117,6 +117,6 @@ void irq_deliver_acks(struct vm *vm)
 void irq_free_all(struct vm *vm)
 {
     for (int irq = 0; irq < VCPUCTX_IRQ_LINES; irq++)
-        if (vm->acks[irq])
+        if (VM_P(vm)->acks[irq])
             ack_close(vm, irq);
 }

@@ -38,7 +38,7 @@ int kvm_check_ext(int fd, unsigned long cap)
 
 int kvm_vm_ioctl(struct vm *vm, unsigned long req, void *arg)
 {
-    return ioctl(vm->fd, req, arg);
+    return ioctl(VM_P(vm)->fd, req, arg);
 }
 
 int kvm_vm_create_fd(int kvm_fd)
@@ -56,7 +56,7 @@ int kvm_vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0)
     memset(&ec, 0, sizeof(ec));
     ec.cap = cap;
     ec.args[0] = arg0;
-    return ioctl(vm->fd, KVM_ENABLE_CAP, &ec);
+    return ioctl(VM_P(vm)->fd, KVM_ENABLE_CAP, &ec);
 }
 
 int kvm_vm_irqfd(struct vm *vm, int fd, uint32_t gsi, int resamplefd, bool deassign)
@@ -67,12 +67,12 @@ int kvm_vm_irqfd(struct vm *vm, int fd, uint32_t gsi, int resamplefd, bool deass
     req.gsi = gsi;
     req.flags = deassign ? KVM_IRQFD_FLAG_DEASSIGN : KVM_IRQFD_FLAG_RESAMPLE;
     req.resamplefd = deassign ? 0 : (uint32_t)resamplefd;
-    return ioctl(vm->fd, KVM_IRQFD, &req);
+    return ioctl(VM_P(vm)->fd, KVM_IRQFD, &req);
 }
 
 int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size, bool readonly)
 {
-    if (readonly && !kvm_check_ext(vm->fd, KVM_CAP_READONLY_MEM)) {
+    if (readonly && !kvm_check_ext(VM_P(vm)->fd, KVM_CAP_READONLY_MEM)) {
         errno = EOPNOTSUPP;
         return -1;
     }
@@ -83,24 +83,24 @@ int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, si
         .memory_size = size,
         .userspace_addr = (uint64_t)(uintptr_t)host,
     };
-    return ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
+    return ioctl(VM_P(vm)->fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
 int kvm_vcpu_create_fd(struct vm *vm, int index)
 {
-    return ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)index);
+    return ioctl(VM_P(vm)->fd, KVM_CREATE_VCPU, (unsigned long)index);
 }
 
 int kvm_vcpu_map_run(struct vm_vcpu *vcpu)
 {
-    int size = ioctl(vcpu->vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    int size = ioctl(VM_P(vcpu->vm)->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (size < (int)sizeof(struct kvm_run))
         return -1;
-    void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
+    void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, VCPU_P(vcpu)->fd, 0);
     if (p == MAP_FAILED)
         return -1;
-    vcpu->run = p;
-    vcpu->run_size = (size_t)size;
+    VCPU_P(vcpu)->run = p;
+    VCPU_P(vcpu)->run_size = (size_t)size;
     return 0;
 }
 
@@ -113,7 +113,7 @@ int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu)
         if (!c)
             return -1;
         c->nent = (uint32_t)n;
-        if (ioctl(vcpu->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+        if (ioctl(VM_P(vcpu->vm)->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
             int r = kvm_vcpu_ioctl(vcpu, KVM_SET_CPUID2, c);
             int e = errno;
             free(c);
@@ -133,8 +133,8 @@ int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu)
 
 int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg)
 {
-    vcpu->stats.vcpu_ioctls++;
-    return ioctl(vcpu->fd, req, arg);
+    VCPU_P(vcpu)->stats.vcpu_ioctls++;
+    return ioctl(VCPU_P(vcpu)->fd, req, arg);
 }
 
 int kvm_vcpu_run(struct vm_vcpu *vcpu)
@@ -145,11 +145,11 @@ int kvm_vcpu_run(struct vm_vcpu *vcpu)
 /* KVM_RUN that only completes pending I/O/MMIO and returns without entering. */
 int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu)
 {
-    vcpu->run->immediate_exit = 1;
+    VCPU_P(vcpu)->run->immediate_exit = 1;
     int r = kvm_vcpu_ioctl(vcpu, KVM_RUN, NULL);
     int e = errno;
-    vcpu->run->immediate_exit = 0;
-    vcpu->stats.flushes++;
+    VCPU_P(vcpu)->run->immediate_exit = 0;
+    VCPU_P(vcpu)->stats.flushes++;
     if (r < 0 && e == EINTR)
         return 0;
     errno = e;

@@ -8,12 +8,12 @@
 
 struct kvm_regs *state_regs(struct vm_vcpu *vcpu)
 {
-    if (vcpu->regs_st == CACHE_UNKNOWN) {
-        if (kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, vcpu->regs) < 0)
+    if (VCPU_P(vcpu)->regs_st == CACHE_UNKNOWN) {
+        if (kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, VCPU_P(vcpu)->regs) < 0)
             return NULL;
-        vcpu->regs_st = CACHE_VALID;
+        VCPU_P(vcpu)->regs_st = CACHE_VALID;
     }
-    return vcpu->regs;
+    return VCPU_P(vcpu)->regs;
 }
 
 /*
@@ -30,47 +30,47 @@ static void real_mode_cs(struct kvm_sregs *s)
 
 struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu)
 {
-    if (vcpu->sregs_st == CACHE_UNKNOWN) {
-        if (kvm_vcpu_ioctl(vcpu, KVM_GET_SREGS, vcpu->sregs) < 0)
+    if (VCPU_P(vcpu)->sregs_st == CACHE_UNKNOWN) {
+        if (kvm_vcpu_ioctl(vcpu, KVM_GET_SREGS, VCPU_P(vcpu)->sregs) < 0)
             return NULL;
-        real_mode_cs(vcpu->sregs);
-        vcpu->sregs_st = CACHE_VALID;
+        real_mode_cs(VCPU_P(vcpu)->sregs);
+        VCPU_P(vcpu)->sregs_st = CACHE_VALID;
     }
-    return vcpu->sregs;
+    return VCPU_P(vcpu)->sregs;
 }
 
 struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu)
 {
-    if (vcpu->events_st == CACHE_UNKNOWN) {
-        if (kvm_vcpu_ioctl(vcpu, KVM_GET_VCPU_EVENTS, vcpu->events) < 0)
+    if (VCPU_P(vcpu)->events_st == CACHE_UNKNOWN) {
+        if (kvm_vcpu_ioctl(vcpu, KVM_GET_VCPU_EVENTS, VCPU_P(vcpu)->events) < 0)
             return NULL;
-        vcpu->events_st = CACHE_VALID;
+        VCPU_P(vcpu)->events_st = CACHE_VALID;
     }
-    return vcpu->events;
+    return VCPU_P(vcpu)->events;
 }
 
 /* Flags that make KVM_SET_VCPU_EVENTS apply what the cache holds. */
 static void events_flags(struct vm_vcpu *vcpu)
 {
     uint32_t f = KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_NMI_PENDING;
-    if (vcpu->vm->payload)
+    if (VM_P(vcpu->vm)->payload)
         f |= KVM_VCPUEVENT_VALID_PAYLOAD;
-    vcpu->events->flags = f;
+    VCPU_P(vcpu)->events->flags = f;
 }
 
 /* Write the dirty parts of the cache with explicit ioctls: segment state before registers (entry.c's
    step_from_new_rip says why), then events. only_cpu: segment state and registers alone. */
 int state_push_explicit(struct vm_vcpu *vcpu, bool only_cpu)
 {
-    if (vcpu->events_st == CACHE_DIRTY)
+    if (VCPU_P(vcpu)->events_st == CACHE_DIRTY)
         events_flags(vcpu);
     struct {
         enum cache_state *st;
         unsigned long req;
         void *data;
-    } parts[3] = {{&vcpu->sregs_st, KVM_SET_SREGS, vcpu->sregs},
-                  {&vcpu->regs_st, KVM_SET_REGS, vcpu->regs},
-                  {&vcpu->events_st, KVM_SET_VCPU_EVENTS, vcpu->events}};
+    } parts[3] = {{&VCPU_P(vcpu)->sregs_st, KVM_SET_SREGS, VCPU_P(vcpu)->sregs},
+                  {&VCPU_P(vcpu)->regs_st, KVM_SET_REGS, VCPU_P(vcpu)->regs},
+                  {&VCPU_P(vcpu)->events_st, KVM_SET_VCPU_EVENTS, VCPU_P(vcpu)->events}};
     for (int i = 0; i < (only_cpu ? 2 : 3); i++) {
         if (*parts[i].st != CACHE_DIRTY)
             continue;
@@ -87,26 +87,26 @@ int state_push_explicit(struct vm_vcpu *vcpu, bool only_cpu)
 void state_push_sync(struct vm_vcpu *vcpu)
 {
     uint64_t dirty = 0;
-    if (vcpu->regs_st == CACHE_DIRTY)
+    if (VCPU_P(vcpu)->regs_st == CACHE_DIRTY)
         dirty |= KVM_SYNC_X86_REGS;
-    if (vcpu->sregs_st == CACHE_DIRTY)
+    if (VCPU_P(vcpu)->sregs_st == CACHE_DIRTY)
         dirty |= KVM_SYNC_X86_SREGS;
-    if (vcpu->events_st == CACHE_DIRTY) {
+    if (VCPU_P(vcpu)->events_st == CACHE_DIRTY) {
         events_flags(vcpu);
         dirty |= KVM_SYNC_X86_EVENTS;
     }
-    vcpu->run->kvm_dirty_regs = dirty;
-    vcpu->run->kvm_valid_regs = SYNC_ALL;
+    VCPU_P(vcpu)->run->kvm_dirty_regs = dirty;
+    VCPU_P(vcpu)->run->kvm_valid_regs = SYNC_ALL;
 }
 
 void state_after_exit(struct vm_vcpu *vcpu)
 {
-    vcpu->shadow_hint = 0; /* the guest ran: KVM's shadow is the truth */
-    enum cache_state st = vcpu->sync ? CACHE_VALID : CACHE_UNKNOWN;
-    vcpu->run->kvm_dirty_regs = 0;
-    vcpu->regs_st = st;
-    vcpu->sregs_st = st;
-    vcpu->events_st = st;
-    if (vcpu->sync)
-        real_mode_cs(vcpu->sregs);
+    VCPU_P(vcpu)->shadow_hint = 0; /* the guest ran: KVM's shadow is the truth */
+    enum cache_state st = VCPU_P(vcpu)->sync ? CACHE_VALID : CACHE_UNKNOWN;
+    VCPU_P(vcpu)->run->kvm_dirty_regs = 0;
+    VCPU_P(vcpu)->regs_st = st;
+    VCPU_P(vcpu)->sregs_st = st;
+    VCPU_P(vcpu)->events_st = st;
+    if (VCPU_P(vcpu)->sync)
+        real_mode_cs(VCPU_P(vcpu)->sregs);
 }

@@ -11,22 +11,23 @@
 
 static int vm_setup(struct vm *vm, size_t ram_bytes)
 {
-    vm->fd = kvm_vm_create_fd(vm->kvm_fd);
-    if (vm->fd < 0)
+    VM_P(vm)->fd = kvm_vm_create_fd(VM_P(vm)->kvm_fd);
+    if (VM_P(vm)->fd < 0)
         return -1;
     /* VT-x hosts need a TSS area for real mode; elsewhere it is a no-op. */
     if (kvm_vm_ioctl(vm, KVM_SET_TSS_ADDR, (void *)TSS_ADDR) < 0)
         return -1;
-    vm->ram = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (vm->ram == MAP_FAILED) {
-        vm->ram = NULL;
+    VM_P(vm)->ram = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (VM_P(vm)->ram == MAP_FAILED) {
+        VM_P(vm)->ram = NULL;
         return -1;
     }
-    vm->ram_size = ram_bytes;
-    if (kvm_vm_set_memory(vm, 0, 0, vm->ram, ram_bytes, false) < 0 || ram_regions_init(vm) < 0)
+    VM_P(vm)->ram_size = ram_bytes;
+    if (kvm_vm_set_memory(vm, 0, 0, VM_P(vm)->ram, ram_bytes, false) < 0 || ram_regions_init(vm) < 0)
         return -1;
-    if (kvm_check_ext(vm->fd, KVM_CAP_EXCEPTION_PAYLOAD) && kvm_vm_enable_cap(vm, KVM_CAP_EXCEPTION_PAYLOAD, 1) == 0)
-        vm->payload = true;
+    if (kvm_check_ext(VM_P(vm)->fd, KVM_CAP_EXCEPTION_PAYLOAD) &&
+        kvm_vm_enable_cap(vm, KVM_CAP_EXCEPTION_PAYLOAD, 1) == 0)
+        VM_P(vm)->payload = true;
     return 0;
 }
 
@@ -36,14 +37,14 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes)
         errno = EINVAL;
         return NULL;
     }
-    struct vm *vm = calloc(1, sizeof(*vm));
+    struct vm *vm = calloc(1, sizeof(struct vm) + sizeof(struct vm_priv));
     if (!vm)
         return NULL;
-    vm->fd = -1;
+    VM_P(vm)->fd = -1;
     vm->run.exit_reason = -1;
-    vm->run_status = VCPUCTX_RUN_FAILED;
-    vm->kvm_fd = kvm_open_dev();
-    if (vm->kvm_fd < 0 || vm_setup(vm, ram_bytes) < 0) {
+    VM_P(vm)->run_status = VCPUCTX_RUN_FAILED;
+    VM_P(vm)->kvm_fd = kvm_open_dev();
+    if (VM_P(vm)->kvm_fd < 0 || vm_setup(vm, ram_bytes) < 0) {
         int e = errno;
         vcpuctx_vm_destroy(vm);
         errno = e;
@@ -55,10 +56,10 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes)
 
 static void vcpu_free(struct vm_vcpu *vcpu)
 {
-    if (vcpu->run)
-        munmap(vcpu->run, vcpu->run_size);
-    if (vcpu->fd >= 0)
-        close(vcpu->fd);
+    if (VCPU_P(vcpu)->run)
+        munmap(VCPU_P(vcpu)->run, VCPU_P(vcpu)->run_size);
+    if (VCPU_P(vcpu)->fd >= 0)
+        close(VCPU_P(vcpu)->fd);
     free(vcpu);
 }
 
@@ -68,17 +69,17 @@ void vcpuctx_vm_destroy(vm_t *vm)
         return;
     for (unsigned int i = 0; i < vm->num_vcpus; i++)
         vcpu_free(vm->vcpus[i]);
-    if (vm->fd >= 0)
+    if (VM_P(vm)->fd >= 0)
         irq_free_all(vm);
-    if (vm->ram)
-        munmap(vm->ram, vm->ram_size);
-    for (int i = 0; i < vm->nroms; i++)
-        munmap(vm->roms[i].host, vm->roms[i].size);
-    if (vm->fd >= 0)
-        close(vm->fd);
-    if (vm->kvm_fd >= 0)
-        close(vm->kvm_fd);
-    free(vm->ioports.ioports);
+    if (VM_P(vm)->ram)
+        munmap(VM_P(vm)->ram, VM_P(vm)->ram_size);
+    for (int i = 0; i < VM_P(vm)->nroms; i++)
+        munmap(VM_P(vm)->roms[i].host, VM_P(vm)->roms[i].size);
+    if (VM_P(vm)->fd >= 0)
+        close(VM_P(vm)->fd);
+    if (VM_P(vm)->kvm_fd >= 0)
+        close(VM_P(vm)->kvm_fd);
+    free(VM_P(vm)->ioports.ioports);
     memory_free_all(vm);
     ram_free_all(vm);
     free(vm);
@@ -113,31 +114,31 @@ static int reset_state_normalize(struct vm_vcpu *vcpu)
         changed = true;
     }
     if (changed)
-        vcpu->sregs_st = CACHE_DIRTY;
+        VCPU_P(vcpu)->sregs_st = CACHE_DIRTY;
     return 0;
 }
 
 static int vcpu_setup(struct vm_vcpu *vcpu)
 {
-    vcpu->fd = kvm_vcpu_create_fd(vcpu->vm, (int)vcpu->vcpu_id);
-    if (vcpu->fd < 0 || kvm_vcpu_map_run(vcpu) < 0 || kvm_vcpu_set_cpuid(vcpu) < 0)
+    VCPU_P(vcpu)->fd = kvm_vcpu_create_fd(vcpu->vm, (int)vcpu->vcpu_id);
+    if (VCPU_P(vcpu)->fd < 0 || kvm_vcpu_map_run(vcpu) < 0 || kvm_vcpu_set_cpuid(vcpu) < 0)
         return -1;
-    int caps = kvm_check_ext(vcpu->vm->fd, KVM_CAP_SYNC_REGS);
+    int caps = kvm_check_ext(VM_P(vcpu->vm)->fd, KVM_CAP_SYNC_REGS);
     uint32_t want = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS;
     /* VCPUCTX_NO_SYNC_REGS=1 forces the ioctl fallback (for tests and comparisons). */
     const char *off = getenv("VCPUCTX_NO_SYNC_REGS");
-    vcpu->sync = ((uint32_t)caps & want) == want && !(off && strcmp(off, "1") == 0);
-    if (vcpu->sync) {
-        vcpu->regs = &vcpu->run->s.regs.regs;
-        vcpu->sregs = &vcpu->run->s.regs.sregs;
-        vcpu->events = &vcpu->run->s.regs.events;
+    VCPU_P(vcpu)->sync = ((uint32_t)caps & want) == want && !(off && strcmp(off, "1") == 0);
+    if (VCPU_P(vcpu)->sync) {
+        VCPU_P(vcpu)->regs = &VCPU_P(vcpu)->run->s.regs.regs;
+        VCPU_P(vcpu)->sregs = &VCPU_P(vcpu)->run->s.regs.sregs;
+        VCPU_P(vcpu)->events = &VCPU_P(vcpu)->run->s.regs.events;
     } else {
-        vcpu->regs = &vcpu->own_regs;
-        vcpu->sregs = &vcpu->own_sregs;
-        vcpu->events = &vcpu->own_events;
+        VCPU_P(vcpu)->regs = &VCPU_P(vcpu)->own_regs;
+        VCPU_P(vcpu)->sregs = &VCPU_P(vcpu)->own_sregs;
+        VCPU_P(vcpu)->events = &VCPU_P(vcpu)->own_events;
     }
-    vcpu->out_rip = -1;
-    controls_reset(&vcpu->ctl);
+    VCPU_P(vcpu)->out_rip = -1;
+    controls_reset(&VCPU_P(vcpu)->ctl);
     return reset_state_normalize(vcpu);
 }
 
@@ -152,13 +153,13 @@ vm_vcpu_t *vm_create_vcpu(vm_t *vm, int priority)
         errno = EBUSY;
         return NULL;
     }
-    struct vm_vcpu *vcpu = calloc(1, sizeof(*vcpu));
+    struct vm_vcpu *vcpu = calloc(1, sizeof(struct vm_vcpu) + sizeof(struct vcpu_priv));
     if (!vcpu)
         return NULL;
     vcpu->vm = vm;
     vcpu->vcpu_id = vm->num_vcpus;
     vcpu->target_cpu = -1;
-    vcpu->fd = -1;
+    VCPU_P(vcpu)->fd = -1;
     if (vcpu_setup(vcpu) < 0) {
         int e = errno;
         vcpu_free(vcpu);
@@ -213,13 +214,13 @@ int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size)
         errno = EINVAL;
         return -1;
     }
-    for (int i = 0; i < vm->nroms; i++) {
-        if (ranges_overlap(gpa, size, vm->roms[i].gpa, vm->roms[i].size)) {
+    for (int i = 0; i < VM_P(vm)->nroms; i++) {
+        if (ranges_overlap(gpa, size, VM_P(vm)->roms[i].gpa, VM_P(vm)->roms[i].size)) {
             errno = EINVAL;
             return -1;
         }
     }
-    if (vm->nroms == VCPUCTX_MAX_ROMS) {
+    if (VM_P(vm)->nroms == VCPUCTX_MAX_ROMS) {
         errno = ENOSPC;
         return -1;
     }
@@ -227,13 +228,13 @@ int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size)
     if (host == MAP_FAILED)
         return -1;
     memcpy(host, data, size);
-    if (kvm_vm_set_memory(vm, (uint32_t)(1 + vm->nroms), gpa, host, size, true) < 0) {
+    if (kvm_vm_set_memory(vm, (uint32_t)(1 + VM_P(vm)->nroms), gpa, host, size, true) < 0) {
         int e = errno;
         munmap(host, size);
         errno = e;
         return -1;
     }
-    vm->roms[vm->nroms++] = (struct rom){gpa, host, size};
+    VM_P(vm)->roms[VM_P(vm)->nroms++] = (struct rom){gpa, host, size};
     return 0;
 }
 
@@ -243,25 +244,25 @@ int vcpuctx_vm_enable_irqchip(vm_t *vm)
         errno = EINVAL;
         return -1;
     }
-    if (vm->num_vcpus || vm->irqchip) {
+    if (vm->num_vcpus || VM_P(vm)->irqchip) {
         errno = EBUSY;
         return -1;
     }
-    if (!kvm_check_ext(vm->fd, KVM_CAP_IRQCHIP) || !kvm_check_ext(vm->fd, KVM_CAP_PIT2)) {
+    if (!kvm_check_ext(VM_P(vm)->fd, KVM_CAP_IRQCHIP) || !kvm_check_ext(VM_P(vm)->fd, KVM_CAP_PIT2)) {
         errno = EOPNOTSUPP;
         return -1;
     }
     struct kvm_pit_config pit = {.flags = 0};
     if (kvm_vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL) < 0 || kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
         return -1;
-    vm->irqchip = true;
+    VM_P(vm)->irqchip = true;
     return 0;
 }
 
 void vcpuctx_vcpu_kick(vm_vcpu_t *vcpu)
 {
-    if (vcpu && vcpu->run)
-        vcpu->run->immediate_exit = 1;
+    if (vcpu && VCPU_P(vcpu)->run)
+        VCPU_P(vcpu)->run->immediate_exit = 1;
 }
 
 int vcpuctx_vm_enable_msr_exits(vm_t *vm)
@@ -270,7 +271,7 @@ int vcpuctx_vm_enable_msr_exits(vm_t *vm)
         errno = EINVAL;
         return -1;
     }
-    if (!kvm_check_ext(vm->fd, KVM_CAP_X86_USER_SPACE_MSR)) {
+    if (!kvm_check_ext(VM_P(vm)->fd, KVM_CAP_X86_USER_SPACE_MSR)) {
         errno = EOPNOTSUPP;
         return -1;
     }
@@ -283,17 +284,17 @@ int vcpuctx_vcpu_stats(const vm_vcpu_t *vcpu, struct vcpuctx_stats *stats)
         errno = EINVAL;
         return -1;
     }
-    *stats = vcpu->stats;
-    stats->sync_regs = vcpu->sync;
+    *stats = VCPU_CP(vcpu)->stats;
+    stats->sync_regs = VCPU_CP(vcpu)->sync;
     return 0;
 }
 
 int vcpuctx_vcpu_fd(const vm_vcpu_t *vcpu)
 {
-    return vcpu ? vcpu->fd : -1;
+    return vcpu ? VCPU_CP(vcpu)->fd : -1;
 }
 
 int vcpuctx_vm_fd(const vm_t *vm)
 {
-    return vm ? vm->fd : -1;
+    return vm ? VM_CP(vm)->fd : -1;
 }

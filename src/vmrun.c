@@ -35,7 +35,7 @@ int vcpuctx_register_exit_handler(vm_t *vm, unsigned int reason, vcpuctx_exit_ha
         errno = EINVAL;
         return -1;
     }
-    vm->exits[slot] = (struct exit_slot){handler, cookie};
+    VM_P(vm)->exits[slot] = (struct exit_slot){handler, cookie};
     return 0;
 }
 
@@ -45,7 +45,7 @@ int vcpuctx_register_exit_observer(vm_t *vm, vcpuctx_exit_handler_fn observer, v
         errno = EINVAL;
         return -1;
     }
-    vm->observer = (struct exit_slot){observer, cookie};
+    VM_P(vm)->observer = (struct exit_slot){observer, cookie};
     return 0;
 }
 
@@ -53,13 +53,13 @@ void vcpuctx_vm_stop(vm_t *vm, int code)
 {
     if (!vm)
         return;
-    vm->stop = true;
-    vm->stop_code = code;
+    VM_P(vm)->stop = true;
+    VM_P(vm)->stop_code = code;
 }
 
 int vcpuctx_vm_stop_code(const vm_t *vm)
 {
-    return vm ? vm->stop_code : 0;
+    return vm ? VM_CP(vm)->stop_code : 0;
 }
 
 /* Dispatch one exit: an exit handler, else the port registry for I/O, the reservations for MMIO. A VM_EXIT_* value. */
@@ -69,8 +69,8 @@ static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
     if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
         reason &= 0xffff;
     int slot = slot_of(reason & 0xffff);
-    if (slot >= 0 && vm->exits[slot].fn)
-        return vm->exits[slot].fn(vcpu, vm->exits[slot].cookie);
+    if (slot >= 0 && VM_P(vm)->exits[slot].fn)
+        return VM_P(vm)->exits[slot].fn(vcpu, VM_P(vm)->exits[slot].cookie);
     if (reason == EXIT_REASON_IO_INSTRUCTION) {
         int r = ioport_dispatch(vcpu);
         return r == IO_FAULT_HANDLED ? VM_EXIT_HANDLED : r == IO_FAULT_ERROR ? VM_EXIT_HANDLE_ERROR : VM_EXIT_UNHANDLED;
@@ -82,7 +82,7 @@ static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
 
 int vcpuctx_vm_run_status(const vm_t *vm)
 {
-    return vm ? vm->run_status : VCPUCTX_RUN_FAILED;
+    return vm ? VM_CP(vm)->run_status : VCPUCTX_RUN_FAILED;
 }
 
 /* What an unhandled exit was, in upstream's classes. */
@@ -99,7 +99,7 @@ static int exit_class(uint32_t reason)
 static int run_end(struct vm_vcpu *vcpu, int status, int exit_reason)
 {
     struct vm *vm = vcpu->vm;
-    vm->run_status = status;
+    VM_P(vm)->run_status = status;
     vm->run.exit_reason = exit_reason;
     if (status == VCPUCTX_RUN_ERROR || status == VCPUCTX_RUN_FAILED) {
         int e = status == VCPUCTX_RUN_ERROR ? ECANCELED : errno;
@@ -114,26 +114,26 @@ int vm_run(vm_t *vm)
 {
     if (!vm || vm->num_vcpus == 0) {
         if (vm)
-            vm->run_status = VCPUCTX_RUN_FAILED;
+            VM_P(vm)->run_status = VCPUCTX_RUN_FAILED;
         errno = EINVAL;
         return -1;
     }
     struct vm_vcpu *vcpu = vm->vcpus[BOOT_VCPU];
-    vm->stop = false;
-    vm->stop_code = 0;
+    VM_P(vm)->stop = false;
+    VM_P(vm)->stop_code = 0;
     vm->run.exit_reason = -1;
     vcpu->vcpu_online = true;
     for (;;) {
         int reason = vcpuctx_vcpu_run(vcpu);
         if (reason == -1)
             return run_end(vcpu, VCPUCTX_RUN_FAILED, VM_GUEST_ERROR_EXIT);
-        if (vm->observer.fn && vm->observer.fn(vcpu, vm->observer.cookie) == VCPUCTX_EXIT_STOP)
+        if (VM_P(vm)->observer.fn && VM_P(vm)->observer.fn(vcpu, VM_P(vm)->observer.cookie) == VCPUCTX_EXIT_STOP)
             return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
         irq_deliver_acks(vm);
         int r = dispatch(vcpu, (uint32_t)reason);
         if (r == VM_EXIT_HANDLE_ERROR)
             return run_end(vcpu, VCPUCTX_RUN_ERROR, VM_GUEST_ERROR_EXIT);
-        if (r == VCPUCTX_EXIT_STOP || vm->stop)
+        if (r == VCPUCTX_EXIT_STOP || VM_P(vm)->stop)
             return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
         if (r != VM_EXIT_HANDLED)
             return run_end(vcpu, VCPUCTX_RUN_UNHANDLED, exit_class((uint32_t)reason & 0xffff));

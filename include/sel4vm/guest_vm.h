@@ -45,34 +45,30 @@ struct vm_run {
 typedef struct vm_run vm_run_t;
 
 /*
- * struct vm's and struct vm_vcpu's public members: upstream's names, types and meanings, in upstream's order
- * (upstream's seL4-only members are left out: vka, simple, cspace, the TCB and the kernel vCPU object). The
- * library's own definitions begin with exactly these members and add private state after them, so a vm_t or
- * vm_vcpu_t exists only as vcpuctx_vm_create and vm_create_vcpu allocate it: never declare, copy or size one.
+ * struct vm and struct vm_vcpu: upstream's public members, with upstream's names, types and meanings, in
+ * upstream's order (its seL4-only members are left out: vka, simple, cspace, the TCB and the kernel vCPU
+ * object; arch is private here). vcpuctx's own state follows in vcpuctx_private, which only the library reads,
+ * so a vm_t or vm_vcpu_t exists only as vcpuctx_vm_create and vm_create_vcpu allocate it: never declare, copy
+ * or size one.
  */
-#define SEL4VM_VM_PUBLIC_MEMBERS                                                                                       \
-    unsigned int num_vcpus;                   /* vCPUs created, vcpus[0..num_vcpus-1] */                               \
-    struct vm_vcpu *vcpus[VCPUCTX_MAX_VCPUS]; /* by vcpu_id; vcpus[BOOT_VCPU] is the one vm_run runs */                \
-    struct vm_mem mem;                        /* guest RAM regions (sel4vm/guest_ram.h) */                             \
-    struct vm_run run;                        /* how the last vm_run ended */                                          \
-    char *vm_name;                            /* the VMM's to set; the library never reads it */                       \
-    unsigned int vm_id;                       /* the VMM's to set; the library never reads it */                       \
-    bool vm_initialised;                      /* true once vcpuctx_vm_create returned it */
-
-#define SEL4VM_VCPU_PUBLIC_MEMBERS                                                                                     \
-    struct vm *vm;        /* the VM that owns it */                                                                    \
-    unsigned int vcpu_id; /* its index in vm->vcpus[], in creation order */                                            \
-    int target_cpu;       /* host CPU from vm_assign_vcpu_target, -1 while unassigned */                               \
-    bool vcpu_online;     /* set by vcpu_start (and by vm_run for BOOT_VCPU); cleared when vm_run ends in error */
-
-#ifndef VCPUCTX_LIBRARY_STRUCTS /* defined by the library, whose internal.h extends both */
 struct vm {
-    SEL4VM_VM_PUBLIC_MEMBERS
+    unsigned int num_vcpus;                       /* vCPUs created, vcpus[0..num_vcpus-1] */
+    struct vm_vcpu *vcpus[VCPUCTX_MAX_VCPUS];     /* by vcpu_id; vcpus[BOOT_VCPU] is the one vm_run runs */
+    struct vm_mem mem;                            /* guest RAM regions (sel4vm/guest_ram.h) */
+    struct vm_run run;                            /* how the last vm_run ended */
+    char *vm_name;                                /* the VMM's to set; the library never reads it */
+    unsigned int vm_id;                           /* the VMM's to set; the library never reads it */
+    bool vm_initialised;                          /* true once vcpuctx_vm_create returned it */
+    _Alignas(16) unsigned char vcpuctx_private[]; /* the library's */
 };
+
 struct vm_vcpu {
-    SEL4VM_VCPU_PUBLIC_MEMBERS
+    struct vm *vm;        /* the VM that owns it */
+    unsigned int vcpu_id; /* its index in vm->vcpus[], in creation order */
+    int target_cpu;       /* host CPU from vm_assign_vcpu_target, -1 while unassigned */
+    bool vcpu_online;     /* set by vcpu_start (and by vm_run for BOOT_VCPU); cleared when vm_run ends in error */
+    _Alignas(16) unsigned char vcpuctx_private[]; /* the library's */
 };
-#endif
 
 /** Called by vm_run for a memory fault no reservation handled (as a reservation's callback, cookie aside). */
 typedef memory_fault_result_t (*unhandled_mem_fault_callback_fn)(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t paddr, size_t len,

@@ -173,10 +173,19 @@ run-examples: examples
 	done
 
 # Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
-ROM_SRCS := $(filter-out guest/%-mb.S guest/disk.S guest/debug64.S guest/intact64.S,$(wildcard guest/*.S))
+ROM_SRCS := $(filter-out guest/%-mb.S guest/%-linux.S guest/disk.S guest/debug64.S guest/intact64.S,$(wildcard guest/*.S))
 MB_SRCS := $(wildcard guest/*-mb.S)
+LINUX_SRCS := $(wildcard guest/*-linux.S)
 GUESTS := $(ROM_SRCS:guest/%.S=build/guest/%.rom) $(MB_SRCS:guest/%.S=build/guest/%.elf) \
+          $(LINUX_SRCS:guest/%.S=build/guest/%.bzImage) \
           build/guest/debug64.bin build/guest/debug64.sym build/guest/intact64.bin
+# bzImages: a setup header at its offsets, the 64-bit kernel after it (linked at 0, position-independent code).
+build/guest/%-linux.bzImage: guest/%-linux.S guest/io.inc
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --64 -Iguest -o $(@:.bzImage=.o) $<
+	$(Q)$(LD) -m elf_x86_64 -Ttext=0 -o $(@:.bzImage=.elf) $(@:.bzImage=.o)
+	$(Q)$(OBJCOPY) -O binary -j .text $(@:.bzImage=.elf) $@
 build/guest/%.rom: guest/%.S guest/io.inc guest/boot.inc guest/rom.inc
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)

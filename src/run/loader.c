@@ -1,4 +1,5 @@
-/* loader.c: one image loader with three formats: bios ROM, multiboot v1 ELF32 (multiboot.c), raw flat binary. */
+/* loader.c: one image loader, four formats: bios ROM, multiboot v1 ELF32 (multiboot.c), Linux bzImage (linux.c), raw.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -49,6 +50,8 @@ int image_read(const char *path, struct image *im, char *err, size_t len)
 
 enum image_format image_detect(const uint8_t *d, size_t n)
 {
+    if (linux_detect(d, n))
+        return FMT_LINUX;
     if (multiboot_detect(d, n))
         return FMT_MULTIBOOT;
     bool pow2 = n >= ROM_MIN && n <= ROM_MAX && (n & (n - 1)) == 0;
@@ -63,12 +66,12 @@ enum image_format image_detect(const uint8_t *d, size_t n)
    destroying an irqchip VM costs milliseconds). */
 bool format_wants_irqchip(enum image_format f, size_t size)
 {
-    return f == FMT_MULTIBOOT || (f == FMT_BIOS && size >= (128u << 10));
+    return f == FMT_MULTIBOOT || f == FMT_LINUX || (f == FMT_BIOS && size >= (128u << 10));
 }
 
 const char *format_name(enum image_format f)
 {
-    static const char *const names[] = {"auto", "bios", "multiboot", "raw"};
+    static const char *const names[] = {"auto", "bios", "multiboot", "raw", "linux"};
     return names[f];
 }
 
@@ -146,7 +149,8 @@ void image_free(struct image *im)
 int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *plan,
                char *err, size_t len)
 {
-    static const load_fn loaders[] = {[FMT_BIOS] = load_bios, [FMT_MULTIBOOT] = load_multiboot, [FMT_RAW] = load_raw};
+    static const load_fn loaders[] = {
+        [FMT_BIOS] = load_bios, [FMT_MULTIBOOT] = load_multiboot, [FMT_RAW] = load_raw, [FMT_LINUX] = load_linux};
     struct memplan local;
     struct memplan *p = plan ? plan : &local;
     plan_init(p, o->memory);

@@ -3,6 +3,8 @@
 
 #include "run.h"
 
+#define HIGH_RESERVED (128u << 10) /* the top of RAM, kept by SeaBIOS under QEMU */
+
 void plan_init(struct memplan *p, uint64_t ram)
 {
     p->ram = ram;
@@ -92,4 +94,36 @@ int plan_place(struct memplan *p, const struct placement *want, uint64_t *addr)
         return -1;
     *addr = a;
     return 0;
+}
+
+/* The map SeaBIOS gives a -kernel under QEMU's default machine (measured with QEMU 7.2); its last entry is the
+   HyperTransport hole below 1 TiB that QEMU reserves for its default (AMD) CPU model. RAM is at least 2 MiB. */
+unsigned pc_e820_map(uint64_t ram, struct e820 *m)
+{
+    m[0] = (struct e820){0, 0x9fc00, 1};
+    m[1] = (struct e820){0x9fc00, 0x400, 2};
+    m[2] = (struct e820){0xf0000, 0x10000, 2};
+    m[3] = (struct e820){0x100000, ram - HIGH_RESERVED - 0x100000, 1};
+    m[4] = (struct e820){ram - HIGH_RESERVED, HIGH_RESERVED, 2};
+    m[5] = (struct e820){0xfffc0000, 0x40000, 2};
+    m[6] = (struct e820){0xfd00000000ULL, 0x300000000ULL, 2};
+    return 7;
+}
+
+/* What the e820 map does not call usable (the EBDA, the VGA and BIOS area, the top of RAM), and page 0 (an
+   address of 0 would read as a null pointer): no boot data goes there. */
+int plan_reserved(struct memplan *p, uint64_t ram, const struct e820 *map, unsigned n)
+{
+    uint64_t from = 0x1000;
+    int r = plan_mark(p, 0, from, REGION_RESERVED, "page 0");
+    for (unsigned i = 0; i < n && r == 0; i++) {
+        if (map[i].type != 1)
+            continue;
+        if (map[i].base > from)
+            r = plan_mark(p, from, map[i].base - from, REGION_RESERVED, "not usable in the e820 map");
+        from = map[i].base + map[i].len;
+    }
+    if (r == 0 && from < ram)
+        r = plan_mark(p, from, ram - from, REGION_RESERVED, "not usable in the e820 map");
+    return r;
 }

@@ -7,9 +7,8 @@
 
 #define MB_MAGIC      0x1BADB002u
 #define MB_BOOT_MAGIC 0x2BADB002u
-#define MBI_SIZE      88u          /* the multiboot v1 information structure, up to the VBE fields */
-#define MMAP_ENTRY    24u          /* an mmap entry: its size field (20), then base, length, type */
-#define HIGH_RESERVED (128u << 10) /* the top of RAM, kept by SeaBIOS under QEMU */
+#define MBI_SIZE      88u /* the multiboot v1 information structure, up to the VBE fields */
+#define MMAP_ENTRY    24u /* an mmap entry: its size field (20), then base, length, type */
 #define MB_BOOTLOADER "vcpuctx-run"
 
 /* QEMU's addresses (hw/i386/multiboot.c, and measured): the e820 map at 0x9000, the information at 0x9500,
@@ -21,25 +20,6 @@
 
 /* Information flags: memory, boot device, command line, modules, memory map, bootloader name (QEMU's set). */
 #define MBI_FLAGS ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 9))
-
-struct e820 {
-    uint64_t base, len;
-    uint32_t type; /* 1 usable, 2 reserved */
-};
-
-/* The map SeaBIOS gives a -kernel under QEMU's default machine (measured with QEMU 7.2); its last entry is the
-   HyperTransport hole below 1 TiB that QEMU reserves for its default (AMD) CPU model. RAM is at least 2 MiB. */
-static unsigned e820_map(uint64_t ram, struct e820 *m)
-{
-    m[0] = (struct e820){0, 0x9fc00, 1};
-    m[1] = (struct e820){0x9fc00, 0x400, 2};
-    m[2] = (struct e820){0xf0000, 0x10000, 2};
-    m[3] = (struct e820){0x100000, ram - HIGH_RESERVED - 0x100000, 1};
-    m[4] = (struct e820){ram - HIGH_RESERVED, HIGH_RESERVED, 2};
-    m[5] = (struct e820){0xfffc0000, 0x40000, 2};
-    m[6] = (struct e820){0xfd00000000ULL, 0x300000000ULL, 2};
-    return 7;
-}
 
 /* The multiboot v1 header in the first 8 KiB, 4-byte aligned, with a valid checksum; NULL if none. */
 static const uint8_t *mb_header(const uint8_t *d, size_t n)
@@ -152,24 +132,6 @@ static int write_info(vm_t *vm, const struct options *o, struct memplan *p, cons
     return 0;
 }
 
-/* What the e820 map does not call usable (the EBDA, the VGA and BIOS area, the top of RAM), and page 0 (an
-   address of 0 would read as a null pointer): no boot data goes there. */
-static int plan_reserved(struct memplan *p, uint64_t ram, const struct e820 *map, unsigned n)
-{
-    uint64_t from = 0x1000;
-    int r = plan_mark(p, 0, from, REGION_RESERVED, "page 0");
-    for (unsigned i = 0; i < n && r == 0; i++) {
-        if (map[i].type != 1)
-            continue;
-        if (map[i].base > from)
-            r = plan_mark(p, from, map[i].base - from, REGION_RESERVED, "not usable in the e820 map");
-        from = map[i].base + map[i].len;
-    }
-    if (r == 0 && from < ram)
-        r = plan_mark(p, from, ram - from, REGION_RESERVED, "not usable in the e820 map");
-    return r;
-}
-
 int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p,
                    char *err, size_t len)
 {
@@ -180,7 +142,7 @@ int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const str
     if (o->memory < (2u << 20))
         return load_error(err, len, "a multiboot kernel needs at least 2 MiB of RAM (-m)");
     struct e820 map[8];
-    unsigned n = e820_map(o->memory, map);
+    unsigned n = pc_e820_map(o->memory, map);
     if (plan_reserved(p, o->memory, map, n) < 0)
         return load_error(err, len, "cannot plan memory: %s", strerror(errno));
     uint32_t kend = 0;

@@ -7,15 +7,17 @@
 #include "run.h"
 
 static const char usage[] =
-    "Usage: vcpuctx-run [OPTIONS] IMAGE\n"
+    "Usage: vcpuctx-run [OPTIONS] IMAGE   (or --kernel=IMAGE)\n"
     "Run a guest image on KVM through libvcpuctx.\n"
     "\n"
-    "  --format=bios|multiboot|raw  image format (default: detected)\n"
+    "  --format=bios|multiboot|raw|linux  image format (default: detected)\n"
+    "  --kernel=FILE                the image, as QEMU's -kernel (instead of IMAGE)\n"
     "  -m, --memory=SIZE            guest RAM, K/M/G suffixes (default 64M)\n"
     "  --load=ADDR                  raw: load address (default 0x7c00)\n"
     "  --entry=ADDR                 raw: entry point (default: the load address)\n"
     "  --entry-mode=real|protected|long  raw: CPU mode at entry (default real)\n"
-    "  --append=CMDLINE             multiboot: command line\n"
+    "  --append=CMDLINE             multiboot, linux: command line\n"
+    "  --initrd=FILE                linux: the initial ramdisk (up to 64 MiB)\n"
     "  --bios-shadow=128k|all       bios: copy the last 128 KiB or the whole image below 1 MiB\n"
     "                               (default: all of an image up to 256 KiB, else 128k)\n"
     "  --irqchip=on|off|auto        in-kernel PIC, IOAPIC, LAPIC and PIT (auto: on for multiboot\n"
@@ -50,6 +52,8 @@ enum {
     O_ENTRY,
     O_ENTRY_MODE,
     O_APPEND,
+    O_INITRD,
+    O_KERNEL,
     O_SHADOW,
     O_DEBUGCON,
     O_SERIAL,
@@ -69,6 +73,8 @@ static const struct option longopts[] = {
     {"entry", required_argument, 0, O_ENTRY},
     {"entry-mode", required_argument, 0, O_ENTRY_MODE},
     {"append", required_argument, 0, O_APPEND},
+    {"initrd", required_argument, 0, O_INITRD},
+    {"kernel", required_argument, 0, O_KERNEL},
     {"bios-shadow", required_argument, 0, O_SHADOW},
     {"irqchip", required_argument, 0, O_IRQCHIP},
     {"drive", required_argument, 0, O_DRIVE},
@@ -142,13 +148,13 @@ static int parse_choice(const char *s, const char *const *names, int n)
 
 static int apply(struct options *o, int c, const char *arg)
 {
-    static const char *const formats[] = {"bios", "multiboot", "raw"};
+    static const char *const formats[] = {"bios", "multiboot", "raw", "linux"};
     static const char *const modes[] = {"real", "protected", "long"};
     char *end;
     int i;
     switch (c) {
     case O_FORMAT:
-        if ((i = parse_choice(arg, formats, 3)) < 0)
+        if ((i = parse_choice(arg, formats, 4)) < 0)
             return fail("unknown format", arg);
         o->format = (enum image_format)(FMT_BIOS + i);
         return 0;
@@ -161,6 +167,8 @@ static int apply(struct options *o, int c, const char *arg)
         o->entry_mode = (enum entry_mode)i;
         return 0;
     case O_APPEND: o->append = arg; return 0;
+    case O_INITRD: o->initrd = arg; return 0;
+    case O_KERNEL: o->image = arg; return 0;
     case O_SHADOW:
         if (strcmp(arg, "all") && strcmp(arg, "128k"))
             return fail("bad --bios-shadow", arg);
@@ -225,12 +233,13 @@ int options_parse(int argc, char **argv, struct options *o)
         if (apply(o, c, optarg) < 0)
             return -1;
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, "vcpuctx-run: %s (see --help)\n",
-                optind == argc ? "no image given" : "more than one image given");
+    int images = argc - optind + (o->image != NULL); /* --kernel names the image too, as QEMU's -kernel */
+    if (images != 1) {
+        fprintf(stderr, "vcpuctx-run: %s (see --help)\n", images == 0 ? "no image given" : "more than one image given");
         return -1;
     }
-    o->image = argv[optind];
+    if (!o->image)
+        o->image = argv[optind];
     /* The firmware's log (SeaBIOS writes it to 0x402 while mirroring its screen to COM1) stays out of a plain
        run's stdout, as under QEMU, so the two never interleave byte by byte; a given --debugcon takes it along. */
     if (o->fwdebug.kind == OUT_SAME && !o->debugcon_given)

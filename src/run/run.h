@@ -19,7 +19,7 @@ enum {
     STATUS_KILLED = 137   /* killed from gdb (k), as a shell shows SIGKILL */
 };
 
-enum image_format { FMT_AUTO, FMT_BIOS, FMT_MULTIBOOT, FMT_RAW };
+enum image_format { FMT_AUTO, FMT_BIOS, FMT_MULTIBOOT, FMT_RAW, FMT_LINUX };
 enum entry_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
 
 /* An output: stdio, a file, or none. */
@@ -36,6 +36,7 @@ struct options {
     bool entry_set;
     enum entry_mode entry_mode;
     const char *append;
+    const char *initrd; /* linux: --initrd */
     enum { SHADOW_AUTO, SHADOW_128K, SHADOW_ALL } bios_shadow;
     enum { IRQCHIP_AUTO, IRQCHIP_ON, IRQCHIP_OFF } irqchip;
     struct out_spec debugcon, serial, fwdebug;
@@ -89,6 +90,16 @@ bool plan_is_free(const struct memplan *p, uint64_t start, uint64_t len);
 /* Reserve loader data as asked; -1 with ENOMEM when nothing fits, EINVAL for a bad request, ENOSPC. */
 int plan_place(struct memplan *p, const struct placement *want, uint64_t *addr);
 
+/* The PC memory map a kernel sees: SeaBIOS's under QEMU's default machine (memplan.c; RAM at least 2 MiB),
+   and plan_reserved marking what it does not call usable (and page 0) as reserved in the plan. */
+struct e820 {
+    uint64_t base, len;
+    uint32_t type; /* 1 usable, 2 reserved */
+};
+#define E820_MAX 8
+unsigned pc_e820_map(uint64_t ram, struct e820 *m);
+int plan_reserved(struct memplan *p, uint64_t ram, const struct e820 *map, unsigned n);
+
 /* Load an image; plan (may be NULL) receives every range the image and the loader's own data occupy. */
 int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *plan,
                char *err, size_t errlen);
@@ -100,6 +111,10 @@ int load_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((fo
 bool multiboot_detect(const uint8_t *data, size_t size);
 int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p,
                    char *err, size_t errlen);
+/* linux.c: a bzImage (the Linux x86 boot protocol 2.06+), its zero page, command line and initrd. */
+bool linux_detect(const uint8_t *data, size_t size);
+int load_linux(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p, char *err,
+               size_t errlen);
 const char *format_name(enum image_format f);
 bool format_wants_irqchip(enum image_format f, size_t size);
 

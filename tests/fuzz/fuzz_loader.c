@@ -8,6 +8,7 @@
 
 #include "run/run.h"
 
+#define LINUX_RAM (32u << 20) /* a Linux kernel needs 16 MiB at least */
 #define RAM      (4u << 20)
 #define MAX_SEGS 8
 
@@ -98,6 +99,22 @@ static size_t make_elf(const uint8_t *d, size_t n, uint8_t **out)
     return off;
 }
 
+/* A bzImage from random bytes: the setup header's magic, boot flag and LOADED_HIGH forced, everything else (the
+   version, setup_sects, sizes, addresses, alignment, flags) as the input has it. */
+static size_t make_bzimage(const uint8_t *data, size_t size, uint8_t **out)
+{
+    size_t n = size < 0x268 ? 0x268 : size;
+    uint8_t *b = calloc(1, n);
+    if (!b)
+        return 0;
+    memcpy(b, data, size);
+    memcpy(b + 0x202, "HdrS", 4);
+    b[0x1fe] = 0x55, b[0x1ff] = 0xaa;
+    b[0x211] |= 1;
+    *out = b;
+    return n;
+}
+
 static void run_one(struct options *o, struct image *im)
 {
     vm_t *vm = vcpuctx_vm_create(o->memory);
@@ -122,8 +139,8 @@ static void run_one(struct options *o, struct image *im)
     vcpuctx_vm_destroy(vm);
 }
 
-/* Byte 0: format (auto/bios/multiboot/raw), entry mode, shadow, append; 0xc0 set: a multiboot layout instead.
-   Byte 1: load page; the rest: the image, or the layout. */
+/* Byte 0: format (auto/bios/multiboot/raw), entry mode, shadow, append; bits 7:6 = 3: a multiboot layout
+   instead, 2: a bzImage. Byte 1: load page; the rest: the image, or the layout. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 3)
@@ -141,6 +158,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((data[0] & 0xc0) == 0xc0) {
         o.format = FMT_MULTIBOOT;
         im.size = make_elf(data + 2, size - 2, &im.data);
+    } else if ((data[0] & 0xc0) == 0x80) {
+        o.format = FMT_LINUX;
+        o.memory = LINUX_RAM;
+        im.size = make_bzimage(data + 2, size - 2, &im.data);
     } else if ((im.data = malloc(size - 2))) {
         im.size = size - 2;
         memcpy(im.data, data + 2, size - 2);

@@ -172,3 +172,88 @@ Test(loader, multiboot_kernels_get_the_irqchip_by_default)
     cr_assert_eq(res.status, 3, "without it the guest finds nothing: %s", res.out);
     cr_assert_not_null(strstr(res.out, "lapic: absent\n"), "%s", res.out);
 }
+
+/* A file of n bytes starting with "INIT", for --initrd (static storage: one per test). */
+static const char *initrd_file(size_t n)
+{
+    static char path[64];
+    snprintf(path, sizeof(path), "/tmp/vcpuctx-initrd-%d", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite("INIT", 1, 4, f);
+    if (n > 4)
+        cr_assert_eq(ftruncate(fileno(f), (off_t)n), 0);
+    fclose(f);
+    return path;
+}
+
+/* The Linux boot protocol: probe-linux.bzImage reports what it found in its zero page. */
+Test(loader, a_bzimage_gets_its_zero_page_command_line_and_initrd)
+{
+    const char *rd = initrd_file(5000);
+    cli_run_vmm((const char *[]){"--serial=none", "--initrd", rd, "--append=console=ttyS0 marker=42",
+                                 "--kernel=" GUEST("probe-linux.bzImage"), NULL},
+                &res);
+    unlink(rd);
+    cr_assert_eq(res.status, 1, "status %d, out: %s err: %s", res.status, res.out, res.err);
+    cr_assert_eq(shown("magic"), 0x53726448, "the setup header copied into the zero page");
+    cr_assert_eq(shown("loader"), 0xff, "type_of_loader: no assigned ID");
+    cr_assert_eq(shown("e820"), 7, "the PC map, as SeaBIOS gives QEMU's -kernel");
+    cr_assert_eq(shown("e820_3_len"), (64u << 20) - (1u << 20) - (128u << 10), "RAM above 1 MiB");
+    cr_assert_eq(shown("entry"), 0x1000200, "pref_address (16 MiB) + 0x200, the 64-bit entry");
+    cr_assert_eq(shown("zero_page"), 0x7000, "RSI: the zero page where Firecracker puts it");
+    cr_assert_eq(shown("cs"), 0x10, "__BOOT_CS");
+    cr_assert_eq(shown("ds"), 0x18, "__BOOT_DS");
+    uint64_t at = shown("initrd");
+    cr_assert_eq(shown("initrd_size"), 5000);
+    cr_assert(at % 4096 == 0 && at >= 0x1200000 && at + 5000 <= (64u << 20) - (128u << 10),
+              "the initrd page-aligned, past the kernel, inside usable RAM: 0x%llx", (unsigned long long)at);
+    cr_assert_eq(shown("initrd_word"), 0x54494e49, "its bytes: \"INIT\"");
+    cr_assert_not_null(strstr(res.out, "cmdline: console=ttyS0 marker=42\n"), "%s", res.out);
+}
+
+/* Too little RAM at the preferred address: a relocatable kernel moves to the lowest aligned free address. */
+Test(loader, a_relocatable_bzimage_moves_where_it_fits)
+{
+    cli_run_vmm((const char *[]){"--serial=none", "-m", "16M", GUEST("probe-linux.bzImage"), NULL}, &res);
+    cr_assert_eq(res.status, 1, "status %d, err: %s", res.status, res.err);
+    cr_assert_eq(shown("entry"), 0x200200, "2 MiB (kernel_alignment) + 0x200");
+    cr_assert_eq(shown("initrd"), 0, "no initrd given");
+    cr_assert_not_null(strstr(res.out, "cmdline: \n"), "an empty command line: %s", res.out);
+}
+
+/* Bad Linux input: status 2 and one line each, before the guest runs. */
+Test(loader, bad_linux_input_is_one_line_and_status_2)
+{
+    static uint8_t img[4096];
+    FILE *f = fopen(GUEST("probe-linux.bzImage"), "rb");
+    cr_assert_not_null(f);
+    size_t n = fread(img, 1, sizeof(img), f);
+    fclose(f);
+    img[0x206] = 0x01; /* protocol 2.01 */
+    const char *old = temp_image(3, img, n);
+    char longline[300];
+    memset(longline, 'x', sizeof(longline) - 1);
+    longline[sizeof(longline) - 1] = '\0';
+    char append[320];
+    snprintf(append, sizeof(append), "--append=%s", longline);
+    const char *big = initrd_file(20u << 20);
+    const struct {
+        const char *args[6];
+        const char *says;
+    } cases[] = {
+        {{"--initrd=/nonexistent/initrd", GUEST("probe-linux.bzImage"), NULL}, "/nonexistent/initrd"},
+        {{"--format=linux", old, NULL}, "2.06 or later"},
+        {{append, GUEST("probe-linux.bzImage"), NULL}, "more than the kernel's 255"},
+        {{"-m", "16M", "--initrd", big, GUEST("probe-linux.bzImage"), NULL}, "no room for it"},
+        {{"--format=linux", GUEST("hello.rom"), NULL}, "not a Linux kernel"},
+        {{"--kernel=" GUEST("probe-linux.bzImage"), GUEST("hello.rom"), NULL}, "more than one image"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cli_run_vmm(cases[i].args, &res);
+        cr_assert_eq(res.status, 2, "case %zu: status %d, err: %s", i, res.status, res.err);
+        cr_assert_eq(count_lines(res.err), 1, "case %zu: one line: %s", i, res.err);
+        cr_assert_not_null(strstr(res.err, cases[i].says), "case %zu: %s", i, res.err);
+    }
+    unlink(big);
+}

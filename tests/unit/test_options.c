@@ -163,3 +163,29 @@ Test(detect, formats)
     cr_assert_eq(image_detect(elf, sizeof(elf)), FMT_RAW, "bad checksum");
     cr_assert_str_eq(format_name(FMT_MULTIBOOT), "multiboot");
 }
+
+Test(detect, linux_bzimages_by_their_setup_header)
+{
+    static uint8_t bz[0x1000];
+    memcpy(bz + 0x202, "HdrS", 4);
+    cr_assert_eq(image_detect(bz, sizeof(bz)), FMT_LINUX);
+    cr_assert_eq(image_detect(bz, 0x267), FMT_RAW, "too short for the header");
+    bz[0x203] = 'x';
+    cr_assert_eq(image_detect(bz, sizeof(bz)), FMT_RAW, "no magic");
+    cr_assert_str_eq(format_name(FMT_LINUX), "linux");
+    cr_assert(format_wants_irqchip(FMT_LINUX, sizeof(bz)), "QEMU's -kernel platform");
+}
+
+Test(options, linux_kernel_initrd_and_append, .init = quiet)
+{
+    struct options o;
+    cr_assert_eq(
+        parse(&o, (const char *[]){"--kernel=vmlinuz", "--initrd", "rd.img", "--append=quiet", "--format=linux", NULL}),
+        0);
+    cr_assert_str_eq(o.image, "vmlinuz", "--kernel names the image");
+    cr_assert_str_eq(o.initrd, "rd.img");
+    cr_assert_str_eq(o.append, "quiet");
+    cr_assert_eq(o.format, FMT_LINUX);
+    cr_assert_eq(parse(&o, (const char *[]){"--kernel=vmlinuz", "other", NULL}), -1, "two images");
+    cr_assert_eq(parse(&o, (const char *[]){"--initrd=rd.img", NULL}), -1, "no image");
+}

@@ -333,16 +333,22 @@ endif
 # The hardware-virtualization tiers (scripts/hwtier.sh): Debian's kernel with kvm_amd under QEMU TCG and with
 # kvm_intel under Bochs, the suites of scripts/tier-run.sh inside, both ABIs (built first), results on the console.
 TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/field-table build/hostile-gen \
-              build/exit-facts build/examples build/ia32/examples \
+              build/exit-facts build/examples build/ia32/examples build/linux \
               build/bench $(wildcard build/libvcpuctx.so*) build/ia32/tests build/ia32/vcpuctx-run \
               build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md include scripts) \
               /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env
 TIER_GDB := /usr/bin/gdb /usr/share/gdb /usr/lib/python3.11
-tier-build:
+TIER_KERNEL := $(lastword $(sort $(wildcard /boot/vmlinuz-*))) # booted as a guest in the amd tier
+# The initramfs Debian's kernel boots in the tiers (scripts/linux-boot.sh), from busybox-static.
+build/linux/initramfs.cpio: scripts/linux-initramfs.sh
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)scripts/linux-initramfs.sh $@
+tier-build: build/linux/initramfs.cpio
 	$(Q)$(MAKE) --no-print-directory tests $(BUILD)/hostile-gen ABI=x86_64
 	$(Q)$(MAKE) --no-print-directory tests ABI=ia32
 tier-amd: tier-build
-	$(Q)scripts/hwtier.sh amd --timeout=1200 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB)) '$(or $(TIER_CMD),scripts/tier-run.sh amd)'
+	$(Q)scripts/hwtier.sh amd --timeout=1200 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB) $(TIER_KERNEL)) '$(or $(TIER_CMD),scripts/tier-run.sh amd)'
 tier-intel: tier-build
 	$(Q)scripts/hwtier.sh intel --timeout=1500 $(addprefix --with=,$(TIER_FILES)) '$(or $(TIER_CMD),scripts/tier-run.sh intel)'
 # Each tier's console comes out whole when it ends, so two running side by side do not interleave.

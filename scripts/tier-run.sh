@@ -32,10 +32,12 @@ abi() {
 build/exit-facts
 case "${1:-}" in
 amd)
-    # Everything but the QEMU conformance suite: unit, integration (CLI, SeaBIOS, gdb included), both ABIs.
+    # Everything but the QEMU conformance suite: unit, integration (CLI, SeaBIOS, gdb included), both ABIs; and
+    # Debian's kernel booted as a guest (TCG speed here; under Bochs it would take far longer than the bound).
     abi build ""
     abi build/ia32 ""
     suite "hostile campaign" scripts/hostile-campaign.sh 60 build
+    suite "Linux: Debian's kernel and a busybox initramfs" scripts/linux-boot.sh build
     ;;
 intel)
     # Bochs is slow (a KVM exit costs ~176 us): the suites whose outcome depends on the host, both ABIs.

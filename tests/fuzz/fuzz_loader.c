@@ -9,8 +9,8 @@
 #include "run/run.h"
 
 #define LINUX_RAM (32u << 20) /* a Linux kernel needs 16 MiB at least */
-#define RAM      (4u << 20)
-#define MAX_SEGS 8
+#define RAM       (4u << 20)
+#define MAX_SEGS  8
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

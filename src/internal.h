@@ -3,6 +3,9 @@
 #define VCPUCTX_INTERNAL_H
 
 #include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,6 +91,8 @@ struct vcpu_priv {
     struct kvm_sregs entry_sregs;
     uint8_t shadow_hint; /* the interrupt shadow last written (1 STI, 2 MOV SS), for hosts with one kind */
     struct vcpuctx_stats stats;
+    pthread_t thread; /* the thread running it in a vm_run of several vCPUs (vcpus.c) */
+    bool threaded;    /* thread is valid: kicks signal it (under the VM's kick_lock) */
 };
 
 struct exit_slot {
@@ -134,9 +139,15 @@ struct vm_priv {
     void *unhandled_cookie;
     struct exit_slot exits[EXIT_SLOTS];
     struct exit_slot observer;
-    bool stop;
+    atomic_bool stop;
     int stop_code;
     int run_status;                             /* enum vcpuctx_run_status of the last vm_run */
+    int run_errno;                              /* its errno, for VCPUCTX_RUN_FAILED */
+    bool ended;                                 /* the run's end is recorded (the first vCPU to end it) */
+    struct vm_vcpu *ended_by;                   /* the vCPU whose exit ended it */
+    bool threaded;                              /* vm_run runs several vCPUs, one thread each (vcpus.c) */
+    pthread_mutex_t lock;                       /* with threaded: held while an exit is observed and handled */
+    pthread_mutex_t kick_lock;                  /* the vCPUs' threaded flags, and signals sent on them */
     bool payload;                               /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
     bool irqchip;                               /* in-kernel PIC/IOAPIC/LAPIC and PIT */
     struct vm_memory_reservation *reservations; /* memory.c */
@@ -167,6 +178,8 @@ int kvm_vcpu_map_run(struct vm_vcpu *vcpu);
 int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu);
 int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg);
 int kvm_vcpu_run(struct vm_vcpu *vcpu);
+/* The signals KVM_RUN lets through (KVM_SET_SIGNAL_MASK: blocked ones stay pending); NULL: the thread's own. */
+int kvm_vcpu_set_sigmask(struct vm_vcpu *vcpu, const sigset_t *set);
 int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu);
 int kvm_vcpu_get_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t *value);
 int kvm_vcpu_set_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t value);
@@ -232,9 +245,20 @@ void memory_free_all(struct vm *vm);
 /* The end of the first reservation overlapping [gpa, gpa + len), 0 if none. */
 uint64_t reservation_overlap_end(const struct vm *vm, uint64_t gpa, uint64_t len);
 
+/* vcpus.c: vm_run's threads. Run loop on vcpus[0] in the caller and on every other runnable vCPU in a thread
+   of its own, kicked out of KVM_RUN by vcpuctx_kick_signal(); returns when every loop has returned. Kick one
+   vCPU's thread (from a signal handler: only when it is not busy), or all but the caller's; take a kick the
+   caller's thread has pending. */
+int vcpus_run(struct vm *vm, void (*loop)(struct vm_vcpu *));
+void vcpus_kick(struct vm_vcpu *vcpu);
+void vcpus_kick_all(struct vm *vm);
+void vcpus_drain_kick(void);
+
 /* irq.c: call the ack callbacks of the IRQs the guest has EOIed since the last look (vm_run, at each exit); free
    them all (vm destroy). */
 void irq_deliver_acks(struct vm *vm);
+/* QEMU's PC routing of GSIs to the PICs and the IOAPIC (vcpuctx_vm_enable_irqchip). */
+int irq_pc_routing(struct vm *vm);
 void irq_free_all(struct vm *vm);
 
 /* ioports.c: handle the current I/O exit through the port registry (an IO_FAULT_* value); drop the range that

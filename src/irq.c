@@ -20,6 +20,31 @@ int vm_create_default_irq_controller(vm_t *vm)
     return vcpuctx_vm_enable_irqchip(vm);
 }
 
+/* A PC's wiring, as QEMU gives KVM (and the MADT's override says): ISA IRQs 0-15 on the two 8259s (2 is the
+   cascade), GSIs 0-23 on the IOAPIC's pins, except that the PIT's IRQ 0 arrives at pin 2 and no GSI drives pin 0. */
+int irq_pc_routing(struct vm *vm)
+{
+    enum { PINS = 24 };
+    struct {
+        struct kvm_irq_routing r;
+        struct kvm_irq_routing_entry e[16 + PINS];
+    } t;
+    memset(&t, 0, sizeof(t));
+    unsigned n = 0;
+    for (uint32_t irq = 0; irq < 16; irq++)
+        if (irq != 2)
+            t.e[n++] = (struct kvm_irq_routing_entry){
+                .gsi = irq,
+                .type = KVM_IRQ_ROUTING_IRQCHIP,
+                .u.irqchip = {irq < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE, irq % 8}};
+    for (uint32_t gsi = 0; gsi < PINS; gsi++)
+        if (gsi != 2)
+            t.e[n++] = (struct kvm_irq_routing_entry){
+                .gsi = gsi, .type = KVM_IRQ_ROUTING_IRQCHIP, .u.irqchip = {KVM_IRQCHIP_IOAPIC, gsi ? gsi : 2}};
+    t.r.nr = n;
+    return kvm_vm_ioctl(vm, KVM_SET_GSI_ROUTING, &t.r);
+}
+
 int vm_set_irq_level(vm_vcpu_t *vcpu, int irq, int irq_level)
 {
     if (!vcpu || irq < 0 || irq >= VCPUCTX_IRQ_LINES) {

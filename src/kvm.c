@@ -104,6 +104,22 @@ int kvm_vcpu_map_run(struct vm_vcpu *vcpu)
     return 0;
 }
 
+/* What QEMU changes in KVM's supported list for its -accel kvm CPUs: the hypervisor bit (leaf 1 ECX bit 31),
+   without which a kernel never looks at KVM's signature leaves (0x40000000, "KVMKVMKVM", and its features at
+   0x40000001: kvmclock, PV EOI and the rest, which KVM lists); and each vCPU's own APIC ID where CPUID reports
+   it (leaf 1's initial APIC ID, leaves 0xB and 0x1F's x2APIC ID), as KVM gives it to the local APIC: the
+   vCPU's index. The list carries the host's. */
+static void cpuid_as_qemu(struct kvm_cpuid2 *c, unsigned int id)
+{
+    for (uint32_t i = 0; i < c->nent; i++) {
+        struct kvm_cpuid_entry2 *e = &c->entries[i];
+        if (e->function == 1)
+            e->ebx = (e->ebx & 0x00ffffffu) | (id << 24), e->ecx |= 1u << 31;
+        else if (e->function == 0xb || e->function == 0x1f)
+            e->edx = id;
+    }
+}
+
 /* Give the vCPU the host's supported CPUID (long mode needs CPUID.LM set). */
 int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu)
 {
@@ -114,6 +130,7 @@ int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu)
             return -1;
         c->nent = (uint32_t)n;
         if (ioctl(VM_P(vcpu->vm)->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+            cpuid_as_qemu(c, vcpu->vcpu_id);
             int r = kvm_vcpu_ioctl(vcpu, KVM_SET_CPUID2, c);
             int e = errno;
             free(c);
@@ -137,9 +154,28 @@ int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg)
     return ioctl(VCPU_P(vcpu)->fd, req, arg);
 }
 
+int kvm_vcpu_set_sigmask(struct vm_vcpu *vcpu, const sigset_t *set)
+{
+    if (!set)
+        return kvm_vcpu_ioctl(vcpu, KVM_SET_SIGNAL_MASK, NULL);
+    struct {
+        struct kvm_signal_mask m;
+        uint8_t bits[8]; /* the kernel's sigset_t: 64 signals */
+    } k;
+    k.m.len = sizeof(k.bits);
+    memcpy(k.bits, set, sizeof(k.bits));
+    return kvm_vcpu_ioctl(vcpu, KVM_SET_SIGNAL_MASK, &k.m);
+}
+
+/* KVM_RUN, given again while KVM answers EAGAIN: an application processor that woke in KVM (INIT, SIPI) without
+   entering the guest, which is no exit (QEMU retries too). */
 int kvm_vcpu_run(struct vm_vcpu *vcpu)
 {
-    return kvm_vcpu_ioctl(vcpu, KVM_RUN, NULL);
+    int r;
+    do
+        r = kvm_vcpu_ioctl(vcpu, KVM_RUN, NULL);
+    while (r < 0 && errno == EAGAIN);
+    return r;
 }
 
 /* KVM_RUN that only completes pending I/O/MMIO and returns without entering. */

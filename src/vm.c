@@ -42,6 +42,8 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes)
         return NULL;
     VM_P(vm)->fd = -1;
     vm->run.exit_reason = -1;
+    pthread_mutex_init(&VM_P(vm)->lock, NULL);
+    pthread_mutex_init(&VM_P(vm)->kick_lock, NULL);
     VM_P(vm)->run_status = VCPUCTX_RUN_FAILED;
     VM_P(vm)->kvm_fd = kvm_open_dev();
     if (VM_P(vm)->kvm_fd < 0 || vm_setup(vm, ram_bytes) < 0) {
@@ -82,6 +84,8 @@ void vcpuctx_vm_destroy(vm_t *vm)
     free(VM_P(vm)->ioports.ioports);
     memory_free_all(vm);
     ram_free_all(vm);
+    pthread_mutex_destroy(&VM_P(vm)->lock);
+    pthread_mutex_destroy(&VM_P(vm)->kick_lock);
     free(vm);
 }
 
@@ -253,7 +257,8 @@ int vcpuctx_vm_enable_irqchip(vm_t *vm)
         return -1;
     }
     struct kvm_pit_config pit = {.flags = 0};
-    if (kvm_vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL) < 0 || kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
+    if (kvm_vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL) < 0 || irq_pc_routing(vm) < 0 ||
+        kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
         return -1;
     VM_P(vm)->irqchip = true;
     return 0;
@@ -261,8 +266,10 @@ int vcpuctx_vm_enable_irqchip(vm_t *vm)
 
 void vcpuctx_vcpu_kick(vm_vcpu_t *vcpu)
 {
-    if (vcpu && VCPU_P(vcpu)->run)
+    if (vcpu && VCPU_P(vcpu)->run) {
         VCPU_P(vcpu)->run->immediate_exit = 1;
+        vcpus_kick(vcpu); /* in a vm_run of several vCPUs, out of a KVM_RUN in progress too */
+    }
 }
 
 int vcpuctx_vm_enable_msr_exits(vm_t *vm)

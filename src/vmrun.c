@@ -53,8 +53,10 @@ void vcpuctx_vm_stop(vm_t *vm, int code)
 {
     if (!vm)
         return;
-    VM_P(vm)->stop = true;
     VM_P(vm)->stop_code = code;
+    VM_P(vm)->stop = true;
+    if (VM_P(vm)->threaded)
+        vcpus_kick_all(vm);
 }
 
 int vcpuctx_vm_stop_code(const vm_t *vm)
@@ -95,19 +97,73 @@ static int exit_class(uint32_t reason)
     return VM_GUEST_UNKNOWN_EXIT;
 }
 
-/* Record how vm_run ended; upstream's result: 0, or -1 (with the vCPU offline) for an error. */
-static int run_end(struct vm_vcpu *vcpu, int status, int exit_reason)
+/* Record how the run ended, once: the first vCPU to end it tells (the others are stopped). Returns true. */
+static bool run_end(struct vm_vcpu *vcpu, int status, int exit_reason)
+{
+    struct vm_priv *p = VM_P(vcpu->vm);
+    if (p->ended)
+        return true;
+    p->ended = true;
+    p->ended_by = vcpu;
+    p->run_status = status;
+    p->run_errno = status == VCPUCTX_RUN_ERROR ? ECANCELED : errno;
+    vcpu->vm->run.exit_reason = exit_reason;
+    if (p->threaded) {
+        p->stop = true;
+        vcpus_kick_all(vcpu->vm);
+    }
+    return true;
+}
+
+/* One exit of vcpu: observe it, deliver EOIs, dispatch it. True when it ends the run. */
+static bool handle_exit(struct vm_vcpu *vcpu, int reason)
 {
     struct vm *vm = vcpu->vm;
-    VM_P(vm)->run_status = status;
-    vm->run.exit_reason = exit_reason;
-    if (status == VCPUCTX_RUN_ERROR || status == VCPUCTX_RUN_FAILED) {
-        int e = status == VCPUCTX_RUN_ERROR ? ECANCELED : errno;
-        vcpu->vcpu_online = false;
-        errno = e;
-        return -1;
+    if (reason == -1)
+        return run_end(vcpu, VCPUCTX_RUN_FAILED, VM_GUEST_ERROR_EXIT);
+    if (VM_P(vm)->threaded && reason == EXIT_REASON_EXTERNAL_INTERRUPT) {
+        vcpus_drain_kick();
+        if (VM_P(vm)->stop) /* kicked because the run is over */
+            return true;
     }
-    return 0;
+    if (VM_P(vm)->observer.fn && VM_P(vm)->observer.fn(vcpu, VM_P(vm)->observer.cookie) == VCPUCTX_EXIT_STOP)
+        return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
+    irq_deliver_acks(vm);
+    int r = dispatch(vcpu, (uint32_t)reason);
+    if (r == VM_EXIT_HANDLE_ERROR)
+        return run_end(vcpu, VCPUCTX_RUN_ERROR, VM_GUEST_ERROR_EXIT);
+    if (r == VCPUCTX_EXIT_STOP || VM_P(vm)->stop)
+        return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
+    if (r != VM_EXIT_HANDLED)
+        return run_end(vcpu, VCPUCTX_RUN_UNHANDLED, exit_class((uint32_t)reason & 0xffff));
+    return false;
+}
+
+/* A vCPU's loop. With several vCPUs, each exit is handled under the VM's lock, one at a time, as the handlers
+   and devices expect; alone, it takes no lock. */
+static void vcpu_loop(struct vm_vcpu *vcpu)
+{
+    struct vm_priv *p = VM_P(vcpu->vm);
+    bool threaded = p->threaded;
+    for (bool end = false; !end;) {
+        if (threaded && p->stop)
+            return;
+        int reason = vcpuctx_vcpu_run(vcpu);
+        if (threaded)
+            pthread_mutex_lock(&p->lock);
+        end = handle_exit(vcpu, reason);
+        if (threaded)
+            pthread_mutex_unlock(&p->lock);
+    }
+}
+
+/* Whether a vCPU beyond the boot one will run: vcpus.c's rule. */
+static bool others_run(const struct vm *vm)
+{
+    for (unsigned int i = 1; i < vm->num_vcpus; i++)
+        if (VM_CP(vm)->irqchip || vm->vcpus[i]->vcpu_online)
+            return true;
+    return false;
 }
 
 int vm_run(vm_t *vm)
@@ -118,26 +174,32 @@ int vm_run(vm_t *vm)
         errno = EINVAL;
         return -1;
     }
-    struct vm_vcpu *vcpu = vm->vcpus[BOOT_VCPU];
-    VM_P(vm)->stop = false;
-    VM_P(vm)->stop_code = 0;
+    struct vm_priv *p = VM_P(vm);
+    struct vm_vcpu *boot = vm->vcpus[BOOT_VCPU];
+    p->stop = false;
+    p->stop_code = 0;
+    p->ended = false;
+    p->ended_by = NULL;
     vm->run.exit_reason = -1;
-    vcpu->vcpu_online = true;
-    for (;;) {
-        int reason = vcpuctx_vcpu_run(vcpu);
-        if (reason == -1)
-            return run_end(vcpu, VCPUCTX_RUN_FAILED, VM_GUEST_ERROR_EXIT);
-        if (VM_P(vm)->observer.fn && VM_P(vm)->observer.fn(vcpu, VM_P(vm)->observer.cookie) == VCPUCTX_EXIT_STOP)
-            return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
-        irq_deliver_acks(vm);
-        int r = dispatch(vcpu, (uint32_t)reason);
-        if (r == VM_EXIT_HANDLE_ERROR)
-            return run_end(vcpu, VCPUCTX_RUN_ERROR, VM_GUEST_ERROR_EXIT);
-        if (r == VCPUCTX_EXIT_STOP || VM_P(vm)->stop)
-            return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
-        if (r != VM_EXIT_HANDLED)
-            return run_end(vcpu, VCPUCTX_RUN_UNHANDLED, exit_class((uint32_t)reason & 0xffff));
+    boot->vcpu_online = true;
+    if (!others_run(vm)) {
+        vcpu_loop(boot);
+    } else if (vcpus_run(vm, vcpu_loop) < 0 && !p->ended) {
+        run_end(boot, VCPUCTX_RUN_FAILED, VM_GUEST_ERROR_EXIT); /* a thread could not start */
     }
+    if (!p->ended) /* stopped from outside (vcpuctx_vm_stop) with no exit of its own */
+        run_end(boot, VCPUCTX_RUN_STOPPED, -1);
+    if (p->run_status == VCPUCTX_RUN_ERROR || p->run_status == VCPUCTX_RUN_FAILED) {
+        p->ended_by->vcpu_online = false;
+        errno = p->run_errno;
+        return -1;
+    }
+    return 0;
+}
+
+vm_vcpu_t *vcpuctx_vm_run_vcpu(const vm_t *vm)
+{
+    return vm ? VM_CP(vm)->ended_by : NULL;
 }
 
 int vm_reg_new_vmcall_handler(vm_t *vm, vmcall_handler func, int token)

@@ -192,7 +192,9 @@ static inline int run_status(vm_t *vm)
     int status = vcpuctx_vm_run_status(vm);
     bool failed = status == VCPUCTX_RUN_ERROR || status == VCPUCTX_RUN_FAILED;
     cr_assert_eq(r, failed ? -1 : 0, "vm_run returned %d with status %d", r, status);
-    cr_assert(!failed || !vm->vcpus[BOOT_VCPU]->vcpu_online, "an error takes the boot vCPU offline");
+    vm_vcpu_t *ender = vcpuctx_vm_run_vcpu(vm);
+    cr_assert_not_null(ender, "vcpuctx_vm_run_vcpu names the vCPU that ended the run");
+    cr_assert(!failed || !ender->vcpu_online, "an error takes the vCPU that ended the run offline");
     cr_assert(failed || vm->vcpus[BOOT_VCPU]->vcpu_online, "vm_run brought the boot vCPU online");
     if (status == VCPUCTX_RUN_ERROR)
         cr_assert_eq(errno, ECANCELED, "a handler's error: errno %d", errno);

@@ -86,15 +86,28 @@ typedef memory_fault_result_t (*unhandled_mem_fault_callback_fn)(vm_t *vm, vm_vc
 int vm_register_unhandled_mem_fault_callback(vm_t *vm, unhandled_mem_fault_callback_fn fault_handler, void *cookie);
 
 /**
- * The VMM loop (upstream's): run vm->vcpus[BOOT_VCPU], dispatch each exit
+ * The VMM loop (upstream's): run the VM's vCPUs, dispatch each exit
  * (to the exit-handler table of vcpuctx.h; without a handler, I/O through
  * the ioport handlers of sel4vm/arch/ioports.h, string I/O included, and
  * MMIO through the memory reservations of sel4vm/guest_memory.h), resume,
  * until an exit is not handled, a handler fails, or a handler asks to stop
  * (vcpuctx_vm_stop, vcpuctx's addition). The boot vCPU is brought online
  * first if vcpu_start was not called for it.
+ * vm->vcpus[BOOT_VCPU] runs in the caller's thread. Every other vCPU runs in
+ * a thread of its own: with the in-kernel irqchip all of them (KVM holds an
+ * application processor until the guest's INIT and SIPI), without it those
+ * vcpu_start made online. Threads then handle their exits one at a time,
+ * under the VM's lock, so exit handlers, observers, ioport and memory
+ * handlers and device models need no locking of their own; the first exit
+ * that ends the loop ends it for all (the others are kicked out of the
+ * guest with vcpuctx_kick_signal), and vm_run returns when every thread has
+ * stopped. Per vCPU, from its handlers: the register and VMCS calls, the
+ * fault calls. Any time, any thread: vcpuctx_vm_stop, vcpuctx_vcpu_kick,
+ * vm_set_irq_level, vm_inject_irq. Only while no vm_run runs: creating
+ * vCPUs, registering RAM, memory, ioports, handlers and IRQs.
  * As upstream: 0 when the loop ends without an error, -1 on an error, with
- * vm->run.exit_reason VM_GUEST_ERROR_EXIT and the vCPU taken offline.
+ * vm->run.exit_reason VM_GUEST_ERROR_EXIT and the vCPU taken offline
+ * (vcpuctx_vm_run_vcpu names the vCPU that ended the loop).
  * vcpuctx_vm_run_status tells which ending it was. The exit that ended the
  * loop stays readable through vm_get_vmcs_field.
  * @param vm the VM
@@ -105,8 +118,9 @@ int vm_register_unhandled_mem_fault_callback(vm_t *vm, unhandled_mem_fault_callb
 int vm_run(vm_t *vm);
 
 /**
- * Start a vCPU (upstream's): mark it online. vcpuctx runs one vCPU, the boot
- * vCPU, in vm_run's thread; vcpu_start of another only marks it.
+ * Start a vCPU (upstream's): mark it online, so that vm_run runs it in a
+ * thread of its own (from the state set for it) even without the in-kernel
+ * irqchip's INIT/SIPI.
  * @param vcpu the vCPU
  * @return 0, or -1 with errno EINVAL for NULL
  */

@@ -99,6 +99,22 @@ struct sysctl {
 int sysctl_register(vm_t *vm, struct sysctl *s);
 void sysctl_reset(struct sysctl *s);
 
+/* ACPI power management at QEMU PIIX4's ports (0x600): the PM1a event block (status, write 1 to clear; enable),
+   the PM1a control (SCI_EN always set; SLP_EN with SLP_TYP 0, the DSDT's \_S5, asks for a power-off: the VM
+   stops) and the 32-bit 3.579545 MHz PM timer. Registers are numbered by byte from the base. */
+#define ACPI_PM_BASE 0x600
+enum { ACPI_PM1_EVT = 0, ACPI_PM1_CNT = 4, ACPI_PM_TMR = 8, ACPI_PM_LEN = 12 };
+struct acpi_pm {
+    vm_t *vm; /* NULL: not registered (a power-off is only recorded) */
+    uint16_t sts, en, cnt;
+    bool poweroff_requested;
+    struct port_range io;
+};
+void acpi_pm_init(struct acpi_pm *p);
+uint32_t acpi_pm_read(struct acpi_pm *p, unsigned reg, unsigned size);
+void acpi_pm_write(struct acpi_pm *p, unsigned reg, unsigned size, uint32_t value);
+int acpi_pm_register(vm_t *vm, struct acpi_pm *p, uint16_t base);
+
 /* QEMU's fw_cfg on its legacy ports (0x510 selector, 0x511 data): signature, ID, file directory. */
 #define FW_CFG_MAX_FILES 8
 struct fw_cfg_file {

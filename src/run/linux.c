@@ -7,6 +7,7 @@
 
 /* The setup header, at its offsets in the image and in the zero page (boot.rst, "The real-mode kernel header"). */
 #define HDR_SETUP_SECTS     0x1f1
+#define HDR_SYSSIZE         0x1f4 /* the protected-mode code, in 16-byte paragraphs (32 bits from 2.04) */
 #define HDR_BOOT_FLAG       0x1fe
 #define HDR_JUMP_END        0x201 /* the byte after the jump: the header ends at 0x202 + this */
 #define HDR_MAGIC           0x202
@@ -26,6 +27,7 @@
 #define HDR_MIN_SIZE        0x268 /* through init_size and handover_offset (protocol 2.11) */
 /* The zero page's own fields (boot.rst, "The zero page"). */
 #define BP_SIZE             4096
+#define BP_ACPI_RSDP_ADDR   0x070 /* protocol 2.14 */
 #define BP_E820_ENTRIES     0x1e8
 #define BP_E820_TABLE       0x2d0
 #define BP_E820_MAX         128
@@ -90,6 +92,9 @@ static int parse_header(const struct image *im, struct bzimage *b, const char *p
     if (get16(d, HDR_BOOT_FLAG) != 0xaa55 || !(d[HDR_LOADFLAGS] & LOADED_HIGH) || b->setup_size >= im->size)
         return load_error(err, len, "%s: not a bzImage (no boot flag, not loaded high, or no kernel after setup)",
                           path);
+    if ((uint64_t)get32(d, HDR_SYSSIZE) * 16 > im->size - b->setup_size + 15) /* a paragraph's slack */
+        return load_error(err, len, "%s: truncated: the header's syssize says %llu bytes after setup, the file has %zu",
+                          path, (unsigned long long)get32(d, HDR_SYSSIZE) * 16, im->size - b->setup_size);
     b->initrd_max = get32(d, HDR_INITRD_ADDR_MAX);
     b->cmdline_max = get32(d, HDR_CMDLINE_SIZE);
     bool v210 = b->version >= 0x20a;
@@ -145,7 +150,7 @@ static void write_zero_page(uint8_t *zp, const struct image *im, const struct e8
     }
 }
 
-/* Place len bytes of boot data, preferring prefer, below hi (0: anywhere), top-down if asked. */
+/* Place size bytes of boot data, page-aligned, preferring prefer, below hi (0: anywhere), top-down if asked. */
 static int put(struct memplan *p, uint64_t size, uint64_t prefer, uint64_t hi, bool top_down, const char *what,
                uint64_t *addr, char *err, size_t len)
 {
@@ -156,10 +161,38 @@ static int put(struct memplan *p, uint64_t size, uint64_t prefer, uint64_t hi, b
                           .prefer_set = prefer != 0,
                           .top_down = top_down,
                           .what = what};
-    if (plan_place(p, &w, addr) == 0)
-        return 0;
-    return load_error(err, len, "no free RAM for the %s (%llu bytes) outside the kernel (-m)", what,
-                      (unsigned long long)size);
+    return plan_put(p, &w, addr, err, len);
+}
+
+/* Does an initrd start as something the kernel unpacks or mounts? An initramfs (cpio, or compressed as the
+   kernel can decompress), or an old-style ramdisk image (ext2/3/4, squashfs, cramfs, romfs). */
+static bool initrd_known(const struct image *rd)
+{
+    static const struct {
+        unsigned off, len;
+        const char *magic;
+    } kinds[] = {
+        {0, 6, "070701"},
+        {0, 6, "070702"},
+        {0, 2, "\x1f\x8b"},
+        {0, 3, "BZh"},
+        {0, 6,
+         "\xfd"
+         "7zXZ\0"},
+        {0, 3, "\x5d\0\0"},
+        {0, 4, "\x89LZO"},
+        {0, 4, "\x02\x21\x4c\x18"},
+        {0, 4, "\x28\xb5\x2f\xfd"},
+        {0, 4, "hsqs"},
+        {0, 4, "\x45\x3d\xcd\x28"},
+        {0, 8, "-rom1fs-"},
+        {1080, 2, "\x53\xef"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+        if (rd->size >= kinds[i].off + kinds[i].len &&
+            memcmp(rd->data + kinds[i].off, kinds[i].magic, kinds[i].len) == 0)
+            return true;
+    return false;
 }
 
 /* The command line (QEMU's -append, as is) and the initrd, recorded in the zero page. */
@@ -181,6 +214,13 @@ static int write_cmdline_initrd(vm_t *vm, const struct options *o, const struct 
     if (image_read(o->initrd, &rd, err, len) < 0) { /* the message names the file */
         image_free(&rd);
         return -1;
+    }
+    if (!initrd_known(&rd)) {
+        image_free(&rd);
+        return load_error(err, len,
+                          "--initrd: %s: not an initramfs (cpio, or compressed: gzip, bzip2, xz, lzma, lzo, lz4, "
+                          "zstd) nor a ramdisk image (ext2, squashfs, cramfs, romfs)",
+                          o->initrd);
     }
     uint64_t hi = (uint64_t)b->initrd_max + 1;
     int r = put(p, rd.size, 0, hi, true, "initrd", &at, err, len);
@@ -246,5 +286,13 @@ int load_linux(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct 
     write_zero_page(page, im, map, n);
     if (write_cmdline_initrd(vm, o, &b, p, page, err, len) < 0)
         return -1;
+    /* ACPI tables in the BIOS area (reserved in the e820 map and in the plan), found by the kernel's scan; the
+       zero page names them too where the protocol has the field. */
+    uint64_t rsdp = acpi_build(vcpuctx_guest_ram(vm, ACPI_TABLES_AT, ACPI_TABLES_LEN), ACPI_TABLES_AT, ACPI_TABLES_LEN,
+                               o->smp ? o->smp : 1);
+    if (!rsdp)
+        return load_error(err, len, "cannot build the ACPI tables");
+    if (b.version >= 0x20e)
+        memcpy(page + BP_ACPI_RSDP_ADDR, &rsdp, 8);
     return enter(vm, vcpu, &b, p, kernel, zp, err, len);
 }

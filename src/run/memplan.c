@@ -96,6 +96,14 @@ int plan_place(struct memplan *p, const struct placement *want, uint64_t *addr)
     return 0;
 }
 
+int plan_put(struct memplan *p, const struct placement *want, uint64_t *addr, char *err, size_t len)
+{
+    if (plan_place(p, want, addr) == 0)
+        return 0;
+    return load_error(err, len, "no free RAM for the %s (%llu bytes) outside the kernel (-m)", want->what,
+                      (unsigned long long)want->len);
+}
+
 /* The map SeaBIOS gives a -kernel under QEMU's default machine (measured with QEMU 7.2); its last entry is the
    HyperTransport hole below 1 TiB that QEMU reserves for its default (AMD) CPU model. RAM is at least 2 MiB. */
 unsigned pc_e820_map(uint64_t ram, struct e820 *m)

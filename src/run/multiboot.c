@@ -82,10 +82,7 @@ static int place(struct memplan *p, uint64_t size, uint64_t align, uint64_t pref
                  char *err, size_t len)
 {
     struct placement w = {.len = size, .align = align, .prefer = prefer, .prefer_set = true, .what = what};
-    if (plan_place(p, &w, addr) == 0)
-        return 0;
-    return load_error(err, len, "no free RAM for the %s (%llu bytes) outside the kernel's segments (-m)", what,
-                      (unsigned long long)size);
+    return plan_put(p, &w, addr, err, len);
 }
 
 static void put32(uint8_t *b, unsigned off, uint32_t v)

@@ -13,6 +13,7 @@ static const char usage[] =
     "  --format=bios|multiboot|raw|linux  image format (default: detected)\n"
     "  --kernel=FILE                the image, as QEMU's -kernel (instead of IMAGE)\n"
     "  -m, --memory=SIZE            guest RAM, K/M/G suffixes (default 64M)\n"
+    "  --smp=N                      N vCPUs, 1 to 8 (default 1); more than one needs the irqchip\n"
     "  --load=ADDR                  raw: load address (default 0x7c00)\n"
     "  --entry=ADDR                 raw: entry point (default: the load address)\n"
     "  --entry-mode=real|protected|long  raw: CPU mode at entry (default real)\n"
@@ -43,6 +44,7 @@ static const char usage[] =
     "124 = --timeout or --max-exits reached; 137 = killed from gdb.\n";
 
 enum {
+    O_SMP = 251,
     O_GDB = 252,
     O_DRIVE = 253,
     O_FWDEBUG = 254,
@@ -88,6 +90,7 @@ static const struct option longopts[] = {
     {"stats", no_argument, 0, O_STATS},
     {"dump-regs", no_argument, 0, O_DUMP},
     {"gdb", required_argument, 0, O_GDB},
+    {"smp", required_argument, 0, O_SMP},
     {"help", no_argument, 0, 'h'},
     {"version", no_argument, 0, O_VERSION},
     {0, 0, 0, 0},
@@ -205,6 +208,13 @@ static int apply(struct options *o, int c, const char *arg)
         o->gdb_port = (unsigned)port;
         return 0;
     }
+    case O_SMP: {
+        unsigned long n = strtoul(arg, &end, 10);
+        if (end == arg || *end || *arg == '-' || n < 1 || n > VCPUCTX_MAX_VCPUS)
+            return fail("bad --smp (1-8)", arg);
+        o->smp = (unsigned)n;
+        return 0;
+    }
     default: return -1;
     }
 }
@@ -215,6 +225,7 @@ int options_parse(int argc, char **argv, struct options *o)
     o->debugcon.kind = o->serial.kind = OUT_STDIO;
     o->memory = 64ULL << 20;
     o->load = 0x7c00;
+    o->smp = 1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":m:h", longopts, NULL)) != -1) {
@@ -246,5 +257,16 @@ int options_parse(int argc, char **argv, struct options *o)
         o->fwdebug.kind = OUT_NONE;
     if (!o->entry_set)
         o->entry = o->load;
+    if (o->smp > 1 && o->irqchip == IRQCHIP_OFF) {
+        fprintf(stderr,
+                "vcpuctx-run: --smp=%u needs the in-kernel irqchip, which starts the other vCPUs (INIT, "
+                "SIPI): not --irqchip=off (see --help)\n",
+                o->smp);
+        return -1;
+    }
+    if (o->smp > 1 && o->gdb) {
+        fprintf(stderr, "vcpuctx-run: --gdb debugs one vCPU: not with --smp=%u (see --help)\n", o->smp);
+        return -1;
+    }
     return 0;
 }

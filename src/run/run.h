@@ -32,6 +32,7 @@ struct options {
     const char *image;
     enum image_format format;
     uint64_t memory;
+    unsigned smp; /* vCPUs, 1 to VCPUCTX_MAX_VCPUS */
     uint64_t load, entry;
     bool entry_set;
     enum entry_mode entry_mode;
@@ -89,6 +90,8 @@ int plan_mark(struct memplan *p, uint64_t start, uint64_t len, enum region_kind 
 bool plan_is_free(const struct memplan *p, uint64_t start, uint64_t len);
 /* Reserve loader data as asked; -1 with ENOMEM when nothing fits, EINVAL for a bad request, ENOSPC. */
 int plan_place(struct memplan *p, const struct placement *want, uint64_t *addr);
+/* plan_place for a loader: on failure, the message "no free RAM for the WHAT (N bytes)..." in err, and -1. */
+int plan_put(struct memplan *p, const struct placement *want, uint64_t *addr, char *err, size_t len);
 
 /* The PC memory map a kernel sees: SeaBIOS's under QEMU's default machine (memplan.c; RAM at least 2 MiB),
    and plan_reserved marking what it does not call usable (and page 0) as reserved in the plan. */
@@ -117,6 +120,14 @@ int load_linux(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct 
                size_t errlen);
 const char *format_name(enum image_format f);
 bool format_wants_irqchip(enum image_format f, size_t size);
+
+/* acpi.c: the ACPI tables of the PC (RSDP, RSDT, XSDT, FADT, FACS, DSDT, MADT) for ncpus CPUs, written into
+   buf, which the guest sees at gpa (16-byte aligned, below 4 GiB). The RSDP's guest address, or 0 when buf is
+   too small or an argument is bad. ACPI_TABLES_AT: where the Linux loader puts them, in the BIOS area the e820
+   map reserves, where a kernel's scan for the RSDP (0xE0000-0xFFFFF) finds them. */
+#define ACPI_TABLES_AT  0xf0000u
+#define ACPI_TABLES_LEN 4096u
+uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus);
 
 /* modes.c: CPU set-up through vm_set_vmcs_field only. */
 int mode_real(vm_vcpu_t *vcpu, uint64_t entry);

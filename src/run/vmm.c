@@ -24,6 +24,8 @@ struct machine {
     struct sysctl sys;
     struct fw_cfg fwcfg;
     struct i8042 kbd;
+    struct acpi_pm pm; /* with ACPI tables (the Linux format) */
+    bool acpi;
     bool irqchip;
     struct vmm_hooks hooks; /* a debugger's (ctx NULL: none); kept across reboots */
     bool killed;            /* a hook said the debugger killed the guest */
@@ -207,6 +209,9 @@ static int add_devices(struct machine *m)
     i8042_init(&m->kbd, &m->sys);
     if (fw_cfg_init(&m->fwcfg, m->o->memory) < 0)
         return -1;
+    acpi_pm_init(&m->pm);
+    if (m->acpi && acpi_pm_register(m->vm, &m->pm, ACPI_PM_BASE) < 0)
+        return -1;
     if (debugcon_register(m->vm, &m->dcon, 0xe9) || debugcon_register(m->vm, &m->fwcon, 0x402) ||
         uart_register(m->vm, &m->com1, 0x3f8) || debug_exit_register(m->vm, &m->dexit, 0xf4, 4) ||
         cmos_register(m->vm, &m->cmos, 0x70) || sysctl_register(m->vm, &m->sys) || fw_cfg_register(m->vm, &m->fwcfg) ||
@@ -267,6 +272,9 @@ static void print_stats(const struct machine *m, double seconds)
             (unsigned long long)m->unclaimed_ports, (unsigned long long)m->mmio_unmapped);
     fprintf(stderr, "stats: debugcon %llu bytes, serial %llu bytes\n", (unsigned long long)m->dbg_sink.bytes,
             (unsigned long long)m->ser_sink.bytes);
+    if (m->pm.poweroff_requested || m->sys.reset_requested)
+        fprintf(stderr, "stats: the guest %s\n",
+                m->pm.poweroff_requested ? "powered off (ACPI sleep control, S5)" : "reset the machine");
 }
 
 /* Run to the end and turn what happened into the exit status. */
@@ -288,17 +296,20 @@ static int run_machine(struct machine *m)
         return m->status;
     }
     seL4_Word reason = 0;
-    vm_get_vmcs_field(m->vcpu, VMX_DATA_EXIT_REASON, &reason);
+    vm_vcpu_t *vcpu = vcpuctx_vm_run_vcpu(m->vm) ? vcpuctx_vm_run_vcpu(m->vm) : m->vcpu;
+    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_REASON, &reason);
     fprintf(stderr, "vcpuctx-run: guest crashed: %s\n",
             m->crash                 ? m->crash
             : r == VCPUCTX_RUN_ERROR ? "a device reported an error"
                                      : "unhandled exit");
+    if (m->o->smp > 1)
+        fprintf(stderr, "vcpuctx-run: on vCPU %u of %u\n", vcpu->vcpu_id, m->o->smp);
     fprintf(stderr, "vcpuctx-run: exit reason %u (%s)\n", (unsigned)reason & 0xffff,
             vcpuctx_exit_reason_name((unsigned)reason));
-    if (vcpuctx_exit_state_from_entry(m->vcpu) == 1)
+    if (vcpuctx_exit_state_from_entry(vcpu) == 1)
         fprintf(stderr, "vcpuctx-run: this host reset the vCPU at the triple fault: the state below is the last "
                         "one the VMM knew (at the last VM entry before it)\n");
-    dump_registers(m->vcpu, stderr);
+    dump_registers(vcpu, stderr);
     if (m->hooks.stopped && hooked(m, m->hooks.stopped(m->hooks.ctx, GDB_SIGSEGV)) == VCPUCTX_EXIT_STOP)
         return STATUS_KILLED; /* the debugger saw the crashed state (SIGSEGV) and killed it */
     return STATUS_CRASH;
@@ -323,7 +334,9 @@ static int setup(struct machine *m, const struct image *im)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;
     }
-    bool want = m->o->irqchip == IRQCHIP_ON || (m->o->irqchip == IRQCHIP_AUTO && format_wants_irqchip(f, im->size));
+    bool want = m->o->irqchip == IRQCHIP_ON || m->o->smp > 1 ||
+                (m->o->irqchip == IRQCHIP_AUTO && format_wants_irqchip(f, im->size));
+    m->acpi = f == FMT_LINUX; /* the loader gives a Linux kernel ACPI tables */
     if (want) {
         if (vcpuctx_vm_enable_irqchip(m->vm) < 0) {
             fprintf(stderr, "vcpuctx-run: cannot create the interrupt controller and PIT: %s\n", strerror(errno));
@@ -336,6 +349,11 @@ static int setup(struct machine *m, const struct image *im)
         fprintf(stderr, "vcpuctx-run: cannot create a vCPU: %s\n", strerror(errno));
         return -1;
     }
+    for (unsigned i = 1; i < m->o->smp; i++) /* application processors: KVM holds them until their SIPI */
+        if (!vm_create_vcpu(m->vm, 0)) {
+            fprintf(stderr, "vcpuctx-run: cannot create vCPU %u: %s\n", i, strerror(errno));
+            return -1;
+        }
     if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, NULL, err, sizeof(err)) < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;

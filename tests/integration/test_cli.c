@@ -38,6 +38,21 @@ Test(cli, serial_thr_empty_interrupts_reach_the_guest)
     cr_assert_not_null(strstr(res.out, "interrupts=00000000"), "stdout: %s", res.out);
 }
 
+/* --smp=N: the guest starts the other N - 1 vCPUs with INIT and SIPI through the in-kernel local APIC, and each
+   checks in; asked to wait for more CPUs than there are, it gives up and counts what there is. */
+Test(cli, smp_starts_every_vcpu_through_init_and_sipi)
+{
+    static const char *const n[] = {"1", "2", "4", "8"};
+    for (size_t i = 0; i < 4; i++) {
+        char opt[16], want[32];
+        snprintf(opt, sizeof(opt), "--smp=%s", n[i]);
+        snprintf(want, sizeof(want), "cpus=0000000%s", n[i]);
+        run((const char *[]){opt, "--debugcon=none", "--append", n[i], GUEST("smp-mb.elf"), NULL});
+        cr_assert_eq(res.status, 2 * atoi(n[i]) + 1, "%s: status %d, stderr: %s", opt, res.status, res.err);
+        cr_assert_not_null(strstr(res.out, want), "%s: stdout: %s", opt, res.out);
+    }
+}
+
 Test(cli, help_and_version)
 {
     run((const char *[]){"--help", NULL});
@@ -86,6 +101,10 @@ Test(cli, bad_input_is_one_line_and_status_2)
         {{"--entry-mode=real", "--entry=0x200000", small}, "cannot enter real mode"},
         {{"--format=exe", small}, "unknown format"},
         {{"--drive=/nonexistent/disk.img", small}, "--drive: /nonexistent/disk.img: No such file"},
+        {{"--smp=0", small}, "bad --smp (1-8)"},
+        {{"--smp=9", small}, "bad --smp (1-8)"},
+        {{"--smp=2", "--irqchip=off", small}, "needs the in-kernel irqchip"},
+        {{"--smp=2", "--gdb=0", small}, "--gdb debugs one vCPU"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         run(cases[i].args);

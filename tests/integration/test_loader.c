@@ -173,15 +173,16 @@ Test(loader, multiboot_kernels_get_the_irqchip_by_default)
     cr_assert_not_null(strstr(res.out, "lapic: absent\n"), "%s", res.out);
 }
 
-/* A file of n bytes starting with "INIT", for --initrd (static storage: one per test). */
+/* A file of n bytes starting with cpio's "070701" (an initramfs as the loader checks it), for --initrd (static
+   storage: one per test). */
 static const char *initrd_file(size_t n)
 {
     static char path[64];
     snprintf(path, sizeof(path), "/tmp/vcpuctx-initrd-%d", (int)getpid());
     FILE *f = fopen(path, "wb");
     cr_assert_not_null(f);
-    fwrite("INIT", 1, 4, f);
-    if (n > 4)
+    fwrite("070701", 1, 6, f);
+    if (n > 6)
         cr_assert_eq(ftruncate(fileno(f), (off_t)n), 0);
     fclose(f);
     return path;
@@ -208,7 +209,7 @@ Test(loader, a_bzimage_gets_its_zero_page_command_line_and_initrd)
     cr_assert_eq(shown("initrd_size"), 5000);
     cr_assert(at % 4096 == 0 && at >= 0x1200000 && at + 5000 <= (64u << 20) - (128u << 10),
               "the initrd page-aligned, past the kernel, inside usable RAM: 0x%llx", (unsigned long long)at);
-    cr_assert_eq(shown("initrd_word"), 0x54494e49, "its bytes: \"INIT\"");
+    cr_assert_eq(shown("initrd_word"), 0x37303730, "its bytes: \"0707\"");
     cr_assert_not_null(strstr(res.out, "cmdline: console=ttyS0 marker=42\n"), "%s", res.out);
 }
 
@@ -238,6 +239,11 @@ Test(loader, bad_linux_input_is_one_line_and_status_2)
     char append[320];
     snprintf(append, sizeof(append), "--append=%s", longline);
     const char *big = initrd_file(20u << 20);
+    img[0x206] = 0x0c;
+    uint32_t syssize = 0x100000; /* 16 MiB of protected-mode code, in paragraphs: more than the file has */
+    memcpy(img + 0x1f4, &syssize, 4);
+    const char *truncated = temp_image(4, img, n);
+    const char *not_rd = temp_image(5, "\x00\x01\x02\x03 nothing a kernel unpacks", 30);
     const struct {
         const char *args[6];
         const char *says;
@@ -248,6 +254,8 @@ Test(loader, bad_linux_input_is_one_line_and_status_2)
         {{"-m", "16M", "--initrd", big, GUEST("probe-linux.bzImage"), NULL}, "no room for it"},
         {{"--format=linux", GUEST("hello.rom"), NULL}, "not a Linux kernel"},
         {{"--kernel=" GUEST("probe-linux.bzImage"), GUEST("hello.rom"), NULL}, "more than one image"},
+        {{"--format=linux", truncated, NULL}, "truncated"},
+        {{"--initrd", not_rd, GUEST("probe-linux.bzImage"), NULL}, "not an initramfs"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cli_run_vmm(cases[i].args, &res);

@@ -34,7 +34,8 @@ OBJCOPY := objcopy
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
         -Wpointer-arith -Wcast-qual -Wvla
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 $(WARN) -fPIC
+CFLAGS += -std=gnu11 $(WARN) -fPIC -pthread
+LDFLAGS += -pthread
 CPPFLAGS += -Iinclude -Isrc $(ABI_CPPFLAGS) -MMD -MP
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -73,7 +74,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
-.PHONY: examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
+.PHONY: bench-linux examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
@@ -250,10 +251,20 @@ $(BUILD)/bench: scripts/bench.c $(LIB_A)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -Iinclude $(ABI_CPPFLAGS) $(CFLAGS) -Wno-cast-qual -o $@ $< $(LIB_A)
 
+$(BUILD)/bench-boot: scripts/bench-boot.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
 bench: deps all $(BUILD)/bench
 	$(Q)$(BUILD)/bench $(RUN_BIN) build/guest/hello.rom $(BUILD)/bench.json
 	$(Q)scripts/bench-insns.sh $(BUILD)/bench $(BUILD)/bench.json
 	$(Q)scripts/bench-hosts.sh $(BUILD)
+	$(Q)$(MAKE) --no-print-directory bench-linux
+# Debian's kernel under vcpuctx-run and under QEMU -accel kvm, side by side in the AMD-V tier (scripts/bench-linux.sh).
+bench-linux: $(BUILD)/bench-boot build/linux/initramfs.cpio
+	$(Q)scripts/hwtier.sh amd --timeout=1200 $(addprefix --with=,$(CURDIR)/build/vcpuctx-run $(wildcard \
+		$(CURDIR)/build/libvcpuctx.so*) $(CURDIR)/build/bench-boot $(CURDIR)/build/linux $(CURDIR)/scripts \
+		$(TIER_KERNEL) /usr/bin/qemu-system-x86_64 /usr/bin/timeout /usr/share/qemu /usr/share/seabios) 'scripts/bench-linux.sh build' | \
+		grep -a '^bench-linux\|^hwtier' | tee $(BUILD)/bench-linux.txt
 
 # Random and targeted hostile guests (scripts/hostile-campaign.sh), with this build's vcpuctx-run.
 HOSTILE_RUNS ?= 300

@@ -43,6 +43,30 @@ _start:
     mov 48(%ebp), %eax
     SHOW "mmap_addr"
     NEWLINE
+    testl $8, (%ebp)            /* the modules: where each lies, its first word, its string */
+    jz 6f
+    mov 24(%ebp), %esi
+    mov 20(%ebp), %ebx
+5:  test %ebx, %ebx
+    jz 6f
+    PRINT "module: "
+    mov (%esi), %eax
+    call hex_32
+    PRINT "-"
+    mov 4(%esi), %eax
+    call hex_32
+    mov (%esi), %eax
+    mov (%eax), %eax
+    SHOW " word"
+    push %esi
+    mov 8(%esi), %esi
+    call puts_32
+    pop %esi
+    NEWLINE
+    add $16, %esi
+    dec %ebx
+    jmp 5b
+6:
     testl $0x40, (%ebp)         /* the memory map: each entry's size, base, length and type */
     jz 4f
     mov 48(%ebp), %esi

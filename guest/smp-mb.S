@@ -1,7 +1,7 @@
 /* smp-mb.S: a multiboot kernel that starts the other CPUs as a PC's firmware does (INIT, SIPI, SIPI to all but
    itself through the local APIC) and counts them: each application processor, in real mode at the SIPI's page,
    adds one to a counter and halts. The command line's last digit (1-8) is the number of CPUs to wait for (bounded
-   by the TSC); prints "cpus=N" and exits with N (status 2N + 1). */
+   by the TSC); prints "cpus=N" and exits 0 (status 1) when all came, else with N (status 2N + 1). */
     .include "io.inc"
     .include "mb.inc"
     MB_KERNEL
@@ -55,7 +55,10 @@ _start:
     SHOW "cpus"
     NEWLINE
     pop %eax
-    out %eax, $0xf4
+    cmp %ebx, %eax
+    jne 5f
+    EXIT 0
+5:  out %eax, $0xf4              /* fewer than expected: exit with the count */
     cli
     hlt
 

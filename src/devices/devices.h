@@ -115,8 +115,27 @@ uint32_t acpi_pm_read(struct acpi_pm *p, unsigned reg, unsigned size);
 void acpi_pm_write(struct acpi_pm *p, unsigned reg, unsigned size, uint32_t value);
 int acpi_pm_register(vm_t *vm, struct acpi_pm *p, uint16_t base);
 
-/* QEMU's fw_cfg on its legacy ports (0x510 selector, 0x511 data): signature, ID, file directory. */
-#define FW_CFG_MAX_FILES 8
+/* QEMU's pc-testdev (-device pc-testdev): a 32-bit scratch register at ports 0xE0-0xE3 (any width) and
+   0xE8-0xEB (byte by byte), a page flush at 0xE4 (a no-op for the guest), IRQ lines 0-23 at ports 0x2000 + n
+   (vm_set_irq_level), and 64 KiB of MMIO scratch at 0xFF000000 (a memory reservation). */
+#define PC_TESTDEV_IOMEM     0xff000000u
+#define PC_TESTDEV_IOMEM_LEN 0x10000u
+struct pc_testdev {
+    uint32_t scratch;
+    vm_vcpu_t *vcpu;
+    uint64_t flushes, irq_errors;
+    uint8_t iomem[PC_TESTDEV_IOMEM_LEN];
+    struct port_range io[4];
+};
+uint32_t pc_testdev_read(struct pc_testdev *t, unsigned reg, unsigned size);
+void pc_testdev_write(struct pc_testdev *t, unsigned reg, unsigned size, uint32_t value);
+/* Register every part on vm, its IRQ lines through vcpu's VM (which needs the irqchip for them). */
+int pc_testdev_register(vm_t *vm, vm_vcpu_t *vcpu, struct pc_testdev *t);
+
+/* QEMU's fw_cfg on its legacy ports (0x510 selector, 0x511 data): signature, ID, RAM size, CPU counts (NB_CPUS,
+   MAX_CPUS: cpus), NOGRAPHIC, the file directory. */
+#define FW_CFG_MAX_FILES  8
+#define FW_CFG_SMALL_KEYS 16
 struct fw_cfg_file {
     char name[56];
     uint8_t *data;
@@ -125,14 +144,14 @@ struct fw_cfg_file {
 struct fw_cfg {
     uint16_t selector;
     uint32_t offset;
-    uint8_t small[8][8]; /* keys 0x00-0x07: signature, ID, UUID..., NOGRAPHIC */
-    uint32_t small_size[8];
+    uint8_t small[FW_CFG_SMALL_KEYS][8]; /* keys 0x00-0x0F: signature, ID, RAM size, NOGRAPHIC, CPU counts... */
+    uint32_t small_size[FW_CFG_SMALL_KEYS];
     struct fw_cfg_file files[FW_CFG_MAX_FILES];
     unsigned nfiles;
     uint8_t dir[4 + FW_CFG_MAX_FILES * 64];
     struct port_range io[2]; /* selector 0x510, data 0x511 */
 };
-int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes);
+int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes, unsigned cpus);
 void fw_cfg_free(struct fw_cfg *f);
 int fw_cfg_add_file(struct fw_cfg *f, const char *name, const void *data, uint32_t size);
 void fw_cfg_select(struct fw_cfg *f, uint16_t key);

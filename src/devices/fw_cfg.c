@@ -8,8 +8,10 @@
 enum {
     KEY_SIGNATURE = 0x00,
     KEY_ID = 0x01,
+    KEY_RAM_SIZE = 0x03,
     KEY_NOGRAPHIC = 0x04,
     KEY_NB_CPUS = 0x05,
+    KEY_MAX_CPUS = 0x0f,
     KEY_FILE_DIR = 0x19,
     KEY_FILE_FIRST = 0x20
 };
@@ -60,17 +62,21 @@ int fw_cfg_add_file(struct fw_cfg *f, const char *name, const void *data, uint32
     return 0;
 }
 
-/* What QEMU's PC machine offers SeaBIOS: RAM in e820, no boot menu, no wait before rebooting, NOGRAPHIC. */
-int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes)
+/* What QEMU's PC machine offers SeaBIOS and kernels: the RAM size, the CPU counts, RAM in e820, no boot menu,
+   no wait before rebooting, NOGRAPHIC. */
+int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes, unsigned cpus)
 {
     memset(f, 0, sizeof(*f));
-    const uint32_t id = 1, cpus = 1;
+    const uint32_t id = 1;
+    const uint16_t ncpus = (uint16_t)cpus;
     const uint16_t nographic = 1, no_menu = 0;
     const uint32_t fail_wait = 0;
     set_small(f, KEY_SIGNATURE, "QEMU", 4);
     set_small(f, KEY_ID, &id, 4); /* the traditional interface only (no DMA) */
     set_small(f, KEY_NOGRAPHIC, &nographic, 2);
-    set_small(f, KEY_NB_CPUS, &cpus, 2);
+    set_small(f, KEY_RAM_SIZE, &ram_bytes, 8);
+    set_small(f, KEY_NB_CPUS, &ncpus, 2);
+    set_small(f, KEY_MAX_CPUS, &ncpus, 2);
     struct __attribute__((packed)) {
         uint64_t addr, len;
         uint32_t type;
@@ -104,7 +110,7 @@ uint8_t fw_cfg_read(struct fw_cfg *f)
     const uint8_t *data = NULL;
     uint32_t size = 0;
     unsigned key = f->selector & 0xbfff; /* bit 14: write; bit 15: architecture keys, none offered */
-    if (key < 8) {
+    if (key < FW_CFG_SMALL_KEYS) {
         data = f->small[key];
         size = f->small_size[key];
     } else if (key == KEY_FILE_DIR) {

@@ -10,6 +10,9 @@
 #define MBI_SIZE      88u /* the multiboot v1 information structure, up to the VBE fields */
 #define MMAP_ENTRY    24u /* an mmap entry: its size field (20), then base, length, type */
 #define MB_BOOTLOADER "vcpuctx-run"
+#define MOD_ENTRY     16u /* a module entry: mod_start, mod_end, string, reserved */
+#define MAX_MODULES   16
+#define MODULES_MAX   4096 /* bytes of --initrd's list */
 
 /* QEMU's addresses (hw/i386/multiboot.c, and measured): the e820 map at 0x9000, the information at 0x9500,
    the command lines and the bootloader name at the page after the kernel. The stack is ours: QEMU's option
@@ -101,18 +104,95 @@ static void write_mmap(uint8_t *dst, const struct e820 *m, unsigned n)
     }
 }
 
-/* The information and what it points to, each placed where QEMU puts it when that RAM is free. */
+/* The modules (QEMU's -initrd for a multiboot kernel: "FILE ARGS,FILE ARGS", each string the part as given). */
+struct modules {
+    char list[MODULES_MAX]; /* --initrd's text, its commas made NULs: the modules' strings */
+    unsigned n;
+    uint64_t start[MAX_MODULES], end[MAX_MODULES];
+    const char *str[MAX_MODULES];
+    size_t str_bytes; /* all strings with their NULs */
+};
+
+static int parse_modules(const char *spec, struct modules *m, char *err, size_t len)
+{
+    m->n = 0;
+    m->str_bytes = 0;
+    if (!spec)
+        return 0;
+    if (strlen(spec) >= sizeof(m->list))
+        return load_error(err, len, "--initrd: the module list is longer than %u bytes", MODULES_MAX);
+    strcpy(m->list, spec);
+    for (char *part = m->list, *next; part; part = next) {
+        if ((next = strchr(part, ',')))
+            *next++ = '\0';
+        if (m->n == MAX_MODULES)
+            return load_error(err, len, "--initrd: more than %d modules", MAX_MODULES);
+        m->str[m->n++] = part;
+        m->str_bytes += strlen(part) + 1;
+    }
+    return 0;
+}
+
+/* Each module's file (its string up to the first space), page by page from *after, in order, as QEMU loads them. */
+static int load_modules(vm_t *vm, struct memplan *p, uint64_t *after, struct modules *m, char *err, size_t len)
+{
+    for (unsigned i = 0; i < m->n; i++) {
+        char path[MODULES_MAX];
+        snprintf(path, sizeof(path), "%.*s", (int)strcspn(m->str[i], " "), m->str[i]);
+        struct image im = {0};
+        if (image_read(path, &im, err, len) < 0)
+            return -1;
+        uint64_t at = 0, size = im.size;
+        int r = place(p, size, 4096, *after, "module", &at, err, len);
+        if (r == 0)
+            memcpy(vcpuctx_guest_ram(vm, at, size), im.data, size);
+        image_free(&im);
+        if (r < 0)
+            return -1;
+        m->start[i] = at;
+        m->end[i] = at + size;
+        *after = (at + size + 4095) & ~4095ULL;
+    }
+    return 0;
+}
+
+/* The module entries and their strings at block (guest address at). */
+static void write_modules(uint8_t *block, uint64_t at, const struct modules *m)
+{
+    size_t strings = (size_t)m->n * MOD_ENTRY;
+    for (unsigned i = 0; i < m->n; i++) {
+        uint8_t *e = block + i * MOD_ENTRY;
+        put32(e, 0, (uint32_t)m->start[i]);
+        put32(e, 4, (uint32_t)m->end[i]);
+        put32(e, 8, (uint32_t)(at + strings));
+        put32(e, 12, 0);
+        size_t n = strlen(m->str[i]) + 1;
+        memcpy(block + strings, m->str[i], n);
+        strings += n;
+    }
+}
+
+/* The information and what it points to, each placed where QEMU puts it when that RAM is free: the module entries,
+   their strings, the command line and the bootloader name in the page after the kernel, the modules after them. */
 static int write_info(vm_t *vm, const struct options *o, struct memplan *p, const struct e820 *map, unsigned n,
                       uint32_t kend, uint64_t *mbi_at, char *err, size_t len)
 {
-    size_t cmd_len = strlen(o->image) + 1 + (o->append ? strlen(o->append) : 0) + 1, name_len = sizeof(MB_BOOTLOADER);
+    static struct modules mods;
+    if (parse_modules(o->initrd, &mods, err, len) < 0)
+        return -1;
+    size_t mods_len = mods.n * MOD_ENTRY + mods.str_bytes, name_len = sizeof(MB_BOOTLOADER);
+    size_t cmd_len = strlen(o->image) + 1 + (o->append ? strlen(o->append) : 0) + 1;
     uint64_t mmap_at, block_at, after_kernel = ((uint64_t)kend + 4095) & ~4095ULL;
     if (place(p, n * MMAP_ENTRY, 4, QEMU_MMAP_ADDR, "memory map", &mmap_at, err, len) < 0 ||
         place(p, MBI_SIZE, 4, QEMU_MBI_ADDR, "multiboot information", mbi_at, err, len) < 0 ||
-        place(p, cmd_len + name_len, 4096, after_kernel, "command line", &block_at, err, len) < 0)
+        place(p, mods_len + cmd_len + name_len, 4096, after_kernel, "command line", &block_at, err, len) < 0)
+        return -1;
+    uint64_t after = (block_at + mods_len + cmd_len + name_len + 4095) & ~4095ULL, cmd_at = block_at + mods_len;
+    if (load_modules(vm, p, &after, &mods, err, len) < 0)
         return -1;
     write_mmap(vcpuctx_guest_ram(vm, mmap_at, n * MMAP_ENTRY), map, n);
-    char *block = vcpuctx_guest_ram(vm, block_at, cmd_len + name_len);
+    write_modules(vcpuctx_guest_ram(vm, block_at, mods_len + 1), block_at, &mods);
+    char *block = vcpuctx_guest_ram(vm, cmd_at, cmd_len + name_len);
     snprintf(block, cmd_len, "%s %s", o->image, o->append ? o->append : ""); /* QEMU's format */
     memcpy(block + cmd_len, MB_BOOTLOADER, name_len);
     uint8_t *mbi = vcpuctx_guest_ram(vm, *mbi_at, MBI_SIZE);
@@ -121,11 +201,12 @@ static int write_info(vm_t *vm, const struct options *o, struct memplan *p, cons
     put32(mbi, 4, 639);                                                /* mem_lower: KiB below the EBDA */
     put32(mbi, 8, (uint32_t)(map[3].base + map[3].len) / 1024 - 1024); /* mem_upper: KiB above 1 MiB */
     put32(mbi, 12, 0x8000ffff);                                        /* boot_device: QEMU's */
-    put32(mbi, 16, (uint32_t)block_at);                                /* cmdline */
-    put32(mbi, 24, (uint32_t)block_at);                                /* mods_addr (no modules) */
+    put32(mbi, 16, (uint32_t)cmd_at);                                  /* cmdline */
+    put32(mbi, 20, mods.n);                                            /* mods_count */
+    put32(mbi, 24, (uint32_t)block_at);                                /* mods_addr */
     put32(mbi, 44, n * MMAP_ENTRY);
     put32(mbi, 48, (uint32_t)mmap_at);
-    put32(mbi, 64, (uint32_t)(block_at + cmd_len)); /* boot_loader_name */
+    put32(mbi, 64, (uint32_t)(cmd_at + cmd_len)); /* boot_loader_name */
     return 0;
 }
 

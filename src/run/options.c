@@ -18,12 +18,15 @@ static const char usage[] =
     "  --entry=ADDR                 raw: entry point (default: the load address)\n"
     "  --entry-mode=real|protected|long  raw: CPU mode at entry (default real)\n"
     "  --append=CMDLINE             multiboot, linux: command line\n"
-    "  --initrd=FILE                linux: the initial ramdisk (up to 64 MiB)\n"
+    "  --initrd=FILE                linux: the initial ramdisk (up to 64 MiB); multiboot: modules,\n"
+    "                               \"FILE ARGS,FILE ARGS\" as QEMU's -initrd\n"
     "  --bios-shadow=128k|all       bios: copy the last 128 KiB or the whole image below 1 MiB\n"
     "                               (default: all of an image up to 256 KiB, else 128k)\n"
     "  --irqchip=on|off|auto        in-kernel PIC, IOAPIC, LAPIC and PIT (auto: on for multiboot\n"
     "                               kernels and for BIOS images of 128 KiB and more, as QEMU's PC)\n"
     "  --drive=FILE                 a raw disk image as the ATA master on the primary IDE channel\n"
+    "  --device=pc-testdev          QEMU's pc-testdev (ports 0xe0-0xeb, 0x2000-0x2017; MMIO at\n"
+    "                               0xff000000), in place of the debug console at 0xe9\n"
     "  --debugcon=stdio|file:PATH|none  port 0xe9 (default stdio); with 0x402 too when given\n"
     "  --fw-debug=stdio|file:PATH|none  port 0x402 alone, the firmware's log (default: as a given\n"
     "                               --debugcon, else none, as QEMU without an isa-debugcon there)\n"
@@ -44,6 +47,7 @@ static const char usage[] =
     "124 = --timeout or --max-exits reached; 137 = killed from gdb.\n";
 
 enum {
+    O_DEVICE = 250,
     O_SMP = 251,
     O_GDB = 252,
     O_DRIVE = 253,
@@ -91,6 +95,7 @@ static const struct option longopts[] = {
     {"dump-regs", no_argument, 0, O_DUMP},
     {"gdb", required_argument, 0, O_GDB},
     {"smp", required_argument, 0, O_SMP},
+    {"device", required_argument, 0, O_DEVICE},
     {"help", no_argument, 0, 'h'},
     {"version", no_argument, 0, O_VERSION},
     {0, 0, 0, 0},
@@ -208,6 +213,11 @@ static int apply(struct options *o, int c, const char *arg)
         o->gdb_port = (unsigned)port;
         return 0;
     }
+    case O_DEVICE:
+        if (strcmp(arg, "pc-testdev") != 0)
+            return fail("unknown --device (known: pc-testdev)", arg);
+        o->pc_testdev = true;
+        return 0;
     case O_SMP: {
         unsigned long n = strtoul(arg, &end, 10);
         if (end == arg || *end || *arg == '-' || n < 1 || n > VCPUCTX_MAX_VCPUS)
@@ -262,6 +272,11 @@ int options_parse(int argc, char **argv, struct options *o)
                 "vcpuctx-run: --smp=%u needs the in-kernel irqchip, which starts the other vCPUs (INIT, "
                 "SIPI): not --irqchip=off (see --help)\n",
                 o->smp);
+        return -1;
+    }
+    if (o->pc_testdev && o->debugcon_given && o->debugcon.kind != OUT_NONE) {
+        fprintf(stderr, "vcpuctx-run: --device=pc-testdev has ports 0xe8-0xeb, the debug console's 0xe9 among "
+                        "them: not with --debugcon (see --help)\n");
         return -1;
     }
     if (o->smp > 1 && o->gdb) {

@@ -43,6 +43,7 @@ struct options {
     struct out_spec debugcon, serial, fwdebug;
     bool debugcon_given; /* --debugcon on the command line: 0x402 follows it unless --fw-debug says otherwise */
     const char *drive;
+    bool pc_testdev; /* --device=pc-testdev */
     double timeout;
     uint64_t max_exits;
     bool no_reboot, trace, stats, dump_regs;

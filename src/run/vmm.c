@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -24,10 +25,12 @@ struct machine {
     struct sysctl sys;
     struct fw_cfg fwcfg;
     struct i8042 kbd;
-    struct acpi_pm pm; /* with ACPI tables (the Linux format) */
+    struct acpi_pm pm;         /* with ACPI tables (the Linux format) */
+    struct pc_testdev testdev; /* --device=pc-testdev */
     bool acpi;
     bool irqchip;
     struct vmm_hooks hooks; /* a debugger's (ctx NULL: none); kept across reboots */
+    uint8_t *kept_ram;      /* RAM at the last reset, for the next boot (a warm reset), or NULL */
     bool killed;            /* a hook said the debugger killed the guest */
     uint64_t exits, by_reason[VM_EXIT_REASON_NUM + 1], unclaimed_ports, mmio_unmapped;
     int status;
@@ -207,15 +210,17 @@ static int add_devices(struct machine *m)
         uart_connect_irq(&m->com1, m->vcpu, 4); /* COM1's ISA line, as on a PC */
     cmos_init(&m->cmos, m->o->memory);
     i8042_init(&m->kbd, &m->sys);
-    if (fw_cfg_init(&m->fwcfg, m->o->memory) < 0)
+    if (fw_cfg_init(&m->fwcfg, m->o->memory, m->o->smp) < 0)
         return -1;
     acpi_pm_init(&m->pm);
     if (m->acpi && acpi_pm_register(m->vm, &m->pm, ACPI_PM_BASE) < 0)
         return -1;
-    if (debugcon_register(m->vm, &m->dcon, 0xe9) || debugcon_register(m->vm, &m->fwcon, 0x402) ||
-        uart_register(m->vm, &m->com1, 0x3f8) || debug_exit_register(m->vm, &m->dexit, 0xf4, 4) ||
-        cmos_register(m->vm, &m->cmos, 0x70) || sysctl_register(m->vm, &m->sys) || fw_cfg_register(m->vm, &m->fwcfg) ||
-        i8042_register(m->vm, &m->kbd) || vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m) ||
+    if (m->o->pc_testdev ? pc_testdev_register(m->vm, m->vcpu, &m->testdev) : debugcon_register(m->vm, &m->dcon, 0xe9))
+        return -1;
+    if (debugcon_register(m->vm, &m->fwcon, 0x402) || uart_register(m->vm, &m->com1, 0x3f8) ||
+        debug_exit_register(m->vm, &m->dexit, 0xf4, 4) || cmos_register(m->vm, &m->cmos, 0x70) ||
+        sysctl_register(m->vm, &m->sys) || fw_cfg_register(m->vm, &m->fwcfg) || i8042_register(m->vm, &m->kbd) ||
+        vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m) ||
         vm_register_unhandled_mem_fault_callback(m->vm, on_unmapped, m))
         return -1;
     const struct {
@@ -328,6 +333,8 @@ static int setup(struct machine *m, const struct image *im)
             fprintf(stderr, "vcpuctx-run: cannot use KVM (%s): %s\n", vcpuctx_kvm_device(), strerror(errno));
         return -1;
     }
+    if (m->kept_ram) /* a reset keeps RAM, as QEMU's does; the images are loaded again over it */
+        memcpy(vcpuctx_guest_ram(m->vm, 0, m->o->memory), m->kept_ram, m->o->memory);
     enum image_format f = m->o->format == FMT_AUTO ? image_detect(im->data, im->size) : m->o->format;
     /* A ROM is mapped before the irqchip and the vCPU: a memory slot added later costs milliseconds (measured). */
     if (f == FMT_BIOS && image_load(m->vm, NULL, m->o, im, NULL, err, sizeof(err)) < 0) {
@@ -392,6 +399,17 @@ static void teardown(struct machine *m)
     m->vm = NULL;
 }
 
+/* Keep the RAM of a machine that resets for the next boot: a warm reset. */
+static int keep_ram(struct machine *m)
+{
+    if (!m->kept_ram && !(m->kept_ram = malloc(m->o->memory))) {
+        fprintf(stderr, "vcpuctx-run: cannot keep RAM across the reset: %s\n", strerror(errno));
+        return -1;
+    }
+    memcpy(m->kept_ram, vcpuctx_guest_ram(m->vm, 0, m->o->memory), m->o->memory);
+    return 0;
+}
+
 /* Boot, and boot again after a reset unless --no-reboot: a new VM each time, the same outputs. */
 static int boot_loop(struct machine *m, const struct image *im)
 {
@@ -399,9 +417,11 @@ static int boot_loop(struct machine *m, const struct image *im)
         const struct options *o = m->o;
         struct vmm_hooks hooks = m->hooks;
         struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink;
+        uint8_t *kept = m->kept_ram;
         memset(m, 0, sizeof(*m));
         m->o = o;
         m->hooks = hooks;
+        m->kept_ram = kept;
         m->dbg_sink = dbg;
         m->ser_sink = ser;
         m->fw_sink = fw;
@@ -427,8 +447,12 @@ static int boot_loop(struct machine *m, const struct image *im)
         if (o->dump_regs && status != STATUS_CRASH)
             dump_registers(m->vcpu, stderr);
         bool reboot = m->sys.reset_requested && !o->no_reboot && status == STATUS_HALTED;
+        if (reboot && keep_ram(m) < 0)
+            status = STATUS_USAGE, reboot = false;
         teardown(m);
         if (!reboot) {
+            free(m->kept_ram);
+            m->kept_ram = NULL;
             if (m->hooks.end)
                 m->hooks.end(m->hooks.ctx, status);
             return status;

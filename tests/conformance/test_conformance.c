@@ -19,41 +19,46 @@ static void read_file(const char *path, char *buf, size_t n)
     unlink(path);
 }
 
-static void run_both(const char *image, const char *append, struct outcome *q, struct outcome *v)
+/* image under qemu-ref.sh and under vcpuctx-run, each with opts (vcpuctx-run's spellings, which qemu-ref.sh
+   takes too; NULL-terminated, or NULL). */
+static void run_both(const char *image, const char *const *opts, struct outcome *q, struct outcome *v)
 {
-    char qd[64], qs[64], vd[64], vs[64], a1[4096], a2[4096], a3[4096];
+    char qd[64], qs[64], vd[64], vs[64], a1[4096], a2[4096];
     int pid = (int)getpid();
     snprintf(qd, sizeof(qd), "/tmp/conf-%d-q.dbg", pid);
     snprintf(qs, sizeof(qs), "/tmp/conf-%d-q.ser", pid);
     snprintf(vd, sizeof(vd), "/tmp/conf-%d-v.dbg", pid);
     snprintf(vs, sizeof(vs), "/tmp/conf-%d-v.ser", pid);
-    snprintf(a3, sizeof(a3), "--append=%s", append ? append : "");
     struct cli_result r;
+    const char *argv[24];
+    size_t n = 0, nopts = 0;
+    while (opts && opts[nopts])
+        nopts++;
+    cr_assert_lt(nopts, 16);
     snprintf(a1, sizeof(a1), "--debugcon=%s", qd);
     snprintf(a2, sizeof(a2), "--serial=%s", qs);
-    const char *qargv[] = {"/bin/sh",
-                           QEMU_REF,
-                           a1,
-                           a2,
-                           append ? a3 : "-m",
-                           append ? "-m" : "64",
-                           append ? "64" : image,
-                           append ? image : NULL,
-                           NULL};
-    cli_run(qargv, 120, &r);
+    argv[n++] = "/bin/sh", argv[n++] = QEMU_REF, argv[n++] = a1, argv[n++] = a2, argv[n++] = "-m", argv[n++] = "64";
+    for (size_t i = 0; i < nopts; i++)
+        argv[n++] = opts[i];
+    argv[n++] = image, argv[n] = NULL;
+    cli_run(argv, 120, &r);
     q->status = r.status;
     read_file(qd, q->dbg, sizeof(q->dbg));
     read_file(qs, q->ser, sizeof(q->ser));
     snprintf(a1, sizeof(a1), "--debugcon=file:%s", vd);
     snprintf(a2, sizeof(a2), "--serial=file:%s", vs);
-    const char *vargv[] = {RUN_BIN, a1, a2, "--timeout=60", append ? a3 : image, append ? image : NULL, NULL};
-    cli_run(vargv, 120, &r);
+    n = 0;
+    argv[n++] = RUN_BIN, argv[n++] = a1, argv[n++] = a2, argv[n++] = "--timeout=60";
+    for (size_t i = 0; i < nopts; i++)
+        argv[n++] = opts[i];
+    argv[n++] = image, argv[n] = NULL;
+    cli_run(argv, 120, &r);
     v->status = r.status;
     read_file(vd, v->dbg, sizeof(v->dbg));
     read_file(vs, v->ser, sizeof(v->ser));
 }
 
-static void conform(const char *name, const char *append, bool needs_paging32)
+static void conform(const char *name, const char *const *opts, bool needs_paging32)
 {
     if (access("/dev/kvm", F_OK) != 0)
         cr_skip_test("/dev/kvm does not exist on this machine");
@@ -63,13 +68,13 @@ static void conform(const char *name, const char *append, bool needs_paging32)
     snprintf(image, sizeof(image), "%s/%s", DEMO_GUEST_DIR, name);
     static struct outcome q, v;
     if (needs_paging32 && !host_runs_32bit_paging()) {
-        run_both(image, append, &q, &v);
+        run_both(image, opts, &q, &v);
         cr_assert_eq(q.status, 1, "QEMU still runs %s and it passes there", name);
         cr_skip_test("%s needs 32-bit paging, which this host's KVM cannot run (probe: CR0.PG without PAE "
                      "ends in shutdown); it passes under QEMU TCG",
                      name);
     }
-    run_both(image, append, &q, &v);
+    run_both(image, opts, &q, &v);
     cr_assert_eq(q.status, 1, "%s fails under QEMU (status %d): the guest itself is wrong", name, q.status);
     cr_assert_gt(strlen(q.dbg), 0, "QEMU's debugcon output is empty");
     cr_assert_str_eq(v.dbg, q.dbg, "%s: debugcon differs", name);
@@ -107,7 +112,22 @@ Test(conformance, debug_guest_elf)
 }
 Test(conformance, multiboot_elf_with_command_line)
 {
-    conform("hello-mb.elf", "root=/dev/vda console=ttyS0", false);
+    conform("hello-mb.elf", (const char *[]){"--append=root=/dev/vda console=ttyS0", NULL}, false);
+}
+/* Multiboot modules: QEMU's -initrd list, the same addresses, words and strings. */
+Test(conformance, multiboot_elf_with_modules)
+{
+    static char mods[600];
+    const char *one = temp_image(0, "MOD1data", 8);
+    static char big[5000] = "SECOND";
+    const char *two = temp_image(1, big, sizeof(big));
+    snprintf(mods, sizeof(mods), "--initrd=%s arg1 arg2,%s", one, two);
+    conform("hello-mb.elf", (const char *[]){mods, NULL}, false);
+}
+/* Two CPUs, the second started through INIT and SIPI, as test kernels start them. */
+Test(conformance, multiboot_smp)
+{
+    conform("smp-mb.elf", (const char *[]){"--smp=2", "--append=2", NULL}, false);
 }
 /* QEMU's -kernel gets a PC's LAPIC, IOAPIC and PIC; so does vcpuctx-run's, by default. */
 Test(conformance, multiboot_platform_interrupt_controllers)

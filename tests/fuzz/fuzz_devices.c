@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             close(fd);
         ready = true;
     }
-    fw_cfg_init(&fw, 64u << 20);
+    fw_cfg_init(&fw, 64u << 20, 1);
     i8042_init(&kbd, &sys);
     uart_init(&u, &none);
     cmos_init(&c, (uint64_t)(size ? data[0] : 0) << 22);

@@ -19,7 +19,7 @@ static uint32_t be32(const uint8_t *p)
 Test(fw_cfg, signature_id_and_nographic)
 {
     struct fw_cfg f;
-    cr_assert_eq(fw_cfg_init(&f, 64u << 20), 0);
+    cr_assert_eq(fw_cfg_init(&f, 64u << 20, 1), 0);
     uint8_t buf[8];
     read_item(&f, 0x0000, buf, 5);
     cr_assert_eq(memcmp(buf, "QEMU\0", 5), 0, "signature, then zeros past its end");
@@ -36,10 +36,27 @@ Test(fw_cfg, signature_id_and_nographic)
     fw_cfg_free(&f);
 }
 
+/* The items QEMU always gives: FW_CFG_RAM_SIZE (8 bytes), FW_CFG_NB_CPUS and FW_CFG_MAX_CPUS (2 bytes each). */
+Test(fw_cfg, ram_size_and_cpu_counts)
+{
+    struct fw_cfg f;
+    cr_assert_eq(fw_cfg_init(&f, 96u << 20, 4), 0);
+    uint8_t buf[8];
+    uint64_t ram = 0;
+    read_item(&f, 0x0003, buf, 8);
+    memcpy(&ram, buf, 8);
+    cr_assert_eq(ram, 96u << 20);
+    read_item(&f, 0x0005, buf, 2);
+    cr_assert(buf[0] == 4 && buf[1] == 0, "NB_CPUS");
+    read_item(&f, 0x000f, buf, 2);
+    cr_assert(buf[0] == 4 && buf[1] == 0, "MAX_CPUS");
+    fw_cfg_free(&f);
+}
+
 Test(fw_cfg, file_directory_and_e820)
 {
     struct fw_cfg f;
-    cr_assert_eq(fw_cfg_init(&f, 64u << 20), 0);
+    cr_assert_eq(fw_cfg_init(&f, 64u << 20, 1), 0);
     uint8_t dir[4 + 64 * 3];
     read_item(&f, 0x0019, dir, sizeof(dir));
     cr_assert_eq(be32(dir), 3);

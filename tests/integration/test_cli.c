@@ -85,6 +85,22 @@ Test(cli, multiboot_modules_as_qemus_initrd)
     cr_assert_not_null(strstr(res.err, "/nonexistent/module: No such file"), "%s", res.err);
 }
 
+/* The CPU a test kernel sees: the host's vendor, KVM's features, QEMU's hypervisor bit. */
+Test(cli, cpuid_is_the_hosts_with_the_hypervisor_bit)
+{
+    run((const char *[]){"--serial=none", GUEST("cpuid-mb.elf"), NULL});
+    cr_assert_eq(res.status, 1, "status %d: %s", res.status, res.err);
+    unsigned a, b, c, d;
+    char vendor[13] = {0}, want[32];
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    memcpy(vendor, &b, 4), memcpy(vendor + 4, &d, 4), memcpy(vendor + 8, &c, 4);
+    snprintf(want, sizeof(want), "vendor=%s\n", vendor);
+    cr_assert_not_null(strstr(res.out, want), "%s", res.out);
+    const char *ecx = strstr(res.out, "1.ecx=");
+    cr_assert_not_null(ecx, "%s", res.out);
+    cr_assert(strtoul(ecx + 6, NULL, 16) & (1ul << 31), "the hypervisor bit: %s", res.out);
+}
+
 /* A reset keeps RAM, as QEMU's does: the kernel counts its boots there and ends at the third. */
 Test(cli, a_reset_keeps_ram)
 {

@@ -63,6 +63,10 @@ Test(vm, vcpu_start_and_vm_run_take_the_boot_vcpu_online_and_an_error_offline)
     load_guest(v, "triple");
     setup_protected_mode(a);
     set_field(a, VMX_GUEST_IDTR_LIMIT, 0);
+    /* b, online, runs in a thread of vm_run's: a "jmp ." that never exits, until a's error ends the run. */
+    memcpy(vcpuctx_guest_ram(v, 0x9000, 2), "\xeb\xfe", 2);
+    setup_real_mode(b);
+    set_field(b, VMX_GUEST_RIP, 0x9000);
     int n = 0;
     cr_assert_eq(vcpuctx_register_exit_handler(v, EXIT_REASON_TRIPLE_FAULT, refuse, &n), 0);
     int r = run_status(v);
@@ -71,6 +75,7 @@ Test(vm, vcpu_start_and_vm_run_take_the_boot_vcpu_online_and_an_error_offline)
     cr_assert_eq(v->run.exit_reason, VM_GUEST_ERROR_EXIT);
     cr_assert(!is_vcpu_online(a), "upstream takes the vCPU offline on an error");
     cr_assert(is_vcpu_online(b), "another vCPU is untouched");
+    cr_assert_eq(vcpuctx_vm_run_vcpu(v), a, "a's exit ended the run, not b's");
     vcpuctx_vm_destroy(v);
 }
 

@@ -12,16 +12,7 @@ _start:
     REAL_MODE_START             /* COM1 with IER 0 and MCR 0x0b: OUT2 on, no interrupt enabled */
     movw $irq4, %ss:0x24 * 4    /* IVT[0x24] = F000:irq4 */
     movw $0xf000, %ss:0x24 * 4 + 2
-    mov $0x11, %al              /* ICW1: edge-triggered, cascade, ICW4 follows */
-    out %al, $0x20
-    mov $0x20, %al              /* ICW2: IRQ 0-7 on vectors 0x20-0x27 */
-    out %al, $0x21
-    mov $0x04, %al
-    out %al, $0x21
-    mov $0x01, %al
-    out %al, $0x21
-    mov $0xef, %al              /* every line masked but IRQ 4 */
-    out %al, $0x21
+    PIC_INIT 0xef               /* every line masked but IRQ 4 */
     movb $0, %ss:COUNT
     PRINT "serial IRQ 4: "
     mov $0x3f9, %dx             /* IER: THR-empty interrupt on, THR empty: the first interrupt */

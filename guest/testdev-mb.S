@@ -36,16 +36,7 @@ _start:
     cmp $0xbe, %eax
     setne %cl
     add %ecx, %edi
-    mov $0x11, %al              /* the master 8259: ICW1 (edge), vectors 0x20, slave on 2, 8086 mode */
-    out %al, $0x20
-    mov $0x20, %al
-    out %al, $0x21
-    mov $0x04, %al
-    out %al, $0x21
-    mov $0x01, %al
-    out %al, $0x21
-    mov $0xff, %al              /* all masked: a request is still latched */
-    out %al, $0x21
+    PIC_INIT 0xff               /* all masked: a request is still latched */
     mov $0x2005, %dx            /* IRQ 5 high */
     mov $1, %al
     out %al, %dx

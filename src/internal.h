@@ -253,6 +253,9 @@ int vcpus_run(struct vm *vm, void (*loop)(struct vm_vcpu *));
 void vcpus_kick(struct vm_vcpu *vcpu);
 void vcpus_kick_all(struct vm *vm);
 void vcpus_drain_kick(void);
+/* Whether vm_run runs v, a vCPU beyond the boot one: with the irqchip all (KVM holds each until its SIPI), else
+   those started (vcpu_start). */
+bool vcpus_runnable(const struct vm *vm, const struct vm_vcpu *v);
 
 /* irq.c: call the ack callbacks of the IRQs the guest has EOIed since the last look (vm_run, at each exit); free
    them all (vm destroy). */

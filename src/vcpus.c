@@ -75,9 +75,7 @@ static void *vcpu_thread(void *arg)
     return NULL;
 }
 
-/* Which vCPUs beyond the boot one run: with the irqchip all (KVM holds each until its SIPI), else those started
-   (vcpu_start). */
-static bool runnable(const struct vm *vm, const struct vm_vcpu *v)
+bool vcpus_runnable(const struct vm *vm, const struct vm_vcpu *v)
 {
     return VM_CP(vm)->irqchip || v->vcpu_online;
 }
@@ -94,7 +92,7 @@ static unsigned int start_threads(struct vm *vm, struct thread_arg *args, pthrea
     unsigned int n = 0;
     for (unsigned int i = 1; i < vm->num_vcpus; i++) {
         struct vm_vcpu *v = vm->vcpus[i];
-        if (!runnable(vm, v))
+        if (!vcpus_runnable(vm, v))
             continue;
         args[n] = (struct thread_arg){v, loop};
         v->vcpu_online = true;
@@ -131,7 +129,7 @@ int vcpus_run(struct vm *vm, void (*loop)(struct vm_vcpu *))
     int r = kvm_vcpu_set_sigmask(boot, &inside), e = errno;
     unsigned int n = 0, want = 0;
     for (unsigned int i = 1; i < vm->num_vcpus; i++)
-        want += runnable(vm, vm->vcpus[i]);
+        want += vcpus_runnable(vm, vm->vcpus[i]);
     if (r == 0) {
         n = start_threads(vm, args, tids, loop);
         e = errno;

@@ -157,11 +157,11 @@ static void vcpu_loop(struct vm_vcpu *vcpu)
     }
 }
 
-/* Whether a vCPU beyond the boot one will run: vcpus.c's rule. */
+/* Whether a vCPU beyond the boot one will run. */
 static bool others_run(const struct vm *vm)
 {
     for (unsigned int i = 1; i < vm->num_vcpus; i++)
-        if (VM_CP(vm)->irqchip || vm->vcpus[i]->vcpu_online)
+        if (vcpus_runnable(vm, vm->vcpus[i]))
             return true;
     return false;
 }

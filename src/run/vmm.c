@@ -301,7 +301,9 @@ static int run_machine(struct machine *m)
         return m->status;
     }
     seL4_Word reason = 0;
-    vm_vcpu_t *vcpu = vcpuctx_vm_run_vcpu(m->vm) ? vcpuctx_vm_run_vcpu(m->vm) : m->vcpu;
+    vm_vcpu_t *vcpu = vcpuctx_vm_run_vcpu(m->vm);
+    if (!vcpu)
+        vcpu = m->vcpu;
     vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_REASON, &reason);
     fprintf(stderr, "vcpuctx-run: guest crashed: %s\n",
             m->crash                 ? m->crash

@@ -6,11 +6,7 @@
     MB_KERNEL
     .set LAPIC, 0xfee00000
     .set IOAPIC, 0xfec00000
-    .globl _start
-_start:
-    cli
-    mov $stack_top, %esp
-    call serial_init_32
+    MB_START
     xor %edi, %edi              /* what is missing */
     PRINT "lapic: "
     mov LAPIC + 0x30, %eax      /* version: 0x1x for an integrated APIC */

@@ -4,10 +4,7 @@
     .include "io.inc"
     .include "mb.inc"
     MB_KERNEL
-    .globl _start
-_start:                         /* no interrupt source is set up: interrupts stay off */
-    lea stack_top, %esp
-    call serial_init_32
+    MB_START                    /* no interrupt source is set up: interrupts stay off */
     xor %eax, %eax
     cpuid
     mov %ebx, vendor

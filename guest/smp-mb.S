@@ -10,11 +10,7 @@
     .set TRAMPOLINE, 0x8000      /* SIPI vector 0x08 */
     .set COUNT, 0x7000
     .set WAIT_CYCLES_HI, 4       /* give up after 2^34 TSC cycles */
-    .globl _start
-_start:
-    cli
-    mov $stack_top, %esp
-    call serial_init_32
+    MB_START
     mov $1, %edi                 /* CPUs expected: the command line's last digit, else 1 */
     testl $4, (%ebx)
     jz 2f

@@ -6,11 +6,7 @@
     .include "mb.inc"
     MB_KERNEL
     .set IOMEM, 0xff000000
-    .globl _start
-_start:
-    cli
-    mov $stack_top, %esp
-    call serial_init_32
+    MB_START
     xor %edi, %edi              /* what is wrong */
     /* Nothing is printed until the ports are read: the print routine writes to 0xE9, which is pc-testdev's
        byte-wise scratch register here, as under QEMU without an isa-debugcon. */

@@ -7,11 +7,7 @@
     .set MAGIC_AT, 0x500000      /* free RAM, far from the image, its bss and the boot information */
     .set COUNT_AT, MAGIC_AT + 4
     .set MAGIC, 0x4d524157       /* "WARM" */
-    .globl _start
-_start:
-    cli
-    mov $stack_top, %esp
-    call serial_init_32
+    MB_START
     cmpl $MAGIC, MAGIC_AT
     je 1f
     movl $MAGIC, MAGIC_AT

@@ -83,6 +83,49 @@ void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len);
 int vcpuctx_vm_enable_irqchip(vm_t *vm);
 
 /**
+ * Choose the CPU the VM's vCPUs report through CPUID, as QEMU's -cpu does
+ * under -accel kvm. Without this call every vCPU gets "host". A model starts
+ * from KVM's supported list (KVM_GET_SUPPORTED_CPUID) with QEMU's changes:
+ * the hypervisor bit set, x2apic and tsc-deadline only with the in-kernel
+ * irqchip, and each vCPU's APIC ID in leaves 1, 0xB and 0x1F.
+ *  - "host" and "max": KVM's list as it is (under KVM, QEMU's max is host);
+ *  - "qemu64": QEMU's model: family 15 model 107 stepping 1, level 0xD,
+ *    xlevel 0x8000000A, its brand string and feature bits (with x2apic on
+ *    and svm off, as -accel kvm), the host's vendor; the descriptive leaves
+ *    (caches, topology, address sizes, KVM's own) stay KVM's.
+ * Features follow, comma-separated, in QEMU's names (vcpuctx_cpu_name):
+ * "+name" or "name=on" or "name" sets a bit, "-name" or "name=off" clears
+ * it, and a clear wins over a set whatever the order (QEMU's "+f,-f").
+ * "_" reads as "-", and QEMU's aliases (sse3, sse4_1, xd, ...) are known.
+ * A set bit KVM cannot give is refused (QEMU warns and drops it unless
+ * "enforce"; here "enforce" and "check" are accepted and always hold).
+ * Call before creating vCPUs and after vcpuctx_vm_enable_irqchip, when the
+ * VM has one: +x2apic and +tsc-deadline need it.
+ * @param vm     the VM
+ * @param spec   "MODEL[,FEATURE...]", e.g. "qemu64,+x2apic,-pcid"
+ * @param bad_at when not NULL: on failure, the offset in spec of the item
+ *               refused (0 for the model); 0 on success
+ * @return 0, or -1 with errno EINVAL (NULL, an unknown model or feature,
+ *         a malformed item), ENOTSUP (a feature this KVM cannot give),
+ *         EBUSY (vCPUs exist), ENOMEM or KVM's errno; the VM's CPU is then
+ *         unchanged
+ */
+int vcpuctx_vm_set_cpu(vm_t *vm, const char *spec, size_t *bad_at);
+
+/* What vcpuctx_cpu_name lists. */
+#define VCPUCTX_CPU_MODELS   0
+#define VCPUCTX_CPU_FEATURES 1
+
+/**
+ * The names vcpuctx_vm_set_cpu knows, one at a time (vcpuctx-run --cpu=help).
+ * @param kind VCPUCTX_CPU_MODELS or VCPUCTX_CPU_FEATURES
+ * @param i    0, 1, ...
+ * @return the i-th name (static storage), or NULL past the last or for an
+ *         unknown kind
+ */
+const char *vcpuctx_cpu_name(int kind, size_t i);
+
+/**
  * Map a copy of a ROM image read-only at guest-physical gpa (firmware at the
  * top of 4 GiB, option ROMs). Guest writes to it exit as EPT violations.
  * Map ROMs before creating vCPUs where you can: on our hosts a memory slot

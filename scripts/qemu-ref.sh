@@ -1,14 +1,15 @@
 #!/bin/sh
 # qemu-ref.sh: runs a guest image under QEMU with the devices vcpuctx-run models, for side-by-side comparison.
 # Usage: scripts/qemu-ref.sh [--accel=tcg|kvm] [--debugcon=FILE] [--serial=FILE] [--append=CMDLINE]
-#        [--initrd=FILES] [--smp=N] [--device=pc-testdev] [-m SIZE] IMAGE
+#        [--initrd=FILES] [--smp=N] [--cpu=MODEL[,+FEAT,-FEAT]] [--device=pc-testdev] [-m SIZE] IMAGE
 # vcpuctx-run's spellings of its options, in QEMU's: --initrd is -initrd (a multiboot kernel's modules, "FILE
-# ARGS,FILE ARGS", or a Linux initrd), --smp -smp, --device=pc-testdev -device pc-testdev (which, as in
+# ARGS,FILE ARGS", or a Linux initrd), --smp -smp, --cpu -cpu (QEMU's own default, qemu64, when not given;
+# vcpuctx-run's is host), --device=pc-testdev -device pc-testdev (which, as in
 # vcpuctx-run, takes the debug console's place at 0xe9). ROMs (bios) boot with -bios, ELF32 multiboot images and
 # bzImages with -kernel; the exit status is QEMU's (isa-debug-exit: a write of V exits with (V << 1) | 1).
 # Outputs default to /dev/stdout.
 set -eu
-accel=tcg debugcon=/dev/stdout serial=/dev/stdout append="" mem=64 format="" initrd="" smp=1 testdev=""
+accel=tcg debugcon=/dev/stdout serial=/dev/stdout append="" mem=64 format="" initrd="" smp=1 testdev="" cpu=""
 while [ $# -gt 1 ]; do
     case "$1" in
     --accel=*) accel=${1#*=} ;;
@@ -18,6 +19,7 @@ while [ $# -gt 1 ]; do
     --format=*) format=${1#*=} ;;
     --initrd=*) initrd=${1#*=} ;;
     --smp=*) smp=${1#*=} ;;
+    --cpu=*) cpu=${1#*=} ;;
     --device=pc-testdev) testdev=1 ;;
     -m) shift; mem=$1 ;;
     *) echo "qemu-ref.sh: unknown option $1" >&2; exit 2 ;;
@@ -41,7 +43,7 @@ if [ -n "$testdev" ]; then
 else
     debug="-chardev file,id=dbg,path=$debugcon -device isa-debugcon,iobase=0xe9,chardev=dbg"
 fi
-exec qemu-system-x86_64 -accel "$accel" -display none -nodefaults -no-reboot -m "$mem" -smp "$smp" $load \
+exec qemu-system-x86_64 -accel "$accel" -display none -nodefaults -no-reboot -m "$mem" -smp "$smp" ${cpu:+-cpu "$cpu"} $load \
     ${append:+-append "$append"} ${initrd:+-initrd "$initrd"} $debug \
     -chardev file,id=ser,path="$serial" -serial chardev:ser \
     -monitor none -device isa-debug-exit,iobase=0xf4,iosize=4

@@ -150,6 +150,8 @@ struct vm_priv {
     pthread_mutex_t kick_lock;                  /* the vCPUs' threaded flags, and signals sent on them */
     bool payload;                               /* KVM_CAP_EXCEPTION_PAYLOAD enabled */
     bool irqchip;                               /* in-kernel PIC/IOAPIC/LAPIC and PIT */
+    struct kvm_cpuid2 *cpuid;                   /* cpuid.c: the CPU model's list every vCPU is given */
+    char *cpu_spec;                             /* the model vcpuctx_vm_set_cpu chose (NULL: "host") */
     struct vm_memory_reservation *reservations; /* memory.c */
     struct anon_region *anon;                   /* memory.c: vm_memory_make_anon's regions */
     unhandled_mem_fault_callback_fn mem_unhandled;
@@ -175,7 +177,8 @@ int kvm_vm_irqfd(struct vm *vm, int fd, uint32_t gsi, int resamplefd, bool deass
 int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, size_t size, bool readonly);
 int kvm_vcpu_create_fd(struct vm *vm, int index);
 int kvm_vcpu_map_run(struct vm_vcpu *vcpu);
-int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu);
+struct kvm_cpuid2 *kvm_supported_cpuid(int kvm_fd);
+int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu, const struct kvm_cpuid2 *table);
 int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg);
 int kvm_vcpu_run(struct vm_vcpu *vcpu);
 /* The signals KVM_RUN lets through (KVM_SET_SIGNAL_MASK: blocked ones stay pending); NULL: the thread's own. */
@@ -268,6 +271,15 @@ void irq_free_all(struct vm *vm);
    starts at start (a registration undone). */
 int ioport_dispatch(struct vm_vcpu *vcpu);
 void ioport_remove(struct vm *vm, uint16_t start);
+
+/* cpuid.c: a CPU model applied to KVM's supported list c, in place: 0, or -1 with errno EINVAL (a bad spec) or
+   ENOTSUP (a feature KVM cannot give), *bad_at (may be NULL) the offset of the spec's offending item, and c
+   unchanged. The VM's list, made from "host" at the first need (NULL with errno); each vCPU's APIC ID in a copy.
+   The entry for leaf and subleaf, or NULL. */
+int cpuid_model_apply(struct kvm_cpuid2 *c, const char *spec, bool irqchip, bool tsc_deadline, size_t *bad_at);
+const struct kvm_cpuid2 *cpuid_of_vm(struct vm *vm);
+void cpuid_for_vcpu(struct kvm_cpuid2 *c, unsigned int id);
+struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c, uint32_t leaf, uint32_t sub);
 
 /* decode.c: x86 instruction length decoding. */
 struct insn {

@@ -104,48 +104,42 @@ int kvm_vcpu_map_run(struct vm_vcpu *vcpu)
     return 0;
 }
 
-/* What QEMU changes in KVM's supported list for its -accel kvm CPUs: the hypervisor bit (leaf 1 ECX bit 31),
-   without which a kernel never looks at KVM's signature leaves (0x40000000, "KVMKVMKVM", and its features at
-   0x40000001: kvmclock, PV EOI and the rest, which KVM lists); and each vCPU's own APIC ID where CPUID reports
-   it (leaf 1's initial APIC ID, leaves 0xB and 0x1F's x2APIC ID), as KVM gives it to the local APIC: the
-   vCPU's index. The list carries the host's. */
-static void cpuid_as_qemu(struct kvm_cpuid2 *c, unsigned int id)
-{
-    for (uint32_t i = 0; i < c->nent; i++) {
-        struct kvm_cpuid_entry2 *e = &c->entries[i];
-        if (e->function == 1)
-            e->ebx = (e->ebx & 0x00ffffffu) | (id << 24), e->ecx |= 1u << 31;
-        else if (e->function == 0xb || e->function == 0x1f)
-            e->edx = id;
-    }
-}
-
-/* Give the vCPU the host's supported CPUID (long mode needs CPUID.LM set). */
-int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu)
+/* KVM's supported CPUID list (KVM_GET_SUPPORTED_CPUID), in a buffer the caller frees; NULL with errno. */
+struct kvm_cpuid2 *kvm_supported_cpuid(int kvm_fd)
 {
     int n = 128;
     for (int tries = 0; tries < 4; tries++, n *= 2) {
         struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + (size_t)n * sizeof(c->entries[0]));
         if (!c)
-            return -1;
+            return NULL;
         c->nent = (uint32_t)n;
-        if (ioctl(VM_P(vcpu->vm)->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
-            cpuid_as_qemu(c, vcpu->vcpu_id);
-            int r = kvm_vcpu_ioctl(vcpu, KVM_SET_CPUID2, c);
-            int e = errno;
-            free(c);
-            errno = e;
-            return r;
-        }
+        if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
+            return c;
         int e = errno;
         free(c);
         if (e != E2BIG) {
             errno = e;
-            return -1;
+            return NULL;
         }
     }
     errno = E2BIG;
-    return -1;
+    return NULL;
+}
+
+/* Give the vCPU the VM's CPUID list, with its own APIC ID where CPUID reports one. */
+int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu, const struct kvm_cpuid2 *table)
+{
+    size_t bytes = sizeof(*table) + (size_t)table->nent * sizeof(table->entries[0]);
+    struct kvm_cpuid2 *c = malloc(bytes);
+    if (!c)
+        return -1;
+    memcpy(c, table, bytes);
+    cpuid_for_vcpu(c, vcpu->vcpu_id);
+    int r = kvm_vcpu_ioctl(vcpu, KVM_SET_CPUID2, c);
+    int e = errno;
+    free(c);
+    errno = e;
+    return r;
 }
 
 int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg)

@@ -84,6 +84,8 @@ void vcpuctx_vm_destroy(vm_t *vm)
     free(VM_P(vm)->ioports.ioports);
     memory_free_all(vm);
     ram_free_all(vm);
+    free(VM_P(vm)->cpuid);
+    free(VM_P(vm)->cpu_spec);
     pthread_mutex_destroy(&VM_P(vm)->lock);
     pthread_mutex_destroy(&VM_P(vm)->kick_lock);
     free(vm);
@@ -125,7 +127,8 @@ static int reset_state_normalize(struct vm_vcpu *vcpu)
 static int vcpu_setup(struct vm_vcpu *vcpu)
 {
     VCPU_P(vcpu)->fd = kvm_vcpu_create_fd(vcpu->vm, (int)vcpu->vcpu_id);
-    if (VCPU_P(vcpu)->fd < 0 || kvm_vcpu_map_run(vcpu) < 0 || kvm_vcpu_set_cpuid(vcpu) < 0)
+    if (VCPU_P(vcpu)->fd < 0 || kvm_vcpu_map_run(vcpu) < 0 || !cpuid_of_vm(vcpu->vm) ||
+        kvm_vcpu_set_cpuid(vcpu, cpuid_of_vm(vcpu->vm)) < 0)
         return -1;
     int caps = kvm_check_ext(VM_P(vcpu->vm)->fd, KVM_CAP_SYNC_REGS);
     uint32_t want = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS;
@@ -261,6 +264,8 @@ int vcpuctx_vm_enable_irqchip(vm_t *vm)
         kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
         return -1;
     VM_P(vm)->irqchip = true;
+    free(VM_P(vm)->cpuid); /* the model's list is made again for the local APIC (x2apic, tsc-deadline) */
+    VM_P(vm)->cpuid = NULL;
     return 0;
 }
 

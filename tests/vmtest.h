@@ -151,6 +151,19 @@ static inline void boot_mmio(void)
     cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EDI, 0x40), 0);
 }
 
+/* CPUID leaf.sub as the guest sees it on v, through tests/guests/cpuid.S (load_guest(vm, "cpuid") first): the
+   four registers after it, EAX to EDX. */
+static inline void guest_cpuid(vm_vcpu_t *v, uint32_t leaf, uint32_t sub, seL4_Word r[4])
+{
+    setup_real_mode(v);
+    cr_assert_eq(vm_set_thread_context_reg(v, VCPU_CONTEXT_EAX, leaf), 0);
+    cr_assert_eq(vm_set_thread_context_reg(v, VCPU_CONTEXT_ECX, sub), 0);
+    cr_assert_eq(vcpuctx_vcpu_run(v), EXIT_REASON_IO_INSTRUCTION, "the guest's OUT");
+    static const int regs[4] = {VCPU_CONTEXT_EAX, VCPU_CONTEXT_EBX, VCPU_CONTEXT_ECX, VCPU_CONTEXT_EDX};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(vm_get_thread_context_reg(v, regs[i], &r[i]), 0);
+}
+
 static inline void teardown(void)
 {
     vcpuctx_vm_destroy(vm);

@@ -230,3 +230,11 @@ uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus)
     r[32] = checksum(r, RSDP_LEN);
     return gpa + rsdp;
 }
+
+uint64_t acpi_install(vm_t *vm, const struct memplan *p, unsigned ncpus)
+{
+    if (plan_overlaps_image(p, ACPI_TABLES_AT, ACPI_TABLES_LEN))
+        return 0;
+    return acpi_build(vcpuctx_guest_ram(vm, ACPI_TABLES_AT, ACPI_TABLES_LEN), ACPI_TABLES_AT, ACPI_TABLES_LEN,
+                      ncpus ? ncpus : 1);
+}

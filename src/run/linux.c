@@ -288,8 +288,7 @@ int load_linux(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct 
         return -1;
     /* ACPI tables in the BIOS area (reserved in the e820 map and in the plan), found by the kernel's scan; the
        zero page names them too where the protocol has the field. */
-    uint64_t rsdp = acpi_build(vcpuctx_guest_ram(vm, ACPI_TABLES_AT, ACPI_TABLES_LEN), ACPI_TABLES_AT, ACPI_TABLES_LEN,
-                               o->smp ? o->smp : 1);
+    uint64_t rsdp = acpi_install(vm, p, o->smp);
     if (!rsdp)
         return load_error(err, len, "cannot build the ACPI tables");
     if (b.version >= 0x20e)

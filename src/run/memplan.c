@@ -46,6 +46,14 @@ bool plan_is_free(const struct memplan *p, uint64_t start, uint64_t len)
     return true;
 }
 
+bool plan_overlaps_image(const struct memplan *p, uint64_t start, uint64_t len)
+{
+    for (unsigned i = 0; i < p->n; i++)
+        if (p->r[i].kind == REGION_IMAGE && overlaps(&p->r[i], start, start + len))
+            return true;
+    return false;
+}
+
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
     return (v + a - 1) & ~(a - 1);

@@ -14,6 +14,8 @@ static const char usage[] =
     "  --kernel=FILE                the image, as QEMU's -kernel (instead of IMAGE)\n"
     "  -m, --memory=SIZE            guest RAM, K/M/G suffixes (default 64M)\n"
     "  --smp=N                      N vCPUs, 1 to 8 (default 1); more than one needs the irqchip\n"
+    "  --cpu=MODEL[,+FEAT,-FEAT]    CPUID as QEMU's -cpu: host, max or qemu64 (default host), and\n"
+    "                               features in QEMU's names; --cpu=help lists them\n"
     "  --load=ADDR                  raw: load address (default 0x7c00)\n"
     "  --entry=ADDR                 raw: entry point (default: the load address)\n"
     "  --entry-mode=real|protected|long  raw: CPU mode at entry (default real)\n"
@@ -47,6 +49,7 @@ static const char usage[] =
     "124 = --timeout or --max-exits reached; 137 = killed from gdb.\n";
 
 enum {
+    O_CPU = 249,
     O_DEVICE = 250,
     O_SMP = 251,
     O_GDB = 252,
@@ -96,6 +99,7 @@ static const struct option longopts[] = {
     {"gdb", required_argument, 0, O_GDB},
     {"smp", required_argument, 0, O_SMP},
     {"device", required_argument, 0, O_DEVICE},
+    {"cpu", required_argument, 0, O_CPU},
     {"help", no_argument, 0, 'h'},
     {"version", no_argument, 0, O_VERSION},
     {0, 0, 0, 0},
@@ -218,6 +222,11 @@ static int apply(struct options *o, int c, const char *arg)
             return fail("unknown --device (known: pc-testdev)", arg);
         o->pc_testdev = true;
         return 0;
+    case O_CPU:
+        if (!*arg)
+            return fail("bad --cpu", arg);
+        o->cpu = arg;
+        return 0;
     case O_SMP: {
         unsigned long n = strtoul(arg, &end, 10);
         if (end == arg || *end || *arg == '-' || n < 1 || n > VCPUCTX_MAX_VCPUS)
@@ -227,6 +236,43 @@ static int apply(struct options *o, int c, const char *arg)
     }
     default: return -1;
     }
+}
+
+/* --cpu=help: the models and the feature names, as QEMU's -cpu help lists its own. */
+static void cpu_help(void)
+{
+    const char *name;
+    printf("CPU models (--cpu=MODEL): ");
+    for (size_t i = 0; (name = vcpuctx_cpu_name(VCPUCTX_CPU_MODELS, i)); i++)
+        printf("%s%s", i ? ", " : "", name);
+    printf("\nFeatures (+FEAT, -FEAT, FEAT=on|off; '_' reads as '-'):");
+    size_t col = 80;
+    for (size_t i = 0; (name = vcpuctx_cpu_name(VCPUCTX_CPU_FEATURES, i)); i++) {
+        if (col + strlen(name) + 1 > 78) {
+            printf("\n ");
+            col = 1;
+        }
+        col += (size_t)printf(" %s", name);
+    }
+    printf("\n");
+}
+
+void cpu_error(const char *spec, size_t at, int err, bool irqchip)
+{
+    const char *item = spec + at;
+    int len = (int)strcspn(item, ",");
+    char name[64];
+    snprintf(name, sizeof(name), "%.*s", len, item);
+    if (err == EINVAL && at == 0)
+        fprintf(stderr, "vcpuctx-run: --cpu: unknown CPU model '%s' (see --cpu=help)\n", name);
+    else if (err == EINVAL)
+        fprintf(stderr, "vcpuctx-run: --cpu: unknown feature or bad item '%s' (see --cpu=help)\n", name);
+    else if (err == ENOTSUP)
+        fprintf(stderr, "vcpuctx-run: --cpu: this KVM cannot give '%s'%s\n", name,
+                !irqchip && (strstr(name, "x2apic") || strstr(name, "deadline")) ? " without the in-kernel irqchip"
+                                                                                 : "");
+    else
+        fprintf(stderr, "vcpuctx-run: --cpu: %s\n", strerror(err));
 }
 
 int options_parse(int argc, char **argv, struct options *o)
@@ -253,6 +299,10 @@ int options_parse(int argc, char **argv, struct options *o)
         }
         if (apply(o, c, optarg) < 0)
             return -1;
+        if (c == O_CPU && strcmp(optarg, "help") == 0) {
+            cpu_help();
+            return 1;
+        }
     }
     int images = argc - optind + (o->image != NULL); /* --kernel names the image too, as QEMU's -kernel */
     if (images != 1) {

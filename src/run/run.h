@@ -32,7 +32,8 @@ struct options {
     const char *image;
     enum image_format format;
     uint64_t memory;
-    unsigned smp; /* vCPUs, 1 to VCPUCTX_MAX_VCPUS */
+    unsigned smp;    /* vCPUs, 1 to VCPUCTX_MAX_VCPUS */
+    const char *cpu; /* --cpu: the CPU model and features (NULL: host) */
     uint64_t load, entry;
     bool entry_set;
     enum entry_mode entry_mode;
@@ -53,6 +54,8 @@ struct options {
 
 /* options.c: parse argv. Returns 0, 1 for --help/--version (printed), or -1 (message printed). */
 int options_parse(int argc, char **argv, struct options *o);
+/* The one-line error for a --cpu spec vcpuctx_vm_set_cpu refused (at, errno: its report). */
+void cpu_error(const char *spec, size_t at, int err, bool irqchip);
 int parse_size(const char *s, uint64_t *out);
 
 /* loader.c: read an image file, detect its format, load it into vm/vcpu. On error: -1 and a message in err. */
@@ -89,6 +92,7 @@ void plan_init(struct memplan *p, uint64_t ram);
 /* Record an image or reserved range. -1 with EINVAL (empty, wrapping, or REGION_LOADER) or ENOSPC (table full). */
 int plan_mark(struct memplan *p, uint64_t start, uint64_t len, enum region_kind kind, const char *what);
 bool plan_is_free(const struct memplan *p, uint64_t start, uint64_t len);
+bool plan_overlaps_image(const struct memplan *p, uint64_t start, uint64_t len);
 /* Reserve loader data as asked; -1 with ENOMEM when nothing fits, EINVAL for a bad request, ENOSPC. */
 int plan_place(struct memplan *p, const struct placement *want, uint64_t *addr);
 /* plan_place for a loader: on failure, the message "no free RAM for the WHAT (N bytes)..." in err, and -1. */
@@ -129,6 +133,9 @@ bool format_wants_irqchip(enum image_format f, size_t size);
 #define ACPI_TABLES_AT  0xf0000u
 #define ACPI_TABLES_LEN 4096u
 uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus);
+/* The tables at ACPI_TABLES_AT in vm's RAM, as a multiboot kernel finds QEMU's firmware's: unless an image range
+   of the plan covers them (the image is never written over). Their RSDP, or 0 when not written. */
+uint64_t acpi_install(vm_t *vm, const struct memplan *p, unsigned ncpus);
 
 /* modes.c: CPU set-up through vm_set_vmcs_field only. */
 int mode_real(vm_vcpu_t *vcpu, uint64_t entry);

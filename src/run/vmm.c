@@ -345,13 +345,17 @@ static int setup(struct machine *m, const struct image *im)
     }
     bool want = m->o->irqchip == IRQCHIP_ON || m->o->smp > 1 ||
                 (m->o->irqchip == IRQCHIP_AUTO && format_wants_irqchip(f, im->size));
-    m->acpi = f == FMT_LINUX; /* the loader gives a Linux kernel ACPI tables */
     if (want) {
         if (vcpuctx_vm_enable_irqchip(m->vm) < 0) {
             fprintf(stderr, "vcpuctx-run: cannot create the interrupt controller and PIT: %s\n", strerror(errno));
             return -1;
         }
         m->irqchip = true;
+    }
+    size_t at;
+    if (m->o->cpu && vcpuctx_vm_set_cpu(m->vm, m->o->cpu, &at) < 0) {
+        cpu_error(m->o->cpu, at, errno, m->irqchip);
+        return -1;
     }
     m->vcpu = vm_create_vcpu(m->vm, 0);
     if (!m->vcpu || vcpuctx_vcpu_keep_entry_state(m->vcpu, true) < 0) { /* a crash dump on every host */
@@ -363,10 +367,14 @@ static int setup(struct machine *m, const struct image *im)
             fprintf(stderr, "vcpuctx-run: cannot create vCPU %u: %s\n", i, strerror(errno));
             return -1;
         }
-    if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, NULL, err, sizeof(err)) < 0) {
+    struct memplan plan;
+    if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, &plan, err, sizeof(err)) < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;
     }
+    /* ACPI: the Linux loader writes the tables; a multiboot kernel on QEMU's PC platform (the irqchip) finds
+       them as it would QEMU's firmware's, unless it loads a segment over them. */
+    m->acpi = f == FMT_LINUX || (f == FMT_MULTIBOOT && m->irqchip && acpi_install(m->vm, &plan, m->o->smp));
     if (add_devices(m) < 0) {
         if (errno)
             fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));

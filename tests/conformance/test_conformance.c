@@ -20,8 +20,9 @@ static void read_file(const char *path, char *buf, size_t n)
 }
 
 /* image under qemu-ref.sh and under vcpuctx-run, each with opts (vcpuctx-run's spellings, which qemu-ref.sh
-   takes too; NULL-terminated, or NULL). */
-static void run_both(const char *image, const char *const *opts, struct outcome *q, struct outcome *v)
+   takes too; NULL-terminated, or NULL); qemu_opt (or NULL) for qemu-ref.sh alone. */
+static void run_both(const char *image, const char *const *opts, const char *qemu_opt, struct outcome *q,
+                     struct outcome *v)
 {
     char qd[64], qs[64], vd[64], vs[64], a1[4096], a2[4096];
     int pid = (int)getpid();
@@ -38,6 +39,8 @@ static void run_both(const char *image, const char *const *opts, struct outcome 
     snprintf(a1, sizeof(a1), "--debugcon=%s", qd);
     snprintf(a2, sizeof(a2), "--serial=%s", qs);
     argv[n++] = "/bin/sh", argv[n++] = QEMU_REF, argv[n++] = a1, argv[n++] = a2, argv[n++] = "-m", argv[n++] = "64";
+    if (qemu_opt)
+        argv[n++] = qemu_opt;
     for (size_t i = 0; i < nopts; i++)
         argv[n++] = opts[i];
     argv[n++] = image, argv[n] = NULL;
@@ -58,7 +61,7 @@ static void run_both(const char *image, const char *const *opts, struct outcome 
     read_file(vs, v->ser, sizeof(v->ser));
 }
 
-static void conform(const char *name, const char *const *opts, bool needs_paging32)
+static void conform_with(const char *name, const char *const *opts, const char *qemu_opt, bool needs_paging32)
 {
     if (access("/dev/kvm", F_OK) != 0)
         cr_skip_test("/dev/kvm does not exist on this machine");
@@ -68,18 +71,23 @@ static void conform(const char *name, const char *const *opts, bool needs_paging
     snprintf(image, sizeof(image), "%s/%s", DEMO_GUEST_DIR, name);
     static struct outcome q, v;
     if (needs_paging32 && !host_runs_32bit_paging()) {
-        run_both(image, opts, &q, &v);
+        run_both(image, opts, qemu_opt, &q, &v);
         cr_assert_eq(q.status, 1, "QEMU still runs %s and it passes there", name);
         cr_skip_test("%s needs 32-bit paging, which this host's KVM cannot run (probe: CR0.PG without PAE "
                      "ends in shutdown); it passes under QEMU TCG",
                      name);
     }
-    run_both(image, opts, &q, &v);
+    run_both(image, opts, qemu_opt, &q, &v);
     cr_assert_eq(q.status, 1, "%s fails under QEMU (status %d): the guest itself is wrong", name, q.status);
     cr_assert_gt(strlen(q.dbg), 0, "QEMU's debugcon output is empty");
     cr_assert_str_eq(v.dbg, q.dbg, "%s: debugcon differs", name);
     cr_assert_str_eq(v.ser, q.ser, "%s: COM1 differs", name);
     cr_assert_eq(v.status, q.status, "%s: status %d, QEMU %d", name, v.status, q.status);
+}
+
+static void conform(const char *name, const char *const *opts, bool needs_paging32)
+{
+    conform_with(name, opts, NULL, needs_paging32);
 }
 
 Test(conformance, hello_rom)
@@ -128,6 +136,16 @@ Test(conformance, multiboot_elf_with_modules)
 Test(conformance, multiboot_smp)
 {
     conform("smp-mb.elf", (const char *[]){"--smp=2", "--append=2", NULL}, false);
+}
+/* ACPI as a test kernel finds it under QEMU: the RSDP by its scan, the FADT, the PM timer at 0x608 counting. */
+Test(conformance, multiboot_acpi_tables_and_pm_timer)
+{
+    conform("acpi-mb.elf", NULL, false);
+}
+/* The CPU model as QEMU's under KVM (TCG's qemu64 has svm and lacks x2apic): the same CPUID, word for word. */
+Test(conformance, multiboot_cpu_qemu64_under_kvm)
+{
+    conform_with("cpuid-mb.elf", (const char *[]){"--cpu=qemu64", NULL}, "--accel=kvm", false);
 }
 /* QEMU's -kernel gets a PC's LAPIC, IOAPIC and PIC; so does vcpuctx-run's, by default. */
 Test(conformance, multiboot_platform_interrupt_controllers)

@@ -101,6 +101,34 @@ Test(cli, cpuid_is_the_hosts_with_the_hypervisor_bit)
     cr_assert(strtoul(ecx + 6, NULL, 16) & (1ul << 31), "the hypervisor bit: %s", res.out);
 }
 
+/* A multiboot kernel finds ACPI tables on the PC platform (the irqchip), none without it: the MADT would name
+   interrupt controllers that are not there. */
+Test(cli, multiboot_acpi_follows_the_irqchip)
+{
+    run((const char *[]){"--serial=none", "--smp=2", GUEST("acpi-mb.elf"), NULL});
+    cr_assert_eq(res.status, 1, "status %d: %s %s", res.status, res.out, res.err);
+    cr_assert_not_null(strstr(res.out, "pmtmr=00000608"), "%s", res.out);
+    run((const char *[]){"--serial=none", "--irqchip=off", GUEST("acpi-mb.elf"), NULL});
+    cr_assert_eq(res.status, 3, "status %d: %s", res.status, res.out);
+    cr_assert_not_null(strstr(res.out, "no RSDP"), "%s", res.out);
+}
+
+/* --cpu=qemu64 as QEMU -accel kvm gives it: its signature, levels, brand and (svm off) extended features. The
+   feature words of leaf 1 and 7 are the cpu suite's (kvm_pvm forces the host's bits its KVM does not list). */
+Test(cli, cpu_qemu64_is_qemus_model)
+{
+    run((const char *[]){"--serial=none", "--cpu=qemu64,-lahf-lm", GUEST("cpuid-mb.elf"), NULL});
+    cr_assert_eq(res.status, 1, "status %d: %s", res.status, res.err);
+    static const char *const want[] = {"level=0000000D", "1.eax=00060FB1", "xlevel=8000000A", "x1.ecx=00000000",
+                                       "brand=QEMU Virtual CPU version 2.5+\n"};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        cr_assert_not_null(strstr(res.out, want[i]), "%s in: %s", want[i], res.out);
+    run((const char *[]){"--cpu=help", NULL});
+    cr_assert_eq(res.status, 0);
+    cr_assert_not_null(strstr(res.out, "host, max, qemu64"), "%s", res.out);
+    cr_assert_not_null(strstr(res.out, " x2apic "), "%s", res.out);
+}
+
 /* A reset keeps RAM, as QEMU's does: the kernel counts its boots there and ends at the third. */
 Test(cli, a_reset_keeps_ram)
 {
@@ -164,6 +192,12 @@ Test(cli, bad_input_is_one_line_and_status_2)
         {{"--smp=2", "--irqchip=off", small}, "needs the in-kernel irqchip"},
         {{"--smp=2", "--gdb=0", small}, "--gdb debugs one vCPU"},
         {{"--device=virtio-net", small}, "unknown --device (known: pc-testdev)"},
+        {{"--cpu=", small}, "bad --cpu"},
+        {{"--cpu=pentium", small}, "unknown CPU model 'pentium'"},
+        {{"--cpu=qemu64,+nosuch,+pcid", small}, "unknown feature or bad item '+nosuch'"},
+        {{"--cpu=host,x2apic=maybe", small}, "bad item 'x2apic=maybe'"},
+        {{"--cpu=host,+ia64", small}, "this KVM cannot give '+ia64'"},
+        {{"--cpu=qemu64,+x2apic", "--irqchip=off", small}, "'+x2apic' without the in-kernel irqchip"},
         {{"--device=pc-testdev", "--debugcon=stdio", small}, "not with --debugcon"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

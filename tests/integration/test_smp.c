@@ -163,18 +163,6 @@ Test(smp, without_a_sipi_only_the_boot_vcpu_runs)
     cr_assert_eq(c.by_vcpu[1], 0, "vCPU 1 never left wait-for-SIPI");
 }
 
-/* CPUID leaf 0x40000000 (or 1) on vCPU v: the four registers after it. */
-static void cpuid_on(vm_vcpu_t *v, uint32_t leaf, seL4_Word r[4])
-{
-    setup_real_mode(v);
-    cr_assert_eq(vm_set_thread_context_reg(v, VCPU_CONTEXT_EAX, leaf), 0);
-    cr_assert_eq(vm_set_thread_context_reg(v, VCPU_CONTEXT_ECX, 0), 0);
-    cr_assert_eq(vcpuctx_vcpu_run(v), EXIT_REASON_IO_INSTRUCTION, "the guest's OUT");
-    static const int regs[4] = {VCPU_CONTEXT_EAX, VCPU_CONTEXT_EBX, VCPU_CONTEXT_ECX, VCPU_CONTEXT_EDX};
-    for (int i = 0; i < 4; i++)
-        cr_assert_eq(vm_get_thread_context_reg(v, regs[i], &r[i]), 0);
-}
-
 /* As under QEMU -accel kvm: the hypervisor bit, KVM's signature leaf, and each vCPU's APIC ID in leaf 1. */
 Test(smp, cpuid_shows_kvm_and_each_vcpus_own_apic_id)
 {
@@ -183,10 +171,10 @@ Test(smp, cpuid_shows_kvm_and_each_vcpus_own_apic_id)
     for (unsigned i = 0; i < 3; i++) {
         vm_vcpu_t *v = test_vcpu(vm);
         seL4_Word r[4];
-        cpuid_on(v, 1, r);
+        guest_cpuid(v, 1, 0, r);
         cr_assert_eq((r[1] >> 24) & 0xff, i, "vCPU %u: initial APIC ID %lu", i, (unsigned long)(r[1] >> 24) & 0xff);
         cr_assert(r[2] & (1u << 31), "vCPU %u: the hypervisor bit", i);
-        cpuid_on(v, 0x40000000, r);
+        guest_cpuid(v, 0x40000000, 0, r);
         char sig[13] = {0};
         memcpy(sig, &(uint32_t){(uint32_t)r[1]}, 4);
         memcpy(sig + 4, &(uint32_t){(uint32_t)r[2]}, 4);

@@ -363,7 +363,7 @@ tier-build: build/linux/initramfs.cpio
 tier-amd: tier-build
 	$(Q)scripts/hwtier.sh amd --timeout=1200 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB) $(TIER_KERNEL)) '$(or $(TIER_CMD),scripts/tier-run.sh amd)'
 tier-intel: tier-build
-	$(Q)scripts/hwtier.sh intel --timeout=1500 $(addprefix --with=,$(TIER_FILES)) '$(or $(TIER_CMD),scripts/tier-run.sh intel)'
+	$(Q)scripts/hwtier.sh intel --timeout=2100 $(addprefix --with=,$(TIER_FILES)) '$(or $(TIER_CMD),scripts/tier-run.sh intel)'
 # Each tier's console comes out whole when it ends, so two running side by side do not interleave.
 tiers: tier-amd tier-intel
 

@@ -21,11 +21,40 @@ static uint64_t code_linear(const struct site *s, uint64_t rip)
     return s->mode == 64 ? rip : s->sregs->cs.base + (rip & (s->mode == 16 ? 0xffff : 0xffffffffULL));
 }
 
+enum { MEMO_AT, MEMO_BEFORE };
+
+/* The memo's instruction, when the bytes at la are still its own (same mode). */
+static bool memo_hit(const struct site *s, const struct insn_memo *m, uint64_t la, struct insn *in)
+{
+    uint8_t buf[MAX_INSN];
+    if (!m->valid || m->la != la || m->mode != s->mode)
+        return false;
+    if (guest_read_linear(s->vcpu->vm, s->sregs, la, buf, m->len) != m->len || memcmp(buf, m->bytes, m->len) != 0)
+        return false;
+    *in = m->in;
+    return true;
+}
+
+static void memo_store(const struct site *s, int slot, uint64_t la, const uint8_t *bytes, const struct insn *in,
+                       bool exact_before)
+{
+    struct insn_memo *m = &VCPU_P(s->vcpu)->memo[slot];
+    *m = (struct insn_memo){
+        .valid = true, .exact_before = exact_before, .len = in->len, .mode = (uint8_t)s->mode, .la = la, .in = *in};
+    memcpy(m->bytes, bytes, in->len);
+}
+
 static bool decode_at(const struct site *s, uint64_t rip, struct insn *in)
 {
     uint8_t buf[MAX_INSN];
-    size_t n = guest_read_linear(s->vcpu->vm, s->sregs, code_linear(s, rip), buf, sizeof(buf));
-    return n > 0 && insn_decode(buf, n, s->mode, in) == 0;
+    uint64_t la = code_linear(s, rip);
+    if (memo_hit(s, &VCPU_P(s->vcpu)->memo[MEMO_AT], la, in))
+        return true;
+    size_t n = guest_read_linear(s->vcpu->vm, s->sregs, la, buf, sizeof(buf));
+    if (n == 0 || insn_decode(buf, n, s->mode, in) != 0)
+        return false;
+    memo_store(s, MEMO_AT, la, buf, in, false);
+    return true;
 }
 
 static uint64_t seg_base(const struct kvm_sregs *sr, uint8_t prefix, bool stack)
@@ -135,17 +164,30 @@ static bool kind_matches(const struct site *s, enum insn_kind k, const struct in
     return false;
 }
 
-/* Find the instruction that ends at rip: the shortest encoding that matches the exit. */
+/* Find the instruction that ends at rip: the shortest encoding that matches the exit. The last one found is
+   taken again when its bytes are unchanged and no shorter candidate could have matched on other state. */
 static bool decode_before(const struct site *s, uint64_t rip, enum insn_kind k, struct insn *out)
 {
+    const struct insn_memo *m = &VCPU_P(s->vcpu)->memo[MEMO_BEFORE];
+    struct insn in;
+    if (m->valid && m->exact_before && m->len <= rip && memo_hit(s, m, code_linear(s, rip - m->len), &in) &&
+        kind_matches(s, k, &in, rip)) {
+        *out = in;
+        return true;
+    }
     uint8_t buf[MAX_INSN];
+    bool bytes_only = true; /* the candidates so far failed on their bytes, not on the exit's state */
     for (unsigned back = 1; back <= MAX_INSN && back <= rip; back++) {
-        size_t n = guest_read_linear(s->vcpu->vm, s->sregs, code_linear(s, rip - back), buf, back);
-        struct insn in;
-        if (n == back && insn_decode(buf, n, s->mode, &in) == 0 && in.len == back && kind_matches(s, k, &in, rip)) {
+        uint64_t la = code_linear(s, rip - back);
+        size_t n = guest_read_linear(s->vcpu->vm, s->sregs, la, buf, back);
+        if (n != back || insn_decode(buf, n, s->mode, &in) != 0 || in.len != back)
+            continue;
+        if (kind_matches(s, k, &in, rip)) {
+            memo_store(s, MEMO_BEFORE, la, buf, &in, bytes_only);
             *out = in;
             return true;
         }
+        bytes_only = false;
     }
     return false;
 }
@@ -191,26 +233,45 @@ static enum rip_pos probe_out(struct site *s)
  * at it; non-REP OUTS past it; a plain OUT differs by host (emulated here:
  * past; the VT-x fast path: at, with a skip pending). Decide from the bytes;
  * when both readings fit, use what this vCPU learned, or probe KVM once.
+ * *in: the instruction so found (len 0: none), at RIP or ending there.
  */
-static enum rip_pos out_position(struct site *s)
+static enum rip_pos out_position(struct site *s, struct insn *in)
 {
     struct vm_vcpu *vcpu = s->vcpu;
     struct insn fwd, back;
     uint64_t rip = s->regs->rip;
     bool at = decode_at(s, rip, &fwd) && io_insn_matches(s, &fwd);
     bool past = decode_before(s, rip, K_IO, &back);
+    enum rip_pos pos;
     if (at && is_string(&fwd) && fwd.rep)
-        return RIP_AT;
-    if (past && is_string(&back))
-        return RIP_PAST;
-    if (at != past) {
-        if (VCPU_P(vcpu)->out_rip < 0)
-            VCPU_P(vcpu)->out_rip = at ? RIP_AT : RIP_PAST;
-        return at ? RIP_AT : RIP_PAST;
+        pos = RIP_AT;
+    else if (past && is_string(&back))
+        pos = RIP_PAST;
+    else if (at != past)
+        pos = at ? RIP_AT : RIP_PAST;
+    else if (VCPU_P(vcpu)->out_rip < 0)
+        return probe_out(s); /* completed in KVM: RIP has moved, so the caller decodes again */
+    else
+        pos = (enum rip_pos)VCPU_P(vcpu)->out_rip;
+    if (at != past && VCPU_P(vcpu)->out_rip < 0)
+        VCPU_P(vcpu)->out_rip = at ? RIP_AT : RIP_PAST;
+    if (pos == RIP_AT ? at : past)
+        *in = pos == RIP_AT ? fwd : back;
+    return pos;
+}
+
+/* The instruction of an I/O exit, and RIP at it: what out_position found, else a decode. */
+static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
+{
+    memset(in, 0, sizeof(*in));
+    enum rip_pos pos = in_dir ? RIP_AT : out_position(s, in);
+    if (!in->len) {
+        locate(s, pos, K_IO, in);
+        return pos;
     }
-    if (VCPU_P(vcpu)->out_rip < 0)
-        return probe_out(s);
-    return (enum rip_pos)VCPU_P(vcpu)->out_rip;
+    VCPU_P(s->vcpu)->ex.instr_len = in->len;
+    VCPU_P(s->vcpu)->pend.rip_view = pos == RIP_AT ? s->regs->rip : s->regs->rip - in->len;
+    return pos;
 }
 
 static void translate_io(struct site *s)
@@ -219,9 +280,7 @@ static void translate_io(struct site *s)
     struct kvm_run *run = VCPU_P(vcpu)->run;
     bool in_dir = run->io.direction == KVM_EXIT_IO_IN;
     struct insn in;
-    memset(&in, 0, sizeof(in));
-    enum rip_pos pos = in_dir ? RIP_AT : out_position(s);
-    locate(s, pos, K_IO, &in);
+    enum rip_pos pos = io_site(s, in_dir, &in);
     bool known = VCPU_P(vcpu)->ex.instr_len != 0;
     bool string = known && is_string(&in);
     bool imm = known && in.opcode >= 0xe4 && in.opcode <= 0xe7;

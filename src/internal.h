@@ -64,12 +64,51 @@ struct hw_debug {
 };
 
 /* A vCPU's private state: struct vm_vcpu's vcpuctx_private (VCPU_P). */
+/* decode.c's result: one decoded x86 instruction. */
+struct insn {
+    uint8_t len;
+    uint8_t opcode; /* last opcode byte */
+    uint8_t map;    /* 0 one-byte, 1 0F, 2 0F38, 3 0F3A */
+    uint8_t modrm;
+    bool has_modrm;
+    bool opsize; /* 0x66 seen */
+    bool adsize; /* 0x67 seen */
+    bool rep;    /* F3 or F2 seen */
+    uint8_t rex;
+    uint8_t seg;     /* segment override prefix byte, 0 if none */
+    uint8_t imm8;    /* last byte of the instruction (imm8 port of IN/OUT) */
+    uint8_t imm_len; /* immediate bytes (moffs counts as one) */
+    uint64_t imm;    /* the immediate, little-endian, up to 8 bytes */
+    uint8_t nprefix;
+    int64_t disp;
+    uint8_t sib;
+    bool has_sib;
+};
+
+/* exit.c: the last instruction decoded at an exit, by linear address (a loop exits at the same one again and
+   again). A hit needs the same mode and the same bytes in guest memory, read again and compared. */
+struct insn_memo {
+    bool valid;
+    bool exact_before; /* every shorter candidate ending where this one ends failed on its bytes alone */
+    uint8_t len, mode;
+    uint64_t la;
+    uint8_t bytes[15];
+    struct insn in;
+};
+
 struct vcpu_priv {
     int fd;
     struct kvm_run *run;
     size_t run_size;
     bool sync; /* KVM_CAP_SYNC_REGS usable: the cache lives in run->s.regs */
     enum cache_state regs_st, sregs_st, events_st;
+    /* state.c: which parts KVM copies out at an exit (kvm_valid_regs), learned per transition: after an exit of
+       reason R, next_need[R] is what the handling of the exits that followed R has read (KVM_SYNC_X86_* bits). */
+    uint8_t used;                              /* parts read since the last exit */
+    struct insn_memo memo[2];                  /* exit.c: forward decodes, and backward ones */
+    uint8_t prev_slot;                         /* the reason slot of the exit before the last */
+    uint8_t next_need[VM_EXIT_REASON_NUM + 1]; /* per reason slot (the last: every reason beyond) */
+    bool next_seen[VM_EXIT_REASON_NUM + 1];    /* a transition from that slot was learned */
     struct kvm_regs *regs;
     struct kvm_sregs *sregs;
     struct kvm_vcpu_events *events;
@@ -282,25 +321,6 @@ void cpuid_for_vcpu(struct kvm_cpuid2 *c, unsigned int id);
 struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c, uint32_t leaf, uint32_t sub);
 
 /* decode.c: x86 instruction length decoding. */
-struct insn {
-    uint8_t len;
-    uint8_t opcode; /* last opcode byte */
-    uint8_t map;    /* 0 one-byte, 1 0F, 2 0F38, 3 0F3A */
-    uint8_t modrm;
-    bool has_modrm;
-    bool opsize; /* 0x66 seen */
-    bool adsize; /* 0x67 seen */
-    bool rep;    /* F3 or F2 seen */
-    uint8_t rex;
-    uint8_t seg;     /* segment override prefix byte, 0 if none */
-    uint8_t imm8;    /* last byte of the instruction (imm8 port of IN/OUT) */
-    uint8_t imm_len; /* immediate bytes (moffs counts as one) */
-    uint64_t imm;    /* the immediate, little-endian, up to 8 bytes */
-    uint8_t nprefix;
-    int64_t disp;
-    uint8_t sib;
-    bool has_sib;
-};
 /* mode: 16, 32 or 64 (the code segment's default size). 0 = ok, -1 = bad. */
 int insn_decode(const uint8_t *buf, size_t avail, int mode, struct insn *out);
 int cpu_code_mode(const struct kvm_sregs *sregs);

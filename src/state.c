@@ -8,6 +8,7 @@
 
 struct kvm_regs *state_regs(struct vm_vcpu *vcpu)
 {
+    VCPU_P(vcpu)->used |= KVM_SYNC_X86_REGS;
     if (VCPU_P(vcpu)->regs_st == CACHE_UNKNOWN) {
         if (kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, VCPU_P(vcpu)->regs) < 0)
             return NULL;
@@ -30,6 +31,7 @@ static void real_mode_cs(struct kvm_sregs *s)
 
 struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu)
 {
+    VCPU_P(vcpu)->used |= KVM_SYNC_X86_SREGS;
     if (VCPU_P(vcpu)->sregs_st == CACHE_UNKNOWN) {
         if (kvm_vcpu_ioctl(vcpu, KVM_GET_SREGS, VCPU_P(vcpu)->sregs) < 0)
             return NULL;
@@ -41,6 +43,7 @@ struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu)
 
 struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu)
 {
+    VCPU_P(vcpu)->used |= KVM_SYNC_X86_EVENTS;
     if (VCPU_P(vcpu)->events_st == CACHE_UNKNOWN) {
         if (kvm_vcpu_ioctl(vcpu, KVM_GET_VCPU_EVENTS, VCPU_P(vcpu)->events) < 0)
             return NULL;
@@ -83,6 +86,30 @@ int state_push_explicit(struct vm_vcpu *vcpu, bool only_cpu)
     return 0;
 }
 
+/* The reason slot of the exit just handled (0 before the first). */
+static uint8_t reason_slot(const struct vm_vcpu *vcpu)
+{
+    uint32_t r = VCPU_CP(vcpu)->ex.reason & 0xffff;
+    return (uint8_t)(r < VM_EXIT_REASON_NUM ? r : VM_EXIT_REASON_NUM);
+}
+
+/*
+ * What KVM should copy out at the coming exit: what was read at the exits that followed one of the last exit's
+ * reason (learned here from what the handling of the last exit read), everything until that is known. A part
+ * not copied is read with its ioctl if someone asks (state_regs and the rest), and the need is learned; masks
+ * only grow, so a loop settles at one KVM_RUN per exit and the parts its handlers read.
+ */
+static uint8_t sync_wanted(struct vm_vcpu *vcpu)
+{
+    struct vcpu_priv *p = VCPU_P(vcpu);
+    uint8_t prev = p->prev_slot, now = reason_slot(vcpu);
+    p->next_need[prev] = p->next_seen[prev] ? p->next_need[prev] | p->used : p->used;
+    p->next_seen[prev] = true;
+    p->prev_slot = now;
+    p->used = 0;
+    return p->next_seen[now] ? p->next_need[now] : SYNC_ALL;
+}
+
 /* Mark the dirty parts for KVM_RUN to load from run->s.regs. */
 void state_push_sync(struct vm_vcpu *vcpu)
 {
@@ -96,17 +123,17 @@ void state_push_sync(struct vm_vcpu *vcpu)
         dirty |= KVM_SYNC_X86_EVENTS;
     }
     VCPU_P(vcpu)->run->kvm_dirty_regs = dirty;
-    VCPU_P(vcpu)->run->kvm_valid_regs = SYNC_ALL;
+    VCPU_P(vcpu)->run->kvm_valid_regs = sync_wanted(vcpu);
 }
 
 void state_after_exit(struct vm_vcpu *vcpu)
 {
     VCPU_P(vcpu)->shadow_hint = 0; /* the guest ran: KVM's shadow is the truth */
-    enum cache_state st = VCPU_P(vcpu)->sync ? CACHE_VALID : CACHE_UNKNOWN;
+    uint64_t valid = VCPU_P(vcpu)->sync ? VCPU_P(vcpu)->run->kvm_valid_regs : 0;
     VCPU_P(vcpu)->run->kvm_dirty_regs = 0;
-    VCPU_P(vcpu)->regs_st = st;
-    VCPU_P(vcpu)->sregs_st = st;
-    VCPU_P(vcpu)->events_st = st;
-    if (VCPU_P(vcpu)->sync)
+    VCPU_P(vcpu)->regs_st = (valid & KVM_SYNC_X86_REGS) ? CACHE_VALID : CACHE_UNKNOWN;
+    VCPU_P(vcpu)->sregs_st = (valid & KVM_SYNC_X86_SREGS) ? CACHE_VALID : CACHE_UNKNOWN;
+    VCPU_P(vcpu)->events_st = (valid & KVM_SYNC_X86_EVENTS) ? CACHE_VALID : CACHE_UNKNOWN;
+    if (valid & KVM_SYNC_X86_SREGS)
         real_mode_cs(VCPU_P(vcpu)->sregs);
 }

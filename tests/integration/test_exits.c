@@ -213,6 +213,57 @@ Test(exits, one_ioctl_per_exit_for_a_sel4_handler)
     cr_assert_eq(eax, 200, "every EAX write reached the guest");
 }
 
+/* A port handler that reads nothing for 50 OUTs, then RCX and CS at each: each read checked against the raw
+   ioctls, and the vCPU ioctls each exit cost counted. */
+struct learner {
+    unsigned outs;
+    uint64_t ioctls[201]; /* vcpu_ioctls at each OUT */
+    bool sync;
+};
+
+static ioport_fault_result_t learn_out(vm_vcpu_t *v, void *cookie, unsigned port, unsigned size, unsigned value)
+{
+    (void)port, (void)size, (void)value;
+    struct learner *l = cookie;
+    struct vcpuctx_stats st;
+    cr_assert_eq(vcpuctx_vcpu_stats(v, &st), 0);
+    l->sync = st.sync_regs;
+    l->ioctls[l->outs] = st.vcpu_ioctls;
+    if (l->outs++ < 50)
+        return IO_FAULT_HANDLED;
+    struct kvm_regs r;
+    struct kvm_sregs s;
+    cr_assert_eq(ioctl(vcpuctx_vcpu_fd(v), KVM_GET_REGS, &r), 0);
+    cr_assert_eq(ioctl(vcpuctx_vcpu_fd(v), KVM_GET_SREGS, &s), 0);
+    seL4_Word rcx, cs;
+    cr_assert_eq(vm_get_thread_context_reg(v, VCPU_CONTEXT_ECX, &rcx), 0);
+    cr_assert_eq(vm_get_vmcs_field(v, VMX_GUEST_CS_SELECTOR, &cs), 0);
+    cr_assert_eq(rcx, r.rcx, "OUT %u: RCX %#lx, KVM's %#llx", l->outs, (unsigned long)rcx, (unsigned long long)r.rcx);
+    cr_assert_eq(cs, s.cs.selector, "OUT %u: CS", l->outs);
+    return IO_FAULT_HANDLED;
+}
+
+/* KVM copies out at an exit only what the handlers that follow such an exit read: nothing for a handler that
+   reads nothing, and a first read is an ioctl (right values), learned from then on (one KVM_RUN per exit). */
+Test(exits, state_is_copied_as_handlers_read_it)
+{
+    boot("loop");
+    static struct learner l;
+    memset(&l, 0, sizeof(l));
+    vm_ioport_interface_t io = {.port_out = learn_out, .cookie = &l};
+    cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){0x80, 0x80}, io), 0);
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
+    cr_assert_eq(l.outs, 200);
+    if (!l.sync)
+        return; /* the fallback reads with ioctls at every exit: the values were checked */
+    for (unsigned i = 10; i < 50; i++)
+        cr_assert_eq(l.ioctls[i + 1] - l.ioctls[i], 1, "OUT %u: one KVM_RUN, nothing copied", i + 1);
+    cr_assert_eq(l.ioctls[51] - l.ioctls[50], 3, "the first reads: KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS");
+    for (unsigned i = 52; i < 199; i++)
+        cr_assert_eq(l.ioctls[i + 1] - l.ioctls[i], 1, "OUT %u: one KVM_RUN, the state learned", i + 1);
+}
+
 Test(exits, msr_exits_as_reasons_31_and_32)
 {
     boot("msr");

@@ -7,6 +7,11 @@
 
 enum { EAX, EBX, ECX, EDX };
 
+/* Leaf 1 ECX bits the models set or clear themselves (the table's x2apic, tsc-deadline and hypervisor). */
+#define ECX1_X2APIC       (1u << 21)
+#define ECX1_TSC_DEADLINE (1u << 24)
+#define ECX1_HYPERVISOR   (1u << 31)
+
 /* One CPUID feature bit under QEMU's name (target/i386/cpu.c, feature_word_info). Several rows may share a name:
    "kvmclock" is two bits, as in QEMU. */
 struct feature {
@@ -201,7 +206,7 @@ static void model_qemu64(struct kvm_cpuid2 *c)
     drop_above(c, 0, QEMU64_LEVEL);
     drop_above(c, 0x80000000u, QEMU64_XLEVEL);
     put(c, 1, EAX, QEMU64_SIGNATURE);
-    mask(c, 1, ECX, QEMU64_1_ECX | 1u << 31); /* and the hypervisor bit, as every model */
+    mask(c, 1, ECX, QEMU64_1_ECX | ECX1_HYPERVISOR); /* and the hypervisor bit, as every model */
     mask(c, 1, EDX, QEMU64_1_EDX);
     clear_leaf(c, 6, EAX);   /* thermal and power: none */
     clear_leaf(c, 7, EAX);   /* no structured extended features */
@@ -339,13 +344,13 @@ int cpuid_model_apply(struct kvm_cpuid2 *c, const char *spec, bool irqchip, bool
        QEMU's to set; x2apic and the TSC deadline timer need the in-kernel local APIC, and with it the timer may
        be asked for where KVM_CAP_TSC_DEADLINE_TIMER is. Models start from KVM's list so amended. */
     uint32_t *a1 = bits_of(allowed, 1, 0, ECX), *w1 = bits_of(work, 1, 0, ECX);
-    uint32_t apic_bits = 1u << 21 | 1u << 24;
+    uint32_t apic_bits = ECX1_X2APIC | ECX1_TSC_DEADLINE;
     if (a1 && w1) {
-        *a1 |= 1u << 31, *w1 |= 1u << 31;
+        *a1 |= ECX1_HYPERVISOR, *w1 |= ECX1_HYPERVISOR;
         if (!irqchip)
             *a1 &= ~apic_bits, *w1 &= ~apic_bits;
         else if (tsc_deadline)
-            *a1 |= 1u << 24;
+            *a1 |= ECX1_TSC_DEADLINE;
     }
     const char *comma = strchr(spec, ',');
     if (apply_model(work, spec, comma ? (size_t)(comma - spec) : strlen(spec)) < 0 ||

@@ -64,6 +64,10 @@ struct hw_debug {
 };
 
 /* A vCPU's private state: struct vm_vcpu's vcpuctx_private (VCPU_P). */
+/* vmrun.c: the exit-handler table's slot for a basic reason (VCPUCTX_EXIT_REASON_INTERNAL_ERROR the last), or
+   -1 when out of range. */
+int exit_reason_slot(unsigned int reason);
+
 /* decode.c's result: one decoded x86 instruction. */
 struct insn {
     uint8_t len;
@@ -103,12 +107,12 @@ struct vcpu_priv {
     bool sync; /* KVM_CAP_SYNC_REGS usable: the cache lives in run->s.regs */
     enum cache_state regs_st, sregs_st, events_st;
     /* state.c: which parts KVM copies out at an exit (kvm_valid_regs), learned per transition: after an exit of
-       reason R, next_need[R] is what the handling of the exits that followed R has read (KVM_SYNC_X86_* bits). */
+       reason R, next_need[R] is what the handling of the exits that followed R has read (KVM_SYNC_X86_* bits),
+       with NEED_LEARNED once such a transition was seen. */
     uint8_t used;                              /* parts read since the last exit */
     struct insn_memo memo[2];                  /* exit.c: forward decodes, and backward ones */
     uint8_t prev_slot;                         /* the reason slot of the exit before the last */
-    uint8_t next_need[VM_EXIT_REASON_NUM + 1]; /* per reason slot (the last: every reason beyond) */
-    bool next_seen[VM_EXIT_REASON_NUM + 1];    /* a transition from that slot was learned */
+    uint8_t next_need[VM_EXIT_REASON_NUM + 1]; /* per table slot (the last also for reasons beyond the table) */
     struct kvm_regs *regs;
     struct kvm_sregs *sregs;
     struct kvm_vcpu_events *events;

@@ -86,11 +86,14 @@ int state_push_explicit(struct vm_vcpu *vcpu, bool only_cpu)
     return 0;
 }
 
-/* The reason slot of the exit just handled (0 before the first). */
+/* In next_need: a transition from that slot was seen (beside the KVM_SYNC_X86_* bits). */
+#define NEED_LEARNED 0x80u
+
+/* The table slot of the exit just handled (0 before the first); reasons beyond the table share the last. */
 static uint8_t reason_slot(const struct vm_vcpu *vcpu)
 {
-    uint32_t r = VCPU_CP(vcpu)->ex.reason & 0xffff;
-    return (uint8_t)(r < VM_EXIT_REASON_NUM ? r : VM_EXIT_REASON_NUM);
+    int slot = exit_reason_slot(VCPU_CP(vcpu)->ex.reason & 0xffff);
+    return (uint8_t)(slot < 0 ? VM_EXIT_REASON_NUM : slot);
 }
 
 /*
@@ -103,11 +106,10 @@ static uint8_t sync_wanted(struct vm_vcpu *vcpu)
 {
     struct vcpu_priv *p = VCPU_P(vcpu);
     uint8_t prev = p->prev_slot, now = reason_slot(vcpu);
-    p->next_need[prev] = p->next_seen[prev] ? p->next_need[prev] | p->used : p->used;
-    p->next_seen[prev] = true;
+    p->next_need[prev] = (uint8_t)(((p->next_need[prev] & NEED_LEARNED) ? p->next_need[prev] : NEED_LEARNED) | p->used);
     p->prev_slot = now;
     p->used = 0;
-    return p->next_seen[now] ? p->next_need[now] : SYNC_ALL;
+    return (p->next_need[now] & NEED_LEARNED) ? p->next_need[now] & SYNC_ALL : SYNC_ALL;
 }
 
 /* Mark the dirty parts for KVM_RUN to load from run->s.regs. */

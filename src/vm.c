@@ -127,8 +127,8 @@ static int reset_state_normalize(struct vm_vcpu *vcpu)
 static int vcpu_setup(struct vm_vcpu *vcpu)
 {
     VCPU_P(vcpu)->fd = kvm_vcpu_create_fd(vcpu->vm, (int)vcpu->vcpu_id);
-    if (VCPU_P(vcpu)->fd < 0 || kvm_vcpu_map_run(vcpu) < 0 || !cpuid_of_vm(vcpu->vm) ||
-        kvm_vcpu_set_cpuid(vcpu, cpuid_of_vm(vcpu->vm)) < 0)
+    const struct kvm_cpuid2 *cpuid = VCPU_P(vcpu)->fd < 0 ? NULL : cpuid_of_vm(vcpu->vm);
+    if (!cpuid || kvm_vcpu_map_run(vcpu) < 0 || kvm_vcpu_set_cpuid(vcpu, cpuid) < 0)
         return -1;
     int caps = kvm_check_ext(VM_P(vcpu->vm)->fd, KVM_CAP_SYNC_REGS);
     uint32_t want = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS;

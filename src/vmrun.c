@@ -20,8 +20,7 @@ const char *vcpuctx_exit_reason_name(unsigned int reason)
     return "UNKNOWN";
 }
 
-/* Table slot for a basic reason, or -1 when out of range. */
-static int slot_of(unsigned int reason)
+int exit_reason_slot(unsigned int reason)
 {
     if (reason < VM_EXIT_REASON_NUM)
         return (int)reason;
@@ -30,7 +29,7 @@ static int slot_of(unsigned int reason)
 
 int vcpuctx_register_exit_handler(vm_t *vm, unsigned int reason, vcpuctx_exit_handler_fn handler, void *cookie)
 {
-    int slot = slot_of(reason);
+    int slot = exit_reason_slot(reason);
     if (!vm || slot < 0) {
         errno = EINVAL;
         return -1;
@@ -70,7 +69,7 @@ static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
     struct vm *vm = vcpu->vm;
     if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
         reason &= 0xffff;
-    int slot = slot_of(reason & 0xffff);
+    int slot = exit_reason_slot(reason & 0xffff);
     if (slot >= 0 && VM_P(vm)->exits[slot].fn)
         return VM_P(vm)->exits[slot].fn(vcpu, VM_P(vm)->exits[slot].cookie);
     if (reason == EXIT_REASON_IO_INSTRUCTION) {

@@ -41,7 +41,7 @@ static seL4_Word *ctx_slot(seL4_VCPUContext *c, unsigned reg)
     return (seL4_Word *)c + reg;
 }
 
-int vm_set_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext context)
+HOT int vm_set_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext context)
 {
     if (!vcpu) {
         errno = EINVAL;
@@ -57,7 +57,7 @@ int vm_set_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext context)
     return 0;
 }
 
-int vm_set_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word value)
+HOT int vm_set_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word value)
 {
     if (!vcpu || (unsigned)reg >= NREGS) {
         errno = EINVAL;
@@ -72,7 +72,7 @@ int vm_set_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word
     return 0;
 }
 
-int vm_get_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext *context)
+HOT int vm_get_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext *context)
 {
     if (!vcpu || !context) {
         errno = EINVAL;
@@ -88,7 +88,7 @@ int vm_get_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext *context)
     return 0;
 }
 
-int vm_get_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word *value)
+HOT int vm_get_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word *value)
 {
     if (!vcpu || !value || (unsigned)reg >= NREGS) {
         errno = EINVAL;
@@ -101,7 +101,7 @@ int vm_get_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word
     return 0;
 }
 
-int vm_set_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
+HOT int vm_set_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
 {
     bool high;
     const struct field *f = vcpu && fits32(field) ? field_find((uint32_t)field, &high) : NULL;
@@ -124,7 +124,7 @@ int vm_set_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
     return field_write(vcpu, f, v);
 }
 
-int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
+HOT int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
 {
     bool high;
     const struct field *f = vcpu && value && fits32(field) ? field_find((uint32_t)field, &high) : NULL;
@@ -162,6 +162,7 @@ static int synthesize_window_exit(struct vm_vcpu *vcpu)
     memset(&VCPU_P(vcpu)->pend, 0, sizeof(VCPU_P(vcpu)->pend));
     VCPU_P(vcpu)->ex.reason = EXIT_REASON_PENDING_INTERRUPT;
     VCPU_P(vcpu)->pend.active = true;
+    VCPU_P(vcpu)->pend.view_ready = true; /* nothing to decode: the view is complete */
     VCPU_P(vcpu)->pend.kvm_rip = VCPU_P(vcpu)->pend.rip_view = VCPU_P(vcpu)->regs->rip;
     VCPU_P(vcpu)->stats.exits++;
     return EXIT_REASON_PENDING_INTERRUPT;
@@ -216,26 +217,19 @@ int vcpuctx_exit_state_from_entry(vm_vcpu_t *vcpu)
     return VCPU_P(vcpu)->from_entry ? 1 : 0;
 }
 
-int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
+HOT int vcpu_enter(struct vm_vcpu *vcpu, int *err)
 {
-    if (!vcpu) {
-        errno = EINVAL;
-        return -1;
-    }
     int r = entry_prepare(vcpu, false);
-    int e = r < 0 ? errno : 0;
-    if (r < 0 && e != EINVAL)
-        return -1;
-    if (r == 0 && window_open_now(vcpu))
+    *err = r < 0 ? errno : 0;
+    if (r < 0)
+        return *err == EINVAL ? VCPU_REFUSED : -1;
+    if (window_open_now(vcpu))
         return synthesize_window_exit(vcpu);
-    if (r == 0 && keep_entry_state(vcpu) < 0)
-        return -1;
-    /* State KVM refuses (EINVAL) is a VM-entry failure, whether it is refused here or by KVM_RUN. */
-    if (r == 0) {
-        r = kvm_vcpu_run(vcpu);
-        e = r < 0 ? errno : 0;
-        VCPU_P(vcpu)->run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
-    }
+    return keep_entry_state(vcpu) < 0 ? -1 : VCPU_ENTER;
+}
+
+HOT int vcpu_exited(struct vm_vcpu *vcpu, int r, int e)
+{
     if (r < 0 && e != EINTR && e != EINVAL)
         return -1;
     VCPU_P(vcpu)->stats.exits++;
@@ -246,6 +240,15 @@ int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
         show_entry_state_at_shutdown(vcpu);
     exit_translate(vcpu, e);
     return (int)VCPU_P(vcpu)->ex.reason;
+}
+
+HOT int vcpuctx_vcpu_run(vm_vcpu_t *vcpu)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    return vcpu_run_once(vcpu);
 }
 
 int vcpuctx_vcpu_flush(vm_vcpu_t *vcpu)

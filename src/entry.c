@@ -33,15 +33,21 @@ static int inject_entry_event(struct vm_vcpu *vcpu)
 }
 
 /* Monitor trap flag -> single-step; #BP in the exception bitmap -> software breakpoints exit; host breakpoints. */
-static int apply_guest_debug(struct vm_vcpu *vcpu)
+static uint32_t guest_debug_wanted(const struct vm_vcpu *vcpu)
 {
     uint32_t want = 0;
-    if (VCPU_P(vcpu)->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG)
+    if (VCPU_CP(vcpu)->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG)
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
-    if (VCPU_P(vcpu)->ctl.exc_bitmap & (1u << VEC_BP))
+    if (VCPU_CP(vcpu)->ctl.exc_bitmap & (1u << VEC_BP))
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
-    if (VCPU_P(vcpu)->bp_want.dr7)
+    if (VCPU_CP(vcpu)->bp_want.dr7)
         want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
+    return want;
+}
+
+static int apply_guest_debug(struct vm_vcpu *vcpu)
+{
+    uint32_t want = guest_debug_wanted(vcpu);
     if (want == VCPU_P(vcpu)->guest_debug && !VCPU_P(vcpu)->bp_changed)
         return 0;
     struct kvm_guest_debug dbg;
@@ -71,7 +77,28 @@ static int step_from_new_rip(struct vm_vcpu *vcpu)
     return state_push_explicit(vcpu, true);
 }
 
-int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls)
+/*
+ * The entry after an I/O exit that the port registry completed while nothing else changed: no state to write,
+ * no event, no new debug or window control. KVM finishes the instruction itself; only what it copies out at the
+ * next exit is set. Anything else takes the whole path, entry_prepare.
+ */
+HOT bool entry_quick(struct vm_vcpu *vcpu)
+{
+    struct vcpu_priv *p = VCPU_P(vcpu);
+    const uint32_t slow_ctl = VMX_PRIMARY_MONITOR_TRAP_FLAG | VMX_PRIMARY_INTERRUPT_WINDOW_EXITING;
+    if (!p->sync || p->keep_entry || !p->pend.active || !p->pend.complete_marked || p->pend.view_ready ||
+        p->pend.gpr_set || p->regs_st == CACHE_DIRTY || p->sregs_st == CACHE_DIRTY || p->events_st == CACHE_DIRTY ||
+        (p->ctl.entry_intr_info & VMX_INTR_INFO_VALID) || (p->ctl.primary & slow_ctl) || p->bp_changed ||
+        guest_debug_wanted(vcpu) != p->guest_debug || p->run->exit_reason != KVM_EXIT_IO)
+        return false;
+    p->pend.active = false;
+    p->pend.completion = true; /* may be pending: no interrupt window is made before KVM_RUN */
+    p->run->request_interrupt_window = 0;
+    state_push_sync(vcpu);
+    return true;
+}
+
+HOT int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls)
 {
     if (exit_reconcile(vcpu, explicit_ioctls) < 0 || inject_entry_event(vcpu) < 0)
         return -1;

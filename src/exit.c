@@ -377,6 +377,9 @@ static uint32_t instruction_reason(uint32_t kvm_reason)
 /* Fill the view from the state at the exit; RIP is shown at the exiting instruction. */
 static int compute_view(struct vm_vcpu *vcpu, int run_errno)
 {
+    uint32_t reason0 = VCPU_P(vcpu)->ex.reason;
+    memset(&VCPU_P(vcpu)->ex, 0, sizeof(VCPU_P(vcpu)->ex)); /* only the reason was set at the exit */
+    VCPU_P(vcpu)->ex.reason = reason0;
     struct site s = {.vcpu = vcpu, .regs = state_regs(vcpu), .sregs = state_sregs(vcpu)};
     if (!s.regs || !s.sregs)
         return -1;
@@ -404,23 +407,21 @@ static int compute_view(struct vm_vcpu *vcpu, int run_errno)
  * (decoding, RIP at the instruction) waits until someone reads it: a port
  * handler that completes the exit through the registry never pays for it.
  */
-void exit_translate(struct vm_vcpu *vcpu, int run_errno)
+HOT void exit_translate(struct vm_vcpu *vcpu, int run_errno)
 {
-    memset(&VCPU_P(vcpu)->ex, 0, sizeof(VCPU_P(vcpu)->ex));
     memset(&VCPU_P(vcpu)->pend, 0, sizeof(VCPU_P(vcpu)->pend));
     VCPU_P(vcpu)->pend.active = true;
     if (run_errno == EINTR)
         VCPU_P(vcpu)->run->exit_reason = KVM_EXIT_INTR;
     uint32_t reason = run_errno ? 0 : instruction_reason(VCPU_P(vcpu)->run->exit_reason);
-    if (reason) {
-        VCPU_P(vcpu)->ex.reason = reason;
+    VCPU_P(vcpu)->ex.reason = reason; /* the rest of the view is cleared when it is computed */
+    if (reason)
         return;
-    }
     if (compute_view(vcpu, run_errno) < 0)
         VCPU_P(vcpu)->ex.reason = VCPUCTX_EXIT_REASON_INTERNAL_ERROR;
 }
 
-int exit_view_ensure(struct vm_vcpu *vcpu)
+HOT int exit_view_ensure(struct vm_vcpu *vcpu)
 {
     if (!VCPU_P(vcpu)->pend.active || VCPU_P(vcpu)->pend.view_ready)
         return 0;
@@ -484,7 +485,7 @@ static void read_data_from_regs(struct vm_vcpu *vcpu)
  * means "resume here": KVM's pending work is flushed first so that it cannot
  * move RIP again. explicit: leave nothing pending in KVM (vcpuctx_vcpu_flush).
  */
-int exit_reconcile(struct vm_vcpu *vcpu, bool explicit)
+HOT int exit_reconcile(struct vm_vcpu *vcpu, bool explicit)
 {
     struct pending *p = &VCPU_P(vcpu)->pend;
     if (!p->active)

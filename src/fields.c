@@ -224,12 +224,12 @@ static int dispatch(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bo
     }
 }
 
-int field_read(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
+HOT int field_read(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
 {
     return dispatch(vcpu, f, value, false);
 }
 
-int field_write(struct vm_vcpu *vcpu, const struct field *f, uint64_t value)
+HOT int field_write(struct vm_vcpu *vcpu, const struct field *f, uint64_t value)
 {
     return dispatch(vcpu, f, &value, true);
 }

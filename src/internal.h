@@ -2,6 +2,7 @@
 #ifndef VCPUCTX_INTERNAL_H
 #define VCPUCTX_INTERNAL_H
 
+#include <errno.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 
 /* What the public headers declare keeps default visibility; the rest of the library is hidden (-fvisibility=hidden)
    and localised in the archive, so libvcpuctx.a and libvcpuctx.so export vm_* and vcpuctx_* alone. */
@@ -63,10 +65,18 @@ struct hw_debug {
     uint64_t dr7;
 };
 
-/* A vCPU's private state: struct vm_vcpu's vcpuctx_private (VCPU_P). */
-/* vmrun.c: the exit-handler table's slot for a basic reason (VCPUCTX_EXIT_REASON_INTERNAL_ERROR the last), or
-   -1 when out of range. */
-int exit_reason_slot(unsigned int reason);
+/* What runs at every exit: kept together in .text.hot, so that the few pages it spans stay in the TLB across
+   KVM_RUN (scripts/bench.c measures the cost of each distinct page and line touched after an exit). */
+#define HOT __attribute__((hot))
+
+/* The exit-handler table's slot for a basic reason (VCPUCTX_EXIT_REASON_INTERNAL_ERROR the last), or -1 when out
+   of range. Inline: every exit asks it. */
+static inline int exit_reason_slot(unsigned int reason)
+{
+    if (reason < VM_EXIT_REASON_NUM)
+        return (int)reason;
+    return reason == VCPUCTX_EXIT_REASON_INTERNAL_ERROR ? VM_EXIT_REASON_NUM : -1;
+}
 
 /* decode.c's result: one decoded x86 instruction. */
 struct insn {
@@ -100,6 +110,7 @@ struct insn_memo {
     struct insn in;
 };
 
+/* A vCPU's private state: struct vm_vcpu's vcpuctx_private (VCPU_P). */
 struct vcpu_priv {
     int fd;
     struct kvm_run *run;
@@ -116,26 +127,27 @@ struct vcpu_priv {
     struct kvm_regs *regs;
     struct kvm_sregs *sregs;
     struct kvm_vcpu_events *events;
-    struct kvm_regs own_regs; /* the cache without SYNC_REGS */
-    struct kvm_sregs own_sregs;
-    struct kvm_vcpu_events own_events;
     uint64_t rip; /* RIP as the API shows it */
     bool rip_set; /* RIP written since the exit */
     struct pending pend;
     struct exit_view ex;
     struct controls ctl;
-    int out_rip;                /* how this host leaves RIP at OUT: -1 not yet known */
-    uint32_t guest_debug;       /* KVM_GUESTDBG_* flags in force */
-    struct hw_debug bp_want;    /* host breakpoints asked for */
-    bool bp_changed;            /* KVM_SET_GUEST_DEBUG to be given again (new breakpoints, a step from a new RIP) */
-    bool keep_entry;            /* vcpuctx_vcpu_keep_entry_state */
-    bool from_entry;            /* the fields show entry_regs/entry_sregs (the host reset the vCPU) */
-    struct kvm_regs entry_regs; /* the state at the last entry, while keep_entry */
-    struct kvm_sregs entry_sregs;
-    uint8_t shadow_hint; /* the interrupt shadow last written (1 STI, 2 MOV SS), for hosts with one kind */
+    int out_rip;             /* how this host leaves RIP at OUT: -1 not yet known */
+    uint32_t guest_debug;    /* KVM_GUESTDBG_* flags in force */
+    struct hw_debug bp_want; /* host breakpoints asked for */
+    bool bp_changed;         /* KVM_SET_GUEST_DEBUG to be given again (new breakpoints, a step from a new RIP) */
+    bool keep_entry;         /* vcpuctx_vcpu_keep_entry_state */
+    bool from_entry;         /* the fields show entry_regs/entry_sregs (the host reset the vCPU) */
+    uint8_t shadow_hint;     /* the interrupt shadow last written (1 STI, 2 MOV SS), for hosts with one kind */
     struct vcpuctx_stats stats;
     pthread_t thread; /* the thread running it in a vm_run of several vCPUs (vcpus.c) */
     bool threaded;    /* thread is valid: kicks signal it (under the VM's kick_lock) */
+    /* Last, apart from what every exit touches: */
+    struct kvm_regs own_regs; /* the cache without SYNC_REGS */
+    struct kvm_sregs own_sregs;
+    struct kvm_vcpu_events own_events;
+    struct kvm_regs entry_regs; /* the state at the last entry, while keep_entry */
+    struct kvm_sregs entry_sregs;
 };
 
 struct exit_slot {
@@ -178,6 +190,7 @@ struct vm_priv {
     size_t ram_size;
     vm_io_port_list_t ioports; /* upstream's list: sorted by start, no overlaps */
     int ports_cap;
+    unsigned port_hint; /* ioports.c: the index of the range last found */
     unhandled_ioport_callback_fn unhandled_cb;
     void *unhandled_cookie;
     struct exit_slot exits[EXIT_SLOTS];
@@ -209,7 +222,7 @@ _Static_assert(_Alignof(struct vm_priv) <= 16 && _Alignof(struct vcpu_priv) <= 1
 #define VM_CP(vm)     ((const struct vm_priv *)(const void *)(vm)->vcpuctx_private)
 #define VCPU_CP(vcpu) ((const struct vcpu_priv *)(const void *)(vcpu)->vcpuctx_private)
 
-/* kvm.c: every KVM ioctl. The _raw forms return -1/errno; none prints. */
+/* kvm.c: every KVM ioctl but KVM_RUN (kvm_vcpu_run, inline below). The _raw forms return -1/errno; none prints. */
 int kvm_open_dev(void);
 int kvm_check_ext(int fd, unsigned long cap);
 int kvm_vm_ioctl(struct vm *vm, unsigned long req, void *arg);
@@ -223,7 +236,18 @@ int kvm_vcpu_map_run(struct vm_vcpu *vcpu);
 struct kvm_cpuid2 *kvm_supported_cpuid(int kvm_fd);
 int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu, const struct kvm_cpuid2 *table);
 int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg);
-int kvm_vcpu_run(struct vm_vcpu *vcpu);
+/* KVM_RUN (again on EAGAIN). Inline, the one ioctl outside kvm.c, so that no frame of ours encloses the syscall:
+   the host refills the return stack buffer at each exit, and every enclosing frame's return then mispredicts
+   (about 25 ns each on kvm_pvm, measured with one to four wrapper frames around a raw loop's KVM_RUN). */
+static inline int kvm_vcpu_run(struct vm_vcpu *vcpu)
+{
+    int r;
+    do {
+        VCPU_P(vcpu)->stats.vcpu_ioctls++;
+        r = ioctl(VCPU_P(vcpu)->fd, KVM_RUN, NULL);
+    } while (r < 0 && errno == EAGAIN);
+    return r;
+}
 /* The signals KVM_RUN lets through (KVM_SET_SIGNAL_MASK: blocked ones stay pending); NULL: the thread's own. */
 int kvm_vcpu_set_sigmask(struct vm_vcpu *vcpu, const sigset_t *set);
 int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu);
@@ -256,6 +280,37 @@ int exit_reconcile(struct vm_vcpu *vcpu, bool explicit);
 /* entry.c: before each KVM_RUN (or vcpuctx_vcpu_flush): settle the exit, inject the entry event, apply the
    debug controls, push the cache. explicit_ioctls: with KVM_SET_* ioctls, not through SYNC_REGS. */
 int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls);
+/* The entry after an I/O exit the port registry completed with nothing else changed, done if true (no ioctl, no
+   failure); false: nothing done, entry_prepare's turn. */
+bool entry_quick(struct vm_vcpu *vcpu);
+
+/* context.c: vcpuctx_vcpu_run's halves. Before KVM_RUN the whole way: VCPU_ENTER to run, VCPU_REFUSED for state
+   KVM refused (*err EINVAL: a VM-entry failure), else an exit made without entering (its reason) or -1. After it
+   (r, e: KVM_RUN's result and errno): the exit's reason as vcpuctx_vcpu_run returns it. */
+#define VCPU_ENTER   (-2)
+#define VCPU_REFUSED (-3)
+int vcpu_enter(struct vm_vcpu *vcpu, int *err);
+int vcpu_exited(struct vm_vcpu *vcpu, int r, int e);
+
+/* One entry and exit: vcpuctx_vcpu_run, inline in the loops that call it (kvm_vcpu_run says why). */
+static inline int vcpu_run_once(struct vm_vcpu *vcpu)
+{
+    int r = 0, e = 0;
+    if (!entry_quick(vcpu)) {
+        int v = vcpu_enter(vcpu, &e);
+        if (v == VCPU_REFUSED)
+            r = -1;
+        else if (v != VCPU_ENTER)
+            return v;
+    }
+    /* State KVM refuses (EINVAL) is a VM-entry failure, whether it is refused at entry or by KVM_RUN. */
+    if (r == 0) {
+        r = kvm_vcpu_run(vcpu);
+        e = r < 0 ? errno : 0;
+        VCPU_P(vcpu)->run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
+    }
+    return vcpu_exited(vcpu, r, e);
+}
 
 /* segments.c: VMCS access rights <-> struct kvm_segment. */
 uint32_t seg_to_ar(const struct kvm_segment *s);

@@ -57,19 +57,26 @@ int vm_register_unhandled_ioport_callback(vm_t *vm, unhandled_ioport_callback_fn
     return 0;
 }
 
-/* The registered range holding port, by binary search; NULL if none. */
-static const vm_ioport_entry_t *port_find(const struct vm *vm, uint16_t port)
+/* The registered range holding port: the last one found if it still does (ranges never overlap, so any range
+   holding port is the one), else by binary search; NULL if none. */
+static const vm_ioport_entry_t *port_find(struct vm *vm, uint16_t port)
 {
-    size_t lo = 0, hi = (size_t)VM_CP(vm)->ioports.num_ioports;
+    const vm_io_port_list_t *l = &VM_CP(vm)->ioports;
+    unsigned hint = VM_CP(vm)->port_hint;
+    if (hint < (unsigned)l->num_ioports && port >= l->ioports[hint].range.start && port <= l->ioports[hint].range.end)
+        return &l->ioports[hint];
+    size_t lo = 0, hi = (size_t)l->num_ioports;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const vm_ioport_entry_t *e = &VM_CP(vm)->ioports.ioports[mid];
+        const vm_ioport_entry_t *e = &l->ioports[mid];
         if (port < e->range.start)
             hi = mid;
         else if (port > e->range.end)
             lo = mid + 1;
-        else
+        else {
+            VM_P(vm)->port_hint = (unsigned)mid;
             return e;
+        }
     }
     return NULL;
 }
@@ -105,35 +112,85 @@ static void merge_in(struct vm_vcpu *vcpu, unsigned size, unsigned val)
     vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, (seL4_Word)v);
 }
 
+/* The exit's data in kvm_run: count elements of 1, 2 or 4 bytes, all inside the mapping; NULL if not. */
+static uint8_t *io_data(struct vm_vcpu *vcpu, unsigned size, uint32_t count)
+{
+    const struct kvm_run *run = VCPU_P(vcpu)->run;
+    size_t room = VCPU_P(vcpu)->run_size;
+    if ((size != 1 && size != 2 && size != 4) || run->io.data_offset > room ||
+        (uint64_t)size * count > room - run->io.data_offset)
+        return NULL;
+    return (uint8_t *)VCPU_P(vcpu)->run + run->io.data_offset;
+}
+
+static unsigned load_element(const uint8_t *p, unsigned size)
+{
+    uint8_t b;
+    uint16_t w;
+    uint32_t d;
+    switch (size) {
+    case 1: memcpy(&b, p, 1); return b;
+    case 2: memcpy(&w, p, 2); return w;
+    default: memcpy(&d, p, 4); return d;
+    }
+}
+
+static void store_element(uint8_t *p, unsigned size, unsigned val)
+{
+    uint8_t b = (uint8_t)val;
+    uint16_t w = (uint16_t)val;
+    switch (size) {
+    case 1: memcpy(p, &b, 1); break;
+    case 2: memcpy(p, &w, 2); break;
+    default: memcpy(p, &val, 4); break;
+    }
+}
+
+/* The registry handled the exit: complete it the seL4 way if a handler looked at the view, else let KVM. */
+static int io_completed(struct vm_vcpu *vcpu)
+{
+    if (VCPU_P(vcpu)->pend.view_ready)
+        exit_advance(vcpu);
+    else
+        VCPU_P(vcpu)->pend.complete_marked = true;
+    return IO_FAULT_HANDLED;
+}
+
+/* The most common I/O exit, one OUT of one element, the short way: what ioport_dispatch does for it. */
+static int out_one(struct vm_vcpu *vcpu)
+{
+    const struct kvm_run *run = VCPU_P(vcpu)->run;
+    unsigned size = run->io.size;
+    const uint8_t *data = io_data(vcpu, size, 1);
+    if (!data)
+        return IO_FAULT_ERROR;
+    unsigned val = load_element(data, size);
+    ioport_fault_result_t r = port_access(vcpu, run->io.port, false, size, &val);
+    return r == IO_FAULT_HANDLED ? io_completed(vcpu) : (int)r;
+}
+
 /* Handle the current I/O exit through the registry and complete it. Returns an IO_FAULT_* value. */
-int ioport_dispatch(struct vm_vcpu *vcpu)
+HOT int ioport_dispatch(struct vm_vcpu *vcpu)
 {
     const struct kvm_run *run = VCPU_P(vcpu)->run;
     uint16_t port = run->io.port;
     bool in = run->io.direction == KVM_EXIT_IO_IN;
     unsigned size = run->io.size;
-    size_t bytes;
-    uint8_t *data = vcpuctx_exit_data(vcpu, &bytes);
-    if (!data || size > 4 || size == 3 || size == 0 || bytes % size)
+    uint32_t count = run->io.count;
+    if (count == 1 && !in)
+        return out_one(vcpu);
+    uint8_t *data = io_data(vcpu, size, count);
+    if (!data)
         return IO_FAULT_ERROR;
-    for (size_t off = 0; off < bytes; off += size) {
-        unsigned val = 0;
-        if (!in)
-            memcpy(&val, data + off, size);
+    for (uint32_t i = 0; i < count; i++) {
+        unsigned val = in ? 0 : load_element(data + (size_t)i * size, size);
         ioport_fault_result_t r = port_access(vcpu, port, in, size, &val);
         if (r != IO_FAULT_HANDLED)
             return r;
         if (in)
-            memcpy(data + off, &val, size);
+            store_element(data + (size_t)i * size, size, val);
     }
-    if (in && bytes == size) {
-        unsigned val = 0;
-        memcpy(&val, data, size);
-        merge_in(vcpu, size, val);
-    }
-    if (VCPU_P(vcpu)->pend.view_ready) /* a handler looked: complete it the seL4 way */
-        exit_advance(vcpu);
-    else
-        VCPU_P(vcpu)->pend.complete_marked = true;
-    return IO_FAULT_HANDLED;
+    if (in && count == 1)
+        merge_in(vcpu, size, load_element(data, size));
+    return io_completed(vcpu);
 }

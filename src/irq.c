@@ -127,7 +127,7 @@ int vm_register_irq(vm_vcpu_t *vcpu, int irq, irq_ack_fn_t ack_fn, void *cookie)
     return 0;
 }
 
-void irq_deliver_acks(struct vm *vm)
+HOT void irq_deliver_acks(struct vm *vm)
 {
     if (!VM_P(vm)->nacks)
         return;

@@ -142,7 +142,7 @@ int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu, const struct kvm_cpuid2 *table)
     return r;
 }
 
-int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg)
+HOT int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg)
 {
     VCPU_P(vcpu)->stats.vcpu_ioctls++;
     return ioctl(VCPU_P(vcpu)->fd, req, arg);
@@ -163,15 +163,6 @@ int kvm_vcpu_set_sigmask(struct vm_vcpu *vcpu, const sigset_t *set)
 
 /* KVM_RUN, given again while KVM answers EAGAIN: an application processor that woke in KVM (INIT, SIPI) without
    entering the guest, which is no exit (QEMU retries too). */
-int kvm_vcpu_run(struct vm_vcpu *vcpu)
-{
-    int r;
-    do
-        r = kvm_vcpu_ioctl(vcpu, KVM_RUN, NULL);
-    while (r < 0 && errno == EAGAIN);
-    return r;
-}
-
 /* KVM_RUN that only completes pending I/O/MMIO and returns without entering. */
 int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu)
 {

@@ -6,7 +6,7 @@
 
 #define SYNC_ALL (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS)
 
-struct kvm_regs *state_regs(struct vm_vcpu *vcpu)
+HOT struct kvm_regs *state_regs(struct vm_vcpu *vcpu)
 {
     VCPU_P(vcpu)->used |= KVM_SYNC_X86_REGS;
     if (VCPU_P(vcpu)->regs_st == CACHE_UNKNOWN) {
@@ -29,7 +29,7 @@ static void real_mode_cs(struct kvm_sregs *s)
         s->cs.type |= 8;
 }
 
-struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu)
+HOT struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu)
 {
     VCPU_P(vcpu)->used |= KVM_SYNC_X86_SREGS;
     if (VCPU_P(vcpu)->sregs_st == CACHE_UNKNOWN) {
@@ -41,7 +41,7 @@ struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu)
     return VCPU_P(vcpu)->sregs;
 }
 
-struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu)
+HOT struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu)
 {
     VCPU_P(vcpu)->used |= KVM_SYNC_X86_EVENTS;
     if (VCPU_P(vcpu)->events_st == CACHE_UNKNOWN) {
@@ -113,7 +113,7 @@ static uint8_t sync_wanted(struct vm_vcpu *vcpu)
 }
 
 /* Mark the dirty parts for KVM_RUN to load from run->s.regs. */
-void state_push_sync(struct vm_vcpu *vcpu)
+HOT void state_push_sync(struct vm_vcpu *vcpu)
 {
     uint64_t dirty = 0;
     if (VCPU_P(vcpu)->regs_st == CACHE_DIRTY)
@@ -128,7 +128,7 @@ void state_push_sync(struct vm_vcpu *vcpu)
     VCPU_P(vcpu)->run->kvm_valid_regs = sync_wanted(vcpu);
 }
 
-void state_after_exit(struct vm_vcpu *vcpu)
+HOT void state_after_exit(struct vm_vcpu *vcpu)
 {
     VCPU_P(vcpu)->shadow_hint = 0; /* the guest ran: KVM's shadow is the truth */
     uint64_t valid = VCPU_P(vcpu)->sync ? VCPU_P(vcpu)->run->kvm_valid_regs : 0;

@@ -123,7 +123,7 @@ __attribute__((constructor)) static void index_rows(void)
     }
 }
 
-const struct field *field_find(uint32_t encoding, bool *high)
+HOT const struct field *field_find(uint32_t encoding, bool *high)
 {
     bool hi = (encoding & 1) && ((encoding >> 13) & 3) == 1;
     uint32_t e = encoding & ~(hi ? 1U : 0U);

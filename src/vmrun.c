@@ -20,13 +20,6 @@ const char *vcpuctx_exit_reason_name(unsigned int reason)
     return "UNKNOWN";
 }
 
-int exit_reason_slot(unsigned int reason)
-{
-    if (reason < VM_EXIT_REASON_NUM)
-        return (int)reason;
-    return reason == VCPUCTX_EXIT_REASON_INTERNAL_ERROR ? VM_EXIT_REASON_NUM : -1;
-}
-
 int vcpuctx_register_exit_handler(vm_t *vm, unsigned int reason, vcpuctx_exit_handler_fn handler, void *cookie)
 {
     int slot = exit_reason_slot(reason);
@@ -140,14 +133,14 @@ static bool handle_exit(struct vm_vcpu *vcpu, int reason)
 
 /* A vCPU's loop. With several vCPUs, each exit is handled under the VM's lock, one at a time, as the handlers
    and devices expect; alone, it takes no lock. */
-static void vcpu_loop(struct vm_vcpu *vcpu)
+HOT static void vcpu_loop(struct vm_vcpu *vcpu)
 {
     struct vm_priv *p = VM_P(vcpu->vm);
     bool threaded = p->threaded;
     for (bool end = false; !end;) {
         if (threaded && p->stop)
             return;
-        int reason = vcpuctx_vcpu_run(vcpu);
+        int reason = vcpu_run_once(vcpu);
         if (threaded)
             pthread_mutex_lock(&p->lock);
         end = handle_exit(vcpu, reason);

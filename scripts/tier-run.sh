@@ -41,7 +41,7 @@ amd)
     ;;
 intel)
     # Bochs is slow (a KVM exit costs ~176 us): the suites whose outcome depends on the host, both ABIs.
-    f="--filter=@(context|fields|vm|ram|io|exits|debug|loader|irq|fault|memory|smp|cpu)/*"
+    f="--filter=@(context|fields|vm|ram|io|exits|fastpath|debug|loader|irq|fault|memory|smp|cpu)/*"
     abi build "$f"
     abi build/ia32 "$f"
     suite "CLI crash, status and interrupt cases" build/tests/integration-tests $CRIT \

@@ -5,26 +5,29 @@
 
 #include "vmcs_table.h"
 
+/* The context's registers in vcpu_context_reg_t order (upstream's, the seL4_VCPUContext members' order): member,
+   struct kvm_regs member. The one list: the offsets and the whole-context copies come from it. */
+#define CTX_REGS32(X) X(eax, rax) X(ebx, rbx) X(ecx, rcx) X(edx, rdx) X(esi, rsi) X(edi, rdi) X(ebp, rbp)
 #ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
+#define CTX_REGS(X)                                                                                                    \
+    CTX_REGS32(X) X(r8, r8) X(r9, r9) X(r10, r10) X(r11, r11) X(r12, r12) X(r13, r13) X(r14, r14) X(r15, r15)
 #define NREGS 15
 #else
-#define NREGS 7
+#define CTX_REGS(X) CTX_REGS32(X)
+#define NREGS       7
 #endif
 
-/* vcpu_context_reg_t order -> struct kvm_regs member. */
-static const size_t reg_offset[15] = {
-    offsetof(struct kvm_regs, rax), offsetof(struct kvm_regs, rbx), offsetof(struct kvm_regs, rcx),
-    offsetof(struct kvm_regs, rdx), offsetof(struct kvm_regs, rsi), offsetof(struct kvm_regs, rdi),
-    offsetof(struct kvm_regs, rbp), offsetof(struct kvm_regs, r8),  offsetof(struct kvm_regs, r9),
-    offsetof(struct kvm_regs, r10), offsetof(struct kvm_regs, r11), offsetof(struct kvm_regs, r12),
-    offsetof(struct kvm_regs, r13), offsetof(struct kvm_regs, r14), offsetof(struct kvm_regs, r15),
-};
+/* vcpu_context_reg_t -> struct kvm_regs member. */
+#define REG_OFFSET(ctx, kvm) offsetof(struct kvm_regs, kvm),
+static const size_t reg_offset[] = {CTX_REGS(REG_OFFSET)};
+#define CTX_OFFSET(ctx, kvm) +1
+_Static_assert(0 CTX_REGS(CTX_OFFSET) == NREGS, "one register per vcpu_context_reg_t value");
 #ifdef CONFIG_X86_64_VTX_64BIT_GUESTS
 _Static_assert(VCPU_CONTEXT_R15 + 1 == NREGS, "one register per vcpu_context_reg_t value");
 #else
 _Static_assert(VCPU_CONTEXT_EBP + 1 == NREGS, "one register per vcpu_context_reg_t value");
 #endif
-_Static_assert(NREGS <= ARRAY_SIZE(reg_offset), "reg_offset covers every register");
+_Static_assert(sizeof(seL4_VCPUContext) == NREGS * sizeof(seL4_Word), "the context is the registers alone");
 
 static bool fits32(uint64_t v)
 {
@@ -36,11 +39,6 @@ static __u64 *reg_slot(struct kvm_regs *r, unsigned reg)
     return (__u64 *)(void *)((uint8_t *)r + reg_offset[reg]);
 }
 
-static seL4_Word *ctx_slot(seL4_VCPUContext *c, unsigned reg)
-{
-    return (seL4_Word *)c + reg;
-}
-
 HOT int vm_set_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext context)
 {
     if (!vcpu) {
@@ -50,8 +48,8 @@ HOT int vm_set_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext context)
     struct kvm_regs *r = state_regs(vcpu);
     if (!r)
         return -1;
-    for (unsigned i = 0; i < NREGS; i++)
-        *reg_slot(r, i) = *ctx_slot(&context, i);
+#define SET_REG(ctx, kvm) r->kvm = context.ctx;
+    CTX_REGS(SET_REG)
     VCPU_P(vcpu)->regs_st = CACHE_DIRTY;
     VCPU_P(vcpu)->pend.gpr_set = true;
     return 0;
@@ -78,13 +76,11 @@ HOT int vm_get_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext *context)
         errno = EINVAL;
         return -1;
     }
-    struct kvm_regs *r = state_regs(vcpu);
+    const struct kvm_regs *r = state_regs(vcpu);
     if (!r)
         return -1;
-    seL4_VCPUContext c;
-    for (unsigned i = 0; i < NREGS; i++)
-        *ctx_slot(&c, i) = (seL4_Word)*reg_slot(r, i);
-    *context = c;
+#define GET_REG(ctx, kvm) context->ctx = (seL4_Word)r->kvm;
+    CTX_REGS(GET_REG)
     return 0;
 }
 
@@ -205,6 +201,7 @@ int vcpuctx_vcpu_keep_entry_state(vm_vcpu_t *vcpu, bool on)
         return -1;
     }
     VCPU_P(vcpu)->keep_entry = on;
+    VCPU_P(vcpu)->settled = false;
     return 0;
 }
 

@@ -47,6 +47,7 @@ int vcpuctx_vcpu_set_breakpoints(vm_vcpu_t *vcpu, const struct vcpuctx_breakpoin
         hw.dr7 |= DR7_LE_GE;
     VCPU_P(vcpu)->bp_want = hw;
     VCPU_P(vcpu)->bp_changed = true;
+    VCPU_P(vcpu)->settled = false;
     return 0;
 }
 

@@ -79,22 +79,28 @@ static int step_from_new_rip(struct vm_vcpu *vcpu)
 
 /*
  * The entry after an I/O exit that the port registry completed while nothing else changed: no state to write,
- * no event, no new debug or window control. KVM finishes the instruction itself; only what it copies out at the
- * next exit is set. Anything else takes the whole path, entry_prepare.
+ * and no control or breakpoint written since the last whole entry left nothing for the controls to do (settled:
+ * no event to inject, no single step, no window). KVM finishes the instruction itself; only what it copies out at
+ * the next exit is set. Anything else takes the whole path, entry_prepare.
  */
+HOT bool entry_needs_nothing(const struct vm_vcpu *vcpu)
+{
+    const struct vcpu_priv *p = VCPU_CP(vcpu);
+    return p->settled && p->pend.active && p->pend.complete_marked && !p->pend.view_ready && !p->pend.gpr_set &&
+           p->regs_st != CACHE_DIRTY && p->sregs_st != CACHE_DIRTY && p->events_st != CACHE_DIRTY &&
+           p->run->exit_reason == KVM_EXIT_IO;
+}
+
 HOT bool entry_quick(struct vm_vcpu *vcpu)
 {
     struct vcpu_priv *p = VCPU_P(vcpu);
-    const uint32_t slow_ctl = VMX_PRIMARY_MONITOR_TRAP_FLAG | VMX_PRIMARY_INTERRUPT_WINDOW_EXITING;
-    if (!p->sync || p->keep_entry || !p->pend.active || !p->pend.complete_marked || p->pend.view_ready ||
-        p->pend.gpr_set || p->regs_st == CACHE_DIRTY || p->sregs_st == CACHE_DIRTY || p->events_st == CACHE_DIRTY ||
-        (p->ctl.entry_intr_info & VMX_INTR_INFO_VALID) || (p->ctl.primary & slow_ctl) || p->bp_changed ||
-        guest_debug_wanted(vcpu) != p->guest_debug || p->run->exit_reason != KVM_EXIT_IO)
+    if (!entry_needs_nothing(vcpu))
         return false;
     p->pend.active = false;
     p->pend.completion = true; /* may be pending: no interrupt window is made before KVM_RUN */
     p->run->request_interrupt_window = 0;
-    state_push_sync(vcpu);
+    p->run->kvm_dirty_regs = 0; /* nothing is dirty */
+    p->run->kvm_valid_regs = state_sync_wanted(vcpu);
     return true;
 }
 
@@ -109,5 +115,9 @@ HOT int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls)
     if (explicit_ioctls || !VCPU_P(vcpu)->sync)
         return state_push_explicit(vcpu, false);
     state_push_sync(vcpu);
+    /* Until a control or breakpoint is written again, entries need nothing of them (entry_quick). */
+    VCPU_P(vcpu)->settled =
+        !(VCPU_P(vcpu)->ctl.primary & (VMX_PRIMARY_MONITOR_TRAP_FLAG | VMX_PRIMARY_INTERRUPT_WINDOW_EXITING)) &&
+        !VCPU_P(vcpu)->keep_entry;
     return 0;
 }

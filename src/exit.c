@@ -261,7 +261,7 @@ static enum rip_pos out_position(struct site *s, struct insn *in)
 }
 
 /* The instruction of an I/O exit, and RIP at it: what out_position found, else a decode. */
-static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
+static enum rip_pos io_site_found(struct site *s, bool in_dir, struct insn *in)
 {
     memset(in, 0, sizeof(*in));
     enum rip_pos pos = in_dir ? RIP_AT : out_position(s, in);
@@ -271,6 +271,94 @@ static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
     }
     VCPU_P(s->vcpu)->ex.instr_len = in->len;
     VCPU_P(s->vcpu)->pend.rip_view = pos == RIP_AT ? s->regs->rip : s->regs->rip - in->len;
+    return pos;
+}
+
+/* Whether the bytes io_site_found reads, around KVM's RIP at la, are contiguous in linear addresses. */
+static bool io_window_linear(const struct site *s, uint64_t la)
+{
+    uint64_t rip = s->regs->rip;
+    return rip >= IO_WINDOW && code_linear(s, rip - IO_WINDOW) == la - IO_WINDOW &&
+           code_linear(s, rip + IO_WINDOW - 1) == la + IO_WINDOW - 1;
+}
+
+/* Whether the window's bytes are still the memo's: in place while paging stays off and the memory slots are
+   unchanged, else read again through the guest's translation. */
+static bool io_window_same(const struct site *s, const struct io_memo *m, uint64_t la)
+{
+    const size_t n = sizeof(m->window);
+    if (m->flat && !(s->sregs->cr0 & CR0_PG) && (s->sregs->efer & EFER_LMA) == m->lma &&
+        m->mem_gen == VM_CP(s->vcpu->vm)->mem_gen) {
+        if (m->split == n)
+            return memcmp(m->host[0], m->window, n) == 0;
+        return memcmp(m->host[0], m->window, m->split) == 0 &&
+               memcmp(m->host[1], m->window + m->split, n - m->split) == 0;
+    }
+    return guest_linear_equals(s->vcpu->vm, s->sregs, la - IO_WINDOW, m->window, n);
+}
+
+/* Whether the memo was made from the same inputs: then io_site_found would find the same again. */
+static bool io_memo_matches(const struct site *s, const struct io_memo *m, uint64_t la)
+{
+    const struct kvm_run *run = VCPU_CP(s->vcpu)->run;
+    return m->valid && m->la == la && m->mode == s->mode && m->port == run->io.port && m->size == run->io.size &&
+           m->dir == run->io.direction && m->dx_port == ((uint16_t)s->regs->rdx == run->io.port) &&
+           io_window_same(s, m, la);
+}
+
+/* Keep where the window lies in guest memory while paging is off (no page walk then, only the memory slots). */
+static void io_memo_place(const struct site *s, struct io_memo *m)
+{
+    struct vm *vm = s->vcpu->vm;
+    uint64_t start = m->la - IO_WINDOW;
+    size_t first = 4096 - (size_t)(start & 0xfff);
+    m->split = (uint8_t)(first < sizeof(m->window) ? first : sizeof(m->window));
+    m->lma = s->sregs->efer & EFER_LMA;
+    m->mem_gen = VM_CP(vm)->mem_gen;
+    m->host[0] = guest_linear_span(vm, s->sregs, start, m->split);
+    m->host[1] = m->split < sizeof(m->window)
+                     ? guest_linear_span(vm, s->sregs, start + m->split, sizeof(m->window) - m->split)
+                     : NULL;
+    m->flat = !(s->sregs->cr0 & CR0_PG) && m->host[0] && (m->split == sizeof(m->window) || m->host[1]);
+}
+
+/*
+ * io_site_found, remembered: locating the instruction is a pure function of the code bytes around RIP, the mode
+ * and the exit (and, once learned, of how this host leaves RIP at OUT), so a loop's I/O exit is located once and
+ * then only checked against guest memory. Not remembered: a site whose bytes wrap around the code segment or are
+ * not all memory, or one found by completing the exit in KVM (RIP moved).
+ */
+static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
+{
+    struct io_memo *m = &VCPU_P(s->vcpu)->io_memo;
+    const struct kvm_run *run = VCPU_CP(s->vcpu)->run;
+    uint64_t rip = s->regs->rip, la = code_linear(s, rip);
+    bool linear = io_window_linear(s, la);
+    if (linear && io_memo_matches(s, m, la)) {
+        *in = m->in;
+        VCPU_P(s->vcpu)->ex.instr_len = m->instr_len;
+        VCPU_P(s->vcpu)->pend.rip_view = m->pos == RIP_PAST ? rip - m->instr_len : rip;
+        return (enum rip_pos)m->pos;
+    }
+    enum rip_pos pos = io_site_found(s, in_dir, in);
+    m->valid = false;
+    if (!linear || s->regs->rip != rip ||
+        guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, m->window, sizeof(m->window)) != sizeof(m->window))
+        return pos;
+    uint8_t window[sizeof(m->window)];
+    memcpy(window, m->window, sizeof(window));
+    *m = (struct io_memo){.valid = true,
+                          .mode = (uint8_t)s->mode,
+                          .size = run->io.size,
+                          .dir = run->io.direction,
+                          .pos = (uint8_t)pos,
+                          .dx_port = (uint16_t)s->regs->rdx == run->io.port,
+                          .port = run->io.port,
+                          .instr_len = VCPU_P(s->vcpu)->ex.instr_len,
+                          .la = la,
+                          .in = *in};
+    memcpy(m->window, window, sizeof(window));
+    io_memo_place(s, m);
     return pos;
 }
 
@@ -449,11 +537,13 @@ int exit_complete_in_kvm(struct vm_vcpu *vcpu)
 
 int exit_advance(struct vm_vcpu *vcpu)
 {
-    seL4_Word rip = 0, len = 0;
-    if (vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip) < 0 ||
-        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &len) < 0)
+    /* What reading VMX_GUEST_RIP and the length and writing their sum does, without the three field accesses. */
+    struct kvm_regs *r = exit_view_ensure(vcpu) < 0 ? NULL : state_regs(vcpu);
+    if (!r)
         return -1;
-    return vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + len);
+    r->rip = (seL4_Word)((seL4_Word)r->rip + VCPU_P(vcpu)->ex.instr_len);
+    VCPU_P(vcpu)->regs_st = CACHE_DIRTY;
+    return 0;
 }
 
 /* Complete in KVM, then: keep, the cache (the handler's state) is applied over KVM's at entry; without, KVM's

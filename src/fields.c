@@ -231,5 +231,6 @@ HOT int field_read(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
 
 HOT int field_write(struct vm_vcpu *vcpu, const struct field *f, uint64_t value)
 {
+    VCPU_P(vcpu)->settled = false; /* the next entry looks at the controls again */
     return dispatch(vcpu, f, &value, true);
 }

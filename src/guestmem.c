@@ -104,3 +104,25 @@ size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *s, uint64_t la, 
 {
     return guest_copy_linear(vm, s, la, buf, len, 0);
 }
+
+const uint8_t *guest_linear_span(struct vm *vm, const struct kvm_sregs *s, uint64_t la, size_t len)
+{
+    uint64_t pa;
+    if ((la & 0xfff) + len > 4096 || guest_linear_to_phys(vm, s, la, &pa) < 0)
+        return NULL;
+    return guest_phys(vm, pa, len, false);
+}
+
+bool guest_linear_equals(struct vm *vm, const struct kvm_sregs *s, uint64_t la, const uint8_t *bytes, size_t len)
+{
+    while (len) {
+        size_t chunk = 4096 - (size_t)(la & 0xfff);
+        if (chunk > len)
+            chunk = len;
+        const uint8_t *p = guest_linear_span(vm, s, la, chunk);
+        if (!p || memcmp(p, bytes, chunk) != 0)
+            return false;
+        la += chunk, bytes += chunk, len -= chunk;
+    }
+    return true;
+}

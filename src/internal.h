@@ -110,6 +110,26 @@ struct insn_memo {
     struct insn in;
 };
 
+/* exit.c: the code bytes around RIP that locating an I/O instruction reads (the forward decode at RIP, the
+   backward ones ending there). */
+#define IO_WINDOW 16
+
+/* exit.c: the last I/O exit's instruction and RIP's place, and what they were found from: the bytes around KVM's
+   RIP, the mode, the exit's port, size and direction, whether DX held the port. */
+struct io_memo {
+    bool valid;
+    bool flat; /* paging was off: host[] hold the window while mem_gen does */
+    uint8_t mode, size, dir, pos, dx_port;
+    uint16_t port;
+    uint32_t instr_len;
+    uint64_t la; /* linear address of KVM's RIP */
+    uint64_t lma, mem_gen;
+    const uint8_t *host[2]; /* the window's bytes in guest memory, split at a page boundary at split */
+    uint8_t split;
+    uint8_t window[2 * IO_WINDOW];
+    struct insn in;
+};
+
 /* A vCPU's private state: struct vm_vcpu's vcpuctx_private (VCPU_P). */
 struct vcpu_priv {
     int fd;
@@ -121,7 +141,6 @@ struct vcpu_priv {
        reason R, next_need[R] is what the handling of the exits that followed R has read (KVM_SYNC_X86_* bits),
        with NEED_LEARNED once such a transition was seen. */
     uint8_t used;                              /* parts read since the last exit */
-    struct insn_memo memo[2];                  /* exit.c: forward decodes, and backward ones */
     uint8_t prev_slot;                         /* the reason slot of the exit before the last */
     uint8_t next_need[VM_EXIT_REASON_NUM + 1]; /* per table slot (the last also for reasons beyond the table) */
     struct kvm_regs *regs;
@@ -137,12 +156,15 @@ struct vcpu_priv {
     struct hw_debug bp_want; /* host breakpoints asked for */
     bool bp_changed;         /* KVM_SET_GUEST_DEBUG to be given again (new breakpoints, a step from a new RIP) */
     bool keep_entry;         /* vcpuctx_vcpu_keep_entry_state */
+    bool settled;            /* entry.c: the controls need nothing at entry; a field or breakpoint write clears it */
     bool from_entry;         /* the fields show entry_regs/entry_sregs (the host reset the vCPU) */
     uint8_t shadow_hint;     /* the interrupt shadow last written (1 STI, 2 MOV SS), for hosts with one kind */
     struct vcpuctx_stats stats;
     pthread_t thread; /* the thread running it in a vm_run of several vCPUs (vcpus.c) */
     bool threaded;    /* thread is valid: kicks signal it (under the VM's kick_lock) */
     /* Last, apart from what every exit touches: */
+    struct insn_memo memo[2]; /* exit.c: forward decodes, and backward ones */
+    struct io_memo io_memo;   /* exit.c: the last I/O exit's site */
     struct kvm_regs own_regs; /* the cache without SYNC_REGS */
     struct kvm_sregs own_sregs;
     struct kvm_vcpu_events own_events;
@@ -183,6 +205,7 @@ struct vm_priv {
     struct ram_block blocks[RAM_BLOCKS]; /* ram.c */
     int nblocks;
     int mem_cap;                             /* room in mem.ram_regions */
+    uint64_t mem_gen;                        /* kvm.c: memory slots changed (bumped at each change) */
     struct irq_ack *acks[VCPUCTX_IRQ_LINES]; /* irq.c: vm_register_irq's callbacks */
     int nacks;
     int fd;
@@ -260,8 +283,10 @@ struct kvm_sregs *state_sregs(struct vm_vcpu *vcpu);
 struct kvm_vcpu_events *state_events(struct vm_vcpu *vcpu);
 /* Write the dirty parts with KVM_SET_* ioctls (only_cpu: sregs and regs, not events); -1 drops a refused part. */
 int state_push_explicit(struct vm_vcpu *vcpu, bool only_cpu);
-/* Mark the dirty parts for KVM_RUN to load from run->s.regs (KVM_CAP_SYNC_REGS). */
+/* Mark the dirty parts for KVM_RUN to load from run->s.regs (KVM_CAP_SYNC_REGS), and what it copies out. */
 void state_push_sync(struct vm_vcpu *vcpu);
+/* What KVM should copy out at the coming exit (kvm_valid_regs), learned from what the handlers read. */
+uint8_t state_sync_wanted(struct vm_vcpu *vcpu);
 /* After KVM_RUN: the cache is KVM's new state (SYNC_REGS) or unknown. */
 void state_after_exit(struct vm_vcpu *vcpu);
 
@@ -280,8 +305,10 @@ int exit_reconcile(struct vm_vcpu *vcpu, bool explicit);
 /* entry.c: before each KVM_RUN (or vcpuctx_vcpu_flush): settle the exit, inject the entry event, apply the
    debug controls, push the cache. explicit_ioctls: with KVM_SET_* ioctls, not through SYNC_REGS. */
 int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls);
-/* The entry after an I/O exit the port registry completed with nothing else changed, done if true (no ioctl, no
-   failure); false: nothing done, entry_prepare's turn. */
+/* Whether the exit is one the port registry completed with nothing else changed (nothing written, no control or
+   breakpoint written since the last whole entry, which left the controls nothing to do). The entry after such an
+   exit, done if true (no ioctl, no failure); false: nothing done, entry_prepare's turn. */
+bool entry_needs_nothing(const struct vm_vcpu *vcpu);
 bool entry_quick(struct vm_vcpu *vcpu);
 
 /* context.c: vcpuctx_vcpu_run's halves. Before KVM_RUN the whole way: VCPU_ENTER to run, VCPU_REFUSED for state
@@ -319,6 +346,10 @@ void seg_from_ar(struct kvm_segment *s, uint32_t ar);
 /* guestmem.c: guest-virtual reads through the guest's segments and paging. */
 int guest_linear_to_phys(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint64_t *pa);
 size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint8_t *buf, size_t len);
+/* Whether guest_read_linear would read all of bytes[0, len) at la, compared in place. */
+bool guest_linear_equals(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, const uint8_t *bytes, size_t len);
+/* The RAM behind [la, la + len) when it lies in one page, as guest_read_linear reads it; NULL otherwise. */
+const uint8_t *guest_linear_span(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, size_t len);
 /* Copy between buf and guest memory by linear address, page by page, up to the first page that is not memory:
    RAM, and ROM too with GUEST_ROM (the debugger's view); into the guest with GUEST_WRITE. Returns bytes copied. */
 enum { GUEST_WRITE = 1, GUEST_ROM = 2 };

@@ -81,17 +81,12 @@ static const vm_ioport_entry_t *port_find(struct vm *vm, uint16_t port)
     return NULL;
 }
 
-/* One access of size bytes: a handler, else the unhandled callback, else the default. */
-static ioport_fault_result_t port_access(struct vm_vcpu *vcpu, uint16_t port, bool in, unsigned size, unsigned *val)
+/* An access no handler took: the unhandled callback, else the default (reads all ones). */
+static ioport_fault_result_t port_unhandled(struct vm_vcpu *vcpu, uint16_t port, bool in, unsigned size, unsigned *val)
 {
     struct vm *vm = vcpu->vm;
-    const vm_ioport_entry_t *e = port_find(vm, port);
     ioport_fault_result_t r = IO_FAULT_UNHANDLED;
-    if (e && in && e->interface.port_in)
-        r = e->interface.port_in(vcpu, e->interface.cookie, port, size, val);
-    else if (e && !in && e->interface.port_out)
-        r = e->interface.port_out(vcpu, e->interface.cookie, port, size, *val);
-    if (r == IO_FAULT_UNHANDLED && VM_P(vm)->unhandled_cb)
+    if (VM_P(vm)->unhandled_cb)
         r = VM_P(vm)->unhandled_cb(vcpu, port, in, val, size, VM_P(vm)->unhandled_cookie);
     if (r == IO_FAULT_UNHANDLED) {
         if (in)
@@ -99,6 +94,18 @@ static ioport_fault_result_t port_access(struct vm_vcpu *vcpu, uint16_t port, bo
         r = IO_FAULT_HANDLED;
     }
     return r;
+}
+
+/* One access of size bytes: a handler, else the unhandled callback, else the default. */
+static ioport_fault_result_t port_access(struct vm_vcpu *vcpu, uint16_t port, bool in, unsigned size, unsigned *val)
+{
+    const vm_ioport_entry_t *e = port_find(vcpu->vm, port);
+    ioport_fault_result_t r = IO_FAULT_UNHANDLED;
+    if (e && in && e->interface.port_in)
+        r = e->interface.port_in(vcpu, e->interface.cookie, port, size, val);
+    else if (e && !in && e->interface.port_out)
+        r = e->interface.port_out(vcpu, e->interface.cookie, port, size, *val);
+    return r == IO_FAULT_UNHANDLED ? port_unhandled(vcpu, port, in, size, val) : r;
 }
 
 static const uint32_t size_mask[5] = {0, 0xff, 0xffff, 0, 0xffffffffU};
@@ -161,11 +168,17 @@ static int out_one(struct vm_vcpu *vcpu)
 {
     const struct kvm_run *run = VCPU_P(vcpu)->run;
     unsigned size = run->io.size;
+    uint16_t port = run->io.port;
     const uint8_t *data = io_data(vcpu, size, 1);
     if (!data)
         return IO_FAULT_ERROR;
     unsigned val = load_element(data, size);
-    ioport_fault_result_t r = port_access(vcpu, run->io.port, false, size, &val);
+    const vm_ioport_entry_t *e = port_find(vcpu->vm, port);
+    ioport_fault_result_t r = IO_FAULT_UNHANDLED;
+    if (e && e->interface.port_out)
+        r = e->interface.port_out(vcpu, e->interface.cookie, port, size, val);
+    if (r == IO_FAULT_UNHANDLED)
+        r = port_unhandled(vcpu, port, false, size, &val);
     return r == IO_FAULT_HANDLED ? io_completed(vcpu) : (int)r;
 }
 

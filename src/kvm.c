@@ -83,6 +83,7 @@ int kvm_vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, void *host, si
         .memory_size = size,
         .userspace_addr = (uint64_t)(uintptr_t)host,
     };
+    VM_P(vm)->mem_gen++; /* host pointers into guest memory taken before may be stale */
     return ioctl(VM_P(vm)->fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
 

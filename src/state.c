@@ -102,7 +102,7 @@ static uint8_t reason_slot(const struct vm_vcpu *vcpu)
  * not copied is read with its ioctl if someone asks (state_regs and the rest), and the need is learned; masks
  * only grow, so a loop settles at one KVM_RUN per exit and the parts its handlers read.
  */
-static uint8_t sync_wanted(struct vm_vcpu *vcpu)
+HOT uint8_t state_sync_wanted(struct vm_vcpu *vcpu)
 {
     struct vcpu_priv *p = VCPU_P(vcpu);
     uint8_t prev = p->prev_slot, now = reason_slot(vcpu);
@@ -125,7 +125,7 @@ HOT void state_push_sync(struct vm_vcpu *vcpu)
         dirty |= KVM_SYNC_X86_EVENTS;
     }
     VCPU_P(vcpu)->run->kvm_dirty_regs = dirty;
-    VCPU_P(vcpu)->run->kvm_valid_regs = sync_wanted(vcpu);
+    VCPU_P(vcpu)->run->kvm_valid_regs = state_sync_wanted(vcpu);
 }
 
 HOT void state_after_exit(struct vm_vcpu *vcpu)

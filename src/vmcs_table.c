@@ -27,7 +27,7 @@
         ROW(VMX_GUEST_##SEG##_ACCESS_RIGHTS, G, true, "sregs." seg " type/s/dpl/present/avl/l/db/g/unusable", FK_AR,   \
             i)
 
-static const struct field table[] = {
+const struct field vmcs_rows[] = {
     SEGROWS(ES, "es", 0),
     SEGROWS(CS, "cs", 1),
     SEGROWS(SS, "ss", 2),
@@ -99,41 +99,23 @@ static const struct field table[] = {
     ROW(VMX_DATA_IO_RIP, X, false, "RIP of the exiting instruction", FK_EXITN, EXV(io_rip)),
 };
 
-#define NROWS ARRAY_SIZE(table)
+#define NROWS ARRAY_SIZE(vmcs_rows)
 _Static_assert(NROWS == 81 + 3, "one row for each of the 81 upstream encodings and our three extra controls");
 
 const struct vcpuctx_field_info *vcpuctx_field_at(size_t index)
 {
-    return index < NROWS ? &table[index].info : NULL;
+    return index < NROWS ? &vmcs_rows[index].info : NULL;
 }
 
-/*
- * Direct index: an encoding's width (bits 14:13) and type (11:10) choose one of 16 groups, its index
- * (bits 9:1) the slot. Built once when the library is loaded, so lookups are a few instructions.
- */
-#define GROUP(e) ((((e) >> 13) & 3) * 4 + (((e) >> 10) & 3))
-#define SLOT(e)  (((e)&0x3ff) >> 1)
-static uint8_t row_of[16][32]; /* row + 1; 0: no such field */
+uint8_t vmcs_row_of[16][32];
 
+/* vmcs_table.h's direct index, built once when the library is loaded. */
 __attribute__((constructor)) static void index_rows(void)
 {
     for (size_t i = 0; i < NROWS; i++) {
-        uint32_t e = table[i].info.encoding;
-        row_of[GROUP(e)][SLOT(e)] = (uint8_t)(i + 1);
+        uint32_t e = vmcs_rows[i].info.encoding;
+        vmcs_row_of[VMCS_GROUP(e)][VMCS_SLOT(e)] = (uint8_t)(i + 1);
     }
-}
-
-HOT const struct field *field_find(uint32_t encoding, bool *high)
-{
-    bool hi = (encoding & 1) && ((encoding >> 13) & 3) == 1;
-    uint32_t e = encoding & ~(hi ? 1U : 0U);
-    unsigned row = (e & ~0x6fffU) || SLOT(e) >= 32 ? 0 : row_of[GROUP(e)][SLOT(e)];
-    if (!row || table[row - 1].info.encoding != e) {
-        errno = EINVAL;
-        return NULL;
-    }
-    *high = hi;
-    return &table[row - 1];
 }
 
 const struct vcpuctx_field_info *vcpuctx_field_lookup(uint32_t encoding)

@@ -38,8 +38,27 @@ struct field {
     uint32_t arg;
 };
 
-/* The row for an encoding, and whether the access is the high half of a 64-bit field. */
-const struct field *field_find(uint32_t encoding, bool *high);
+/* The table (vmcs_table.c), and its direct index: an encoding's width (bits 14:13) and type (11:10) choose one of
+   16 groups, its index (bits 9:1) the slot, which holds the row + 1 (0: no such field). */
+extern const struct field vmcs_rows[];
+extern uint8_t vmcs_row_of[16][32];
+#define VMCS_GROUP(e) ((((e) >> 13) & 3) * 4 + (((e) >> 10) & 3))
+#define VMCS_SLOT(e)  (((e)&0x3ff) >> 1)
+
+/* The row for an encoding, and whether the access is the high half of a 64-bit field; NULL with errno EINVAL. Inline:
+   every field access starts here. */
+static inline const struct field *field_find(uint32_t encoding, bool *high)
+{
+    bool hi = (encoding & 1) && ((encoding >> 13) & 3) == 1;
+    uint32_t e = encoding & ~(hi ? 1U : 0U);
+    unsigned row = (e & ~0x6fffU) || VMCS_SLOT(e) >= 32 ? 0 : vmcs_row_of[VMCS_GROUP(e)][VMCS_SLOT(e)];
+    *high = hi;
+    if (!row || vmcs_rows[row - 1].info.encoding != e) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return &vmcs_rows[row - 1];
+}
 
 /* errno for writing value to the field (0 if acceptable): EPERM, ERANGE, EINVAL. */
 int field_check_write(const struct field *f, bool high, uint64_t value);

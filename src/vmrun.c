@@ -56,6 +56,12 @@ int vcpuctx_vm_stop_code(const vm_t *vm)
     return vm ? VM_CP(vm)->stop_code : 0;
 }
 
+/* The port registry's result (IO_FAULT_*) as an exit handler's (VM_EXIT_*). */
+static int io_result(int r)
+{
+    return r == IO_FAULT_HANDLED ? VM_EXIT_HANDLED : r == IO_FAULT_ERROR ? VM_EXIT_HANDLE_ERROR : VM_EXIT_UNHANDLED;
+}
+
 /* Dispatch one exit: an exit handler, else the port registry for I/O, the reservations for MMIO. A VM_EXIT_* value. */
 static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
 {
@@ -65,10 +71,8 @@ static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
     int slot = exit_reason_slot(reason & 0xffff);
     if (slot >= 0 && VM_P(vm)->exits[slot].fn)
         return VM_P(vm)->exits[slot].fn(vcpu, VM_P(vm)->exits[slot].cookie);
-    if (reason == EXIT_REASON_IO_INSTRUCTION) {
-        int r = ioport_dispatch(vcpu);
-        return r == IO_FAULT_HANDLED ? VM_EXIT_HANDLED : r == IO_FAULT_ERROR ? VM_EXIT_HANDLE_ERROR : VM_EXIT_UNHANDLED;
-    }
+    if (reason == EXIT_REASON_IO_INSTRUCTION)
+        return io_result(ioport_dispatch(vcpu));
     if (reason == EXIT_REASON_EPT_VIOLATION)
         return memory_dispatch(vcpu);
     return VM_EXIT_UNHANDLED;
@@ -107,6 +111,8 @@ static bool run_end(struct vm_vcpu *vcpu, int status, int exit_reason)
     return true;
 }
 
+static bool dispatch_end(struct vm_vcpu *vcpu, int reason, int r);
+
 /* One exit of vcpu: observe it, deliver EOIs, dispatch it. True when it ends the run. */
 static bool handle_exit(struct vm_vcpu *vcpu, int reason)
 {
@@ -121,7 +127,13 @@ static bool handle_exit(struct vm_vcpu *vcpu, int reason)
     if (VM_P(vm)->observer.fn && VM_P(vm)->observer.fn(vcpu, VM_P(vm)->observer.cookie) == VCPUCTX_EXIT_STOP)
         return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
     irq_deliver_acks(vm);
-    int r = dispatch(vcpu, (uint32_t)reason);
+    return dispatch_end(vcpu, reason, dispatch(vcpu, (uint32_t)reason));
+}
+
+/* How the result r of dispatching an exit of reason ends the run (true) or not. */
+static bool dispatch_end(struct vm_vcpu *vcpu, int reason, int r)
+{
+    struct vm *vm = vcpu->vm;
     if (r == VM_EXIT_HANDLE_ERROR)
         return run_end(vcpu, VCPUCTX_RUN_ERROR, VM_GUEST_ERROR_EXIT);
     if (r == VCPUCTX_EXIT_STOP || VM_P(vm)->stop)
@@ -129,6 +141,50 @@ static bool handle_exit(struct vm_vcpu *vcpu, int reason)
     if (r != VM_EXIT_HANDLED)
         return run_end(vcpu, VCPUCTX_RUN_UNHANDLED, exit_class((uint32_t)reason & 0xffff));
     return false;
+}
+
+/* Whether the port registry alone takes this VM's I/O exits: no exit handler or observer before it, no ack to
+   deliver, no other vCPU thread. */
+static bool registry_alone(const struct vm *vm)
+{
+    const struct vm_priv *p = VM_CP(vm);
+    return !p->threaded && !p->exits[EXIT_REASON_IO_INSTRUCTION].fn && !p->observer.fn && !p->nacks;
+}
+
+static bool one_out(const struct kvm_run *run)
+{
+    return run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT && run->io.count == 1;
+}
+
+/*
+ * The fast path of a lone vCPU: a run of exits that are each one OUT of one element, which the port registry
+ * completes while its handler touches nothing else. Each exit is made and handled as the whole path does
+ * (vcpu_exited, ioport_dispatch); what is left out is what the whole path would find has nothing to do: the
+ * handler table, the observer and the acks (registry_alone), and the entry between two such exits, which is
+ * already what entry_quick makes (nothing read, written or copied in or out: the same copy-out mask again).
+ * True when the run ends; false when an exit or a handler leaves the fast path, the whole path going on from there.
+ */
+HOT static bool fast_outs(struct vm_vcpu *vcpu)
+{
+    struct vcpu_priv *p = VCPU_P(vcpu);
+    struct kvm_run *run = p->run;
+    if (!registry_alone(vcpu->vm) || !entry_quick(vcpu))
+        return false;
+    for (;;) {
+        int r = kvm_vcpu_run(vcpu);
+        int e = r < 0 ? errno : 0;
+        run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
+        int reason = vcpu_exited(vcpu, r, e);
+        if (reason != EXIT_REASON_IO_INSTRUCTION || !one_out(run) || !registry_alone(vcpu->vm))
+            return handle_exit(vcpu, reason);
+        int io = ioport_dispatch(vcpu);
+        if (io != IO_FAULT_HANDLED || VM_P(vcpu->vm)->stop)
+            return dispatch_end(vcpu, reason, io_result(io));
+        if (!entry_needs_nothing(vcpu) || p->used || run->kvm_valid_regs || run->kvm_dirty_regs)
+            return false;
+        p->pend.active = false; /* entered again, as entry_quick leaves it */
+        p->pend.completion = true;
+    }
 }
 
 /* A vCPU's loop. With several vCPUs, each exit is handled under the VM's lock, one at a time, as the handlers
@@ -146,6 +202,8 @@ HOT static void vcpu_loop(struct vm_vcpu *vcpu)
         end = handle_exit(vcpu, reason);
         if (threaded)
             pthread_mutex_unlock(&p->lock);
+        else if (!end)
+            end = fast_outs(vcpu);
     }
 }
 

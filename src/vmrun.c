@@ -104,7 +104,7 @@ static bool run_end(struct vm_vcpu *vcpu, int status, int exit_reason)
     p->run_status = status;
     p->run_errno = status == VCPUCTX_RUN_ERROR ? ECANCELED : errno;
     vcpu->vm->run.exit_reason = exit_reason;
-    if (p->threaded) {
+    if (p->threaded && !p->stop) { /* a stop already kicked the others (vcpuctx_vm_stop) */
         p->stop = true;
         vcpus_kick_all(vcpu->vm);
     }

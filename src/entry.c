@@ -33,21 +33,15 @@ static int inject_entry_event(struct vm_vcpu *vcpu)
 }
 
 /* Monitor trap flag -> single-step; #BP in the exception bitmap -> software breakpoints exit; host breakpoints. */
-static uint32_t guest_debug_wanted(const struct vm_vcpu *vcpu)
-{
-    uint32_t want = 0;
-    if (VCPU_CP(vcpu)->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG)
-        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
-    if (VCPU_CP(vcpu)->ctl.exc_bitmap & (1u << VEC_BP))
-        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
-    if (VCPU_CP(vcpu)->bp_want.dr7)
-        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
-    return want;
-}
-
 static int apply_guest_debug(struct vm_vcpu *vcpu)
 {
-    uint32_t want = guest_debug_wanted(vcpu);
+    uint32_t want = 0;
+    if (VCPU_P(vcpu)->ctl.primary & VMX_PRIMARY_MONITOR_TRAP_FLAG)
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
+    if (VCPU_P(vcpu)->ctl.exc_bitmap & (1u << VEC_BP))
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
+    if (VCPU_P(vcpu)->bp_want.dr7)
+        want |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
     if (want == VCPU_P(vcpu)->guest_debug && !VCPU_P(vcpu)->bp_changed)
         return 0;
     struct kvm_guest_debug dbg;
@@ -83,7 +77,7 @@ static int step_from_new_rip(struct vm_vcpu *vcpu)
  * no event to inject, no single step, no window). KVM finishes the instruction itself; only what it copies out at
  * the next exit is set. Anything else takes the whole path, entry_prepare.
  */
-HOT bool entry_needs_nothing(const struct vm_vcpu *vcpu)
+static bool entry_needs_nothing(const struct vm_vcpu *vcpu)
 {
     const struct vcpu_priv *p = VCPU_CP(vcpu);
     return p->settled && p->pend.active && p->pend.complete_marked && !p->pend.view_ready && !p->pend.gpr_set &&

@@ -289,12 +289,11 @@ static bool io_window_same(const struct site *s, const struct io_memo *m, uint64
     const size_t n = sizeof(m->window);
     if (m->flat && !(s->sregs->cr0 & CR0_PG) && (s->sregs->efer & EFER_LMA) == m->lma &&
         m->mem_gen == VM_CP(s->vcpu->vm)->mem_gen) {
-        if (m->split == n)
-            return memcmp(m->host[0], m->window, n) == 0;
         return memcmp(m->host[0], m->window, m->split) == 0 &&
-               memcmp(m->host[1], m->window + m->split, n - m->split) == 0;
+               (m->split == n || memcmp(m->host[1], m->window + m->split, n - m->split) == 0);
     }
-    return guest_linear_equals(s->vcpu->vm, s->sregs, la - IO_WINDOW, m->window, n);
+    uint8_t now[sizeof(m->window)];
+    return guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, now, n) == n && memcmp(now, m->window, n) == 0;
 }
 
 /* Whether the memo was made from the same inputs: then io_site_found would find the same again. */
@@ -341,12 +340,11 @@ static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
         return (enum rip_pos)m->pos;
     }
     enum rip_pos pos = io_site_found(s, in_dir, in);
+    uint8_t window[sizeof(m->window)];
     m->valid = false;
     if (!linear || s->regs->rip != rip ||
-        guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, m->window, sizeof(m->window)) != sizeof(m->window))
+        guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, window, sizeof(window)) != sizeof(window))
         return pos;
-    uint8_t window[sizeof(m->window)];
-    memcpy(window, m->window, sizeof(window));
     *m = (struct io_memo){.valid = true,
                           .mode = (uint8_t)s->mode,
                           .size = run->io.size,

@@ -112,17 +112,3 @@ const uint8_t *guest_linear_span(struct vm *vm, const struct kvm_sregs *s, uint6
         return NULL;
     return guest_phys(vm, pa, len, false);
 }
-
-bool guest_linear_equals(struct vm *vm, const struct kvm_sregs *s, uint64_t la, const uint8_t *bytes, size_t len)
-{
-    while (len) {
-        size_t chunk = 4096 - (size_t)(la & 0xfff);
-        if (chunk > len)
-            chunk = len;
-        const uint8_t *p = guest_linear_span(vm, s, la, chunk);
-        if (!p || memcmp(p, bytes, chunk) != 0)
-            return false;
-        la += chunk, bytes += chunk, len -= chunk;
-    }
-    return true;
-}

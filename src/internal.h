@@ -245,7 +245,8 @@ _Static_assert(_Alignof(struct vm_priv) <= 16 && _Alignof(struct vcpu_priv) <= 1
 #define VM_CP(vm)     ((const struct vm_priv *)(const void *)(vm)->vcpuctx_private)
 #define VCPU_CP(vcpu) ((const struct vcpu_priv *)(const void *)(vcpu)->vcpuctx_private)
 
-/* kvm.c: every KVM ioctl but KVM_RUN (kvm_vcpu_run, inline below). The _raw forms return -1/errno; none prints. */
+/* kvm.c: every KVM ioctl, but the vCPU ioctl wrapper and KVM_RUN on it, inline below. The _raw forms return
+   -1/errno; none prints. */
 int kvm_open_dev(void);
 int kvm_check_ext(int fd, unsigned long cap);
 int kvm_vm_ioctl(struct vm *vm, unsigned long req, void *arg);
@@ -258,17 +259,22 @@ int kvm_vcpu_create_fd(struct vm *vm, int index);
 int kvm_vcpu_map_run(struct vm_vcpu *vcpu);
 struct kvm_cpuid2 *kvm_supported_cpuid(int kvm_fd);
 int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu, const struct kvm_cpuid2 *table);
-int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg);
-/* KVM_RUN (again on EAGAIN). Inline, the one ioctl outside kvm.c, so that no frame of ours encloses the syscall:
+/* A vCPU ioctl, counted (vcpuctx_vcpu_stats). */
+static inline int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg)
+{
+    VCPU_P(vcpu)->stats.vcpu_ioctls++;
+    return ioctl(VCPU_P(vcpu)->fd, req, arg);
+}
+/* KVM_RUN, given again while KVM answers EAGAIN: an application processor that woke in KVM (INIT, SIPI) without
+   entering the guest, which is no exit (QEMU retries too). Inline, so that no frame of ours encloses the syscall:
    the host refills the return stack buffer at each exit, and every enclosing frame's return then mispredicts
    (about 25 ns each on kvm_pvm, measured with one to four wrapper frames around a raw loop's KVM_RUN). */
 static inline int kvm_vcpu_run(struct vm_vcpu *vcpu)
 {
     int r;
-    do {
-        VCPU_P(vcpu)->stats.vcpu_ioctls++;
-        r = ioctl(VCPU_P(vcpu)->fd, KVM_RUN, NULL);
-    } while (r < 0 && errno == EAGAIN);
+    do
+        r = kvm_vcpu_ioctl(vcpu, KVM_RUN, NULL);
+    while (r < 0 && errno == EAGAIN);
     return r;
 }
 /* The signals KVM_RUN lets through (KVM_SET_SIGNAL_MASK: blocked ones stay pending); NULL: the thread's own. */
@@ -305,10 +311,9 @@ int exit_reconcile(struct vm_vcpu *vcpu, bool explicit);
 /* entry.c: before each KVM_RUN (or vcpuctx_vcpu_flush): settle the exit, inject the entry event, apply the
    debug controls, push the cache. explicit_ioctls: with KVM_SET_* ioctls, not through SYNC_REGS. */
 int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls);
-/* Whether the exit is one the port registry completed with nothing else changed (nothing written, no control or
-   breakpoint written since the last whole entry, which left the controls nothing to do). The entry after such an
-   exit, done if true (no ioctl, no failure); false: nothing done, entry_prepare's turn. */
-bool entry_needs_nothing(const struct vm_vcpu *vcpu);
+/* The entry after an exit the port registry completed with nothing else changed (nothing written, no control or
+   breakpoint written since the last whole entry, which left the controls nothing to do): done if true (no ioctl,
+   no failure); false: nothing done, entry_prepare's turn. */
 bool entry_quick(struct vm_vcpu *vcpu);
 
 /* context.c: vcpuctx_vcpu_run's halves. Before KVM_RUN the whole way: VCPU_ENTER to run, VCPU_REFUSED for state
@@ -319,24 +324,27 @@ bool entry_quick(struct vm_vcpu *vcpu);
 int vcpu_enter(struct vm_vcpu *vcpu, int *err);
 int vcpu_exited(struct vm_vcpu *vcpu, int r, int e);
 
+/* KVM_RUN once the entry is made, and the exit it gives (vcpu_exited). */
+static inline int vcpu_run_entered(struct vm_vcpu *vcpu)
+{
+    int r = kvm_vcpu_run(vcpu);
+    int e = r < 0 ? errno : 0;
+    VCPU_P(vcpu)->run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
+    return vcpu_exited(vcpu, r, e);
+}
+
 /* One entry and exit: vcpuctx_vcpu_run, inline in the loops that call it (kvm_vcpu_run says why). */
 static inline int vcpu_run_once(struct vm_vcpu *vcpu)
 {
-    int r = 0, e = 0;
     if (!entry_quick(vcpu)) {
-        int v = vcpu_enter(vcpu, &e);
+        int e = 0, v = vcpu_enter(vcpu, &e);
+        /* State KVM refuses (EINVAL) is a VM-entry failure, whether it is refused at entry or by KVM_RUN. */
         if (v == VCPU_REFUSED)
-            r = -1;
-        else if (v != VCPU_ENTER)
+            return vcpu_exited(vcpu, -1, e);
+        if (v != VCPU_ENTER)
             return v;
     }
-    /* State KVM refuses (EINVAL) is a VM-entry failure, whether it is refused at entry or by KVM_RUN. */
-    if (r == 0) {
-        r = kvm_vcpu_run(vcpu);
-        e = r < 0 ? errno : 0;
-        VCPU_P(vcpu)->run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
-    }
-    return vcpu_exited(vcpu, r, e);
+    return vcpu_run_entered(vcpu);
 }
 
 /* segments.c: VMCS access rights <-> struct kvm_segment. */
@@ -346,8 +354,6 @@ void seg_from_ar(struct kvm_segment *s, uint32_t ar);
 /* guestmem.c: guest-virtual reads through the guest's segments and paging. */
 int guest_linear_to_phys(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint64_t *pa);
 size_t guest_read_linear(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, uint8_t *buf, size_t len);
-/* Whether guest_read_linear would read all of bytes[0, len) at la, compared in place. */
-bool guest_linear_equals(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, const uint8_t *bytes, size_t len);
 /* The RAM behind [la, la + len) when it lies in one page, as guest_read_linear reads it; NULL otherwise. */
 const uint8_t *guest_linear_span(struct vm *vm, const struct kvm_sregs *sregs, uint64_t la, size_t len);
 /* Copy between buf and guest memory by linear address, page by page, up to the first page that is not memory:

@@ -119,17 +119,6 @@ static void merge_in(struct vm_vcpu *vcpu, unsigned size, unsigned val)
     vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, (seL4_Word)v);
 }
 
-/* The exit's data in kvm_run: count elements of 1, 2 or 4 bytes, all inside the mapping; NULL if not. */
-static uint8_t *io_data(struct vm_vcpu *vcpu, unsigned size, uint32_t count)
-{
-    const struct kvm_run *run = VCPU_P(vcpu)->run;
-    size_t room = VCPU_P(vcpu)->run_size;
-    if ((size != 1 && size != 2 && size != 4) || run->io.data_offset > room ||
-        (uint64_t)size * count > room - run->io.data_offset)
-        return NULL;
-    return (uint8_t *)VCPU_P(vcpu)->run + run->io.data_offset;
-}
-
 static unsigned load_element(const uint8_t *p, unsigned size)
 {
     uint8_t b;
@@ -163,25 +152,6 @@ static int io_completed(struct vm_vcpu *vcpu)
     return IO_FAULT_HANDLED;
 }
 
-/* The most common I/O exit, one OUT of one element, the short way: what ioport_dispatch does for it. */
-static int out_one(struct vm_vcpu *vcpu)
-{
-    const struct kvm_run *run = VCPU_P(vcpu)->run;
-    unsigned size = run->io.size;
-    uint16_t port = run->io.port;
-    const uint8_t *data = io_data(vcpu, size, 1);
-    if (!data)
-        return IO_FAULT_ERROR;
-    unsigned val = load_element(data, size);
-    const vm_ioport_entry_t *e = port_find(vcpu->vm, port);
-    ioport_fault_result_t r = IO_FAULT_UNHANDLED;
-    if (e && e->interface.port_out)
-        r = e->interface.port_out(vcpu, e->interface.cookie, port, size, val);
-    if (r == IO_FAULT_UNHANDLED)
-        r = port_unhandled(vcpu, port, false, size, &val);
-    return r == IO_FAULT_HANDLED ? io_completed(vcpu) : (int)r;
-}
-
 /* Handle the current I/O exit through the registry and complete it. Returns an IO_FAULT_* value. */
 HOT int ioport_dispatch(struct vm_vcpu *vcpu)
 {
@@ -190,10 +160,9 @@ HOT int ioport_dispatch(struct vm_vcpu *vcpu)
     bool in = run->io.direction == KVM_EXIT_IO_IN;
     unsigned size = run->io.size;
     uint32_t count = run->io.count;
-    if (count == 1 && !in)
-        return out_one(vcpu);
-    uint8_t *data = io_data(vcpu, size, count);
-    if (!data)
+    size_t bytes;
+    uint8_t *data = vcpuctx_exit_data(vcpu, &bytes); /* count elements, inside the mapping */
+    if (!data || (size != 1 && size != 2 && size != 4))
         return IO_FAULT_ERROR;
     for (uint32_t i = 0; i < count; i++) {
         unsigned val = in ? 0 : load_element(data + (size_t)i * size, size);

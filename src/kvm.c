@@ -143,12 +143,6 @@ int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu, const struct kvm_cpuid2 *table)
     return r;
 }
 
-HOT int kvm_vcpu_ioctl(struct vm_vcpu *vcpu, unsigned long req, void *arg)
-{
-    VCPU_P(vcpu)->stats.vcpu_ioctls++;
-    return ioctl(VCPU_P(vcpu)->fd, req, arg);
-}
-
 int kvm_vcpu_set_sigmask(struct vm_vcpu *vcpu, const sigset_t *set)
 {
     if (!set)
@@ -162,8 +156,6 @@ int kvm_vcpu_set_sigmask(struct vm_vcpu *vcpu, const sigset_t *set)
     return kvm_vcpu_ioctl(vcpu, KVM_SET_SIGNAL_MASK, &k.m);
 }
 
-/* KVM_RUN, given again while KVM answers EAGAIN: an application processor that woke in KVM (INIT, SIPI) without
-   entering the guest, which is no exit (QEMU retries too). */
 /* KVM_RUN that only completes pending I/O/MMIO and returns without entering. */
 int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu)
 {

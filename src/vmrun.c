@@ -158,32 +158,25 @@ static bool one_out(const struct kvm_run *run)
 
 /*
  * The fast path of a lone vCPU: a run of exits that are each one OUT of one element, which the port registry
- * completes while its handler touches nothing else. Each exit is made and handled as the whole path does
- * (vcpu_exited, ioport_dispatch); what is left out is what the whole path would find has nothing to do: the
- * handler table, the observer and the acks (registry_alone), and the entry between two such exits, which is
- * already what entry_quick makes (nothing read, written or copied in or out: the same copy-out mask again).
- * True when the run ends; false when an exit or a handler leaves the fast path, the whole path going on from there.
+ * completes while its handler touches nothing else. Each entry, exit and dispatch is the whole path's own
+ * (entry_quick, vcpu_run_entered, ioport_dispatch); what is left out is what the whole path would find has nothing
+ * to do: the handler table, the observer and the acks (registry_alone). True when the run ends; false when an exit
+ * or a handler leaves the fast path, the whole path going on from there.
  */
 HOT static bool fast_outs(struct vm_vcpu *vcpu)
 {
-    struct vcpu_priv *p = VCPU_P(vcpu);
-    struct kvm_run *run = p->run;
+    const struct kvm_run *run = VCPU_P(vcpu)->run;
     if (!registry_alone(vcpu->vm) || !entry_quick(vcpu))
         return false;
     for (;;) {
-        int r = kvm_vcpu_run(vcpu);
-        int e = r < 0 ? errno : 0;
-        run->immediate_exit = 0; /* a kick is consumed by the exit it caused */
-        int reason = vcpu_exited(vcpu, r, e);
+        int reason = vcpu_run_entered(vcpu);
         if (reason != EXIT_REASON_IO_INSTRUCTION || !one_out(run) || !registry_alone(vcpu->vm))
             return handle_exit(vcpu, reason);
         int io = ioport_dispatch(vcpu);
         if (io != IO_FAULT_HANDLED || VM_P(vcpu->vm)->stop)
             return dispatch_end(vcpu, reason, io_result(io));
-        if (!entry_needs_nothing(vcpu) || p->used || run->kvm_valid_regs || run->kvm_dirty_regs)
+        if (!entry_quick(vcpu))
             return false;
-        p->pend.active = false; /* entered again, as entry_quick leaves it */
-        p->pend.completion = true;
     }
 }
 

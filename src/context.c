@@ -265,13 +265,13 @@ uint8_t *vcpuctx_exit_data(vm_vcpu_t *vcpu, size_t *len)
     }
     struct kvm_run *run = VCPU_P(vcpu)->run;
     if (run->exit_reason == KVM_EXIT_IO && VCPU_P(vcpu)->ex.reason == EXIT_REASON_IO_INSTRUCTION) {
-        size_t n = (size_t)run->io.size * run->io.count;
-        if (run->io.data_offset > VCPU_P(vcpu)->run_size || n > VCPU_P(vcpu)->run_size - run->io.data_offset) {
+        uint8_t *data = exit_io_data(vcpu);
+        if (!data) {
             errno = EFAULT;
             return NULL;
         }
-        *len = n;
-        return (uint8_t *)run + run->io.data_offset;
+        *len = (size_t)run->io.size * run->io.count;
+        return data;
     }
     if (run->exit_reason == KVM_EXIT_MMIO && VCPU_P(vcpu)->ex.reason == EXIT_REASON_EPT_VIOLATION) {
         *len = run->mmio.len;

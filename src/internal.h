@@ -324,6 +324,17 @@ bool entry_quick(struct vm_vcpu *vcpu);
 int vcpu_enter(struct vm_vcpu *vcpu, int *err);
 int vcpu_exited(struct vm_vcpu *vcpu, int r, int e);
 
+/* An I/O exit's data in kvm_run (io.count elements of io.size bytes), or NULL when KVM put it outside the
+   mapping. Inline: the port registry asks it at every I/O exit (vcpuctx_exit_data is the public form). */
+static inline uint8_t *exit_io_data(struct vm_vcpu *vcpu)
+{
+    struct kvm_run *run = VCPU_P(vcpu)->run;
+    size_t room = VCPU_P(vcpu)->run_size, n = (size_t)run->io.size * run->io.count;
+    if (run->io.data_offset > room || n > room - run->io.data_offset)
+        return NULL;
+    return (uint8_t *)run + run->io.data_offset;
+}
+
 /* KVM_RUN once the entry is made, and the exit it gives (vcpu_exited). */
 static inline int vcpu_run_entered(struct vm_vcpu *vcpu)
 {

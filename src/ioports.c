@@ -160,8 +160,7 @@ HOT int ioport_dispatch(struct vm_vcpu *vcpu)
     bool in = run->io.direction == KVM_EXIT_IO_IN;
     unsigned size = run->io.size;
     uint32_t count = run->io.count;
-    size_t bytes;
-    uint8_t *data = vcpuctx_exit_data(vcpu, &bytes); /* count elements, inside the mapping */
+    uint8_t *data = exit_io_data(vcpu);
     if (!data || (size != 1 && size != 2 && size != 4))
         return IO_FAULT_ERROR;
     for (uint32_t i = 0; i < count; i++) {

@@ -117,7 +117,7 @@ HOT int vm_set_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
             return -1;
         v = high ? (old & 0xffffffffULL) | (v << 32) : (old & ~0xffffffffULL) | v;
     }
-    return field_write(vcpu, f, v);
+    return field_write_quick(vcpu, f, v) ? 0 : field_write(vcpu, f, v);
 }
 
 HOT int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
@@ -129,7 +129,7 @@ HOT int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
         return -1;
     }
     uint64_t v;
-    if (field_read(vcpu, f, &v) < 0)
+    if (!field_read_quick(vcpu, f, &v) && field_read(vcpu, f, &v) < 0)
         return -1;
     *value = (seL4_Word)(high ? v >> 32 : v);
     return 0;

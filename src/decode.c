@@ -278,7 +278,7 @@ int insn_decode(const uint8_t *buf, size_t avail, int mode, struct insn *out)
     return 0;
 }
 
-int cpu_code_mode(const struct kvm_sregs *s)
+HOT int cpu_code_mode(const struct kvm_sregs *s)
 {
     if (!(s->cr0 & 1))
         return 16;

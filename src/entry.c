@@ -80,7 +80,7 @@ static int step_from_new_rip(struct vm_vcpu *vcpu)
 static bool entry_needs_nothing(const struct vm_vcpu *vcpu)
 {
     const struct vcpu_priv *p = VCPU_CP(vcpu);
-    return p->settled && p->pend.active && p->pend.complete_marked && !p->pend.view_ready && !p->pend.gpr_set &&
+    return p->pend.active && p->pend.complete_marked && !p->pend.view_ready && p->settled && !p->pend.gpr_set &&
            p->regs_st != CACHE_DIRTY && p->sregs_st != CACHE_DIRTY && p->events_st != CACHE_DIRTY &&
            p->run->exit_reason == KVM_EXIT_IO;
 }
@@ -98,18 +98,26 @@ HOT bool entry_quick(struct vm_vcpu *vcpu)
     return true;
 }
 
-HOT int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls)
+/* The controls at entry: an event to inject, single-step and breakpoints, the interrupt window. */
+static int apply_controls(struct vm_vcpu *vcpu)
 {
-    if (exit_reconcile(vcpu, explicit_ioctls) < 0 || inject_entry_event(vcpu) < 0)
-        return -1;
-    if (step_from_new_rip(vcpu) < 0 || apply_guest_debug(vcpu) < 0)
+    if (inject_entry_event(vcpu) < 0 || step_from_new_rip(vcpu) < 0 || apply_guest_debug(vcpu) < 0)
         return -1;
     VCPU_P(vcpu)->run->request_interrupt_window =
         (VCPU_P(vcpu)->ctl.primary & VMX_PRIMARY_INTERRUPT_WINDOW_EXITING) ? 1 : 0;
+    return 0;
+}
+
+HOT int entry_prepare(struct vm_vcpu *vcpu, bool explicit_ioctls)
+{
+    /* Settled (only ever on the SYNC_REGS path): what apply_controls would do is already done. */
+    bool settled = VCPU_P(vcpu)->settled && !explicit_ioctls;
+    if (exit_reconcile(vcpu, explicit_ioctls) < 0 || (!settled && apply_controls(vcpu) < 0))
+        return -1;
     if (explicit_ioctls || !VCPU_P(vcpu)->sync)
         return state_push_explicit(vcpu, false);
     state_push_sync(vcpu);
-    /* Until a control or breakpoint is written again, entries need nothing of them (entry_quick). */
+    /* Until a control or breakpoint is written again, entries need nothing of them (entry_quick, and above). */
     VCPU_P(vcpu)->settled =
         !(VCPU_P(vcpu)->ctl.primary & (VMX_PRIMARY_MONITOR_TRAP_FLAG | VMX_PRIMARY_INTERRUPT_WINDOW_EXITING)) &&
         !VCPU_P(vcpu)->keep_entry;

@@ -261,7 +261,7 @@ static enum rip_pos out_position(struct site *s, struct insn *in)
 }
 
 /* The instruction of an I/O exit, and RIP at it: what out_position found, else a decode. */
-static enum rip_pos io_site_found(struct site *s, bool in_dir, struct insn *in)
+NOT_INLINE static enum rip_pos io_site_found(struct site *s, bool in_dir, struct insn *in)
 {
     memset(in, 0, sizeof(*in));
     enum rip_pos pos = in_dir ? RIP_AT : out_position(s, in);
@@ -282,6 +282,16 @@ static bool io_window_linear(const struct site *s, uint64_t la)
            code_linear(s, rip + IO_WINDOW - 1) == la + IO_WINDOW - 1;
 }
 
+/* Whether 32 bytes at a equal those at b: four loads a side, not a call (memcmp's length is not constant here). */
+static inline bool same_window(const uint8_t *a, const uint8_t *b)
+{
+    uint64_t x[4], y[4];
+    memcpy(x, a, sizeof(x));
+    memcpy(y, b, sizeof(y));
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+_Static_assert(2 * IO_WINDOW == 32, "same_window compares the whole window");
+
 /* Whether the window's bytes are still the memo's: in place while paging stays off and the memory slots are
    unchanged, else read again through the guest's translation. */
 static bool io_window_same(const struct site *s, const struct io_memo *m, uint64_t la)
@@ -289,20 +299,23 @@ static bool io_window_same(const struct site *s, const struct io_memo *m, uint64
     const size_t n = sizeof(m->window);
     if (m->flat && !(s->sregs->cr0 & CR0_PG) && (s->sregs->efer & EFER_LMA) == m->lma &&
         m->mem_gen == VM_CP(s->vcpu->vm)->mem_gen) {
+        if (m->split == n)
+            return same_window(m->host[0], m->window);
         return memcmp(m->host[0], m->window, m->split) == 0 &&
-               (m->split == n || memcmp(m->host[1], m->window + m->split, n - m->split) == 0);
+               memcmp(m->host[1], m->window + m->split, n - m->split) == 0;
     }
     uint8_t now[sizeof(m->window)];
-    return guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, now, n) == n && memcmp(now, m->window, n) == 0;
+    return guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, now, n) == n && same_window(now, m->window);
 }
 
-/* Whether the memo was made from the same inputs: then io_site_found would find the same again. */
+/* Whether the memo was made from the same inputs: then io_site_found would find the same again. The same RIP
+   and linear address in the same mode mean the same code segment base, so the window is still contiguous. */
 static bool io_memo_matches(const struct site *s, const struct io_memo *m, uint64_t la)
 {
     const struct kvm_run *run = VCPU_CP(s->vcpu)->run;
-    return m->valid && m->la == la && m->mode == s->mode && m->port == run->io.port && m->size == run->io.size &&
-           m->dir == run->io.direction && m->dx_port == ((uint16_t)s->regs->rdx == run->io.port) &&
-           io_window_same(s, m, la);
+    return m->valid && m->rip == s->regs->rip && m->la == la && m->mode == s->mode && m->port == run->io.port &&
+           m->size == run->io.size && m->dir == run->io.direction &&
+           m->dx_port == ((uint16_t)s->regs->rdx == run->io.port) && io_window_same(s, m, la);
 }
 
 /* Keep where the window lies in guest memory while paging is off (no page walk then, only the memory slots). */
@@ -318,31 +331,24 @@ static void io_memo_place(const struct site *s, struct io_memo *m)
     m->host[1] = m->split < sizeof(m->window)
                      ? guest_linear_span(vm, s->sregs, start + m->split, sizeof(m->window) - m->split)
                      : NULL;
+    if (m->host[1] && m->host[1] == m->host[0] + m->split) { /* both pages side by side in the host too */
+        m->split = sizeof(m->window);
+        m->host[1] = NULL;
+    }
     m->flat = !(s->sregs->cr0 & CR0_PG) && m->host[0] && (m->split == sizeof(m->window) || m->host[1]);
 }
 
-/*
- * io_site_found, remembered: locating the instruction is a pure function of the code bytes around RIP, the mode
- * and the exit (and, once learned, of how this host leaves RIP at OUT), so a loop's I/O exit is located once and
- * then only checked against guest memory. Not remembered: a site whose bytes wrap around the code segment or are
- * not all memory, or one found by completing the exit in KVM (RIP moved).
- */
-static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
+/* A site io_site_found found, kept in the memo unless its window wraps the code segment, is not all memory, or
+   the site was found by completing the exit in KVM (RIP moved). */
+NOT_INLINE static enum rip_pos io_site_learn(struct site *s, bool in_dir, struct insn *in, uint64_t la)
 {
     struct io_memo *m = &VCPU_P(s->vcpu)->io_memo;
     const struct kvm_run *run = VCPU_CP(s->vcpu)->run;
-    uint64_t rip = s->regs->rip, la = code_linear(s, rip);
-    bool linear = io_window_linear(s, la);
-    if (linear && io_memo_matches(s, m, la)) {
-        *in = m->in;
-        VCPU_P(s->vcpu)->ex.instr_len = m->instr_len;
-        VCPU_P(s->vcpu)->pend.rip_view = m->pos == RIP_PAST ? rip - m->instr_len : rip;
-        return (enum rip_pos)m->pos;
-    }
+    uint64_t rip = s->regs->rip;
     enum rip_pos pos = io_site_found(s, in_dir, in);
     uint8_t window[sizeof(m->window)];
     m->valid = false;
-    if (!linear || s->regs->rip != rip ||
+    if (!io_window_linear(s, la) || s->regs->rip != rip ||
         guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, window, sizeof(window)) != sizeof(window))
         return pos;
     *m = (struct io_memo){.valid = true,
@@ -353,11 +359,29 @@ static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
                           .dx_port = (uint16_t)s->regs->rdx == run->io.port,
                           .port = run->io.port,
                           .instr_len = VCPU_P(s->vcpu)->ex.instr_len,
+                          .rip = rip,
                           .la = la,
                           .in = *in};
     memcpy(m->window, window, sizeof(window));
     io_memo_place(s, m);
     return pos;
+}
+
+/*
+ * io_site_found, remembered: locating the instruction is a pure function of the code bytes around RIP, the mode
+ * and the exit (and, once learned, of how this host leaves RIP at OUT), so a loop's I/O exit is located once and
+ * then only checked against guest memory (io_site_learn says what is not remembered).
+ */
+static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
+{
+    const struct io_memo *m = &VCPU_P(s->vcpu)->io_memo;
+    uint64_t rip = s->regs->rip, la = code_linear(s, rip);
+    if (!io_memo_matches(s, m, la))
+        return io_site_learn(s, in_dir, in, la);
+    *in = m->in;
+    VCPU_P(s->vcpu)->ex.instr_len = m->instr_len;
+    VCPU_P(s->vcpu)->pend.rip_view = m->pos == RIP_PAST ? rip - m->instr_len : rip;
+    return (enum rip_pos)m->pos;
 }
 
 static void translate_io(struct site *s)
@@ -381,7 +405,7 @@ static void translate_io(struct site *s)
     }
 }
 
-static void translate_mmio(struct site *s)
+NOT_INLINE static void translate_mmio(struct site *s)
 {
     struct vm_vcpu *vcpu = s->vcpu;
     struct insn in;
@@ -395,7 +419,7 @@ static void translate_mmio(struct site *s)
     VCPU_P(vcpu)->pend.read = !write;
 }
 
-static void translate_msr(struct site *s, bool rd)
+NOT_INLINE static void translate_msr(struct site *s, bool rd)
 {
     struct vm_vcpu *vcpu = s->vcpu;
     struct insn in;
@@ -407,7 +431,7 @@ static void translate_msr(struct site *s, bool rd)
 }
 
 /* A debug exit: the monitor trap flag's single step (37), or #DB/#BP as an exception exit (0). */
-static uint32_t translate_debug(struct vm_vcpu *vcpu)
+NOT_INLINE static uint32_t translate_debug(struct vm_vcpu *vcpu)
 {
     struct kvm_debug_exit_arch *d = &VCPU_P(vcpu)->run->debug.arch;
     bool step = d->exception == VEC_DB && (d->dr6 & DR6_BS);
@@ -461,7 +485,7 @@ static uint32_t instruction_reason(uint32_t kvm_reason)
 }
 
 /* Fill the view from the state at the exit; RIP is shown at the exiting instruction. */
-static int compute_view(struct vm_vcpu *vcpu, int run_errno)
+HOT static int compute_view(struct vm_vcpu *vcpu, int run_errno)
 {
     uint32_t reason0 = VCPU_P(vcpu)->ex.reason;
     memset(&VCPU_P(vcpu)->ex, 0, sizeof(VCPU_P(vcpu)->ex)); /* only the reason was set at the exit */
@@ -533,7 +557,7 @@ int exit_complete_in_kvm(struct vm_vcpu *vcpu)
     return r;
 }
 
-int exit_advance(struct vm_vcpu *vcpu)
+HOT int exit_advance(struct vm_vcpu *vcpu)
 {
     /* What reading VMX_GUEST_RIP and the length and writing their sum does, without the three field accesses. */
     struct kvm_regs *r = exit_view_ensure(vcpu) < 0 ? NULL : state_regs(vcpu);
@@ -554,7 +578,7 @@ static int flush_completion(struct vm_vcpu *vcpu, bool keep)
 }
 
 /* Put the data an IN or RDMSR handler left in EAX/EDX where KVM completes from. */
-static void read_data_from_regs(struct vm_vcpu *vcpu)
+HOT static void read_data_from_regs(struct vm_vcpu *vcpu)
 {
     struct kvm_run *run = VCPU_P(vcpu)->run;
     if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_IN && run->io.count == 1) {

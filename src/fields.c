@@ -186,7 +186,7 @@ static bool needs_view(const struct field *f)
     return (f->kind == FK_EXIT32 || f->kind == FK_EXITN) && f->arg != offsetof(struct exit_view, reason);
 }
 
-static int dispatch(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bool write)
+HOT static int dispatch(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bool write)
 {
     if (needs_view(f) && exit_view_ensure(vcpu) < 0)
         return -1;
@@ -229,8 +229,15 @@ HOT int field_read(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
     return dispatch(vcpu, f, value, false);
 }
 
+/* The fields entry_prepare turns into KVM state (the controls): a write of one makes the next entry look again. */
+static bool is_control(const struct field *f)
+{
+    return f->kind == FK_PRIMARY || f->kind == FK_ENTRY_INTR || f->kind == FK_CTL32 || f->kind == FK_CTLN;
+}
+
 HOT int field_write(struct vm_vcpu *vcpu, const struct field *f, uint64_t value)
 {
-    VCPU_P(vcpu)->settled = false; /* the next entry looks at the controls again */
+    if (is_control(f))
+        VCPU_P(vcpu)->settled = false;
     return dispatch(vcpu, f, &value, true);
 }

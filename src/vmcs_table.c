@@ -129,7 +129,7 @@ const struct vcpuctx_field_info *vcpuctx_field_lookup(uint32_t encoding)
     return &f->info;
 }
 
-int field_check_write(const struct field *f, bool high, uint64_t value)
+HOT int field_check_write(const struct field *f, bool high, uint64_t value)
 {
     if (!f->info.writable)
         return EPERM;

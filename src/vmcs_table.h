@@ -2,7 +2,11 @@
 #ifndef VCPUCTX_VMCS_TABLE_H
 #define VCPUCTX_VMCS_TABLE_H
 
+#include <string.h>
+
 #include "internal.h"
+
+#pragma GCC visibility push(hidden)
 
 /* How a field is reached. */
 enum field_kind {
@@ -60,11 +64,54 @@ static inline const struct field *field_find(uint32_t encoding, bool *high)
     return &vmcs_rows[row - 1];
 }
 
+/*
+ * What field_read gives, for the reads that need no call once the exit's VT-x view is made: the view's fields in
+ * place, and RIP from the register cache. False when field_read must be asked. Inline: a handler reads these at
+ * every exit.
+ */
+static inline bool field_read_quick(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
+{
+    struct vcpu_priv *p = VCPU_P(vcpu);
+    if (!p->pend.view_ready)
+        return false;
+    const uint8_t *slot = (const uint8_t *)&p->ex + f->arg;
+    uint32_t v32;
+    switch (f->kind) {
+    case FK_EXIT32:
+        memcpy(&v32, slot, sizeof(v32));
+        *value = v32;
+        return true;
+    case FK_EXITN: memcpy(value, slot, sizeof(*value)); return true;
+    case FK_RIP:
+        if (p->regs_st == CACHE_UNKNOWN)
+            return false;
+        p->used |= KVM_SYNC_X86_REGS; /* what state_regs notes */
+        *value = p->regs->rip;
+        return true;
+    default: return false;
+    }
+}
+
+/* What field_write does for RIP once the exit's view is made and the registers are cached; false when field_write
+   must be asked. Inline: a handler moves RIP at most exits. */
+static inline bool field_write_quick(struct vm_vcpu *vcpu, const struct field *f, uint64_t value)
+{
+    struct vcpu_priv *p = VCPU_P(vcpu);
+    if (f->kind != FK_RIP || !p->pend.view_ready || p->regs_st == CACHE_UNKNOWN)
+        return false;
+    p->used |= KVM_SYNC_X86_REGS;
+    p->regs->rip = value;
+    p->regs_st = CACHE_DIRTY;
+    return true;
+}
+
 /* errno for writing value to the field (0 if acceptable): EPERM, ERANGE, EINVAL. */
 int field_check_write(const struct field *f, bool high, uint64_t value);
 
 /* Read or write through KVM state / the control block / the exit view. */
 int field_read(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value);
 int field_write(struct vm_vcpu *vcpu, const struct field *f, uint64_t value);
+
+#pragma GCC visibility pop
 
 #endif /* VCPUCTX_VMCS_TABLE_H */

@@ -63,7 +63,7 @@ static int io_result(int r)
 }
 
 /* Dispatch one exit: an exit handler, else the port registry for I/O, the reservations for MMIO. A VM_EXIT_* value. */
-static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
+HOT static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
 {
     struct vm *vm = vcpu->vm;
     if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
@@ -114,7 +114,7 @@ static bool run_end(struct vm_vcpu *vcpu, int status, int exit_reason)
 static bool dispatch_end(struct vm_vcpu *vcpu, int reason, int r);
 
 /* One exit of vcpu: observe it, deliver EOIs, dispatch it. True when it ends the run. */
-static bool handle_exit(struct vm_vcpu *vcpu, int reason)
+HOT static bool handle_exit(struct vm_vcpu *vcpu, int reason)
 {
     struct vm *vm = vcpu->vm;
     if (reason == -1)
@@ -131,7 +131,7 @@ static bool handle_exit(struct vm_vcpu *vcpu, int reason)
 }
 
 /* How the result r of dispatching an exit of reason ends the run (true) or not. */
-static bool dispatch_end(struct vm_vcpu *vcpu, int reason, int r)
+HOT static bool dispatch_end(struct vm_vcpu *vcpu, int reason, int r)
 {
     struct vm *vm = vcpu->vm;
     if (r == VM_EXIT_HANDLE_ERROR)

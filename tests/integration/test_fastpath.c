@@ -124,3 +124,58 @@ Test(fastpath, an_exit_handler_registered_by_a_port_handler_takes_the_next_exit)
     cr_assert_eq(c.after, 1, "the exit handler got the next OUT");
     cr_assert_eq(get_field(vcpu, VMX_DATA_EXIT_QUALIFICATION) >> 16, 0x80);
 }
+
+/*
+ * A seL4-style exit handler on tests/guests/loop.S: the whole context, RIP, qualification and length read, EAX
+ * counted up, RIP moved past the OUT. At OUT `at` it acts: it leaves RIP at the OUT (the guest runs it again), or
+ * it sets the monitor trap flag. Its entries take the settled path (no control written since the last whole entry),
+ * which must still obey both.
+ */
+static int sel4_style(vm_vcpu_t *v, void *cookie)
+{
+    struct midway_check *c = cookie;
+    seL4_VCPUContext ctx;
+    cr_assert_eq(vm_get_thread_context(v, &ctx), 0);
+    seL4_Word rip = get_field(v, VMX_GUEST_RIP), len = get_field(v, VMX_DATA_EXIT_INSTRUCTION_LENGTH);
+    cr_assert_eq(get_field(v, VMX_DATA_EXIT_QUALIFICATION) >> 16, 0x80);
+    cr_assert_eq(len, 2);
+    cr_assert_eq(vm_set_thread_context_reg(v, VCPU_CONTEXT_EAX, ctx.eax + 1), 0);
+    bool act = ++c->outs == c->at;
+    if (c->outs > 1000) /* RIP did not move: end the run, and the test fails on the count */
+        return VCPUCTX_EXIT_STOP;
+    set_field(v, VMX_GUEST_RIP, act && c->what == STOP ? rip : rip + len);
+    if (act && c->what == STEP) {
+        seL4_Word primary = get_field(v, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS);
+        set_field(v, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, primary | VMX_PRIMARY_MONITOR_TRAP_FLAG);
+    }
+    return VM_EXIT_HANDLED;
+}
+
+static struct midway_check run_sel4_style(enum midway what, unsigned at)
+{
+    boot("loop");
+    struct midway_check c = {.what = what, .at = at};
+    cr_assert_eq(vm_set_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, 0), 0);
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_IO_INSTRUCTION, sel4_style, &c), 0);
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_MONITOR_TRAP_FLAG, count_after, &c), 0);
+    cr_assert_eq(vcpuctx_register_exit_handler(vm, EXIT_REASON_HLT, stop_on_hlt, NULL), 0);
+    cr_assert_eq(run_status(vm), VCPUCTX_RUN_STOPPED);
+    return c;
+}
+
+Test(fastpath, rip_left_at_the_out_by_an_exit_handler_runs_it_again)
+{
+    struct midway_check c = run_sel4_style(STOP, 50); /* STOP here: RIP stays at the OUT once */
+    cr_assert_eq(c.outs, 201, "200 OUTs and the one run again");
+    cr_assert_eq(c.after, 0);
+    seL4_Word eax = 0;
+    cr_assert_eq(vm_get_thread_context_reg(vcpu, VCPU_CONTEXT_EAX, &eax), 0);
+    cr_assert_eq(eax, 201, "each exit's EAX write reached the guest");
+}
+
+Test(fastpath, a_control_written_by_an_exit_handler_applies_at_the_next_entry)
+{
+    struct midway_check c = run_sel4_style(STEP, 90);
+    cr_assert_eq(c.outs, 90, "the single step came before another OUT");
+    cr_assert_eq(c.after, 1, "one monitor-trap-flag exit");
+}

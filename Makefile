@@ -247,9 +247,9 @@ valgrind: run demo-guests
 	done
 
 # Benchmarks: cost over raw KVM and start-up next to QEMU (scripts/bench.c); table on stdout, build/bench.json.
-$(BUILD)/bench: scripts/bench.c $(LIB_A)
+$(BUILD)/bench: scripts/bench.c scripts/bench_exits.c scripts/bench.h $(LIB_A)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -Iinclude $(ABI_CPPFLAGS) $(CFLAGS) -Wno-cast-qual -o $@ $< $(LIB_A)
+	$(Q)$(CC) -Iinclude $(ABI_CPPFLAGS) $(CFLAGS) -Wno-cast-qual -o $@ $(filter %.c,$^) $(LIB_A)
 
 $(BUILD)/bench-boot: scripts/bench-boot.c
 	$(call msg,CC,$@)

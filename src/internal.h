@@ -106,7 +106,7 @@ struct insn {
     bool has_sib;
 };
 
-/* exit.c: the last instruction decoded at an exit, by linear address (a loop exits at the same one again and
+/* exit_site.c: the last instruction decoded at an exit, by linear address (a loop exits at the same one again and
    again). A hit needs the same mode and the same bytes in guest memory, read again and compared. */
 struct insn_memo {
     bool valid;
@@ -170,7 +170,7 @@ struct vcpu_priv {
     pthread_t thread; /* the thread running it in a vm_run of several vCPUs (vcpus.c) */
     bool threaded;    /* thread is valid: kicks signal it (under the VM's kick_lock) */
     /* Last, apart from what every exit touches: */
-    struct insn_memo memo[2]; /* exit.c: forward decodes, and backward ones */
+    struct insn_memo memo[2]; /* exit_site.c: forward decodes, and backward ones */
     struct io_memo io_memo;   /* exit.c: the last I/O exit's site */
     struct kvm_regs own_regs; /* the cache without SYNC_REGS */
     struct kvm_sregs own_sregs;

@@ -129,7 +129,8 @@ HOT int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
         return -1;
     }
     uint64_t v;
-    if (!field_read_quick(vcpu, f, &v) && field_read(vcpu, f, &v) < 0)
+    int quick = field_read_quick(vcpu, f, &v);
+    if (quick < 0 || (quick == 0 && field_read(vcpu, f, &v) < 0))
         return -1;
     *value = (seL4_Word)(high ? v >> 32 : v);
     return 0;

@@ -45,7 +45,7 @@ struct field {
 /* The table (vmcs_table.c), and its direct index: an encoding's width (bits 14:13) and type (11:10) choose one of
    16 groups, its index (bits 9:1) the slot, which holds the row + 1 (0: no such field). */
 extern const struct field vmcs_rows[];
-extern uint8_t vmcs_row_of[16][32];
+extern const uint8_t vmcs_row_of[16][32];
 #define VMCS_GROUP(e) ((((e) >> 13) & 3) * 4 + (((e) >> 10) & 3))
 #define VMCS_SLOT(e)  (((e)&0x3ff) >> 1)
 
@@ -65,31 +65,33 @@ static inline const struct field *field_find(uint32_t encoding, bool *high)
 }
 
 /*
- * What field_read gives, for the reads that need no call once the exit's VT-x view is made: the view's fields in
- * place, and RIP from the register cache. False when field_read must be asked. Inline: a handler reads these at
- * every exit.
+ * What field_read gives, for the reads a handler makes at every exit: the exit view's fields in place (the view
+ * made first, but for the reason, known at once) and RIP from the register cache. Returns 1 when done, 0 when
+ * field_read must be asked, -1 when the view could not be made (errno set). Inline for the same reason.
  */
-static inline bool field_read_quick(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
+static inline int field_read_quick(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
 {
     struct vcpu_priv *p = VCPU_P(vcpu);
-    if (!p->pend.view_ready)
-        return false;
+    bool exit32 = f->kind == FK_EXIT32;
+    if (!exit32 && f->kind != FK_EXITN && f->kind != FK_RIP)
+        return 0;
+    bool reason = exit32 && f->arg == offsetof(struct exit_view, reason);
+    if (!reason && !p->pend.view_ready && p->pend.active && exit_view_ensure(vcpu) < 0)
+        return -1;
     const uint8_t *slot = (const uint8_t *)&p->ex + f->arg;
     uint32_t v32;
-    switch (f->kind) {
-    case FK_EXIT32:
+    if (exit32) {
         memcpy(&v32, slot, sizeof(v32));
         *value = v32;
-        return true;
-    case FK_EXITN: memcpy(value, slot, sizeof(*value)); return true;
-    case FK_RIP:
+    } else if (f->kind == FK_EXITN) {
+        memcpy(value, slot, sizeof(*value));
+    } else {
         if (p->regs_st == CACHE_UNKNOWN)
-            return false;
+            return 0;
         p->used |= KVM_SYNC_X86_REGS; /* what state_regs notes */
         *value = p->regs->rip;
-        return true;
-    default: return false;
     }
+    return 1;
 }
 
 /* What field_write does for RIP once the exit's view is made and the registers are cached; false when field_write

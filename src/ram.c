@@ -21,23 +21,27 @@ uint8_t *ram_host(struct vm *vm, uint64_t gpa, size_t len)
     return NULL;
 }
 
-bool ram_overlaps(const struct vm *vm, uint64_t gpa, uint64_t len)
-{
-    if (ranges_overlap(gpa, len, 0, VM_CP(vm)->ram_size))
-        return true;
-    for (int i = 0; i < VM_CP(vm)->nblocks; i++)
-        if (ranges_overlap(gpa, len, VM_CP(vm)->blocks[i].gpa, VM_CP(vm)->blocks[i].size))
-            return true;
-    return false;
-}
-
-uint64_t claimed_end(const struct vm *vm, uint64_t gpa, uint64_t len)
+/* The end of the RAM (main RAM or a block) that [gpa, gpa + len) overlaps first; 0 when none. */
+static uint64_t ram_overlap_end(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
     if (ranges_overlap(gpa, len, 0, VM_CP(vm)->ram_size))
         return VM_CP(vm)->ram_size;
     for (int i = 0; i < VM_CP(vm)->nblocks; i++)
         if (ranges_overlap(gpa, len, VM_CP(vm)->blocks[i].gpa, VM_CP(vm)->blocks[i].size))
             return VM_CP(vm)->blocks[i].gpa + VM_CP(vm)->blocks[i].size;
+    return 0;
+}
+
+bool ram_overlaps(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+    return ram_overlap_end(vm, gpa, len) != 0;
+}
+
+uint64_t claimed_end(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+    uint64_t end = ram_overlap_end(vm, gpa, len);
+    if (end)
+        return end;
     for (int i = 0; i < VM_CP(vm)->nroms; i++)
         if (ranges_overlap(gpa, len, VM_CP(vm)->roms[i].gpa, VM_CP(vm)->roms[i].size))
             return VM_CP(vm)->roms[i].gpa + VM_CP(vm)->roms[i].size;

@@ -4,15 +4,26 @@
 
 #include "internal.h"
 
-/* The current MMIO exit, or NULL with errno EINVAL. */
-static struct kvm_run *memory_fault(vm_vcpu_t *vcpu)
+/* The current MMIO exit of any width, or NULL with errno EINVAL. */
+static struct kvm_run *mmio_exit(vm_vcpu_t *vcpu)
 {
     if (!vcpu || VCPU_P(vcpu)->run->exit_reason != KVM_EXIT_MMIO ||
-        VCPU_P(vcpu)->ex.reason != EXIT_REASON_EPT_VIOLATION || VCPU_P(vcpu)->run->mmio.len > sizeof(seL4_Word)) {
+        VCPU_P(vcpu)->ex.reason != EXIT_REASON_EPT_VIOLATION) {
         errno = EINVAL;
         return NULL;
     }
     return VCPU_P(vcpu)->run;
+}
+
+/* The current MMIO exit when its data fits a seL4_Word (what the data functions show), or NULL with errno EINVAL. */
+static struct kvm_run *memory_fault(vm_vcpu_t *vcpu)
+{
+    struct kvm_run *run = mmio_exit(vcpu);
+    if (run && run->mmio.len > sizeof(seL4_Word)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return run;
 }
 
 seL4_Word get_vcpu_fault_address(vm_vcpu_t *vcpu)
@@ -81,7 +92,7 @@ seL4_Word emulate_vcpu_fault(vm_vcpu_t *vcpu, seL4_Word data)
 
 void advance_vcpu_fault(vm_vcpu_t *vcpu)
 {
-    if (memory_fault(vcpu))
+    if (mmio_exit(vcpu))
         exit_advance(vcpu);
 }
 

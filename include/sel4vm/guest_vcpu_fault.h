@@ -14,7 +14,11 @@ typedef struct vm_vcpu vm_vcpu_t;
  * On KVM a memory fault is an MMIO exit (EXIT_REASON_EPT_VIOLATION): a
  * guest-physical address with no memory behind it. Each function reads or
  * completes the vCPU's current one; called after any other exit, those that
- * return a value return 0 (false) and set errno to EINVAL.
+ * return a value return 0 (false) and set errno to EINVAL. An access wider
+ * than a seL4_Word (an 8-byte one in the ia32 ABI) has data no seL4_Word
+ * holds: the data functions answer as after another exit, and only
+ * advance_vcpu_fault takes it (its data, for a read, is what
+ * vcpuctx_exit_data's bytes hold).
  */
 
 /**
@@ -85,8 +89,9 @@ int set_vcpu_fault_data(vm_vcpu_t *vcpu, seL4_Word data);
 seL4_Word emulate_vcpu_fault(vm_vcpu_t *vcpu, seL4_Word data);
 
 /**
- * Advance past the current fault: the faulting instruction completes (a read
- * with the data set) and the guest resumes after it at the next entry.
+ * Advance past the current fault, of any width: the faulting instruction
+ * completes (a read with the data set) and the guest resumes after it at the
+ * next entry.
  * @param vcpu handle to the vCPU
  */
 void advance_vcpu_fault(vm_vcpu_t *vcpu);

@@ -30,7 +30,7 @@ struct machine {
     bool acpi;
     bool irqchip;
     struct vmm_hooks hooks; /* a debugger's (ctx NULL: none); kept across reboots */
-    uint8_t *kept_ram;      /* RAM at the last reset, for the next boot (a warm reset), or NULL */
+    vm_t *kept_vm;          /* the VM that reset, until the next boot has its RAM (a warm reset), or NULL */
     bool killed;            /* a hook said the debugger killed the guest */
     uint64_t exits, by_reason[VM_EXIT_REASON_NUM + 1], unclaimed_ports, mmio_unmapped;
     int status;
@@ -126,25 +126,23 @@ static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
 }
 
 /* No device decodes this address (or it is ROM): reads see all ones, writes vanish, as on a PC. The fallback for
-   memory faults no reservation takes, on the fault interface; an access wider than a seL4_Word (8 bytes in the
-   ia32 ABI) is no fault it can show, and is completed through the VT-x view instead. */
+   memory faults no reservation takes, on the fault interface; the data of an access wider than a seL4_Word (8
+   bytes in the ia32 ABI) is set through the exit's bytes instead. */
 static memory_fault_result_t on_unmapped(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t paddr, size_t len, void *cookie)
 {
     (void)vm, (void)paddr, (void)len;
     ((struct machine *)cookie)->mmio_unmapped++;
     if (get_vcpu_fault_size(vcpu) == 0) {
         size_t n = 0;
-        seL4_Word rip = 0, ilen = 0, qual = 0;
+        seL4_Word qual = 0;
         uint8_t *data = vcpuctx_exit_data(vcpu, &n);
-        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_QUALIFICATION, &qual);
-        if (data && (qual & 1))
+        if (!data || vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_QUALIFICATION, &qual) < 0)
+            return FAULT_ERROR;
+        if (qual & 1) /* a read */
             memset(data, 0xff, n);
-        vm_get_vmcs_field(vcpu, VMX_GUEST_RIP, &rip);
-        vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_INSTRUCTION_LENGTH, &ilen);
-        return vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, rip + ilen) == 0 ? FAULT_HANDLED : FAULT_ERROR;
-    }
-    if (is_vcpu_read_fault(vcpu) && set_vcpu_fault_data(vcpu, ~(seL4_Word)0) < 0)
+    } else if (is_vcpu_read_fault(vcpu) && set_vcpu_fault_data(vcpu, ~(seL4_Word)0) < 0) {
         return FAULT_ERROR;
+    }
     advance_vcpu_fault(vcpu);
     return FAULT_HANDLED;
 }
@@ -335,8 +333,11 @@ static int setup(struct machine *m, const struct image *im)
             fprintf(stderr, "vcpuctx-run: cannot use KVM (%s): %s\n", vcpuctx_kvm_device(), strerror(errno));
         return -1;
     }
-    if (m->kept_ram) /* a reset keeps RAM, as QEMU's does; the images are loaded again over it */
-        memcpy(vcpuctx_guest_ram(m->vm, 0, m->o->memory), m->kept_ram, m->o->memory);
+    if (m->kept_vm) { /* a reset keeps RAM, as QEMU's does; the images are loaded again over it */
+        memcpy(vcpuctx_guest_ram(m->vm, 0, m->o->memory), vcpuctx_guest_ram(m->kept_vm, 0, m->o->memory), m->o->memory);
+        vcpuctx_vm_destroy(m->kept_vm);
+        m->kept_vm = NULL;
+    }
     enum image_format f = m->o->format == FMT_AUTO ? image_detect(im->data, im->size) : m->o->format;
     /* A ROM is mapped before the irqchip and the vCPU: a memory slot added later costs milliseconds (measured). */
     if (f == FMT_BIOS && image_load(m->vm, NULL, m->o, im, NULL, err, sizeof(err)) < 0) {
@@ -409,15 +410,12 @@ static void teardown(struct machine *m)
     m->vm = NULL;
 }
 
-/* Keep the RAM of a machine that resets for the next boot: a warm reset. */
-static int keep_ram(struct machine *m)
+/* Keep the VM of a machine that resets until the next boot has copied its RAM (a warm reset): one copy of RAM,
+   from the old VM's to the new one's. */
+static void keep_vm(struct machine *m)
 {
-    if (!m->kept_ram && !(m->kept_ram = malloc(m->o->memory))) {
-        fprintf(stderr, "vcpuctx-run: cannot keep RAM across the reset: %s\n", strerror(errno));
-        return -1;
-    }
-    memcpy(m->kept_ram, vcpuctx_guest_ram(m->vm, 0, m->o->memory), m->o->memory);
-    return 0;
+    m->kept_vm = m->vm;
+    m->vm = NULL; /* teardown leaves it */
 }
 
 /* Boot, and boot again after a reset unless --no-reboot: a new VM each time, the same outputs. */
@@ -427,16 +425,17 @@ static int boot_loop(struct machine *m, const struct image *im)
         const struct options *o = m->o;
         struct vmm_hooks hooks = m->hooks;
         struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink;
-        uint8_t *kept = m->kept_ram;
+        vm_t *kept = m->kept_vm;
         memset(m, 0, sizeof(*m));
         m->o = o;
         m->hooks = hooks;
-        m->kept_ram = kept;
+        m->kept_vm = kept;
         m->dbg_sink = dbg;
         m->ser_sink = ser;
         m->fw_sink = fw;
         if (setup(m, im) < 0) {
             teardown(m);
+            vcpuctx_vm_destroy(m->kept_vm); /* when setup failed before copying its RAM */
             return STATUS_USAGE;
         }
         kick_target = m->vcpu;
@@ -457,12 +456,10 @@ static int boot_loop(struct machine *m, const struct image *im)
         if (o->dump_regs && status != STATUS_CRASH)
             dump_registers(m->vcpu, stderr);
         bool reboot = m->sys.reset_requested && !o->no_reboot && status == STATUS_HALTED;
-        if (reboot && keep_ram(m) < 0)
-            status = STATUS_USAGE, reboot = false;
+        if (reboot)
+            keep_vm(m);
         teardown(m);
         if (!reboot) {
-            free(m->kept_ram);
-            m->kept_ram = NULL;
             if (m->hooks.end)
                 m->hooks.end(m->hooks.ctx, status);
             return status;

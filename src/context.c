@@ -97,6 +97,20 @@ HOT int vm_get_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_
     return 0;
 }
 
+/* vm_set_vmcs_field past its checks, but for RIP once the view is made: out of line, so that the calls it makes
+   give the common path no frame to set up. */
+NOT_INLINE static int set_field_whole(struct vm_vcpu *vcpu, const struct field *f, bool high, seL4_Word value)
+{
+    uint64_t v = value;
+    if (high || (f->info.width == 64 && sizeof(seL4_Word) == 4)) {
+        uint64_t old;
+        if (field_read(vcpu, f, &old) < 0)
+            return -1;
+        v = high ? (old & 0xffffffffULL) | (v << 32) : (old & ~0xffffffffULL) | v;
+    }
+    return field_write(vcpu, f, v);
+}
+
 HOT int vm_set_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
 {
     bool high;
@@ -110,14 +124,21 @@ HOT int vm_set_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
         errno = err;
         return -1;
     }
-    uint64_t v = value;
-    if (high || (f->info.width == 64 && sizeof(seL4_Word) == 4)) {
-        uint64_t old;
-        if (field_read(vcpu, f, &old) < 0)
-            return -1;
-        v = high ? (old & 0xffffffffULL) | (v << 32) : (old & ~0xffffffffULL) | v;
-    }
-    return field_write_quick(vcpu, f, v) ? 0 : field_write(vcpu, f, v);
+    if (!high && field_write_quick(vcpu, f, value))
+        return 0;
+    return set_field_whole(vcpu, f, high, value);
+}
+
+/* vm_get_vmcs_field past its checks, but for what field_read_quick takes (out of line for the same reason). */
+NOT_INLINE static int get_field_whole(struct vm_vcpu *vcpu, const struct field *f, bool high, seL4_Word *value)
+{
+    uint64_t v;
+    if (field_needs_view(f) && exit_view_ensure(vcpu) < 0) /* then, once made, the quick read may take it */
+        return -1;
+    if ((high || !field_read_quick(vcpu, f, &v)) && field_read(vcpu, f, &v) < 0)
+        return -1;
+    *value = (seL4_Word)(high ? v >> 32 : v);
+    return 0;
 }
 
 HOT int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
@@ -129,10 +150,9 @@ HOT int vm_get_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word *value)
         return -1;
     }
     uint64_t v;
-    int quick = field_read_quick(vcpu, f, &v);
-    if (quick < 0 || (quick == 0 && field_read(vcpu, f, &v) < 0))
-        return -1;
-    *value = (seL4_Word)(high ? v >> 32 : v);
+    if (high || !field_read_quick(vcpu, f, &v))
+        return get_field_whole(vcpu, f, high, value);
+    *value = (seL4_Word)v;
     return 0;
 }
 

@@ -178,17 +178,9 @@ static int rw_stored(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, b
     return 0;
 }
 
-/* RIP and the exit information (but the reason) come from the VT-x view, computed on first use. */
-static bool needs_view(const struct field *f)
-{
-    if (f->kind == FK_RIP)
-        return true;
-    return (f->kind == FK_EXIT32 || f->kind == FK_EXITN) && f->arg != offsetof(struct exit_view, reason);
-}
-
 HOT static int dispatch(struct vm_vcpu *vcpu, const struct field *f, uint64_t *v, bool write)
 {
-    if (needs_view(f) && exit_view_ensure(vcpu) < 0)
+    if (field_needs_view(f) && exit_view_ensure(vcpu) < 0)
         return -1;
     switch (f->kind) {
     case FK_SEL:

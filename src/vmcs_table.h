@@ -64,34 +64,40 @@ static inline const struct field *field_find(uint32_t encoding, bool *high)
     return &vmcs_rows[row - 1];
 }
 
+/* RIP and the exit information (but the reason) come from the VT-x view, computed on first use. */
+static inline bool field_needs_view(const struct field *f)
+{
+    if (f->kind == FK_RIP)
+        return true;
+    return (f->kind == FK_EXIT32 || f->kind == FK_EXITN) && f->arg != offsetof(struct exit_view, reason);
+}
+
 /*
- * What field_read gives, for the reads a handler makes at every exit: the exit view's fields in place (the view
- * made first, but for the reason, known at once) and RIP from the register cache. Returns 1 when done, 0 when
- * field_read must be asked, -1 when the view could not be made (errno set). Inline for the same reason.
+ * What field_read gives, for the reads a handler makes at every exit once the exit's VT-x view is made: its fields
+ * in place, and RIP from the register cache. False when field_read must be asked (it makes the view). Inline: a
+ * handler reads these at every exit.
  */
-static inline int field_read_quick(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
+static inline bool field_read_quick(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
 {
     struct vcpu_priv *p = VCPU_P(vcpu);
-    bool exit32 = f->kind == FK_EXIT32;
-    if (!exit32 && f->kind != FK_EXITN && f->kind != FK_RIP)
-        return 0;
-    bool reason = exit32 && f->arg == offsetof(struct exit_view, reason);
-    if (!reason && !p->pend.view_ready && p->pend.active && exit_view_ensure(vcpu) < 0)
-        return -1;
+    if (!p->pend.view_ready)
+        return false;
     const uint8_t *slot = (const uint8_t *)&p->ex + f->arg;
     uint32_t v32;
-    if (exit32) {
+    switch (f->kind) {
+    case FK_EXIT32:
         memcpy(&v32, slot, sizeof(v32));
         *value = v32;
-    } else if (f->kind == FK_EXITN) {
-        memcpy(value, slot, sizeof(*value));
-    } else {
+        return true;
+    case FK_EXITN: memcpy(value, slot, sizeof(*value)); return true;
+    case FK_RIP:
         if (p->regs_st == CACHE_UNKNOWN)
-            return 0;
+            return false;
         p->used |= KVM_SYNC_X86_REGS; /* what state_regs notes */
         *value = p->regs->rip;
+        return true;
+    default: return false;
     }
-    return 1;
 }
 
 /* What field_write does for RIP once the exit's view is made and the registers are cached; false when field_write

@@ -48,25 +48,27 @@ enum raw_handler { RAW_NONE, RAW_IOCTLS, RAW_SYNC, RAW_DEEP, RAW_FLOOR };
 
 static volatile uint64_t floor_sink;
 
-/* Case 3f's handler: what case 3 asks for, computed the shortest way this one guest allows. The code bytes are
-   found through CS's base (hence sregs: KVM reports RIP past the OUT, and the length and the qualification's
-   operand-encoding bit are in those bytes), the qualification made from kvm_run->io, EAX written, RIP set. */
+/* Case 3f's handler: what case 3 asks for, computed the shortest way this one guest's OUT (e6 80) allows. The code
+   bytes are found through CS's base (hence sregs: the length and the qualification's operand-encoding bit are only
+   in those bytes), just before RIP (where kvm_pvm leaves it) or at it (kvm_intel's and kvm_amd's fast path, the
+   skip pending); the qualification made from kvm_run->io; EAX written; RIP set to the instruction's end, which is
+   KVM's RIP (past) or left for KVM's pending skip (at). */
 static int raw_floor(struct kvm_run *run, const uint8_t *mem)
 {
     struct kvm_regs *g = &run->s.regs.regs;
     uint64_t la = run->s.regs.sregs.cs.base + g->rip;
-    unsigned len = la >= 2 && la < RAM && mem[la - 2] == 0xe6 && mem[la - 1] == run->io.port ? 2
-                   : la >= 1 && la < RAM && mem[la - 1] == 0xee                              ? 1
-                                                                                             : 0;
-    if (!len)
+    if (la < 2 || la + 2 > RAM)
         return -1;
-    uint64_t qual = (uint64_t)run->io.port << 16 | (len == 2 ? 64u : 0u) |
-                    (run->io.direction == KVM_EXIT_IO_IN ? 8u : 0u) | (run->io.size - 1u);
-    uint64_t rip = g->rip - len; /* the instruction's own address, as VT-x reports it */
-    floor_sink = qual;
+    bool past = mem[la - 2] == 0xe6 && mem[la - 1] == run->io.port;
+    if (!past && !(mem[la] == 0xe6 && mem[la + 1] == run->io.port))
+        return -1;
+    const unsigned len = 2;
+    uint64_t qual =
+        (uint64_t)run->io.port << 16 | 64u | (run->io.direction == KVM_EXIT_IO_IN ? 8u : 0u) | (run->io.size - 1u);
+    uint64_t rip = past ? g->rip - len : g->rip; /* the instruction's own address, as VT-x reports it */
+    floor_sink = qual + rip;
     g->rax += 1;
-    g->rip = rip + len;
-    run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+    run->kvm_dirty_regs = KVM_SYNC_X86_REGS; /* RIP stays KVM's: rip + len when past, the skip's when at */
     return 0;
 }
 

@@ -133,7 +133,7 @@ HOT int vm_set_vmcs_field(vm_vcpu_t *vcpu, seL4_Word field, seL4_Word value)
 NOT_INLINE static int get_field_whole(struct vm_vcpu *vcpu, const struct field *f, bool high, seL4_Word *value)
 {
     uint64_t v;
-    if (field_needs_view(f) && exit_view_ensure(vcpu) < 0) /* then, once made, the quick read may take it */
+    if (field_needs_view(f) && VCPU_CP(vcpu)->pend.active && exit_view_ensure(vcpu) < 0) /* then the quick read */
         return -1;
     if ((high || !field_read_quick(vcpu, f, &v)) && field_read(vcpu, f, &v) < 0)
         return -1;

@@ -73,14 +73,14 @@ static inline bool field_needs_view(const struct field *f)
 }
 
 /*
- * What field_read gives, for the reads a handler makes at every exit once the exit's VT-x view is made: its fields
- * in place, and RIP from the register cache. False when field_read must be asked (it makes the view). Inline: a
- * handler reads these at every exit.
+ * What field_read gives, for the reads a handler makes at every exit once the exit's VT-x view is made (or when
+ * no exit is pending: then there is none to make): the view's fields in place, and RIP from the register cache.
+ * False when field_read must be asked (it makes the view). Inline: a handler reads these at every exit.
  */
 static inline bool field_read_quick(struct vm_vcpu *vcpu, const struct field *f, uint64_t *value)
 {
     struct vcpu_priv *p = VCPU_P(vcpu);
-    if (!p->pend.view_ready)
+    if (p->pend.active && !p->pend.view_ready)
         return false;
     const uint8_t *slot = (const uint8_t *)&p->ex + f->arg;
     uint32_t v32;
@@ -100,12 +100,12 @@ static inline bool field_read_quick(struct vm_vcpu *vcpu, const struct field *f,
     }
 }
 
-/* What field_write does for RIP once the exit's view is made and the registers are cached; false when field_write
-   must be asked. Inline: a handler moves RIP at most exits. */
+/* What field_write does for RIP once the exit's view is made (or with no exit pending) and the registers are
+   cached; false when field_write must be asked. Inline: a handler moves RIP at most exits. */
 static inline bool field_write_quick(struct vm_vcpu *vcpu, const struct field *f, uint64_t value)
 {
     struct vcpu_priv *p = VCPU_P(vcpu);
-    if (f->kind != FK_RIP || !p->pend.view_ready || p->regs_st == CACHE_UNKNOWN)
+    if (f->kind != FK_RIP || (p->pend.active && !p->pend.view_ready) || p->regs_st == CACHE_UNKNOWN)
         return false;
     p->used |= KVM_SYNC_X86_REGS;
     p->regs->rip = value;

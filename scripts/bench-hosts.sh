@@ -18,11 +18,16 @@ done
 {
     printf '%-10s %8s %9s %9s %9s %9s %9s %9s %7s %7s %9s %14s\n' host "raw ns" "null +ns" "seL4 +ns" "qual +ns" \
         "sync +ns" "floor +ns" "deep +ns" "null x" "seL4 x" "ioctls x" "ioctls/exit"
-    printf '%s\n' "$lines" | awk '/^bench-host/ {
-        n = split($0, f, " "); row = f[2]
+    printf '%s\n' "$lines" | awk '/^bench-host [^ ]* failed$/ { printf "%-10s failed (see scripts/hwtier.sh)\n", $2; next }
+        /^bench-host/ {
+        n = split($0, f, " "); row = f[2]; split("", v)
         for (i = 3; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
         printf "%-10s %8s %9s %9s %9s %9s %9s %9s %7s %7s %9s %14s\n", row, v["raw_ns"], v["null_over_ns"],
             v["sel4_over_ns"], v["qual_over_ns"], v["sync_over_ns"], v["floor_over_ns"], v["deep_over_ns"],
             v["null_ratio"], v["sel4_ratio"], v["ioctl_ratio"], v["ioctls"] }
         /^hwtier: skipped/ { print }'
 } | tee "$out"
+if printf '%s\n' "$lines" | grep -q '^bench-host [^ ]* failed$'; then
+    echo "bench-hosts: a tier's bench run failed (its row says so)" >&2
+    exit 1
+fi

@@ -2,23 +2,27 @@
 # hwtier.sh: runs commands inside Debian's kernel with a hardware-virtualization KVM, nested in an emulator:
 # kvm_amd under QEMU TCG (-cpu max), kvm_intel under Bochs (VMX). Their output comes back over the serial console.
 #
-# Usage: scripts/hwtier.sh amd|intel [--timeout=SECONDS] [--with=PATH]... [--keep] COMMAND
+# Usage: scripts/hwtier.sh amd|intel [--timeout=SECONDS] [--with=PATH]... [--emu-arg=ARG]... [--keep] COMMAND
 #   COMMAND runs under /bin/sh in the repository's directory, inside the tier; the script exits with its status.
 #   --with adds a file or directory (at the same path) to the tier's initramfs, with the libraries it links.
-#   --keep leaves the work directory (initramfs, ISO, console log) in place and names it.
+#   --emu-arg adds ARG to the emulator's command line, after the tier's own: a QEMU option, or a bochsrc line for
+#   Bochs (which reads configuration lines from its command line after the file).
+#   --keep leaves the work directory (initramfs, ISO, console log, the emulator's own output) in place and names it.
 #   HWTIER_SILENCE=SECONDS (default 420): a console silent that long means the emulator stalled; the tier is then
 #   booted once more (never after it reported a status).
-# Exit statuses: COMMAND's; 125 the tier did not boot, did not report or stalled twice (its console is shown); 124 timeout;
+# Exit statuses: COMMAND's; 125 the tier did not boot, did not report or stalled twice; 124 timeout. In all three the
+# console and the emulator's own last lines (its stdout, stderr and log, kept in the work directory) are shown.
 # 0 with one line "hwtier: skipped: ..." when the emulator or the kernel package is missing.
 set -euo pipefail
 
 tier=${1:-}
 shift || true
-timeout=1800 with=() keep="" modargs=""
+timeout=1800 with=() emuargs=() keep="" modargs=""
 while [ $# -gt 1 ]; do
     case "$1" in
     --timeout=*) timeout=${1#*=} ;;
     --with=*) with+=("${1#*=}") ;;
+    --emu-arg=*) emuargs+=("${1#*=}") ;;
     --keep) keep=1 ;;
     *) break ;;
     esac
@@ -118,6 +122,9 @@ if [ "$tier" = intel ]; then # Bochs has no -kernel: an isolinux CD, and its con
         >"$work/iso/isolinux/isolinux.cfg"
     genisoimage -quiet -o "$work/tier.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot \
         -boot-load-size 4 -boot-info-table -J -R "$work/iso"
+    # Every host-facing part is named, so nothing depends on what the machine has: sound to the dummy drivers (on
+    # ALSA, Bochs 2.7's mixer thread aborts where there is no sound card), the PC speaker off, no parallel port, no
+    # mouse, no network card, the display a VNC server in a network namespace of its own (see boot), COM1 a file.
     cat >"$work/bochsrc" <<EOF
 cpu: model=corei7_skylake_x, count=1
 memory: guest=1024, host=1024
@@ -126,8 +133,12 @@ vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path=$work/tier.iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$log
+parport1: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+speaker: enabled=0
+mouse: enabled=0
 clock: sync=none, time0=local
-log: /dev/null
+log: $work/emulator.log
 panic: action=fatal
 error: action=ignore
 info: action=ignore
@@ -137,21 +148,39 @@ EOF
     echo continue >"$work/bochs-cmds"
 fi
 
-# boot: start the emulator on the initramfs, its console into $log; its pid in $emu.
+# boot: start the emulator on the initramfs, its console into $log, its own output into $emuout; its pid in $emu.
+emuout=$work/emulator.out
 boot() {
     : >"$log"
+    : >"$emuout"
     case "$tier" in
     amd)
-        timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 1 -display none -no-reboot -nic none \
-            -monitor none -serial "file:$log" -kernel "$kernel" -initrd "$work/initrd" -append "$append" &
+        # -nodefaults: only the devices the tier uses (no VGA, network card, parallel port, floppy or CD-ROM);
+        # -no-user-config: no host configuration files read.
+        timeout "$timeout" qemu-system-x86_64 -nodefaults -no-user-config -accel tcg -cpu max -m 2048 -smp 1 \
+            -display none -no-reboot -monitor none -serial "file:$log" -kernel "$kernel" -initrd "$work/initrd" \
+            -append "$append" "${emuargs[@]}" </dev/null >"$emuout" 2>&1 &
         ;;
     intel)
         # Its display is a VNC server that does not wait for a client (Bochs has no headless display; its terminal
         # display blocked on the pty in 4 of 5 runs). A network namespace of its own keeps that port off the network.
-        timeout "$timeout" unshare --net bochs -q -f "$work/bochsrc" -rc "$work/bochs-cmds" </dev/null >/dev/null 2>&1 &
+        timeout "$timeout" unshare --net bochs -q -f "$work/bochsrc" -rc "$work/bochs-cmds" "${emuargs[@]}" \
+            </dev/null >"$emuout" 2>&1 &
         ;;
     esac
     emu=$!
+}
+
+# emulator_said: the last lines of the emulator's own output and log, for a tier that ended without a status.
+emulator_said() {
+    local f said=""
+    for f in "$emuout" "$work/emulator.log"; do
+        [ -s "$f" ] || continue
+        said=1
+        echo "hwtier: $tier tier: the last lines of $(basename "$f") (the emulator's own output):"
+        tail -n 20 "$f" | tr -d '\r' | sed 's/^/  | /'
+    done
+    [ -n "$said" ] || echo "hwtier: $tier tier: the emulator wrote nothing of its own"
 }
 
 # follow: until the tier reports its status (Bochs may not leave by itself after power-off), the emulator ends, or
@@ -189,6 +218,7 @@ for attempt in 1 2; do
     echo "hwtier: $tier tier: the console was silent for $silence s, the emulator stalled: booting it once more"
 done
 if [ -z "$status" ]; then
+    emulator_said
     [ -n "$stalled" ] && { echo "hwtier: $tier tier: stalled twice (console silent for $silence s)"; exit 125; }
     [ "$rc" = 124 ] && { echo "hwtier: $tier tier: timed out after $timeout s"; exit 124; }
     echo "hwtier: $tier tier: no status reported (emulator status $rc)"

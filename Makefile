@@ -5,6 +5,7 @@ ABI ?= x86_64
 PREFIX ?= /usr/local
 DESTDIR ?=
 SOVERSION := 0
+, := ,
 VERSION := 0.1.0
 
 # Sanitized builds live apart, so a plain and a SANITIZE=1 build never mix objects.
@@ -331,17 +332,24 @@ test-abi: tests
 
 # What CI runs: dependencies, every suite in both ABIs, the installed library, robustness, and the hardware-
 # virtualization tiers (KVM over AMD-V and VT-x, nested in QEMU TCG and Bochs), side by side: one core each.
-test: deps
-	$(Q)$(MAKE) --no-print-directory test-abi ABI=x86_64
-	$(Q)$(MAKE) --no-print-directory test-abi ABI=ia32
+# Each stage is timed (scripts/stage.sh); the times are printed at the end, whether the run passed or failed.
+STAGE_TIMES := $(abspath $(BUILD))/stage-times
+stage = scripts/stage.sh $(STAGE_TIMES) "$(1)"
+SUBMAKE := $(MAKE) --no-print-directory
+TEST_STAGES := $(call stage,dependencies) scripts/install-deps.sh && \
+	$(call stage,suites$(,) x86_64) $(SUBMAKE) test-abi ABI=x86_64 && \
+	$(call stage,suites$(,) ia32) $(SUBMAKE) test-abi ABI=ia32
 ifneq ($(SANITIZE),1)
-	$(Q)$(MAKE) --no-print-directory test-install
-	$(Q)scripts/upstream-api.sh check
-	$(Q)$(MAKE) --no-print-directory test-robust
-	$(Q)$(MAKE) --no-print-directory -j2 tiers
+TEST_STAGES += && $(call stage,install check) $(SUBMAKE) test-install && \
+	$(call stage,upstream API check) scripts/upstream-api.sh check && \
+	$(call stage,robustness (valgrind$(,) fuzz$(,) hostile)) $(SUBMAKE) test-robust && \
+	$(call stage,tier diagnosis check) scripts/hwtier-diag.sh && \
+	$(call stage,tiers$(,) side by side) $(SUBMAKE) -j2 tiers
 else
-	$(Q)$(MAKE) --no-print-directory hostile
+TEST_STAGES += && $(call stage,hostile campaign) $(SUBMAKE) hostile
 endif
+test:
+	$(Q)scripts/stage.sh --start $(STAGE_TIMES); $(TEST_STAGES); st=$$?; scripts/stage.sh --report $(STAGE_TIMES); exit $$st
 
 # The hardware-virtualization tiers (scripts/hwtier.sh): Debian's kernel with kvm_amd under QEMU TCG and with
 # kvm_intel under Bochs, the suites of scripts/tier-run.sh inside, both ABIs (built first), results on the console.
@@ -361,9 +369,9 @@ tier-build: build/linux/initramfs.cpio
 	$(Q)$(MAKE) --no-print-directory tests $(BUILD)/hostile-gen ABI=x86_64
 	$(Q)$(MAKE) --no-print-directory tests ABI=ia32
 tier-amd: tier-build
-	$(Q)scripts/hwtier.sh amd --timeout=1200 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB) $(TIER_KERNEL)) '$(or $(TIER_CMD),scripts/tier-run.sh amd)'
+	$(Q)$(call stage,amd tier (kvm_amd in QEMU TCG)) scripts/hwtier.sh amd --timeout=1200 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB) $(TIER_KERNEL)) '$(or $(TIER_CMD),scripts/tier-run.sh amd)'
 tier-intel: tier-build
-	$(Q)scripts/hwtier.sh intel --timeout=2100 $(addprefix --with=,$(TIER_FILES)) '$(or $(TIER_CMD),scripts/tier-run.sh intel)'
+	$(Q)$(call stage,intel tier (kvm_intel in Bochs)) scripts/hwtier.sh intel --timeout=2100 $(addprefix --with=,$(TIER_FILES)) '$(or $(TIER_CMD),scripts/tier-run.sh intel)'
 # Each tier's console comes out whole when it ends, so two running side by side do not interleave.
 tiers: tier-amd tier-intel
 

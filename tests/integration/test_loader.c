@@ -9,13 +9,7 @@
 
 static struct cli_result res;
 
-static void need_kvm(void)
-{
-    if (access("/dev/kvm", F_OK) != 0)
-        cr_skip_test("/dev/kvm does not exist on this machine");
-}
-
-TestSuite(loader, .init = need_kvm);
+TestSuite(loader, .init = host_need_kvm);
 
 static size_t read_whole(const char *path, uint8_t *buf, size_t n)
 {

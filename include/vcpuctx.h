@@ -83,6 +83,23 @@ void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len);
 int vcpuctx_vm_enable_irqchip(vm_t *vm);
 
 /**
+ * Read or write one register of a vCPU's in-kernel local APIC, by its
+ * offset in the xAPIC page (0x20 the ID, 0xF0 the spurious-interrupt vector,
+ * 0x350 and 0x360 LINT0 and LINT1, ...), through KVM_GET_LAPIC and
+ * KVM_SET_LAPIC. A write sets the register as the guest's own write would
+ * leave it, before the vCPU next runs (firmware's set-up, for a kernel
+ * booted without firmware). Call it outside the vCPU's KVM_RUN: before
+ * vm_run, or from that vCPU's own exit handler.
+ * @param vcpu   the vCPU
+ * @param offset a multiple of 16 below 0x400
+ * @param value  where the register is stored (get), or its new value (set)
+ * @return 0, or -1 with errno EINVAL (NULL, or a bad offset), ENODEV (no
+ *         in-kernel irqchip), or KVM's; nothing changes on failure
+ */
+int vcpuctx_vcpu_lapic_get(vm_vcpu_t *vcpu, unsigned int offset, uint32_t *value);
+int vcpuctx_vcpu_lapic_set(vm_vcpu_t *vcpu, unsigned int offset, uint32_t value);
+
+/**
  * Choose the CPU the VM's vCPUs report through CPUID, as QEMU's -cpu does
  * under -accel kvm. Without this call every vCPU gets "host". A model starts
  * from KVM's supported list (KVM_GET_SUPPORTED_CPUID) with QEMU's changes:
@@ -233,6 +250,22 @@ int vcpuctx_vm_run_status(const vm_t *vm);
  * @return the vCPU, or NULL (NULL vm, no vm_run yet)
  */
 vm_vcpu_t *vcpuctx_vm_run_vcpu(const vm_t *vm);
+
+/**
+ * Whether no vCPU of the VM can run again: each one is halted with
+ * interrupts disabled and has no NMI, SMI, exception or event pending (nor
+ * one set for its entry), or waits for an INIT or SIPI; and no unmasked
+ * IOAPIC pin delivers an NMI, SMI or INIT. The state of every vCPU is read
+ * at one instant: in a vm_run of several vCPUs the others are kicked out of
+ * the guest and held until the caller's handler returns. Wake-ups the VMM
+ * itself holds (an NMI or MSI its own devices may send) are its to count.
+ * Call it from an exit handler or observer during vm_run, or between runs.
+ * @param vm the VM
+ * @return 1 halted for good, 0 some vCPU can run, -1 with errno (EINVAL for
+ *         NULL or no vCPU, ETIMEDOUT when a vCPU did not leave the guest
+ *         within a second, or a KVM call's)
+ */
+int vcpuctx_vm_halted_for_good(vm_t *vm);
 
 /**
  * The signal vm_run sends to kick a vCPU thread out of KVM_RUN when it runs

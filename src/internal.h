@@ -167,8 +167,9 @@ struct vcpu_priv {
     bool from_entry;         /* the fields show entry_regs/entry_sregs (the host reset the vCPU) */
     uint8_t shadow_hint;     /* the interrupt shadow last written (1 STI, 2 MOV SS), for hosts with one kind */
     struct vcpuctx_stats stats;
-    pthread_t thread; /* the thread running it in a vm_run of several vCPUs (vcpus.c) */
-    bool threaded;    /* thread is valid: kicks signal it (under the VM's kick_lock) */
+    pthread_t thread;    /* the thread running it in a vm_run of several vCPUs (vcpus.c) */
+    bool threaded;       /* thread is valid: kicks signal it (under the VM's kick_lock) */
+    atomic_bool at_lock; /* its thread is out of KVM_RUN, waiting for (or holding) the VM's lock (vmrun.c) */
     /* Last, apart from what every exit touches: */
     struct insn_memo memo[2]; /* exit_site.c: forward decodes, and backward ones */
     struct io_memo io_memo;   /* exit.c: the last I/O exit's site */
@@ -409,6 +410,7 @@ int vcpus_run(struct vm *vm, void (*loop)(struct vm_vcpu *));
 void vcpus_kick(struct vm_vcpu *vcpu);
 void vcpus_kick_all(struct vm *vm);
 void vcpus_drain_kick(void);
+int vcpus_hold_others(struct vm *vm);
 /* Whether vm_run runs v, a vCPU beyond the boot one: with the irqchip all (KVM holds each until its SIPI), else
    those started (vcpu_start). */
 bool vcpus_runnable(const struct vm *vm, const struct vm_vcpu *v);

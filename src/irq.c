@@ -69,6 +69,42 @@ int vm_inject_irq(vm_vcpu_t *vcpu, int irq)
     return vm_set_irq_level(vcpu, irq, 0);
 }
 
+/* The local APIC's register page of vcpu, for the register at offset; -1 with errno when it cannot be read. */
+static int lapic_page(vm_vcpu_t *vcpu, unsigned int offset, struct kvm_lapic_state *page)
+{
+    if (!vcpu || offset % 16 || offset >= sizeof(page->regs)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!VM_P(vcpu->vm)->irqchip) {
+        errno = ENODEV;
+        return -1;
+    }
+    return kvm_vcpu_ioctl(vcpu, KVM_GET_LAPIC, page) < 0 ? -1 : 0;
+}
+
+int vcpuctx_vcpu_lapic_get(vm_vcpu_t *vcpu, unsigned int offset, uint32_t *value)
+{
+    struct kvm_lapic_state page;
+    if (!value) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (lapic_page(vcpu, offset, &page) < 0)
+        return -1;
+    memcpy(value, page.regs + offset, sizeof(*value));
+    return 0;
+}
+
+int vcpuctx_vcpu_lapic_set(vm_vcpu_t *vcpu, unsigned int offset, uint32_t value)
+{
+    struct kvm_lapic_state page;
+    if (lapic_page(vcpu, offset, &page) < 0)
+        return -1;
+    memcpy(page.regs + offset, &value, sizeof(value));
+    return kvm_vcpu_ioctl(vcpu, KVM_SET_LAPIC, &page) < 0 ? -1 : 0;
+}
+
 static void ack_close(struct vm *vm, int irq)
 {
     struct irq_ack *a = VM_P(vm)->acks[irq];

@@ -44,6 +44,42 @@ void vcpus_kick_all(struct vm *vm)
     pthread_mutex_unlock(&p->kick_lock);
 }
 
+/* Whether every vCPU thread but the caller's is out of KVM_RUN and at the VM's lock. */
+static bool others_at_lock(struct vm *vm)
+{
+    bool all = true;
+    pthread_mutex_lock(&VM_P(vm)->kick_lock);
+    for (unsigned int i = 0; i < vm->num_vcpus && all; i++) {
+        struct vcpu_priv *v = VCPU_P(vm->vcpus[i]);
+        if (v->threaded && !pthread_equal(v->thread, pthread_self()))
+            all = atomic_load_explicit(&v->at_lock, memory_order_acquire);
+    }
+    pthread_mutex_unlock(&VM_P(vm)->kick_lock);
+    return all;
+}
+
+/* Hold every other vCPU of a threaded run out of the guest: each is kicked, leaves KVM_RUN (writing what was set
+   for its entry) and waits at the VM's lock, which the caller, an exit handler, holds. 0 once all are there; -1
+   with ETIMEDOUT when one has not come within a second. */
+int vcpus_hold_others(struct vm *vm)
+{
+    struct vm_priv *p = VM_P(vm);
+    if (!p->threaded)
+        return 0;
+    pthread_mutex_lock(&p->kick_lock);
+    for (unsigned int i = 0; i < vm->num_vcpus; i++)
+        kick_locked(vm->vcpus[i]);
+    pthread_mutex_unlock(&p->kick_lock);
+    struct timespec step = {0, 100000};
+    for (int i = 0; i < 10000; i++) {
+        if (others_at_lock(vm))
+            return 0;
+        nanosleep(&step, NULL);
+    }
+    errno = ETIMEDOUT;
+    return -1;
+}
+
 void vcpus_drain_kick(void)
 {
     sigset_t s;

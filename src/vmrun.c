@@ -190,12 +190,15 @@ HOT static void vcpu_loop(struct vm_vcpu *vcpu)
         if (threaded && p->stop)
             return;
         int reason = vcpu_run_once(vcpu);
-        if (threaded)
+        if (threaded) {
+            atomic_store_explicit(&VCPU_P(vcpu)->at_lock, true, memory_order_release); /* vcpus_hold_others */
             pthread_mutex_lock(&p->lock);
+        }
         end = handle_exit(vcpu, reason);
-        if (threaded)
+        if (threaded) {
+            atomic_store_explicit(&VCPU_P(vcpu)->at_lock, false, memory_order_relaxed); /* the lock orders it */
             pthread_mutex_unlock(&p->lock);
-        else if (!end)
+        } else if (!end)
             end = fast_outs(vcpu);
     }
 }

@@ -47,10 +47,13 @@ int ata_open(struct ata *a, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* What the guest wrote reaches the disk before the run ends, whatever ends it. */
 void ata_close(struct ata *a)
 {
-    if (a->fd >= 0)
+    if (a->fd >= 0) {
+        fdatasync(a->fd);
         close(a->fd);
+    }
     a->fd = -1;
 }
 

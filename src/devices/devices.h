@@ -37,6 +37,7 @@ struct sink {
     int fd;
     uint64_t bytes; /* written so far */
     bool failed;    /* a write failed (the device keeps accepting output) */
+    int error;      /* the first failure's errno */
 };
 void sink_write(struct sink *s, const void *buf, size_t n);
 

@@ -14,6 +14,8 @@ void sink_write(struct sink *s, const void *buf, size_t n)
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
+            if (!s->failed)
+                s->error = w < 0 ? errno : EIO;
             s->failed = true;
             return;
         }

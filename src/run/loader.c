@@ -25,9 +25,11 @@ int load_error(char *err, size_t len, const char *fmt, ...)
     return -1;
 }
 
+/* A file given to be read whole: opened without blocking (a FIFO, socket or device would otherwise hold start-up
+   for ever), then refused unless it is a regular file. An empty file reads as size 0 (the callers judge it). */
 int image_read(const char *path, struct image *im, char *err, size_t len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return load_error(err, len, "%s: %s", path, strerror(errno));
     struct stat st;
@@ -35,12 +37,12 @@ int image_read(const char *path, struct image *im, char *err, size_t len)
         close(fd);
         return load_error(err, len, "%s: not a regular file", path);
     }
-    if (st.st_size == 0 || st.st_size > MAX_IMAGE) {
+    if (st.st_size > MAX_IMAGE) {
         close(fd);
-        return load_error(err, len, "%s: %s", path, st.st_size ? "larger than 64 MiB" : "empty file");
+        return load_error(err, len, "%s: larger than 64 MiB", path);
     }
     im->size = (size_t)st.st_size;
-    im->data = malloc(im->size);
+    im->data = malloc(im->size ? im->size : 1);
     ssize_t n = im->data ? read(fd, im->data, im->size) : -1;
     close(fd);
     if (n != (ssize_t)im->size)
@@ -156,7 +158,11 @@ int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct 
     plan_init(p, o->memory);
     err[0] = '\0';
     if (!im->data || im->size == 0)
-        return load_error(err, len, "%s: empty image", o->image);
+        return load_error(err, len, "%s: empty file", o->image);
     enum image_format f = o->format == FMT_AUTO ? image_detect(im->data, im->size) : o->format;
-    return loaders[f](vm, vcpu, o, im, p, err, len);
+    if (loaders[f](vm, vcpu, o, im, p, err, len) < 0)
+        return -1;
+    if ((f == FMT_MULTIBOOT || f == FMT_LINUX) && mode_firmware_lapic(vcpu) < 0)
+        return load_error(err, len, "cannot set up the local APIC as firmware leaves it: %s", strerror(errno));
+    return 0;
 }

@@ -1,6 +1,7 @@
 /* multiboot.c: multiboot v1 ELF32 kernels as QEMU's -kernel loads them, boot information planned around them. */
 #include <elf.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "run.h"
@@ -11,8 +12,6 @@
 #define MMAP_ENTRY    24u /* an mmap entry: its size field (20), then base, length, type */
 #define MB_BOOTLOADER "vcpuctx-run"
 #define MOD_ENTRY     16u /* a module entry: mod_start, mod_end, string, reserved */
-#define MAX_MODULES   16
-#define MODULES_MAX   4096 /* bytes of --initrd's list */
 
 /* QEMU's addresses (hw/i386/multiboot.c, and measured): the e820 map at 0x9000, the information at 0x9500,
    the command lines and the bootloader name at the page after the kernel. The stack is ours: QEMU's option
@@ -104,55 +103,78 @@ static void write_mmap(uint8_t *dst, const struct e820 *m, unsigned n)
     }
 }
 
-/* The modules (QEMU's -initrd for a multiboot kernel: "FILE ARGS,FILE ARGS", each string the part as given). */
+/* The modules (QEMU's -initrd for a multiboot kernel: "FILE ARGS,FILE ARGS", each string the part as given), as
+   many as the list names: only guest RAM bounds them. */
 struct modules {
-    char list[MODULES_MAX]; /* --initrd's text, its commas made NULs: the modules' strings */
+    char *list; /* --initrd's text, its commas made NULs: the modules' strings */
     unsigned n;
-    uint64_t start[MAX_MODULES], end[MAX_MODULES];
-    const char *str[MAX_MODULES];
+    uint64_t *start, *end;
+    const char **str;
     size_t str_bytes; /* all strings with their NULs */
 };
 
+static void modules_free(struct modules *m)
+{
+    free(m->list);
+    free(m->start);
+    free(m->end);
+    free(m->str);
+    memset(m, 0, sizeof(*m));
+}
+
 static int parse_modules(const char *spec, struct modules *m, char *err, size_t len)
 {
-    m->n = 0;
-    m->str_bytes = 0;
+    memset(m, 0, sizeof(*m));
     if (!spec)
         return 0;
-    if (strlen(spec) >= sizeof(m->list))
-        return load_error(err, len, "--initrd: the module list is longer than %u bytes", MODULES_MAX);
-    strcpy(m->list, spec);
+    unsigned parts = 1;
+    for (const char *c = spec; *c; c++)
+        parts += *c == ',';
+    m->list = strdup(spec);
+    m->start = calloc(parts, sizeof(*m->start));
+    m->end = calloc(parts, sizeof(*m->end));
+    m->str = calloc(parts, sizeof(*m->str));
+    if (!m->list || !m->start || !m->end || !m->str) {
+        modules_free(m);
+        return load_error(err, len, "--initrd: %s", strerror(ENOMEM));
+    }
     for (char *part = m->list, *next; part; part = next) {
         if ((next = strchr(part, ',')))
             *next++ = '\0';
-        if (m->n == MAX_MODULES)
-            return load_error(err, len, "--initrd: more than %d modules", MAX_MODULES);
         m->str[m->n++] = part;
         m->str_bytes += strlen(part) + 1;
     }
     return 0;
 }
 
-/* Each module's file (its string up to the first space), page by page from *after, in order, as QEMU loads them. */
+/* One module's file (its string up to the first space) from *after, page-aligned, as QEMU loads it: an empty file
+   takes no room (its start is its end, where the next begins). */
+static int load_module(vm_t *vm, struct memplan *p, uint64_t *after, struct modules *m, unsigned i, char *err,
+                       size_t len)
+{
+    char *path = strndup(m->str[i], strcspn(m->str[i], " "));
+    struct image im = {0};
+    if (!path)
+        return load_error(err, len, "--initrd: %s", strerror(ENOMEM));
+    int r = image_read(path, &im, err, len);
+    free(path);
+    uint64_t at = *after;
+    if (r == 0 && im.size)
+        r = place(p, im.size, 4096, *after, "module", &at, err, len);
+    if (r == 0 && im.size)
+        memcpy(vcpuctx_guest_ram(vm, at, im.size), im.data, im.size);
+    m->start[i] = at;
+    m->end[i] = at + im.size;
+    *after = (m->end[i] + 4095) & ~4095ULL;
+    image_free(&im);
+    return r;
+}
+
 static int load_modules(vm_t *vm, struct memplan *p, uint64_t *after, struct modules *m, char *err, size_t len)
 {
-    for (unsigned i = 0; i < m->n; i++) {
-        char path[MODULES_MAX];
-        snprintf(path, sizeof(path), "%.*s", (int)strcspn(m->str[i], " "), m->str[i]);
-        struct image im = {0};
-        if (image_read(path, &im, err, len) < 0)
+    for (unsigned i = 0; i < m->n; i++)
+        if (load_module(vm, p, after, m, i, err, len) < 0)
             return -1;
-        uint64_t at = 0, size = im.size;
-        int r = place(p, size, 4096, *after, "module", &at, err, len);
-        if (r == 0)
-            memcpy(vcpuctx_guest_ram(vm, at, size), im.data, size);
-        image_free(&im);
-        if (r < 0)
-            return -1;
-        m->start[i] = at;
-        m->end[i] = at + size;
-        *after = (at + size + 4095) & ~4095ULL;
-    }
     return 0;
 }
 
@@ -174,13 +196,10 @@ static void write_modules(uint8_t *block, uint64_t at, const struct modules *m)
 
 /* The information and what it points to, each placed where QEMU puts it when that RAM is free: the module entries,
    their strings, the command line and the bootloader name in the page after the kernel, the modules after them. */
-static int write_info(vm_t *vm, const struct options *o, struct memplan *p, const struct e820 *map, unsigned n,
-                      uint32_t kend, uint64_t *mbi_at, char *err, size_t len)
+static int write_info_mods(vm_t *vm, const struct options *o, struct memplan *p, const struct e820 *map, unsigned n,
+                           uint32_t kend, uint64_t *mbi_at, struct modules *m, char *err, size_t len)
 {
-    static struct modules mods;
-    if (parse_modules(o->initrd, &mods, err, len) < 0)
-        return -1;
-    size_t mods_len = mods.n * MOD_ENTRY + mods.str_bytes, name_len = sizeof(MB_BOOTLOADER);
+    size_t mods_len = m->n * MOD_ENTRY + m->str_bytes, name_len = sizeof(MB_BOOTLOADER);
     size_t cmd_len = strlen(o->image) + 1 + (o->append ? strlen(o->append) : 0) + 1;
     uint64_t mmap_at, block_at, after_kernel = ((uint64_t)kend + 4095) & ~4095ULL;
     if (place(p, n * MMAP_ENTRY, 4, QEMU_MMAP_ADDR, "memory map", &mmap_at, err, len) < 0 ||
@@ -188,10 +207,10 @@ static int write_info(vm_t *vm, const struct options *o, struct memplan *p, cons
         place(p, mods_len + cmd_len + name_len, 4096, after_kernel, "command line", &block_at, err, len) < 0)
         return -1;
     uint64_t after = (block_at + mods_len + cmd_len + name_len + 4095) & ~4095ULL, cmd_at = block_at + mods_len;
-    if (load_modules(vm, p, &after, &mods, err, len) < 0)
+    if (load_modules(vm, p, &after, m, err, len) < 0)
         return -1;
     write_mmap(vcpuctx_guest_ram(vm, mmap_at, n * MMAP_ENTRY), map, n);
-    write_modules(vcpuctx_guest_ram(vm, block_at, mods_len + 1), block_at, &mods);
+    write_modules(vcpuctx_guest_ram(vm, block_at, mods_len + 1), block_at, m);
     char *block = vcpuctx_guest_ram(vm, cmd_at, cmd_len + name_len);
     snprintf(block, cmd_len, "%s %s", o->image, o->append ? o->append : ""); /* QEMU's format */
     memcpy(block + cmd_len, MB_BOOTLOADER, name_len);
@@ -202,12 +221,24 @@ static int write_info(vm_t *vm, const struct options *o, struct memplan *p, cons
     put32(mbi, 8, (uint32_t)(map[3].base + map[3].len) / 1024 - 1024); /* mem_upper: KiB above 1 MiB */
     put32(mbi, 12, 0x8000ffff);                                        /* boot_device: QEMU's */
     put32(mbi, 16, (uint32_t)cmd_at);                                  /* cmdline */
-    put32(mbi, 20, mods.n);                                            /* mods_count */
+    put32(mbi, 20, m->n);                                              /* mods_count */
     put32(mbi, 24, (uint32_t)block_at);                                /* mods_addr */
     put32(mbi, 44, n * MMAP_ENTRY);
     put32(mbi, 48, (uint32_t)mmap_at);
     put32(mbi, 64, (uint32_t)(cmd_at + cmd_len)); /* boot_loader_name */
     return 0;
+}
+
+/* The information, with --initrd's modules. */
+static int write_info(vm_t *vm, const struct options *o, struct memplan *p, const struct e820 *map, unsigned n,
+                      uint32_t kend, uint64_t *mbi_at, char *err, size_t len)
+{
+    struct modules mods;
+    if (parse_modules(o->initrd, &mods, err, len) < 0)
+        return -1;
+    int r = write_info_mods(vm, o, p, map, n, kend, mbi_at, &mods, err, len);
+    modules_free(&mods);
+    return r;
 }
 
 int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p,

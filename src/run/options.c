@@ -105,6 +105,43 @@ static const struct option longopts[] = {
     {0, 0, 0, 0},
 };
 
+/* The options that apply to some image formats only: each is refused with any other, as QEMU refuses -initrd
+   without -kernel. Their index is their bit in options.format_given. */
+#define FMT_BIT(f) (1u << (f))
+static const struct {
+    int code;
+    const char *name;
+    unsigned formats;
+    const char *which;
+} format_options[] = {
+    {O_APPEND, "--append", FMT_BIT(FMT_MULTIBOOT) | FMT_BIT(FMT_LINUX), "multiboot and Linux kernels"},
+    {O_INITRD, "--initrd", FMT_BIT(FMT_MULTIBOOT) | FMT_BIT(FMT_LINUX), "multiboot and Linux kernels"},
+    {O_SHADOW, "--bios-shadow", FMT_BIT(FMT_BIOS), "BIOS images"},
+    {O_LOAD, "--load", FMT_BIT(FMT_RAW), "raw images"},
+    {O_ENTRY, "--entry", FMT_BIT(FMT_RAW), "raw images"},
+    {O_ENTRY_MODE, "--entry-mode", FMT_BIT(FMT_RAW), "raw images"},
+};
+
+/* The bit in format_given of option code c (0: it applies to every format). */
+static unsigned format_bit(int c)
+{
+    for (size_t i = 0; i < sizeof(format_options) / sizeof(format_options[0]); i++)
+        if (format_options[i].code == c)
+            return 1u << i;
+    return 0;
+}
+
+int options_fit_format(const struct options *o, enum image_format f)
+{
+    for (size_t i = 0; i < sizeof(format_options) / sizeof(format_options[0]); i++)
+        if ((o->format_given & (1u << i)) && !(format_options[i].formats & FMT_BIT(f))) {
+            fprintf(stderr, "vcpuctx-run: %s applies to %s, not to this %s image (see --help)\n",
+                    format_options[i].name, format_options[i].which, format_name(f));
+            return -1;
+        }
+    return 0;
+}
+
 static int fail(const char *what, const char *arg)
 {
     fprintf(stderr, "vcpuctx-run: %s: '%s' (see --help)\n", what, arg);
@@ -299,6 +336,7 @@ int options_parse(int argc, char **argv, struct options *o)
         }
         if (apply(o, c, optarg) < 0)
             return -1;
+        o->format_given |= format_bit(c);
         if (c == O_CPU && strcmp(optarg, "help") == 0) {
             cpu_help();
             return 1;

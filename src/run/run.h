@@ -15,7 +15,9 @@ enum {
     STATUS_HALTED = 0,    /* halted for good, or reset with --no-reboot */
     STATUS_USAGE = 2,     /* bad usage, bad image, no usable /dev/kvm */
     STATUS_CRASH = 4,     /* triple fault, invalid state, emulation failure */
+    STATUS_OUTPUT = 6,    /* the guest's output could not be written (a closed pipe, a full disk) */
     STATUS_TIMEOUT = 124, /* --timeout or --max-exits reached */
+    STATUS_SIGNAL = 128,  /* + N: stopped by signal N (SIGINT, SIGTERM, SIGHUP) */
     STATUS_KILLED = 137   /* killed from gdb (k), as a shell shows SIGKILL */
 };
 
@@ -48,12 +50,15 @@ struct options {
     double timeout;
     uint64_t max_exits;
     bool no_reboot, trace, stats, dump_regs;
-    bool gdb;          /* --gdb given */
-    unsigned gdb_port; /* 0: any free port */
+    unsigned format_given; /* options of some formats only, given (options.c's format_options) */
+    bool gdb;              /* --gdb given */
+    unsigned gdb_port;     /* 0: any free port */
 };
 
 /* options.c: parse argv. Returns 0, 1 for --help/--version (printed), or -1 (message printed). */
 int options_parse(int argc, char **argv, struct options *o);
+/* Whether every option given applies to format f; else one line on stderr and -1. */
+int options_fit_format(const struct options *o, enum image_format f);
 /* The one-line error for a --cpu spec vcpuctx_vm_set_cpu refused (at, errno: its report). */
 void cpu_error(const char *spec, size_t at, int err, bool irqchip);
 int parse_size(const char *s, uint64_t *out);
@@ -137,10 +142,26 @@ uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus);
    of the plan covers them (the image is never written over). Their RSDP, or 0 when not written. */
 uint64_t acpi_install(vm_t *vm, const struct memplan *p, unsigned ncpus);
 
+/* outputs.c: the guest's outputs. output_open opens one (stdio, a file, a FIFO with a reader; none), printing a
+   line and returning -1 when it cannot; output_lost prints one line naming the first output a write failed on, and
+   says whether there was one. */
+struct sink;
+int output_open(const struct out_spec *spec, struct sink *s);
+void output_close(struct sink *s);
+bool output_lost(const struct options *o, const struct sink *dbg, const struct sink *ser, const struct sink *fw);
+
+/* signals.c: SIGPIPE ignored; SIGINT, SIGTERM and SIGHUP kick the target vCPU (NULL: none, the default action)
+   and are reported by signals_stop_requested (the signal, or 0). */
+int signals_install(void);
+void signals_target(vm_vcpu_t *vcpu);
+int signals_stop_requested(void);
+const char *signals_name(int sig);
+
 /* modes.c: CPU set-up through vm_set_vmcs_field only. */
 int mode_real(vm_vcpu_t *vcpu, uint64_t entry);
 int mode_protected(vm_vcpu_t *vcpu, uint64_t entry);
 int mode_long(vm_t *vm, vm_vcpu_t *vcpu, uint64_t entry, uint64_t tables);
+int mode_firmware_lapic(vm_vcpu_t *vcpu);
 
 /* dump.c: register dump in the layout of QEMU's "info registers". vmcs_value: a field read where 0 will do
    for a field the vCPU cannot give. */

@@ -109,7 +109,16 @@ static int on_internal_error(vm_vcpu_t *vcpu, void *cookie)
     return stop(cookie, STATUS_CRASH, "KVM could not emulate an instruction (internal error)");
 }
 
-/* The timer's kick: stop on timeout; with an irqchip, a HLT with interrupts off is for good. */
+/* Whether the boot vCPU sleeps with interrupts off: the cheap first test of a machine halted for good. */
+static bool boot_vcpu_parked(vm_vcpu_t *vcpu)
+{
+    seL4_Word activity = 0, rflags = 0;
+    return vm_get_vmcs_field(vcpu, VMX_GUEST_ACTIVITY, &activity) == 0 && activity == 1 &&
+           vm_get_vmcs_field(vcpu, VMX_GUEST_RFLAGS, &rflags) == 0 && !(rflags & RFLAGS_IF);
+}
+
+/* The timer's kick (it goes to the boot vCPU): stop on timeout; with an irqchip, end the run as halted for good
+   once no vCPU can run again, every one of them asleep with nothing able to wake it (vcpuctx_vm_halted_for_good). */
 static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
 {
     struct machine *m = cookie;
@@ -118,9 +127,7 @@ static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
     int r = m->hooks.tick ? hooked(m, m->hooks.tick(m->hooks.ctx)) : VM_EXIT_HANDLED; /* Ctrl-C, or gdb connecting */
     if (r != VM_EXIT_HANDLED)
         return r;
-    seL4_Word activity = 0, rflags = 0;
-    if (m->irqchip && vm_get_vmcs_field(vcpu, VMX_GUEST_ACTIVITY, &activity) == 0 && activity == 1 &&
-        vm_get_vmcs_field(vcpu, VMX_GUEST_RFLAGS, &rflags) == 0 && !(rflags & RFLAGS_IF))
+    if (m->irqchip && vcpu == m->vcpu && boot_vcpu_parked(vcpu) && vcpuctx_vm_halted_for_good(m->vm) == 1)
         return stop(m, STATUS_HALTED, NULL);
     return VM_EXIT_HANDLED;
 }
@@ -171,24 +178,15 @@ static int observe(vm_vcpu_t *vcpu, void *cookie)
         trace_exit(vcpu, (unsigned)reason, stderr);
     if (timeout_reached(m)) /* also here: the kick's own exit may have been any exit */
         return stop(m, STATUS_TIMEOUT, NULL);
+    if (signals_stop_requested())
+        return stop(m, STATUS_SIGNAL + signals_stop_requested(), NULL);
+    if (m->dbg_sink.failed || m->ser_sink.failed || m->fw_sink.failed)
+        return stop(m, STATUS_OUTPUT, NULL); /* the line naming it comes at the end (output_lost) */
     if (m->sys.reset_requested)
         return stop(m, STATUS_HALTED, NULL);
     if (m->o->max_exits && ++m->exits > m->o->max_exits)
         return stop(m, STATUS_TIMEOUT, NULL);
     return VM_EXIT_HANDLED;
-}
-
-static int open_sink(const struct out_spec *spec, struct sink *s)
-{
-    s->fd = spec->kind == OUT_STDIO ? STDOUT_FILENO : -1;
-    if (spec->kind == OUT_FILE) {
-        s->fd = open(spec->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (s->fd < 0) {
-            fprintf(stderr, "vcpuctx-run: %s: %s\n", spec->path, strerror(errno));
-            return -1;
-        }
-    }
-    return 0;
 }
 
 static int add_devices(struct machine *m)
@@ -237,7 +235,9 @@ static int add_devices(struct machine *m)
     return vcpuctx_register_exit_observer(m->vm, observe, m);
 }
 
-static int start_timer(const struct options *o, bool tick)
+/* The timer, from started (CLOCK_MONOTONIC seconds: the start of the process's run, so that --timeout bounds
+   start-up too). */
+static int start_timer(const struct options *o, bool tick, double started)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -247,10 +247,10 @@ static int start_timer(const struct options *o, bool tick)
         return -1;
     if (!tick && !(o->timeout > 0))
         return 0;
-    double first = tick ? 0.05 : o->timeout;
-    if (o->timeout > 0 && o->timeout < first)
-        first = o->timeout;
-    deadline = o->timeout > 0 ? now_seconds() + o->timeout : 0;
+    deadline = o->timeout > 0 ? started + o->timeout : 0;
+    double left = deadline - now_seconds(), first = tick ? 0.05 : left;
+    if (o->timeout > 0 && left < first)
+        first = left > 0 ? left : 0;
     /* After the first expiry it repeats (50 ms with an irqchip, else 100 ms), so a lost kick cannot hang us. */
     struct itimerval it = {{0, tick ? 50000 : 100000},
                            {(time_t)first, (suseconds_t)((first - (double)(time_t)first) * 1e6)}};
@@ -296,6 +296,8 @@ static int run_machine(struct machine *m)
     if (r == VCPUCTX_RUN_STOPPED && !m->crash) {
         if (m->status == STATUS_TIMEOUT)
             fprintf(stderr, "vcpuctx-run: %s reached\n", timed_out ? "--timeout" : "--max-exits");
+        if (m->status > STATUS_SIGNAL && m->status < STATUS_SIGNAL + 32)
+            fprintf(stderr, "vcpuctx-run: stopped by %s\n", signals_name(m->status - STATUS_SIGNAL));
         return m->status;
     }
     seL4_Word reason = 0;
@@ -419,7 +421,7 @@ static void keep_vm(struct machine *m)
 }
 
 /* Boot, and boot again after a reset unless --no-reboot: a new VM each time, the same outputs. */
-static int boot_loop(struct machine *m, const struct image *im)
+static int boot_loop(struct machine *m, const struct image *im, double started)
 {
     for (bool first = true;; first = false) {
         const struct options *o = m->o;
@@ -439,7 +441,7 @@ static int boot_loop(struct machine *m, const struct image *im)
             return STATUS_USAGE;
         }
         kick_target = m->vcpu;
-        if (first && start_timer(o, m->irqchip || m->hooks.ctx) < 0) {
+        if (first && start_timer(o, m->irqchip || m->hooks.ctx, started) < 0) {
             fprintf(stderr, "vcpuctx-run: cannot start the timer: %s\n", strerror(errno));
             teardown(m);
             return STATUS_USAGE;
@@ -450,7 +452,11 @@ static int boot_loop(struct machine *m, const struct image *im)
             return status;
         }
         double t0 = now_seconds();
+        signals_target(m->vcpu);
         status = run_machine(m);
+        signals_target(NULL);
+        if (output_lost(o, &m->dbg_sink, &m->ser_sink, &m->fw_sink))
+            status = STATUS_OUTPUT;
         if (o->stats)
             print_stats(m, now_seconds() - t0);
         if (o->dump_regs && status != STATUS_CRASH)
@@ -470,6 +476,7 @@ static int boot_loop(struct machine *m, const struct image *im)
 int vmm_run(const struct options *o)
 {
     static struct machine m;
+    double started = now_seconds();
     struct gdb *gdb = NULL;
     memset(&m, 0, sizeof(m));
     m.o = o;
@@ -480,26 +487,27 @@ int vmm_run(const struct options *o)
     /* The image is read before KVM is touched, so a bad file is reported as such on any machine. */
     if (image_read(o->image, &im, err, sizeof(err)) < 0)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
+    else if (options_fit_format(o, o->format == FMT_AUTO ? image_detect(im.data, im.size) : o->format) < 0)
+        status = STATUS_USAGE; /* the line is printed */
     else if (o->gdb && !(gdb = gdb_create()))
         fprintf(stderr, "vcpuctx-run: --gdb: %s\n", strerror(errno));
     else if (gdb && gdb_listen(gdb, o->gdb_port, err, sizeof(err)) < 0)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
-    else if (open_sink(&o->debugcon, &m.dbg_sink) == 0 && open_sink(&o->serial, &m.ser_sink) == 0 &&
-             (o->fwdebug.kind == OUT_SAME || open_sink(&o->fwdebug, &m.fw_sink) == 0)) {
+    else if (signals_install() < 0)
+        fprintf(stderr, "vcpuctx-run: cannot set up signals: %s\n", strerror(errno));
+    else if (output_open(&o->debugcon, &m.dbg_sink) == 0 && output_open(&o->serial, &m.ser_sink) == 0 &&
+             (o->fwdebug.kind == OUT_SAME || output_open(&o->fwdebug, &m.fw_sink) == 0)) {
         if (gdb) {
             gdb_hooks(gdb, &m.hooks);
             fprintf(stderr, "vcpuctx-run: waiting for gdb on 127.0.0.1:%u (target remote :%u)\n", gdb_port(gdb),
                     gdb_port(gdb));
         }
-        status = boot_loop(&m, &im);
+        status = boot_loop(&m, &im, started);
     }
     gdb_destroy(gdb);
-    if (m.dbg_sink.fd > STDERR_FILENO)
-        close(m.dbg_sink.fd);
-    if (m.ser_sink.fd > STDERR_FILENO)
-        close(m.ser_sink.fd);
-    if (m.fw_sink.fd > STDERR_FILENO)
-        close(m.fw_sink.fd);
+    output_close(&m.dbg_sink);
+    output_close(&m.ser_sink);
+    output_close(&m.fw_sink);
     image_free(&im);
     return status;
 }

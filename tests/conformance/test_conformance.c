@@ -61,12 +61,17 @@ static void run_both(const char *image, const char *const *opts, const char *qem
     read_file(vs, v->ser, sizeof(v->ser));
 }
 
-static void conform_with(const char *name, const char *const *opts, const char *qemu_opt, bool needs_paging32)
+/* Skip unless both can run here. */
+static void need_both(void)
 {
-    if (access("/dev/kvm", F_OK) != 0)
-        cr_skip_test("/dev/kvm does not exist on this machine");
+    host_need_kvm();
     if (access(QEMU, X_OK) != 0)
         cr_skip_test("QEMU is not installed (scripts/install-deps.sh installs qemu-system-x86)");
+}
+
+static void conform_with(const char *name, const char *const *opts, const char *qemu_opt, bool needs_paging32)
+{
+    need_both();
     char image[512];
     snprintf(image, sizeof(image), "%s/%s", DEMO_GUEST_DIR, name);
     static struct outcome q, v;
@@ -88,6 +93,18 @@ static void conform_with(const char *name, const char *const *opts, const char *
 static void conform(const char *name, const char *const *opts, bool needs_paging32)
 {
     conform_with(name, opts, NULL, needs_paging32);
+}
+
+/* A guest whose status is its result, with no output: QEMU's status is want, and vcpuctx-run's the same. */
+static void conform_status(const char *name, const char *const *opts, int want)
+{
+    need_both();
+    char image[512];
+    snprintf(image, sizeof(image), "%s/%s", DEMO_GUEST_DIR, name);
+    static struct outcome q, v;
+    run_both(image, opts, NULL, &q, &v);
+    cr_assert_eq(q.status, want, "%s under QEMU: status %d, not %d: the guest itself is wrong", name, q.status, want);
+    cr_assert_eq(v.status, q.status, "%s: status %d, QEMU %d", name, v.status, q.status);
 }
 
 Test(conformance, hello_rom)
@@ -136,6 +153,16 @@ Test(conformance, multiboot_elf_with_modules)
 Test(conformance, multiboot_smp)
 {
     conform("smp-mb.elf", (const char *[]){"--smp=2", "--append=2", NULL}, false);
+}
+/* CPUs that halt with interrupts off while another works on, or wake each other (NMI, INIT and SIPI, the PIT as an
+   NMI): each run ends where QEMU's does (halt-mb.elf). */
+Test(conformance, halted_cpus_end_a_run_where_qemu_ends_it)
+{
+    conform_status("halt-mb.elf", (const char *[]){"--smp=2", "--append=a", NULL}, 67);
+    conform_status("halt-mb.elf", (const char *[]){"--smp=2", "--append=n", NULL}, 69);
+    conform_status("halt-mb.elf", (const char *[]){"--smp=2", "--append=i", NULL}, 73);
+    conform_status("halt-mb.elf", (const char *[]){"--smp=2", "--append=p", NULL}, 71);
+    conform_status("halt-mb.elf", (const char *[]){"--append=p", NULL}, 71);
 }
 /* ACPI as a test kernel finds it under QEMU: the RSDP by its scan, the FADT, the PM timer at 0x608 counting. */
 Test(conformance, multiboot_acpi_tables_and_pm_timer)

@@ -432,7 +432,7 @@ install: lib $(BUILD)/vcpuctx.pc
 FUZZ_DIR := build/fuzz
 FUZZ_CC := clang
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc -pthread
-FUZZ_TARGETS := devices loader api gdb
+FUZZ_TARGETS := devices loader api gdb options
 FUZZ_TIME ?= 15
 FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) $(GDB_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))
 
@@ -453,7 +453,7 @@ fuzz-run: fuzz
 	$(Q)for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
 		echo "fuzz: $$t for $(FUZZ_TIME) s"; \
-		$(FUZZ_DIR)/fuzz_$$t -seed=1 -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ \
+		$(FUZZ_DIR)/fuzz_$$t -seed=1 -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -close_fd_mask=1 -artifact_prefix=$(FUZZ_DIR)/ \
 			$(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus/$$t 2>$(FUZZ_DIR)/$$t.log \
 			|| { tail -40 $(FUZZ_DIR)/$$t.log; exit 1; }; \
 		grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/$$t.log | tr '\n' ' '; echo; \

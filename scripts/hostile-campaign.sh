@@ -19,23 +19,47 @@ counts=""
 
 note() { counts="$counts $1"; }
 
-# run KIND-LABEL IMAGE ARGS...: one bounded run, checked.
+# run_vmm LABEL ARGS...: one bounded run of vcpuctx-run with ARGS, checked: no crash, no hang, a documented
+# status (0, odd, 2, 4, 6, 124). Its status in $last.
+run_vmm() {
+    label=$1
+    shift
+    total=$((total + 1))
+    [ -n "${HOSTILE_VERBOSE:-}" ] && echo "run: $label $*"
+    timeout -s KILL 20 "$vmm" "$@" 2>"$tmp/err"
+    check "$label" $?
+}
+
+# run KIND-LABEL IMAGE ARGS...: one bounded run of a raw guest image, checked.
 run() {
     label=$1 img=$2
     shift 2
-    total=$((total + 1))
-    [ -n "${HOSTILE_VERBOSE:-}" ] && echo "run: $label $*"
-    timeout -s KILL 20 "$vmm" --format=raw --timeout=0.5 --max-exits=20000 --debugcon=file:/dev/null \
-        --serial=file:/dev/null "$@" "$img" 2>"$tmp/err"
-    st=$?
+    run_vmm "$label" --format=raw --timeout=0.5 --max-exits=20000 --debugcon=file:/dev/null \
+        --serial=file:/dev/null "$@" "$img"
+}
+
+# expect LABEL "STATUSES" ARGS...: run_vmm, and the status must be one of STATUSES.
+expect() {
+    label=$1 want=$2
+    shift 2
+    run_vmm "$label" "$@"
+    for w in $want; do [ "$last" = "$w" ] && return 0; done
+    undocumented=$((undocumented + 1))
+    echo "UNEXPECTED: $label ended with $last (want: $want)"
+    cat "$tmp/err"
+}
+
+# check LABEL STATUS: judge one run (its stderr in $tmp/err).
+check() {
+    label=$1 st=$2
     if [ $st -eq 137 ]; then
-        hangs=$((hangs + 1)); echo "HANG: $label $*"
+        hangs=$((hangs + 1)); echo "HANG: $label"
     elif [ $st -ge 128 ] || grep -q -E "AddressSanitizer|runtime error|LeakSanitizer" "$tmp/err"; then
-        crashes=$((crashes + 1)); echo "VMM CRASH ($st): $label $*"; head -20 "$tmp/err"
-    elif [ $st -ne 0 ] && [ $st -ne 4 ] && [ $st -ne 124 ] && [ $((st % 2)) -ne 1 ]; then
-        undocumented=$((undocumented + 1)); echo "UNDOCUMENTED STATUS $st: $label $*"; cat "$tmp/err"
+        crashes=$((crashes + 1)); echo "VMM CRASH ($st): $label"; head -20 "$tmp/err"
+    elif [ $st -ne 0 ] && [ $st -ne 2 ] && [ $st -ne 4 ] && [ $st -ne 6 ] && [ $st -ne 124 ] && [ $((st % 2)) -ne 1 ]; then
+        undocumented=$((undocumented + 1)); echo "UNDOCUMENTED STATUS $st: $label"; cat "$tmp/err"
     elif [ $st -eq 4 ] && ! grep -q -E "^(EIP|RIP)=" "$tmp/err"; then
-        nodump=$((nodump + 1)); echo "NO REGISTER DUMP: $label $*"
+        nodump=$((nodump + 1)); echo "NO REGISTER DUMP: $label"
     fi
     note "$st"
     last=$st
@@ -46,7 +70,7 @@ while [ $i -le "$runs" ]; do
     case $((i % 2)) in 0) kind=bytes ;; *) kind=mix ;; esac
     case $((i % 3)) in 0) mode=real ;; 1) mode=protected ;; *) mode=long ;; esac
     "$gen" "$i" "$kind" "$tmp/img" || exit 2
-    run "seed $i $kind" "$tmp/img" --entry-mode=$mode
+    run "seed $i $kind $mode" "$tmp/img" --entry-mode=$mode
     i=$((i + 1))
 done
 
@@ -63,6 +87,55 @@ for t in "strio-wrap protected 1 4 124" "port-flood real 124" "output-flood real
         undocumented=$((undocumented + 1)); echo "UNEXPECTED: $name ended with $last (want: $*)"
     fi
     echo "targeted: $name ($mode): status $last"
+done
+
+# SMP guests whose CPUs halt, wake each other (NMI; INIT and SIPI; the PIT as an NMI) and end on different CPUs
+# (guest/halt-mb.S): each ends where QEMU ends it, or halted for good (0) where nothing can wake a CPU.
+mb=build/guest/halt-mb.elf
+for t in "a 2 67" "n 2 69" "i 2 73" "p 2 71" "p 1 71" "h 2 0" "m 2 0" "m 1 0"; do
+    set -- $t
+    expect "smp halt $1 on $2" "$3" --smp="$2" --append="$1" --timeout=15 --debugcon=none --serial=none "$mb"
+done
+
+# Files that are not regular where a file is read whole, outputs that cannot be opened or written: status 2 at once
+# (never a hang), or 6 for an output lost midway (a reader that closes its pipe).
+fifo=$tmp/fifo
+mkfifo "$fifo"
+rom=build/guest/hello.rom kernel=build/guest/hello-mb.elf
+for f in "$fifo" /dev/zero "$tmp"; do
+    expect "image $f" 2 --timeout=15 "$f"
+    expect "kernel $f" 2 --timeout=15 --kernel="$f"
+    expect "initrd $f" 2 --timeout=15 --initrd="$f" "$kernel"
+    expect "module $f" 2 --timeout=15 --initrd="$kernel,$f arg" "$kernel"
+    expect "drive $f" 2 --timeout=15 --drive="$f" "$rom"
+done
+for o in debugcon serial fw-debug; do
+    expect "--$o to a FIFO without a reader" 2 --timeout=15 --$o=file:"$fifo" "$rom"
+done
+expect "the debug console to a full disk" 6 --timeout=15 --debugcon=file:/dev/full --serial=none "$rom"
+expect "COM1 to a full disk" 6 --timeout=15 --serial=file:/dev/full --debugcon=none "$rom"
+# A reader that closes the pipe after one byte of a guest's endless output.
+total=$((total + 1))
+{
+    timeout -s KILL 20 "$vmm" --timeout=15 --format=raw --entry-mode=real --serial=none \
+        build/guest/hostile/output-flood.bin 2>"$tmp/err"
+    echo $? >"$tmp/st"
+} | head -c 1 >/dev/null
+check "stdout's reader closes the pipe" "$(cat "$tmp/st")"
+if [ "$last" != 6 ]; then
+    undocumented=$((undocumented + 1))
+    echo "UNEXPECTED: stdout's reader closed the pipe, and the run ended with $last (want: 6)"
+fi
+
+# Every option of some formats only against every format it does not fit: status 2, one line.
+raw=$tmp/raw.bin
+printf '\364' >"$raw"
+for t in "--append=x $rom $raw" "--initrd=$kernel $rom $raw" "--bios-shadow=all $kernel $raw" \
+    "--load=0x1000 $rom $kernel" "--entry=0x1000 $rom $kernel" "--entry-mode=long $rom $kernel"; do
+    set -- $t
+    opt=$1
+    shift
+    for img in "$@"; do expect "$opt with $img" 2 --timeout=15 "$opt" "$img"; done
 done
 
 summary=$(echo $counts | tr ' ' '\n' | sort -n | uniq -c | awk '{printf "%s status %s x%d", sep, $2, $1; sep=","}')

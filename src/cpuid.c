@@ -424,3 +424,15 @@ int vcpuctx_vm_set_cpu(vm_t *vm, const char *spec, size_t *bad_at)
     VM_P(vm)->cpu_spec = copy;
     return 0;
 }
+
+/* The machine-check capabilities QEMU gives a vCPU of this model under -accel kvm: MCG_CTL_P, MCG_SER_P and ten
+   banks, when the model is family 6 or later with MCE and MCA; 0 (none set up: KVM's default) otherwise. */
+uint64_t cpuid_mcg_cap(const struct kvm_cpuid2 *c)
+{
+    enum { EDX_MCE = 1u << 7, EDX_MCA = 1u << 14 };
+    const uint64_t ctl_p = 1ULL << 8, ser_p = 1ULL << 24, banks = 10;
+    const struct kvm_cpuid_entry2 *e = cpuid_find((struct kvm_cpuid2 *)(uintptr_t)c, 1, 0);
+    if (!e || ((e->eax >> 8) & 0xf) < 6 || (e->edx & (EDX_MCE | EDX_MCA)) != (EDX_MCE | EDX_MCA))
+        return 0;
+    return ctl_p | ser_p | banks;
+}

@@ -286,6 +286,7 @@ static inline int kvm_vcpu_run(struct vm_vcpu *vcpu)
     return r;
 }
 /* The signals KVM_RUN lets through (KVM_SET_SIGNAL_MASK: blocked ones stay pending); NULL: the thread's own. */
+int kvm_vcpu_setup_mce(struct vm_vcpu *vcpu, uint64_t mcg_cap);
 int kvm_vcpu_set_sigmask(struct vm_vcpu *vcpu, const sigset_t *set);
 int kvm_vcpu_run_immediate(struct vm_vcpu *vcpu);
 int kvm_vcpu_get_msr(struct vm_vcpu *vcpu, uint32_t index, uint64_t *value);
@@ -435,6 +436,7 @@ int cpuid_model_apply(struct kvm_cpuid2 *c, const char *spec, bool irqchip, bool
 const struct kvm_cpuid2 *cpuid_of_vm(struct vm *vm);
 void cpuid_for_vcpu(struct kvm_cpuid2 *c, unsigned int id);
 struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c, uint32_t leaf, uint32_t sub);
+uint64_t cpuid_mcg_cap(const struct kvm_cpuid2 *c);
 
 /* decode.c: x86 instruction length decoding. */
 /* mode: 16, 32 or 64 (the code segment's default size). 0 = ok, -1 = bad. */

@@ -143,6 +143,20 @@ int kvm_vcpu_set_cpuid(struct vm_vcpu *vcpu, const struct kvm_cpuid2 *table)
     return r;
 }
 
+/* Machine checks as mcg_cap asks, within what KVM supports (KVM_CAP_MCE: its most banks; its capability bits);
+   nothing when mcg_cap is 0 or KVM has no KVM_CAP_MCE. */
+int kvm_vcpu_setup_mce(struct vm_vcpu *vcpu, uint64_t mcg_cap)
+{
+    int kvm_fd = VM_P(vcpu->vm)->kvm_fd, most = kvm_check_ext(kvm_fd, KVM_CAP_MCE);
+    uint64_t supported = 0, banks = mcg_cap & 0xff;
+    if (!mcg_cap || most <= 0)
+        return 0;
+    if (ioctl(kvm_fd, KVM_X86_GET_MCE_CAP_SUPPORTED, &supported) < 0)
+        return -1;
+    mcg_cap = (mcg_cap & supported & ~0xffULL) | (banks < (uint64_t)most ? banks : (uint64_t)most);
+    return kvm_vcpu_ioctl(vcpu, KVM_X86_SETUP_MCE, &mcg_cap) < 0 ? -1 : 0;
+}
+
 int kvm_vcpu_set_sigmask(struct vm_vcpu *vcpu, const sigset_t *set)
 {
     if (!set)

@@ -128,7 +128,8 @@ static int vcpu_setup(struct vm_vcpu *vcpu)
 {
     VCPU_P(vcpu)->fd = kvm_vcpu_create_fd(vcpu->vm, (int)vcpu->vcpu_id);
     const struct kvm_cpuid2 *cpuid = VCPU_P(vcpu)->fd < 0 ? NULL : cpuid_of_vm(vcpu->vm);
-    if (!cpuid || kvm_vcpu_map_run(vcpu) < 0 || kvm_vcpu_set_cpuid(vcpu, cpuid) < 0)
+    if (!cpuid || kvm_vcpu_map_run(vcpu) < 0 || kvm_vcpu_set_cpuid(vcpu, cpuid) < 0 ||
+        kvm_vcpu_setup_mce(vcpu, cpuid_mcg_cap(cpuid)) < 0)
         return -1;
     int caps = kvm_check_ext(VM_P(vcpu->vm)->fd, KVM_CAP_SYNC_REGS);
     uint32_t want = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS;

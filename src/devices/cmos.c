@@ -66,6 +66,18 @@ static uint8_t rtc_field(unsigned index)
     }
 }
 
+/* Register A's update-in-progress bit, as QEMU's RTC sets it: during the last 244 us (8 cycles of 32768 Hz) of each
+   second of the host's clock, while the divider runs (A's bits 6:4 at 010) and B's SET bit does not hold updates. */
+static bool update_in_progress(const struct cmos *c)
+{
+    enum { A_UIP_HOLD_NS = 244140, A_DIVIDER_MASK = 0x70, A_DIVIDER_RUN = 0x20, B_SET = 0x80 };
+    struct timespec ts;
+    if ((c->ram[RTC_A] & A_DIVIDER_MASK) != A_DIVIDER_RUN || (c->ram[RTC_B] & B_SET))
+        return false;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_nsec >= 1000000000L - A_UIP_HOLD_NS;
+}
+
 uint8_t cmos_read(struct cmos *c, unsigned offset)
 {
     if (offset == 0)
@@ -75,6 +87,8 @@ uint8_t cmos_read(struct cmos *c, unsigned offset)
         return rtc_field(i);
     if (i == CENTURY)
         return rtc_field(i);
+    if (i == RTC_A)
+        return (uint8_t)(c->ram[RTC_A] | (update_in_progress(c) ? 0x80 : 0));
     if (i == RTC_C) {
         uint8_t v = c->ram[RTC_C];
         c->ram[RTC_C] = 0; /* reading C clears the flags */
@@ -91,8 +105,8 @@ void cmos_write(struct cmos *c, unsigned offset, uint8_t value)
     }
     unsigned i = c->index & 0x7f;
     if (i == RTC_C || i == RTC_D)
-        return; /* read-only */
-    c->ram[i] = value;
+        return;                                               /* read-only */
+    c->ram[i] = i == RTC_A ? (uint8_t)(value & 0x7f) : value; /* A's UIP bit is read-only */
 }
 
 static uint32_t cmos_reg_read(void *dev, unsigned reg, unsigned size)

@@ -1,6 +1,7 @@
 /* test_devices.c: the device models' register behaviour, without KVM. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "devices/devices.h"
@@ -182,4 +183,29 @@ Test(debug_exit, status_is_qemus)
     cr_assert_eq(debug_exit_status(&d), 11);
     d.value = 0x80;
     cr_assert_eq(debug_exit_status(&d), 1, "(0x80 << 1 | 1) modulo 256, as the shell sees QEMU's");
+}
+
+/* Register A's UIP bit, as QEMU's RTC: set in the last 244 us of each second (so a guest polling it sees it within
+   a second, and rarely), read-only, and never while the divider is stopped. */
+Test(cmos, update_in_progress_in_the_last_244us_of_each_second)
+{
+    struct cmos c;
+    cmos_init(&c, 16u << 20);
+    cmos_write(&c, 0, 0x0a);
+    cmos_write(&c, 1, 0xa6); /* bit 7 written: read-only */
+    unsigned set = 0, reads = 0;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        uint8_t a = cmos_read(&c, 1);
+        cr_assert_eq(a & 0x7f, 0x26, "register A's other bits: 0x%02x", a);
+        set += (a & 0x80) != 0;
+        reads++;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while (t.tv_sec - t0.tv_sec < 2 && !(set && t.tv_sec - t0.tv_sec >= 1));
+    cr_assert_gt(set, 0, "UIP seen within a second (%u reads)", reads);
+    cr_assert_lt(set, reads / 100, "UIP only briefly: %u of %u reads", set, reads);
+    cmos_write(&c, 1, 0x06); /* divider stopped */
+    for (int i = 0; i < 200000; i++)
+        cr_assert_eq(cmos_read(&c, 1) & 0x80, 0, "no update while the divider is stopped");
 }

@@ -18,17 +18,8 @@
     .set STARTS, 0x7000          /* how many times the AP has started */
     .set MODE, 0x7004            /* the case's letter, for the AP */
     MB_START
-    xor %eax, %eax               /* the case: the command line's last character */
-    testl $4, (%ebx)
-    jz 2f
-    mov 16(%ebx), %esi
-1:  movzbl (%esi), %edx
-    inc %esi
-    test %edx, %edx
-    jz 2f
-    mov %edx, %eax
-    jmp 1b
-2:  mov %eax, MODE
+    MB_CMDLINE_LAST              /* the case */
+    mov %eax, MODE
     movl $0, STARTS
     lgdt gdtr                    /* multiboot's GDTR may be invalid: the AP's flat GDT, for the NMI gate too */
     ljmp $0x08, $1f
@@ -78,14 +69,7 @@ init_again:
 
 /* Send INIT, SIPI, SIPI to all but self. */
 start_ap:
-    mov $ap_start, %esi
-    mov $TRAMPOLINE, %edi
-    mov $(ap_end - ap_start), %ecx
-    cld
-    rep movsb
-    movl $0x000c4500, ICR_LO     /* INIT, assert, all excluding self */
-    movl $0x000c4608, ICR_LO     /* STARTUP at vector 0x08 */
-    movl $0x000c4608, ICR_LO
+    MB_START_APS
     ret
 
 /* Wait (bounded) until the AP has started once. */

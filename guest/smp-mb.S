@@ -1,39 +1,22 @@
 /* smp-mb.S: a multiboot kernel that starts the other CPUs as a PC's firmware does (INIT, SIPI, SIPI to all but
    itself through the local APIC) and counts them: each application processor, in real mode at the SIPI's page,
-   adds one to a counter and halts. The command line's last digit (1-8) is the number of CPUs to wait for (bounded
-   by the TSC); prints "cpus=N" and exits 0 (status 1) when all came, else with N (status 2N + 1). */
+   adds one to a counter and halts. The command line's last character (1-8) is the number of CPUs to wait for
+   (bounded by the TSC); prints "cpus=N" and exits 0 (status 1) when all came, else with N (status 2N + 1). */
     .include "io.inc"
     .include "mb.inc"
     MB_KERNEL
-    .set LAPIC, 0xfee00000
-    .set ICR_LO, LAPIC + 0x300
-    .set TRAMPOLINE, 0x8000      /* SIPI vector 0x08 */
     .set COUNT, 0x7000
     .set WAIT_CYCLES_HI, 4       /* give up after 2^34 TSC cycles */
     MB_START
-    mov $1, %edi                 /* CPUs expected: the command line's last digit, else 1 */
-    testl $4, (%ebx)
-    jz 2f
-    mov 16(%ebx), %esi
-1:  movzbl (%esi), %eax
-    inc %esi
-    test %eax, %eax
-    jz 2f
+    MB_CMDLINE_LAST              /* CPUs expected: the command line's last character, a digit 1-8, else 1 */
+    mov $1, %edi
     sub $'1', %eax
     cmp $8, %eax
-    jae 1b
+    jae 2f
     lea 1(%eax), %edi
-    jmp 1b                       /* the image's path comes first: the last digit counts */
 2:  mov %edi, %ebx               /* the multiboot information is read */
     movl $0, COUNT
-    mov $ap_start, %esi
-    mov $TRAMPOLINE, %edi
-    mov $(ap_end - ap_start), %ecx
-    cld
-    rep movsb
-    movl $0x000c4500, ICR_LO     /* INIT, assert, all excluding self */
-    movl $0x000c4608, ICR_LO     /* STARTUP at vector 0x08 */
-    movl $0x000c4608, ICR_LO     /* and again, as the MP specification says */
+    MB_START_APS
     rdtsc
     mov %edx, %ebp
     add $WAIT_CYCLES_HI, %ebp

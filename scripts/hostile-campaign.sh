@@ -91,11 +91,25 @@ done
 
 # SMP guests whose CPUs halt, wake each other (NMI; INIT and SIPI; the PIT as an NMI) and end on different CPUs
 # (guest/halt-mb.S): each ends where QEMU ends it, or halted for good (0) where nothing can wake a CPU.
-mb=build/guest/halt-mb.elf
-for t in "a 2 67" "n 2 69" "i 2 73" "p 2 71" "p 1 71" "h 2 0" "m 2 0" "m 1 0"; do
-    set -- $t
-    expect "smp halt $1 on $2" "$3" --smp="$2" --append="$1" --timeout=15 --debugcon=none --serial=none "$mb"
-done
+# halt CASE SMP STATUS: one case of guest/halt-mb.S.
+halt() {
+    expect "smp halt $1 on $2" "$3" --smp="$2" --append="$1" --timeout=15 --debugcon=none --serial=none \
+        build/guest/halt-mb.elf
+}
+halt a 2 67
+halt i 2 73
+halt h 2 0
+halt m 2 0
+halt m 1 0
+# Under Bochs the NMI cases are left out: its VT-x delivers one NMI to a nested guest per boot (measured; see
+# cli::smp_nmis_wake_halted_cpus).
+if grep -qs Bochs /sys/class/dmi/id/bios_vendor; then
+    echo "hostile campaign: the NMI cases are left out under Bochs (one NMI per boot reaches a nested guest)"
+else
+    halt n 2 69
+    halt p 2 71
+    halt p 1 71
+fi
 
 # Files that are not regular where a file is read whole, outputs that cannot be opened or written: status 2 at once
 # (never a hang), or 6 for an output lost midway (a reader that closes its pipe).

@@ -30,7 +30,10 @@ static int ioapic_wakes(struct vm *vm)
 }
 
 /* Whether a halted vCPU takes something without interrupts: an event the VMM set for its entry, or an NMI or SMI
-   KVM holds pending. 1 yes, 0 no, -1 with errno. */
+   KVM holds pending. A pending NMI counts even while KVM reports NMIs blocked, so that a wrong report can never end
+   a run that could go on (kvm_intel under Bochs reports them blocked on vCPUs that never took one: measured); a
+   vCPU truly halted in its NMI handler with another NMI pending runs on, as it would for ever under QEMU. 1 yes,
+   0 no, -1 with errno. */
 static int event_wakes(struct vm_vcpu *vcpu)
 {
     seL4_Word info = 0;
@@ -41,8 +44,7 @@ static int event_wakes(struct vm_vcpu *vcpu)
     struct kvm_vcpu_events ev;
     if (kvm_vcpu_ioctl(vcpu, KVM_GET_VCPU_EVENTS, &ev) < 0)
         return -1;
-    return (ev.nmi.pending && !ev.nmi.masked) || ev.nmi.injected || ev.smi.pending || ev.exception.injected ||
-           ev.interrupt.injected;
+    return ev.nmi.pending || ev.nmi.injected || ev.smi.pending || ev.exception.injected || ev.interrupt.injected;
 }
 
 /* Whether one vCPU, with every other held, can run again by itself: 1 yes, 0 no, -1 with errno. Halted with

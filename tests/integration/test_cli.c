@@ -47,29 +47,36 @@ Test(cli, smp_starts_every_vcpu_through_init_and_sipi)
     }
 }
 
+/* halt-mb.elf with args, expecting status. */
+static void halt_case(const char *smp, const char *append, int status)
+{
+    run((const char *[]){smp, append, "--debugcon=none", "--timeout=60", GUEST("halt-mb.elf"), NULL});
+    cr_assert_eq(res.status, status, "%s %s: status %d, stderr: %s", smp, append, res.status, res.err);
+}
+
 /* What ends a run: a vCPU halted with interrupts off ends it only once no vCPU can run again (halt-mb.elf's cases:
    the statuses are QEMU's, TCG and -accel kvm alike, for the cases that end there; QEMU waits for ever in the
    others, where vcpuctx-run ends with 0 at once). */
 Test(cli, smp_a_run_ends_halted_only_when_no_vcpu_can_run)
 {
-    static const struct {
-        const char *smp, *append;
-        int status;
-    } cases[] = {
-        {"--smp=2", "--append=a", 67}, /* the AP works on while the BSP halts, and ends the run */
-        {"--smp=2", "--append=n", 69}, /* the AP wakes the halted BSP with an NMI */
-        {"--smp=2", "--append=i", 73}, /* the BSP wakes the halted AP with INIT and SIPI */
-        {"--smp=2", "--append=p", 71}, /* the PIT through IOAPIC pin 2 as an NMI */
-        {"--smp=1", "--append=p", 71}, {"--smp=2", "--append=h", 0}, /* both halted, nothing can wake them */
-        {"--smp=2", "--append=m", 0},                                /* the NMI pin masked */
-        {"--smp=1", "--append=m", 0},
-    };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        run((const char *[]){cases[i].smp, cases[i].append, "--debugcon=none", "--timeout=60", GUEST("halt-mb.elf"),
-                             NULL});
-        cr_assert_eq(res.status, cases[i].status, "%s %s: status %d, stderr: %s", cases[i].smp, cases[i].append,
-                     res.status, res.err);
-    }
+    halt_case("--smp=2", "--append=a", 67); /* the AP works on while the BSP halts, and ends the run */
+    halt_case("--smp=2", "--append=i", 73); /* the BSP wakes the halted AP with INIT and SIPI */
+    halt_case("--smp=2", "--append=h", 0);  /* both halted, nothing can wake them */
+    halt_case("--smp=2", "--append=m", 0);  /* the PIT's NMI pin masked */
+    halt_case("--smp=1", "--append=m", 0);
+}
+
+/* The same with NMIs waking a halted CPU: another CPU's NMI IPI, the PIT through IOAPIC pin 2 as an NMI. */
+Test(cli, smp_nmis_wake_halted_cpus)
+{
+    const char *emu = host_emulator();
+    if (emu && strcmp(emu, "Bochs") == 0)
+        cr_skip_test("Bochs's VT-x delivers one NMI to a nested guest per boot: after it, KVM reports NMIs blocked on "
+                     "every vCPU of every new VM and never injects one (measured: the first NMI case passes, the "
+                     "next times out with the NMI pending); kvm_intel on hardware has no such limit");
+    halt_case("--smp=2", "--append=n", 69); /* the AP wakes the halted BSP with an NMI */
+    halt_case("--smp=2", "--append=p", 71); /* the PIT through IOAPIC pin 2 as an NMI */
+    halt_case("--smp=1", "--append=p", 71);
 }
 
 /* --device=pc-testdev as KVM's unit tests use QEMU's: scratch ports, MMIO scratch, an IRQ line into the 8259. */

@@ -185,8 +185,8 @@ Test(debug_exit, status_is_qemus)
     cr_assert_eq(debug_exit_status(&d), 1, "(0x80 << 1 | 1) modulo 256, as the shell sees QEMU's");
 }
 
-/* Register A's UIP bit, as QEMU's RTC: set in the last 244 us of each second (so a guest polling it sees it within
-   a second, and rarely), read-only, and never while the divider is stopped. */
+/* Register A's UIP bit, as QEMU's RTC: set in the last 244 us of each second (so a guest polling it sees it each
+   second, and rarely), read-only, and never while the divider is stopped. */
 Test(cmos, update_in_progress_in_the_last_244us_of_each_second)
 {
     struct cmos c;
@@ -202,8 +202,8 @@ Test(cmos, update_in_progress_in_the_last_244us_of_each_second)
         set += (a & 0x80) != 0;
         reads++;
         clock_gettime(CLOCK_MONOTONIC, &t);
-    } while (t.tv_sec - t0.tv_sec < 2 && !(set && t.tv_sec - t0.tv_sec >= 1));
-    cr_assert_gt(set, 0, "UIP seen within a second (%u reads)", reads);
+    } while (t.tv_sec - t0.tv_sec < 5 && !(set && t.tv_sec - t0.tv_sec >= 2)); /* five chances on a busy host */
+    cr_assert_gt(set, 0, "UIP seen in five seconds (%u reads)", reads);
     cr_assert_lt(set, reads / 100, "UIP only briefly: %u of %u reads", set, reads);
     cmos_write(&c, 1, 0x06); /* divider stopped */
     for (int i = 0; i < 200000; i++)

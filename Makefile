@@ -325,10 +325,10 @@ tests: lib run guests demo-guests examples $(BUILD)/bench $(BUILD)/exit-facts $(
 # Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
 test-abi: tests
 	$(Q)$(UNIT_BIN) --short-filename
+	$(Q)$(CONF_BIN) --short-filename --verbose
 	$(Q)$(INTEG_BIN) --short-filename --verbose
 	$(Q)echo "integration suite without KVM_CAP_SYNC_REGS (VCPUCTX_NO_SYNC_REGS=1):"
 	$(Q)VCPUCTX_NO_SYNC_REGS=1 $(INTEG_BIN) --short-filename
-	$(Q)$(CONF_BIN) --short-filename --verbose
 	$(Q)$(MAKE) --no-print-directory run-examples
 
 # What CI runs: dependencies, every suite in both ABIs, the installed library, robustness, and the hardware-

@@ -3,7 +3,8 @@
 # Usage:
 #   scripts/stage.sh --start FILE          begins a new record in FILE (the run's start time)
 #   scripts/stage.sh FILE NAME COMMAND...  runs COMMAND, adds NAME's wall time and status to FILE, exits with its status
-#   scripts/stage.sh --report FILE         prints the record: each stage, then the time since --start
+#   scripts/stage.sh --report FILE         prints the record: each stage, the time since --start, and a closing line
+#                                          "stages: N passed, M failed"
 # Stages may run side by side (the tiers): each adds its own line when it ends.
 set -u
 
@@ -19,7 +20,11 @@ case "${1:-}" in
     awk -F '\t' -v now="$now" '
         $1 ~ /^start / { split($1, a, " "); start = a[2]; next }
         { printf "  %-40s %6d s%s\n", $1, $2, $3 == 0 ? "" : "  (failed: status " $3 ")" }
-        END { if (start) printf "  %-40s %6d s\n", "total", now - start }' "$2"
+        $1 !~ /^start / { if ($3 == 0) passed++; else failed++ }
+        END {
+            if (start) printf "  %-40s %6d s\n", "total", now - start
+            printf "stages: %d passed, %d failed\n", passed, failed
+        }' "$2"
     ;;
 *)
     file=$1 name=$2

@@ -1,7 +1,7 @@
 #!/bin/sh
 # qemu-ref.sh: runs a guest image under QEMU with the devices vcpuctx-run models, for side-by-side comparison.
 # Usage: scripts/qemu-ref.sh [--accel=tcg|kvm] [--debugcon=FILE] [--serial=FILE] [--append=CMDLINE]
-#        [--initrd=FILES] [--smp=N] [--cpu=MODEL[,+FEAT,-FEAT]] [--device=pc-testdev] [-m SIZE] IMAGE
+#        [--initrd=FILES] [--smp=N] [--cpu=MODEL[,+FEAT,-FEAT]] [--device=pc-testdev] [--no-reboot] [-m SIZE] IMAGE
 # vcpuctx-run's spellings of its options, in QEMU's: --initrd is -initrd (a multiboot kernel's modules, "FILE
 # ARGS,FILE ARGS", or a Linux initrd), --smp -smp, --cpu -cpu (QEMU's own default, qemu64, when not given;
 # vcpuctx-run's is host), --device=pc-testdev -device pc-testdev (which, as in
@@ -21,6 +21,7 @@ while [ $# -gt 1 ]; do
     --smp=*) smp=${1#*=} ;;
     --cpu=*) cpu=${1#*=} ;;
     --device=pc-testdev) testdev=1 ;;
+    --no-reboot) ;; # QEMU always runs with -no-reboot here
     -m) shift; mem=$1 ;;
     *) echo "qemu-ref.sh: unknown option $1" >&2; exit 2 ;;
     esac

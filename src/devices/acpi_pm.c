@@ -1,4 +1,5 @@
-/* acpi_pm.c: the ACPI PM1 block and PM timer at QEMU PIIX4's ports: a power-off through the sleep control. */
+/* acpi_pm.c: the ACPI PM1 block and PM timer at QEMU PIIX4's ports: power-off (S5) and suspend to RAM (S3) through
+   the sleep control. */
 #include <time.h>
 
 #include "devices.h"
@@ -8,12 +9,27 @@
 #define CNT_SLP_EN     0x2000u
 #define CNT_SLP_TYP(v) (((v) >> 10) & 7u)
 #define SLP_TYP_S5     0 /* what the DSDT's \_S5 says (acpi.c) */
+#define SLP_TYP_S3     1 /* and its \_S3 */
+#define STS_RTC        0x0400u
+#define STS_WAK        0x8000u
 
 void acpi_pm_init(struct acpi_pm *p)
 {
     p->sts = p->en = 0;
     p->cnt = CNT_SCI_EN; /* no SMI command port: the machine is always in ACPI mode */
-    p->poweroff_requested = false;
+    p->poweroff_requested = p->suspend_requested = false;
+}
+
+bool acpi_pm_rtc_wakes(const struct acpi_pm *p)
+{
+    return p->en & ACPI_PM1_RTC_EN;
+}
+
+/* The machine woke from S3 by the RTC alarm: a fresh block, with WAK_STS and RTC_STS set (QEMU's wakeup). */
+void acpi_pm_woken(struct acpi_pm *p)
+{
+    acpi_pm_init(p);
+    p->sts = STS_WAK | STS_RTC;
 }
 
 /* The timer, 32 bits wide (the FADT's TMR_VAL_EXT), from the host's monotonic clock. */
@@ -40,8 +56,8 @@ uint32_t acpi_pm_read(struct acpi_pm *p, unsigned reg, unsigned size)
     return v;
 }
 
-/* Status bits clear where 1 is written; enable is kept; a control write with SLP_EN and S5's type powers off
-   (another sleep type is ignored: no sleep state is offered). */
+/* Status bits clear where 1 is written; enable is kept; a control write with SLP_EN and S5's type powers off, with
+   S3's suspends (another sleep type is ignored: the DSDT offers no other). */
 void acpi_pm_write(struct acpi_pm *p, unsigned reg, unsigned size, uint32_t value)
 {
     for (unsigned i = 0; i < size && reg + i < ACPI_PM_TMR; i++) {
@@ -54,8 +70,8 @@ void acpi_pm_write(struct acpi_pm *p, unsigned reg, unsigned size, uint32_t valu
         else if (off < ACPI_PM1_CNT + 2)
             p->cnt = (uint16_t)((p->cnt & keep) | byte);
     }
-    if ((p->cnt & CNT_SLP_EN) && CNT_SLP_TYP(p->cnt) == SLP_TYP_S5) {
-        p->poweroff_requested = true;
+    if ((p->cnt & CNT_SLP_EN) && (CNT_SLP_TYP(p->cnt) == SLP_TYP_S5 || CNT_SLP_TYP(p->cnt) == SLP_TYP_S3)) {
+        *(CNT_SLP_TYP(p->cnt) == SLP_TYP_S5 ? &p->poweroff_requested : &p->suspend_requested) = true;
         if (p->vm)
             vcpuctx_vm_stop(p->vm, 0);
     }

@@ -78,13 +78,28 @@ struct debug_exit {
 int debug_exit_register(vm_t *vm, struct debug_exit *d, uint16_t base, unsigned iosize);
 int debug_exit_status(const struct debug_exit *d);
 
-/* MC146818 CMOS/RTC: index/data ports, QEMU's memory-size bytes, RTC time from the host clock. */
+/* MC146818 CMOS/RTC: index/data ports, QEMU's memory-size bytes, RTC time from the host clock (UTC; BCD or, with
+   register B's DM bit, binary; 24-hour), register A's update-in-progress bit, and the alarm: when the time matches
+   the alarm registers (1, 3, 5; a value of 0xC0-0xFF matches any), register C's AF, and with B's AIE, IRQF and
+   its IRQ line raised until C is read. cmos_tick compares the seconds up to now (UTC seconds) since its last call
+   and says whether an alarm with AIE happened: an ACPI wake event. cmos_reset: a machine reset (NVRAM kept,
+   interrupt enables and flags cleared, the line disconnected); cmos_suspend: the shutdown status byte (0x0F)
+   set to 0xFE, "resume from S3", for firmware. */
 struct cmos {
     uint8_t index;
     uint8_t ram[128];
+    int64_t checked; /* the last second compared with the alarm */
+    vm_vcpu_t *vcpu; /* the IRQ line's VM (NULL: none) */
+    int irq;
+    uint64_t irq_errors; /* vm_set_irq_level refusals */
     struct port_range io;
 };
 void cmos_init(struct cmos *c, uint64_t ram_bytes);
+void cmos_connect_irq(struct cmos *c, vm_vcpu_t *vcpu, int irq);
+bool cmos_tick(struct cmos *c, int64_t now);
+bool cmos_alarm_enabled(const struct cmos *c);
+void cmos_reset(struct cmos *c);
+void cmos_suspend(struct cmos *c);
 uint8_t cmos_read(struct cmos *c, unsigned offset);
 void cmos_write(struct cmos *c, unsigned offset, uint8_t value);
 int cmos_register(vm_t *vm, struct cmos *c, uint16_t base);
@@ -101,17 +116,22 @@ int sysctl_register(vm_t *vm, struct sysctl *s);
 void sysctl_reset(struct sysctl *s);
 
 /* ACPI power management at QEMU PIIX4's ports (0x600): the PM1a event block (status, write 1 to clear; enable),
-   the PM1a control (SCI_EN always set; SLP_EN with SLP_TYP 0, the DSDT's \_S5, asks for a power-off: the VM
-   stops) and the 32-bit 3.579545 MHz PM timer. Registers are numbered by byte from the base. */
+   the PM1a control (SCI_EN always set; SLP_EN with SLP_TYP 0, the DSDT's \_S5, asks for a power-off, with
+   SLP_TYP 1, its \_S3, for a suspend to RAM: either way the VM stops) and the 32-bit 3.579545 MHz PM timer.
+   Registers are numbered by byte from the base. acpi_pm_rtc_wakes: whether the enable register's RTC_EN lets
+   the RTC alarm wake the machine; acpi_pm_woken: the block as the machine finds it after that wake. */
 #define ACPI_PM_BASE 0x600
 enum { ACPI_PM1_EVT = 0, ACPI_PM1_CNT = 4, ACPI_PM_TMR = 8, ACPI_PM_LEN = 12 };
+#define ACPI_PM1_RTC_EN 0x0400u
 struct acpi_pm {
-    vm_t *vm; /* NULL: not registered (a power-off is only recorded) */
+    vm_t *vm; /* NULL: not registered (a sleep request is only recorded) */
     uint16_t sts, en, cnt;
-    bool poweroff_requested;
+    bool poweroff_requested, suspend_requested;
     struct port_range io;
 };
 void acpi_pm_init(struct acpi_pm *p);
+bool acpi_pm_rtc_wakes(const struct acpi_pm *p);
+void acpi_pm_woken(struct acpi_pm *p);
 uint32_t acpi_pm_read(struct acpi_pm *p, unsigned reg, unsigned size);
 void acpi_pm_write(struct acpi_pm *p, unsigned reg, unsigned size, uint32_t value);
 int acpi_pm_register(vm_t *vm, struct acpi_pm *p, uint16_t base);

@@ -9,6 +9,8 @@
 #define RSDP_LEN      36  /* revision 2: with the XSDT and the extended checksum */
 #define FADT_LEN      244 /* revision 3 (ACPI 2.0), the X_ fields included */
 #define FACS_LEN      64
+#define FACS_OFFSET   64 /* where acpi_build puts it: after the RSDP, 64-byte aligned (5.2.10) */
+#define FACS_WAKING   12 /* the firmware waking vector, 32 bits */
 #define FADT_REVISION 3
 #define MADT_REVISION 1
 
@@ -103,12 +105,16 @@ static void gas_io(uint8_t *d, size_t off, uint8_t bits, uint16_t port)
     put64(d, off + 4, port);
 }
 
-/* The DSDT: \_S5 with SLP_TYP 0, the value QEMU's PIIX4 power management powers off at (acpi_pm.c). */
+/* The DSDT: \_S3 with SLP_TYP 1 and \_S5 with SLP_TYP 0, the values QEMU's PIIX4 power management suspends and
+   powers off at (acpi_pm.c). */
 static size_t build_dsdt(struct acpi_buf *a)
 {
-    static const uint8_t aml[] = {0x08, '_',  'S',  '5', '_', /* NameOp \_S5_ */
-                                  0x12, 0x06, 0x04,           /* PackageOp, PkgLength 6, 4 elements */
-                                  0x00, 0x00, 0x00, 0x00};    /* Zero (PM1a), Zero (PM1b), reserved, reserved */
+    static const uint8_t aml[] = {0x08, '_',  'S',  '3',  '_', /* NameOp \_S3_ */
+                                  0x12, 0x06, 0x04,            /* PackageOp, PkgLength 6, 4 elements */
+                                  0x01, 0x01, 0x00, 0x00,      /* One (PM1a), One (PM1b), reserved, reserved */
+                                  0x08, '_',  'S',  '5',  '_', /* NameOp \_S5_ */
+                                  0x12, 0x06, 0x04,            /* PackageOp, PkgLength 6, 4 elements */
+                                  0x00, 0x00, 0x00, 0x00};     /* Zero (PM1a), Zero (PM1b), reserved, reserved */
     size_t at = take(a, HDR_LEN + sizeof(aml), 16);
     if (at == SIZE_MAX)
         return at;
@@ -207,7 +213,7 @@ uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus)
     if (!buf || ncpus == 0 || ncpus > 255 || gpa % 16 || gpa + len > (1ULL << 32))
         return 0;
     size_t rsdp = take(&a, RSDP_LEN, 16), facs = take(&a, FACS_LEN, 64);
-    if (rsdp == SIZE_MAX || facs == SIZE_MAX)
+    if (rsdp == SIZE_MAX || facs != FACS_OFFSET)
         return 0;
     memcpy(buf + facs, "FACS", 4);
     put32(buf + facs, 4, FACS_LEN);
@@ -237,4 +243,13 @@ uint64_t acpi_install(vm_t *vm, const struct memplan *p, unsigned ncpus)
         return 0;
     return acpi_build(vcpuctx_guest_ram(vm, ACPI_TABLES_AT, ACPI_TABLES_LEN), ACPI_TABLES_AT, ACPI_TABLES_LEN,
                       ncpus ? ncpus : 1);
+}
+
+uint32_t acpi_waking_vector(vm_t *vm)
+{
+    const uint8_t *f = vcpuctx_guest_ram(vm, ACPI_TABLES_AT + FACS_OFFSET, FACS_LEN);
+    uint32_t v = 0;
+    if (f && memcmp(f, "FACS", 4) == 0)
+        memcpy(&v, f + FACS_WAKING, sizeof(v));
+    return v;
 }

@@ -35,16 +35,21 @@ static int set_rip_flags(vm_vcpu_t *vcpu, uint64_t rip)
                : 0;
 }
 
-/* Real mode at entry: CS:IP = (entry >> 4 & 0xf000):(entry & 0xffff), like a boot sector at 0:7c00. */
-int mode_real(vm_vcpu_t *vcpu, uint64_t entry)
+/* Real mode at cs:ip, the data segments 0, interrupts off. */
+int mode_real_at(vm_vcpu_t *vcpu, uint16_t cs, uint16_t ip)
 {
-    seL4_Word cs = (entry >> 4) & 0xf000;
-    if (set_seg(vcpu, 1, (struct seg){cs, cs << 4, 0xffff, 0x9b}) < 0)
+    if (set_seg(vcpu, 1, (struct seg){cs, (seL4_Word)cs << 4, 0xffff, 0x9b}) < 0)
         return -1;
     for (int n = 0; n < 6; n++)
         if (n != 1 && set_seg(vcpu, n, (struct seg){0, 0, 0xffff, 0x93}) < 0)
             return -1;
-    return set_rip_flags(vcpu, entry & 0xffff);
+    return set_rip_flags(vcpu, ip);
+}
+
+/* Real mode at entry: CS:IP = (entry >> 4 & 0xf000):(entry & 0xffff), like a boot sector at 0:7c00. */
+int mode_real(vm_vcpu_t *vcpu, uint64_t entry)
+{
+    return mode_real_at(vcpu, (uint16_t)((entry >> 4) & 0xf000), (uint16_t)(entry & 0xffff));
 }
 
 /* Flat 32-bit protected mode, no paging, interrupts off (the multiboot machine state). */

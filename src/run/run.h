@@ -141,6 +141,9 @@ uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus);
 /* The tables at ACPI_TABLES_AT in vm's RAM, as a multiboot kernel finds QEMU's firmware's: unless an image range
    of the plan covers them (the image is never written over). Their RSDP, or 0 when not written. */
 uint64_t acpi_install(vm_t *vm, const struct memplan *p, unsigned ncpus);
+/* The firmware waking vector the guest wrote into the FACS of the tables at ACPI_TABLES_AT, or 0 (none set, or no
+   tables there). */
+uint32_t acpi_waking_vector(vm_t *vm);
 
 /* outputs.c: the guest's outputs. output_open opens one (stdio, a file, a FIFO with a reader; none), printing a
    line and returning -1 when it cannot; output_lost prints one line naming the first output a write failed on, and
@@ -161,7 +164,20 @@ const char *signals_name(int sig);
 int mode_real(vm_vcpu_t *vcpu, uint64_t entry);
 int mode_protected(vm_vcpu_t *vcpu, uint64_t entry);
 int mode_long(vm_t *vm, vm_vcpu_t *vcpu, uint64_t entry, uint64_t tables);
+int mode_real_at(vm_vcpu_t *vcpu, uint16_t cs, uint16_t ip);
 int mode_firmware_lapic(vm_vcpu_t *vcpu);
+
+/* sleep.c: suspend to RAM (S3). sleep_until_woken waits, the VM stopped, for the RTC alarm that wakes the machine
+   (RTC_EN in the PM1 enable register, AIE in the RTC), until deadline (CLOCK_MONOTONIC seconds, 0: none) or a
+   stopping signal; it returns SLEEP_WOKEN, or the run's status with one line on stderr (no wake source enabled:
+   STATUS_HALTED, as a machine halted for good). sleep_resume_cpu starts the boot vCPU as firmware resumes a
+   machine: in real mode at the FACS's waking vector, CS:IP = (vector >> 4):(vector & 0xF), the local APIC as
+   after boot. */
+#define SLEEP_WOKEN (-1)
+struct cmos;
+struct acpi_pm;
+int sleep_until_woken(struct cmos *c, struct acpi_pm *pm, double deadline);
+int sleep_resume_cpu(vm_vcpu_t *vcpu, uint32_t vector);
 
 /* dump.c: register dump in the layout of QEMU's "info registers". vmcs_value: a field read where 0 will do
    for a field the vCPU cannot give. */

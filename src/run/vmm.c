@@ -28,6 +28,8 @@ struct machine {
     struct acpi_pm pm;         /* with ACPI tables (the Linux format) */
     struct pc_testdev testdev; /* --device=pc-testdev */
     bool acpi;
+    bool cmos_kept;     /* the CMOS is the last boot's (NVRAM survives a reset, as on a PC) */
+    uint32_t resume_at; /* this boot resumes from S3 at this FACS waking vector (0: an ordinary boot) */
     bool irqchip;
     struct vmm_hooks hooks; /* a debugger's (ctx NULL: none); kept across reboots */
     vm_t *kept_vm;          /* the VM that reset, until the next boot has its RAM (a warm reset), or NULL */
@@ -127,6 +129,7 @@ static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
     int r = m->hooks.tick ? hooked(m, m->hooks.tick(m->hooks.ctx)) : VM_EXIT_HANDLED; /* Ctrl-C, or gdb connecting */
     if (r != VM_EXIT_HANDLED)
         return r;
+    cmos_tick(&m->cmos, (int64_t)time(NULL)); /* the RTC alarm's interrupt */
     if (m->irqchip && vcpu == m->vcpu && boot_vcpu_parked(vcpu) && vcpuctx_vm_halted_for_good(m->vm) == 1)
         return stop(m, STATUS_HALTED, NULL);
     return VM_EXIT_HANDLED;
@@ -204,11 +207,16 @@ static int add_devices(struct machine *m)
     uart_init(&m->com1, &m->ser_sink);
     if (m->irqchip)
         uart_connect_irq(&m->com1, m->vcpu, 4); /* COM1's ISA line, as on a PC */
-    cmos_init(&m->cmos, m->o->memory);
+    if (!m->cmos_kept)
+        cmos_init(&m->cmos, m->o->memory);
+    if (m->irqchip)
+        cmos_connect_irq(&m->cmos, m->vcpu, 8); /* the RTC's ISA line */
     i8042_init(&m->kbd, &m->sys);
     if (fw_cfg_init(&m->fwcfg, m->o->memory, m->o->smp) < 0)
         return -1;
     acpi_pm_init(&m->pm);
+    if (m->resume_at)
+        acpi_pm_woken(&m->pm);
     if (m->acpi && acpi_pm_register(m->vm, &m->pm, ACPI_PM_BASE) < 0)
         return -1;
     if (m->o->pc_testdev ? pc_testdev_register(m->vm, m->vcpu, &m->testdev) : debugcon_register(m->vm, &m->dcon, 0xe9))
@@ -275,9 +283,11 @@ static void print_stats(const struct machine *m, double seconds)
             (unsigned long long)m->unclaimed_ports, (unsigned long long)m->mmio_unmapped);
     fprintf(stderr, "stats: debugcon %llu bytes, serial %llu bytes\n", (unsigned long long)m->dbg_sink.bytes,
             (unsigned long long)m->ser_sink.bytes);
-    if (m->pm.poweroff_requested || m->sys.reset_requested)
+    if (m->pm.poweroff_requested || m->pm.suspend_requested || m->sys.reset_requested)
         fprintf(stderr, "stats: the guest %s\n",
-                m->pm.poweroff_requested ? "powered off (ACPI sleep control, S5)" : "reset the machine");
+                m->pm.poweroff_requested  ? "powered off (ACPI sleep control, S5)"
+                : m->pm.suspend_requested ? "suspended to RAM (ACPI sleep control, S3)"
+                                          : "reset the machine");
 }
 
 /* Run to the end and turn what happened into the exit status. */
@@ -371,13 +381,20 @@ static int setup(struct machine *m, const struct image *im)
             return -1;
         }
     struct memplan plan;
-    if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, &plan, err, sizeof(err)) < 0) {
+    if (m->resume_at) { /* the RAM, ACPI tables included, is the suspended machine's */
+        if (sleep_resume_cpu(m->vcpu, m->resume_at) < 0) {
+            fprintf(stderr, "vcpuctx-run: cannot resume at the waking vector: %s\n", strerror(errno));
+            return -1;
+        }
+        m->acpi = true;
+    } else if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, &plan, err, sizeof(err)) < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;
     }
     /* ACPI: the Linux loader writes the tables; a multiboot kernel on QEMU's PC platform (the irqchip) finds
        them as it would QEMU's firmware's, unless it loads a segment over them. */
-    m->acpi = f == FMT_LINUX || (f == FMT_MULTIBOOT && m->irqchip && acpi_install(m->vm, &plan, m->o->smp));
+    if (!m->resume_at)
+        m->acpi = f == FMT_LINUX || (f == FMT_MULTIBOOT && m->irqchip && acpi_install(m->vm, &plan, m->o->smp));
     if (add_devices(m) < 0) {
         if (errno)
             fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));
@@ -420,21 +437,53 @@ static void keep_vm(struct machine *m)
     m->vm = NULL; /* teardown leaves it */
 }
 
-/* Boot, and boot again after a reset unless --no-reboot: a new VM each time, the same outputs. */
+/* A new boot of the machine: everything cleared but what survives a reset (the options, the debugger, the outputs,
+   the RAM of a warm reset, the CMOS) and the S3 resume. */
+static void machine_renew(struct machine *m, bool first)
+{
+    struct machine keep = *m;
+    memset(m, 0, sizeof(*m));
+    m->o = keep.o;
+    m->hooks = keep.hooks;
+    m->kept_vm = keep.kept_vm;
+    m->dbg_sink = keep.dbg_sink;
+    m->ser_sink = keep.ser_sink;
+    m->fw_sink = keep.fw_sink;
+    m->resume_at = keep.resume_at;
+    m->cmos_kept = !first;
+    if (!first) {
+        m->cmos = keep.cmos;
+        cmos_reset(&m->cmos);
+    }
+}
+
+/* After a run that ended with status: whether the machine boots again, and from where (m->resume_at). A wake
+   from S3 resumes at the FACS's waking vector (with none set, it is a reset, as SeaBIOS makes it). */
+static bool boots_again(struct machine *m, bool woke, int *status)
+{
+    m->resume_at = 0;
+    if (*status != STATUS_HALTED)
+        return false;
+    if (!woke)
+        return m->sys.reset_requested && !m->o->no_reboot;
+    m->resume_at = acpi_waking_vector(m->vm);
+    if (!m->resume_at)
+        return !m->o->no_reboot; /* a reset, as SeaBIOS makes it */
+    if (m->resume_at > 0xfffff) {
+        fprintf(stderr, "vcpuctx-run: guest crashed: the FACS waking vector 0x%x is above 1 MiB\n", m->resume_at);
+        *status = STATUS_CRASH;
+        return false;
+    }
+    return true;
+}
+
+/* Boot, and boot again after a reset unless --no-reboot, and after a wake from S3: a new VM each time, the same
+   outputs. */
 static int boot_loop(struct machine *m, const struct image *im, double started)
 {
     for (bool first = true;; first = false) {
         const struct options *o = m->o;
-        struct vmm_hooks hooks = m->hooks;
-        struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink;
-        vm_t *kept = m->kept_vm;
-        memset(m, 0, sizeof(*m));
-        m->o = o;
-        m->hooks = hooks;
-        m->kept_vm = kept;
-        m->dbg_sink = dbg;
-        m->ser_sink = ser;
-        m->fw_sink = fw;
+        machine_renew(m, first);
         if (setup(m, im) < 0) {
             teardown(m);
             vcpuctx_vm_destroy(m->kept_vm); /* when setup failed before copying its RAM */
@@ -454,14 +503,19 @@ static int boot_loop(struct machine *m, const struct image *im, double started)
         double t0 = now_seconds();
         signals_target(m->vcpu);
         status = run_machine(m);
+        if (m->pm.suspend_requested && status == STATUS_HALTED)
+            status = sleep_until_woken(&m->cmos, &m->pm, deadline);
         signals_target(NULL);
+        bool woke = status == SLEEP_WOKEN;
+        if (woke)
+            status = STATUS_HALTED;
         if (output_lost(o, &m->dbg_sink, &m->ser_sink, &m->fw_sink))
             status = STATUS_OUTPUT;
         if (o->stats)
             print_stats(m, now_seconds() - t0);
         if (o->dump_regs && status != STATUS_CRASH)
             dump_registers(m->vcpu, stderr);
-        bool reboot = m->sys.reset_requested && !o->no_reboot && status == STATUS_HALTED;
+        bool reboot = boots_again(m, woke, &status);
         if (reboot)
             keep_vm(m);
         teardown(m);

@@ -164,6 +164,15 @@ Test(conformance, halted_cpus_end_a_run_where_qemu_ends_it)
     conform_status("halt-mb.elf", (const char *[]){"--smp=2", "--append=p", NULL}, 71);
     conform_status("halt-mb.elf", (const char *[]){"--append=p", NULL}, 71);
 }
+/* Suspend to RAM woken by the RTC alarm, resumed at the FACS's waking vector (or reset without one), and the
+   alarm's interrupt and flag: each run ends where QEMU's does (sleep-mb.elf). */
+Test(conformance, s3_and_the_rtc_alarm_end_where_qemu_ends_them)
+{
+    conform_status("sleep-mb.elf", (const char *[]){"--append=s", NULL}, 99);
+    conform_status("sleep-mb.elf", (const char *[]){"--no-reboot", "--append=v", NULL}, 0);
+    conform_status("sleep-mb.elf", (const char *[]){"--append=a", NULL}, 101);
+    conform_status("sleep-mb.elf", (const char *[]){"--append=f", NULL}, 105);
+}
 /* ACPI as a test kernel finds it under QEMU: the RSDP by its scan, the FADT, the PM timer at 0x608 counting. */
 Test(conformance, multiboot_acpi_tables_and_pm_timer)
 {

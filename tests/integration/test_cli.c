@@ -66,6 +66,40 @@ Test(cli, smp_a_run_ends_halted_only_when_no_vcpu_can_run)
     halt_case("--smp=1", "--append=m", 0);
 }
 
+/* sleep-mb.elf with opt (or NULL) and the case, expecting status. */
+static void sleep_case(const char *opt, const char *append, int status)
+{
+    const char *args[] = {append, "--debugcon=none", "--timeout=60", GUEST("sleep-mb.elf"), NULL, NULL};
+    if (opt)
+        args[4] = args[3], args[3] = opt;
+    run(args);
+    cr_assert_eq(res.status, status, "%s %s: status %d, stderr: %s", opt ? opt : "", append, res.status, res.err);
+}
+
+/* Suspend to RAM (S3) as on QEMU's PC: the RTC alarm wakes the machine with its RAM intact, and it resumes in real
+   mode at the FACS's waking vector, PM1's WAK_STS set; with no waking vector the wake is a reset. The alarm
+   interrupts through IOAPIC pin 8, and sets AF for a guest that polls. The statuses are QEMU's (sleep-mb.elf). */
+Test(cli, the_rtc_alarm_wakes_a_suspended_machine_at_its_waking_vector)
+{
+    sleep_case(NULL, "--append=s", 99);
+    sleep_case("--smp=2", "--append=s", 99);
+    sleep_case(NULL, "--append=v", 103);
+    sleep_case("--no-reboot", "--append=v", 0);
+    sleep_case(NULL, "--append=a", 101);
+    sleep_case(NULL, "--append=f", 105);
+}
+
+/* A suspended machine nothing can wake ends the run as one halted for good (QEMU sleeps for ever); one that sleeps
+   until an alarm that does not come ends at --timeout or a signal, with one line each. */
+Test(cli, a_suspended_machine_ends_with_a_line_when_it_cannot_wake)
+{
+    sleep_case(NULL, "--append=n", 0);
+    cr_assert_not_null(strstr(res.err, "suspended to RAM (S3) with no wake source enabled"), "%s", res.err);
+    run((const char *[]){"--append=w", "--debugcon=none", "--timeout=2", GUEST("sleep-mb.elf"), NULL});
+    cr_assert_eq(res.status, 124, "status %d, stderr: %s", res.status, res.err);
+    cr_assert_not_null(strstr(res.err, "--timeout reached while suspended"), "%s", res.err);
+}
+
 /* The same with NMIs waking a halted CPU: another CPU's NMI IPI, the PIT through IOAPIC pin 2 as an NMI. */
 Test(cli, smp_nmis_wake_halted_cpus)
 {

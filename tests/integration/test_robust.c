@@ -135,6 +135,23 @@ Test(robust, signals_end_the_run_with_their_status)
     }
 }
 
+/* A signal ends a suspended machine's run too (it sleeps until an alarm that never comes). */
+Test(robust, a_signal_ends_a_suspended_run)
+{
+    host_need_kvm();
+    int out = temp_fd(), err = temp_fd();
+    const char *argv[] = {RUN_BIN, "--debugcon=none", "--timeout=30", "--append=w", GUEST("sleep-mb.elf"), NULL};
+    pid_t pid = cli_spawn(argv, out, err);
+    usleep(1500000);
+    kill(pid, SIGTERM);
+    double seconds;
+    int status = cli_wait(pid, 30, "vcpuctx-run", &seconds);
+    slurp_fd(err, res.err, sizeof(res.err));
+    cr_assert_eq(status, 128 + SIGTERM, "status %d, stderr: %s", status, res.err);
+    cr_assert_lt(seconds, 10);
+    cr_assert_not_null(strstr(res.err, "stopped by SIGTERM while suspended"), "%s", res.err);
+}
+
 /* Multiboot modules as QEMU loads them, with no limit of ours: 21 modules, a list of over 4 KiB, an empty file
    (its start is its end, and the next module starts there). */
 Test(robust, any_number_of_multiboot_modules)

@@ -73,7 +73,7 @@ static const uint8_t *build(unsigned ncpus)
     return r;
 }
 
-Test(acpi, the_fadt_names_the_pm_block_the_facs_and_a_dsdt_with_s5)
+Test(acpi, the_fadt_names_the_pm_block_the_facs_and_a_dsdt_with_s3_and_s5)
 {
     const uint8_t *f = find(build(1), "FACP");
     cr_assert_eq(f[8], 3, "FADT revision 3");
@@ -97,9 +97,11 @@ Test(acpi, the_fadt_names_the_pm_block_the_facs_and_a_dsdt_with_s5)
     cr_assert(memcmp(mem + (facs - AT), "FACS", 4) == 0);
     cr_assert_eq(get32(mem + (facs - AT) + 4), 64);
     const uint8_t *d = table(get32(f + 40), "DSDT");
+    static const uint8_t s3[] = {0x08, '_', 'S', '3', '_', 0x12, 0x06, 0x04, 1, 1, 0, 0};
     static const uint8_t s5[] = {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0, 0, 0, 0};
-    cr_assert_eq(get32(d + 4), 36 + sizeof(s5));
-    cr_assert(memcmp(d + 36, s5, sizeof(s5)) == 0, "Name (_S5, Package (4) {0, 0, 0, 0})");
+    cr_assert_eq(get32(d + 4), 36 + sizeof(s3) + sizeof(s5));
+    cr_assert(memcmp(d + 36, s3, sizeof(s3)) == 0, "Name (_S3, Package (4) {1, 1, 0, 0})");
+    cr_assert(memcmp(d + 36 + sizeof(s3), s5, sizeof(s5)) == 0, "Name (_S5, Package (4) {0, 0, 0, 0})");
 }
 
 Test(acpi, the_madt_lists_each_cpu_the_ioapic_and_the_overrides)
@@ -153,6 +155,27 @@ Test(acpi_pm, sci_en_reads_set_and_s5_powers_off)
     acpi_pm_write(&p, ACPI_PM1_CNT + 1, 1, 0x20); /* SLP_EN alone, in the high byte */
     cr_assert(p.poweroff_requested);
     cr_assert_eq(acpi_pm_read(&p, ACPI_PM1_CNT, 2) & (1u << 13), 0, "SLP_EN reads as 0");
+}
+
+/* S3, QEMU's SLP_TYP 1: a suspend request, not a power-off; the RTC alarm may wake the machine only with RTC_EN;
+   after the wake the block is fresh but for WAK_STS and RTC_STS. */
+Test(acpi_pm, s3_suspends_and_the_wake_sets_wak_and_rtc_status)
+{
+    struct acpi_pm p = {0};
+    acpi_pm_init(&p);
+    cr_assert(!acpi_pm_rtc_wakes(&p));
+    acpi_pm_write(&p, ACPI_PM1_EVT + 2, 2, ACPI_PM1_RTC_EN);
+    cr_assert(acpi_pm_rtc_wakes(&p));
+    acpi_pm_write(&p, ACPI_PM1_CNT, 2, 1u << 10); /* the type alone: nothing yet */
+    cr_assert(!p.suspend_requested);
+    acpi_pm_write(&p, ACPI_PM1_CNT, 2, 1u << 10 | 1u << 13);
+    cr_assert(p.suspend_requested, "SLP_EN with SLP_TYP 1 suspends");
+    cr_assert(!p.poweroff_requested);
+    acpi_pm_woken(&p);
+    cr_assert_eq(acpi_pm_read(&p, ACPI_PM1_EVT, 2), 0x8400, "WAK_STS and RTC_STS");
+    cr_assert_eq(acpi_pm_read(&p, ACPI_PM1_EVT + 2, 2), 0, "enable cleared, as by a reset");
+    cr_assert(!p.suspend_requested);
+    cr_assert_eq(acpi_pm_read(&p, ACPI_PM1_CNT, 2) & 1, 1, "SCI_EN");
 }
 
 Test(acpi_pm, status_clears_where_ones_are_written_and_the_timer_runs)

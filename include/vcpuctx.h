@@ -114,8 +114,13 @@ int vcpuctx_vcpu_lapic_set(vm_vcpu_t *vcpu, unsigned int offset, uint32_t value)
  * "+name" or "name=on" or "name" sets a bit, "-name" or "name=off" clears
  * it, and a clear wins over a set whatever the order (QEMU's "+f,-f").
  * "_" reads as "-", and QEMU's aliases (sse3, sse4_1, xd, ...) are known.
+ * Two of QEMU's properties are known too: "vendor=" and twelve characters
+ * (the vendor of leaves 0 and 0x80000000), and "host-phys-bits" or
+ * "host-phys-bits=on" (every model here has KVM's address sizes already).
  * A set bit KVM cannot give is refused (QEMU warns and drops it unless
- * "enforce"; here "enforce" and "check" are accepted and always hold).
+ * "enforce"; here "enforce" and "check" are accepted and always hold: a
+ * caller that wants QEMU's behaviour drops the item refused and calls again,
+ * as vcpuctx-run does).
  * Call before creating vCPUs and after vcpuctx_vm_enable_irqchip, when the
  * VM has one: +x2apic and +tsc-deadline need it.
  * @param vm     the VM

@@ -303,6 +303,32 @@ static int parse_item(const char *item, size_t len, bool *on, bool *skip, char *
     return 0;
 }
 
+/* QEMU's -cpu properties that are not feature bits: "vendor=" with 12 characters (leaves 0 and 0x80000000), and
+   "host-phys-bits" or "host-phys-bits=on" (what every model here has: KVM's address sizes). 1 when item is one
+   (the vendor set when apply), 0 when it is not, -1 with EINVAL when it is malformed. */
+static int apply_property(struct kvm_cpuid2 *c, const char *item, size_t len, bool apply)
+{
+    enum { VENDOR_LEN = 12, PREFIX = 7 };
+    static const uint32_t leaves[] = {0, 0x80000000u};
+    if ((len == 14 || len == 17) && strncmp(item, "host-phys-bits=on", len) == 0)
+        return 1;
+    if (len < PREFIX || strncmp(item, "vendor=", PREFIX) != 0)
+        return 0;
+    if (len != PREFIX + VENDOR_LEN) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (size_t i = 0; apply && i < ARRAY_SIZE(leaves); i++) {
+        struct kvm_cpuid_entry2 *e = cpuid_find(c, leaves[i], 0);
+        if (e) {
+            memcpy(&e->ebx, item + PREFIX, 4);
+            memcpy(&e->edx, item + PREFIX + 4, 4);
+            memcpy(&e->ecx, item + PREFIX + 8, 4);
+        }
+    }
+    return 1;
+}
+
 /* Apply the features of spec (after the model) in two passes, as QEMU's legacy "+f,-f": every "on" first, then
    every "off", so that an "off" wins whatever the order. */
 static int apply_features(struct kvm_cpuid2 *c, struct kvm_cpuid2 *allowed, const char *spec, size_t *bad_at)
@@ -316,6 +342,13 @@ static int apply_features(struct kvm_cpuid2 *c, struct kvm_cpuid2 *allowed, cons
             const char *name;
             bool on, skip;
             *bad_at = (size_t)(item - spec);
+            int prop = apply_property(c, item, len, pass == 0);
+            if (prop < 0)
+                return -1;
+            if (prop > 0) {
+                p = end;
+                continue;
+            }
             if (len == 0 || parse_item(item, len, &on, &skip, buf, sizeof(buf), &name) < 0) {
                 errno = EINVAL;
                 return -1;

@@ -312,6 +312,42 @@ void cpu_error(const char *spec, size_t at, int err, bool irqchip)
         fprintf(stderr, "vcpuctx-run: --cpu: %s\n", strerror(err));
 }
 
+/* Whether spec's feature list has the item "enforce". */
+static bool cpu_enforced(const char *spec)
+{
+    for (const char *p = strchr(spec, ','); p; p = strchr(p + 1, ','))
+        if (strncmp(p + 1, "enforce", 7) == 0 && (p[8] == ',' || p[8] == '\0'))
+            return true;
+    return false;
+}
+
+int cpu_choose(vm_t *vm, const char *spec, bool irqchip, bool warn)
+{
+    char *s = strdup(spec);
+    size_t at = 0;
+    if (!s) {
+        fprintf(stderr, "vcpuctx-run: --cpu: %s\n", strerror(errno));
+        return -1;
+    }
+    int r;
+    while ((r = vcpuctx_vm_set_cpu(vm, s, &at)) < 0 && errno == ENOTSUP && at > 0 && !cpu_enforced(s)) {
+        size_t len = strcspn(s + at, ",");
+        if (warn)
+            fprintf(stderr,
+                    "vcpuctx-run: warning: --cpu: this KVM cannot give '%.*s'%s: left out, as QEMU does "
+                    "(',enforce' refuses)\n",
+                    (int)len, s + at,
+                    !irqchip && (strstr(s + at, "x2apic") == s + at + 1 || strstr(s + at, "tsc-deadline") == s + at + 1)
+                        ? " without the in-kernel irqchip"
+                        : "");
+        memmove(s + at - 1, s + at + len, strlen(s + at + len) + 1); /* the item and the comma before it */
+    }
+    if (r < 0)
+        cpu_error(s, at, errno, irqchip);
+    free(s);
+    return r;
+}
+
 int options_parse(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof(*o));

@@ -61,6 +61,9 @@ int options_parse(int argc, char **argv, struct options *o);
 int options_fit_format(const struct options *o, enum image_format f);
 /* The one-line error for a --cpu spec vcpuctx_vm_set_cpu refused (at, errno: its report). */
 void cpu_error(const char *spec, size_t at, int err, bool irqchip);
+/* --cpu as QEMU's -cpu on vm: a feature this KVM cannot give is left out with a warning line (when warn), unless
+   the list says "enforce"; any other refusal is one line (cpu_error). 0, or -1. */
+int cpu_choose(vm_t *vm, const char *spec, bool irqchip, bool warn);
 int parse_size(const char *s, uint64_t *out);
 
 /* loader.c: read an image file, detect its format, load it into vm/vcpu. On error: -1 and a message in err. */

@@ -365,11 +365,8 @@ static int setup(struct machine *m, const struct image *im)
         }
         m->irqchip = true;
     }
-    size_t at;
-    if (m->o->cpu && vcpuctx_vm_set_cpu(m->vm, m->o->cpu, &at) < 0) {
-        cpu_error(m->o->cpu, at, errno, m->irqchip);
-        return -1;
-    }
+    if (m->o->cpu && cpu_choose(m->vm, m->o->cpu, m->irqchip, !m->cmos_kept) < 0)
+        return -1; /* warnings on the first boot only */
     m->vcpu = vm_create_vcpu(m->vm, 0);
     if (!m->vcpu || vcpuctx_vcpu_keep_entry_state(m->vcpu, true) < 0) { /* a crash dump on every host */
         fprintf(stderr, "vcpuctx-run: cannot create a vCPU: %s\n", strerror(errno));

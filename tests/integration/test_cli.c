@@ -189,6 +189,18 @@ Test(cli, cpu_qemu64_is_qemus_model)
     cr_assert_not_null(strstr(res.out, " x2apic "), "%s", res.out);
 }
 
+/* --cpu as QEMU's -cpu: vendor= changes the vendor the guest reads; a feature this KVM cannot give is left out with
+   one warning line (QEMU's behaviour without "enforce") and the guest runs. */
+Test(cli, cpu_vendor_and_features_left_out_as_qemu_leaves_them)
+{
+    run((const char *[]){"--serial=none", "--cpu=max,vendor=VcpuctxTest!,host-phys-bits,+ia64", GUEST("cpuid-mb.elf"),
+                         NULL});
+    cr_assert_eq(res.status, 1, "status %d: %s", res.status, res.err);
+    cr_assert_not_null(strstr(res.out, "vendor=VcpuctxTest!\n"), "%s", res.out);
+    cr_assert_eq(count_lines(res.err), 1, "one warning: %s", res.err);
+    cr_assert_not_null(strstr(res.err, "warning: --cpu: this KVM cannot give '+ia64': left out"), "%s", res.err);
+}
+
 /* A reset keeps RAM, as QEMU's does: the kernel counts its boots there and ends at the third. */
 Test(cli, a_reset_keeps_ram)
 {
@@ -256,8 +268,9 @@ Test(cli, bad_input_is_one_line_and_status_2)
         {{"--cpu=pentium", small}, "unknown CPU model 'pentium'"},
         {{"--cpu=qemu64,+nosuch,+pcid", small}, "unknown feature or bad item '+nosuch'"},
         {{"--cpu=host,x2apic=maybe", small}, "bad item 'x2apic=maybe'"},
-        {{"--cpu=host,+ia64", small}, "this KVM cannot give '+ia64'"},
-        {{"--cpu=qemu64,+x2apic", "--irqchip=off", small}, "'+x2apic' without the in-kernel irqchip"},
+        {{"--cpu=host,+ia64,enforce", small}, "this KVM cannot give '+ia64'"},
+        {{"--cpu=qemu64,enforce,+x2apic", "--irqchip=off", small}, "'+x2apic' without the in-kernel irqchip"},
+        {{"--cpu=host,vendor=Intel", small}, "bad item 'vendor=Intel'"},
         {{"--device=pc-testdev", "--debugcon=stdio", small}, "not with --debugcon"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

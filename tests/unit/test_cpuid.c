@@ -194,6 +194,24 @@ Test(cpuid, bad_specs_are_refused_where_they_go_wrong)
     refused("qemu64,+avxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", true, EINVAL, 7);
 }
 
+/* QEMU's vendor= sets the vendor of leaves 0 and 0x80000000; host-phys-bits is what every model has already. */
+Test(cpuid, vendor_and_host_phys_bits_properties)
+{
+    table = all_ones(true);
+    cr_assert_eq(apply("qemu64,vendor=GenuineIntel,host-phys-bits,host-phys-bits=on,+pcid", true, NULL), 0);
+    static const uint32_t leaves[] = {0, 0x80000000u};
+    for (size_t i = 0; i < 2; i++) {
+        uint32_t leaf = leaves[i];
+        char v[13] = {0};
+        uint32_t b = reg(leaf, 0, 1), d = reg(leaf, 0, 3), c = reg(leaf, 0, 2);
+        memcpy(v, &b, 4), memcpy(v + 4, &d, 4), memcpy(v + 8, &c, 4);
+        cr_assert_str_eq(v, "GenuineIntel", "leaf %#x", leaf);
+    }
+    cr_assert_eq(reg(0x80000008, 0, 0), ~0u, "the address sizes are KVM's");
+    refused("host,vendor=Intel", true, EINVAL, 5);
+    refused("host,host-phys-bits=off", true, EINVAL, 5);
+}
+
 /* x2apic and the TSC deadline timer need the in-kernel local APIC; the timer KVM_CAP_TSC_DEADLINE_TIMER too. */
 Test(cpuid, apic_features_need_the_irqchip)
 {

@@ -135,14 +135,6 @@ alarm_poll:
 /* The alarm at every second, register C's old flags read away, then AIE on: the next second boundary sets AF,
    IRQF and IRQ 8 (QEMU's RTC, which keeps no alarm running while old flags are pending, needs that read). */
 arm_alarm:
-1:  mov $0x0a, %al               /* just after an update: UIP (register A bit 7) set, then clear */
-    out %al, $0x70
-    in $0x71, %al
-    test $0x80, %al
-    jz 1b
-2:  in $0x71, %al
-    test $0x80, %al
-    jnz 2b
     call alarm_any_second
     mov $0x0c, %al
     out %al, $0x70

@@ -81,7 +81,14 @@ struct feature {
     X("clzero", 0x80000008, 0, EBX, 0) X("xsaveerptr", 0x80000008, 0, EBX, 2) X("wbnoinvd", 0x80000008, 0, EBX, 9) \
     X("ibpb", 0x80000008, 0, EBX, 12) X("ibrs", 0x80000008, 0, EBX, 14) X("amd-stibp", 0x80000008, 0, EBX, 15)   \
     X("amd-ssbd", 0x80000008, 0, EBX, 24) X("virt-ssbd", 0x80000008, 0, EBX, 25)                                 \
-    X("amd-no-ssb", 0x80000008, 0, EBX, 26)
+    X("amd-no-ssb", 0x80000008, 0, EBX, 26)                                                                       \
+    X("npt", 0x8000000a, 0, EDX, 0) X("lbrv", 0x8000000a, 0, EDX, 1) X("svm-lock", 0x8000000a, 0, EDX, 2)        \
+    X("nrip-save", 0x8000000a, 0, EDX, 3) X("tsc-scale", 0x8000000a, 0, EDX, 4)                                  \
+    X("vmcb-clean", 0x8000000a, 0, EDX, 5) X("flushbyasid", 0x8000000a, 0, EDX, 6)                               \
+    X("decodeassists", 0x8000000a, 0, EDX, 7) X("pause-filter", 0x8000000a, 0, EDX, 10)                          \
+    X("pfthreshold", 0x8000000a, 0, EDX, 12) X("avic", 0x8000000a, 0, EDX, 13)                                   \
+    X("v-vmsave-vmload", 0x8000000a, 0, EDX, 15) X("vgif", 0x8000000a, 0, EDX, 16)                               \
+    X("vnmi", 0x8000000a, 0, EDX, 25) X("svme-addr-chk", 0x8000000a, 0, EDX, 28)
 /* clang-format on */
 
 #define FEATURE_ROW(n, l, s, r, b) {n, l, s, r, b},

@@ -15,7 +15,8 @@ static const char usage[] =
     "  -m, --memory=SIZE            guest RAM, K/M/G suffixes (default 64M)\n"
     "  --smp=N                      N vCPUs, 1 to 8 (default 1); more than one needs the irqchip\n"
     "  --cpu=MODEL[,+FEAT,-FEAT]    CPUID as QEMU's -cpu: host, max or qemu64 (default host), and\n"
-    "                               features in QEMU's names; --cpu=help lists them\n"
+    "                               features in QEMU's names; --cpu=help lists them; a feature\n"
+    "                               KVM cannot give is left out with a warning (,enforce refuses)\n"
     "  --load=ADDR                  raw: load address (default 0x7c00)\n"
     "  --entry=ADDR                 raw: entry point (default: the load address)\n"
     "  --entry-mode=real|protected|long  raw: CPU mode at entry (default real)\n"
@@ -44,9 +45,11 @@ static const char usage[] =
     "  -h, --help, --version\n"
     "\n"
     "Exit status: odd = the guest wrote V to isa-debug-exit (port 0xf4): (V << 1) | 1;\n"
-    "0 = the guest halted for good or reset with --no-reboot; 2 = bad usage, bad image\n"
-    "or no usable /dev/kvm; 4 = the guest crashed (register dump on stderr);\n"
-    "124 = --timeout or --max-exits reached; 137 = killed from gdb.\n";
+    "0 = the guest halted for good, reset with --no-reboot or suspended with no wake\n"
+    "source; 2 = bad usage, bad image or no usable /dev/kvm; 4 = the guest crashed\n"
+    "(register dump on stderr); 6 = the guest's output could not be written;\n"
+    "124 = --timeout or --max-exits reached; 128 + N = stopped by signal N (SIGINT,\n"
+    "SIGTERM, SIGHUP); 137 = killed from gdb.\n";
 
 enum {
     O_CPU = 249,

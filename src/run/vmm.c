@@ -438,18 +438,21 @@ static void keep_vm(struct machine *m)
    the RAM of a warm reset, the CMOS) and the S3 resume. */
 static void machine_renew(struct machine *m, bool first)
 {
-    struct machine keep = *m;
+    const struct options *o = m->o;
+    struct vmm_hooks hooks = m->hooks;
+    struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink;
+    struct cmos cmos = m->cmos;
+    vm_t *kept = m->kept_vm;
+    uint32_t resume_at = m->resume_at;
     memset(m, 0, sizeof(*m));
-    m->o = keep.o;
-    m->hooks = keep.hooks;
-    m->kept_vm = keep.kept_vm;
-    m->dbg_sink = keep.dbg_sink;
-    m->ser_sink = keep.ser_sink;
-    m->fw_sink = keep.fw_sink;
-    m->resume_at = keep.resume_at;
+    m->o = o;
+    m->hooks = hooks;
+    m->kept_vm = kept;
+    m->dbg_sink = dbg, m->ser_sink = ser, m->fw_sink = fw;
+    m->resume_at = resume_at;
     m->cmos_kept = !first;
     if (!first) {
-        m->cmos = keep.cmos;
+        m->cmos = cmos;
         cmos_reset(&m->cmos);
     }
 }

@@ -5,31 +5,15 @@
     .include "mb.inc"
     MB_KERNEL
     MB_START                    /* no interrupt source is set up: interrupts stay off */
-    mov $0xe0000, %esi
-1:  cmpl $0x20445352, (%esi)    /* "RSD " */
-    jne 2f
-    cmpl $0x20525450, 4(%esi)   /* "PTR " */
-    je rsdp
-2:  add $16, %esi
-    cmp $0x100000, %esi
-    jb 1b
+    MB_FIND_RSDP no_rsdp
+    PRINT "rsdp found"
+    NEWLINE
+    MB_FIND_FADT nofadt
+    jmp fadt
+no_rsdp:
     PRINT "no RSDP"
     NEWLINE
     EXIT 1
-rsdp:
-    PRINT "rsdp found"
-    NEWLINE
-    mov 16(%esi), %esi          /* the RSDT */
-    mov 4(%esi), %ecx           /* its length: the header (36 bytes), then 32-bit table addresses */
-    add %esi, %ecx
-    lea 36(%esi), %edi
-3:  cmp %ecx, %edi
-    jae nofadt
-    mov (%edi), %ebx
-    cmpl $0x50434146, (%ebx)    /* "FACP" */
-    je fadt
-    add $4, %edi
-    jmp 3b
 nofadt:
     PRINT "no FADT"
     NEWLINE

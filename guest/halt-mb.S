@@ -158,9 +158,7 @@ ap_start:                        /* at 0x0800:0000 */
     ljmpl $0x08, $ap_main
     .p2align 3
 ap_gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff     /* flat 32-bit code */
-    .quad 0x00cf92000000ffff     /* flat data */
+    GDT_FLAT32
 ap_gdtr:
     .word 23
     .long TRAMPOLINE + (ap_gdt - ap_start)

@@ -158,30 +158,12 @@ alarm_any_second:
     jb 1b
     ret
 
-/* EBX = the FADT: the RSDP by its signature on a 16-byte boundary in 0xE0000-0xFFFFF, the RSDT, its "FACP". */
+/* EBX = the FADT (mb.inc). */
 find_fadt:
-    mov $0xe0000, %esi
-1:  cmpl $0x20445352, (%esi)     /* "RSD " */
-    jne 2f
-    cmpl $0x20525450, 4(%esi)    /* "PTR " */
-    je 3f
-2:  add $16, %esi
-    cmp $0x100000, %esi
-    jb 1b
-    EXIT 0x3f
-3:  mov 16(%esi), %esi           /* the RSDT: a 36-byte header, then 32-bit table addresses */
-    mov 4(%esi), %ecx
-    add %esi, %ecx
-    lea 36(%esi), %edi
-4:  cmp %ecx, %edi
-    jae 5f
-    mov (%edi), %ebx
-    cmpl $0x50434146, (%ebx)     /* "FACP" */
-    je 6f
-    add $4, %edi
-    jmp 4b
-5:  EXIT 0x3f
-6:  ret
+    MB_FIND_RSDP 1f
+    MB_FIND_FADT 1f
+    ret
+1:  EXIT 0x3f
 
 /* An IDT whose vector 0x28 is alarm_handler, a 32-bit interrupt gate in the flat code segment. */
 idt_init:
@@ -223,9 +205,7 @@ resume_end:
     .data
     .p2align 3
 gdt:
-    .quad 0
-    .quad 0x00cf9a000000ffff     /* flat 32-bit code */
-    .quad 0x00cf92000000ffff     /* flat data */
+    GDT_FLAT32
 gdtr:
     .word 23
     .long gdt

@@ -56,22 +56,29 @@ void cmos_init(struct cmos *c, uint64_t ram_bytes)
     put16(c->ram, 0x34, (unsigned)above16);
 }
 
-static uint8_t rtc_field(const struct cmos *c, unsigned index, time_t t)
+static uint8_t rtc_field(const struct cmos *c, unsigned index, const struct tm *tm)
 {
-    struct tm tm;
-    gmtime_r(&t, &tm);
     int v;
     switch (index) {
-    case RTC_SEC: v = tm.tm_sec; break;
-    case RTC_MIN: v = tm.tm_min; break;
-    case RTC_HOUR: v = tm.tm_hour; break;
-    case RTC_WDAY: v = tm.tm_wday + 1; break;
-    case RTC_MDAY: v = tm.tm_mday; break;
-    case RTC_MON: v = tm.tm_mon + 1; break;
-    case RTC_YEAR: v = tm.tm_year % 100; break;
-    default: v = 19 + tm.tm_year / 100; break;
+    case RTC_SEC: v = tm->tm_sec; break;
+    case RTC_MIN: v = tm->tm_min; break;
+    case RTC_HOUR: v = tm->tm_hour; break;
+    case RTC_WDAY: v = tm->tm_wday + 1; break;
+    case RTC_MDAY: v = tm->tm_mday; break;
+    case RTC_MON: v = tm->tm_mon + 1; break;
+    case RTC_YEAR: v = tm->tm_year % 100; break;
+    default: v = 19 + tm->tm_year / 100; break;
     }
     return (c->ram[RTC_B] & B_DM_BINARY) ? (uint8_t)v : bcd(v);
+}
+
+/* A time register as the host's clock has it now. */
+static uint8_t rtc_now(const struct cmos *c, unsigned index)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return rtc_field(c, index, &tm);
 }
 
 static void set_irq(struct cmos *c, bool level)
@@ -89,11 +96,13 @@ void cmos_connect_irq(struct cmos *c, vm_vcpu_t *vcpu, int irq)
 /* Whether second t matches the alarm: each of seconds, minutes and hours equal, or 0xC0-0xFF there (any). */
 static bool alarm_matches(const struct cmos *c, time_t t)
 {
+    struct tm tm;
+    gmtime_r(&t, &tm);
     static const unsigned pairs[][2] = {
         {RTC_SEC_ALARM, RTC_SEC}, {RTC_SEC_ALARM + 2, RTC_MIN}, {RTC_SEC_ALARM + 4, RTC_HOUR}};
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         uint8_t a = c->ram[pairs[i][0]];
-        if ((a & ALARM_ANY) != ALARM_ANY && a != rtc_field(c, pairs[i][1], t))
+        if ((a & ALARM_ANY) != ALARM_ANY && a != rtc_field(c, pairs[i][1], &tm))
             return false;
     }
     return true;
@@ -157,7 +166,7 @@ uint8_t cmos_read(struct cmos *c, unsigned offset)
         return 0xff; /* the index port is write-only */
     unsigned i = c->index & 0x7f;
     if ((i <= RTC_YEAR && (i % 2 == 0 || i >= RTC_WDAY)) || i == CENTURY)
-        return rtc_field(c, i, time(NULL));
+        return rtc_now(c, i);
     if (i == RTC_A)
         return (uint8_t)(c->ram[RTC_A] | (update_in_progress(c) ? 0x80 : 0));
     if (i == RTC_C) {

@@ -297,6 +297,12 @@ static void cpu_help(void)
     printf("\n");
 }
 
+/* Why a feature KVM cannot give is missing, when the cause is the missing irqchip (x2apic, tsc-deadline). */
+static const char *cpu_irqchip_hint(const char *name, bool irqchip)
+{
+    return !irqchip && (strstr(name, "x2apic") || strstr(name, "deadline")) ? " without the in-kernel irqchip" : "";
+}
+
 void cpu_error(const char *spec, size_t at, int err, bool irqchip)
 {
     const char *item = spec + at;
@@ -308,9 +314,7 @@ void cpu_error(const char *spec, size_t at, int err, bool irqchip)
     else if (err == EINVAL)
         fprintf(stderr, "vcpuctx-run: --cpu: unknown feature or bad item '%s' (see --cpu=help)\n", name);
     else if (err == ENOTSUP)
-        fprintf(stderr, "vcpuctx-run: --cpu: this KVM cannot give '%s'%s\n", name,
-                !irqchip && (strstr(name, "x2apic") || strstr(name, "deadline")) ? " without the in-kernel irqchip"
-                                                                                 : "");
+        fprintf(stderr, "vcpuctx-run: --cpu: this KVM cannot give '%s'%s\n", name, cpu_irqchip_hint(name, irqchip));
     else
         fprintf(stderr, "vcpuctx-run: --cpu: %s\n", strerror(err));
 }
@@ -334,15 +338,14 @@ int cpu_choose(vm_t *vm, const char *spec, bool irqchip, bool warn)
     }
     int r;
     while ((r = vcpuctx_vm_set_cpu(vm, s, &at)) < 0 && errno == ENOTSUP && at > 0 && !cpu_enforced(s)) {
-        size_t len = strcspn(s + at, ",");
+        char name[64];
+        snprintf(name, sizeof(name), "%.*s", (int)strcspn(s + at, ","), s + at);
         if (warn)
             fprintf(stderr,
-                    "vcpuctx-run: warning: --cpu: this KVM cannot give '%.*s'%s: left out, as QEMU does "
+                    "vcpuctx-run: warning: --cpu: this KVM cannot give '%s'%s: left out, as QEMU does "
                     "(',enforce' refuses)\n",
-                    (int)len, s + at,
-                    !irqchip && (strstr(s + at, "x2apic") == s + at + 1 || strstr(s + at, "tsc-deadline") == s + at + 1)
-                        ? " without the in-kernel irqchip"
-                        : "");
+                    name, cpu_irqchip_hint(name, irqchip));
+        size_t len = strcspn(s + at, ",");
         memmove(s + at - 1, s + at + len, strlen(s + at + len) + 1); /* the item and the comma before it */
     }
     if (r < 0)

@@ -383,15 +383,14 @@ static int setup(struct machine *m, const struct image *im)
             fprintf(stderr, "vcpuctx-run: cannot resume at the waking vector: %s\n", strerror(errno));
             return -1;
         }
-        m->acpi = true;
     } else if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, &plan, err, sizeof(err)) < 0) {
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return -1;
     }
     /* ACPI: the Linux loader writes the tables; a multiboot kernel on QEMU's PC platform (the irqchip) finds
        them as it would QEMU's firmware's, unless it loads a segment over them. */
-    if (!m->resume_at)
-        m->acpi = f == FMT_LINUX || (f == FMT_MULTIBOOT && m->irqchip && acpi_install(m->vm, &plan, m->o->smp));
+    m->acpi =
+        m->resume_at || f == FMT_LINUX || (f == FMT_MULTIBOOT && m->irqchip && acpi_install(m->vm, &plan, m->o->smp));
     if (add_devices(m) < 0) {
         if (errno)
             fprintf(stderr, "vcpuctx-run: cannot register devices: %s\n", strerror(errno));

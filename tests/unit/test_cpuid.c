@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "cpuid.h"
 
 #define NENT 32
 
@@ -226,8 +226,11 @@ Test(cpuid, apic_features_need_the_irqchip)
 
 Test(cpuid, each_vcpu_gets_its_own_apic_id)
 {
-    table = all_ones(true);
-    cpuid_for_vcpu(table, 5);
+    struct kvm_cpuid2 *vm_list = all_ones(true);
+    table = cpuid_for_vcpu(vm_list, 5);
+    cr_assert_not_null(table);
     cr_assert_eq(reg(1, 0, 1), 0x05ffffffu);
     cr_assert_eq(reg(0xb, 0, 3), 5);
+    cr_assert_eq(cpuid_find(vm_list, 1, 0)->ebx, 0xffffffffu, "the VM's list is left as it was");
+    free(vm_list);
 }

@@ -1,7 +1,7 @@
 /* test_decode.c: the instruction length decoder on encodings from every class it must size. */
 #include <criterion/criterion.h>
 
-#include "internal.h"
+#include "decode.h"
 
 struct sample {
     int mode;

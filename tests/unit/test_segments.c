@@ -1,7 +1,7 @@
 /* test_segments.c: VMCS access rights <-> struct kvm_segment, exhaustively over every defined bit pattern. */
 #include <criterion/criterion.h>
 
-#include "internal.h"
+#include "segments.h"
 
 Test(segments, every_access_rights_value_round_trips)
 {

@@ -37,13 +37,13 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fPIC -pthread
 LDFLAGS += -pthread
-CPPFLAGS += -Iinclude -Isrc $(ABI_CPPFLAGS) -MMD -MP
+CPPFLAGS += -Iinclude $(ABI_CPPFLAGS) -MMD -MP
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRCS := $(wildcard src/*.c)
+LIB_SRCS := $(wildcard src/lib/*.c)
 DEV_SRCS := $(wildcard src/devices/*.c)
 DEV_OBJS := $(DEV_SRCS:src/%.c=$(BUILD)/obj/%.o)
 DEV_A := $(BUILD)/libdevices.a
@@ -75,7 +75,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
-.PHONY: bench-linux examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
+.PHONY: check-cycles bench-linux examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
@@ -107,6 +107,7 @@ $(RUN_BIN): $(BUILD)/obj/run/main.o $(RUN_A) $(GDB_A) $(DEV_A) $(LIB_A)
 # The library is sealed: its own names are hidden (internal.h keeps the public headers' default), and the archive
 # holds one relocatable object with them localised, so a program's own kvm_vcpu_run or state_regs cannot clash.
 $(LIB_OBJS): CFLAGS += -fvisibility=hidden
+$(LIB_OBJS): CPPFLAGS += -Isrc/lib
 $(BUILD)/obj/libvcpuctx.o: $(LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(LD) -r -o $@.tmp $^ && $(OBJCOPY) --localize-hidden $@.tmp $@ && rm -f $@.tmp
@@ -120,9 +121,9 @@ $(LIB_INTERNAL_A): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(LIB_SO): $(LIB_OBJS) src/libvcpuctx.map
+$(LIB_SO): $(LIB_OBJS) src/lib/libvcpuctx.map
 	$(call msg,LD,$@)
-	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--version-script=src/libvcpuctx.map $(LDFLAGS) \
+	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--version-script=src/lib/libvcpuctx.map $(LDFLAGS) \
 		-o $@.$(VERSION) $(LIB_OBJS)
 	$(Q)ln -sf libvcpuctx.so.$(VERSION) $(BUILD)/$(LIB_SONAME)
 	$(Q)ln -sf libvcpuctx.so.$(VERSION) $@
@@ -281,7 +282,7 @@ hostile: run demo-guests $(BUILD)/hostile-gen
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -Iinclude -Isrc -Itests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(Q)$(CC) -Iinclude -Isrc/lib -Isrc -Itests $(ABI_CPPFLAGS) -MMD -MP $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(BUILD)/tests/integration/%.o: tests/integration/%.c $(GUEST_LABELS)
 	$(call msg,CC,$@)
@@ -325,8 +326,14 @@ field-table: $(FIELD_TABLE)
 
 tests: lib run guests demo-guests examples $(BUILD)/bench $(BUILD)/exit-facts $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
 
+# Each layer's files call one way: no call cycle between the objects of the library, the demo, the stub, the devices.
+check-cycles: $(LIB_OBJS) $(RUN_OBJS) $(GDB_OBJS) $(DEV_OBJS)
+	$(Q)scripts/call-cycles.sh --self-test && scripts/call-cycles.sh src/lib $(LIB_OBJS) && \
+		scripts/call-cycles.sh src/run $(RUN_OBJS) && \
+		scripts/call-cycles.sh src/gdb $(GDB_OBJS) && scripts/call-cycles.sh src/devices $(DEV_OBJS)
+
 # Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
-test-abi: tests
+test-abi: tests check-cycles
 	$(Q)$(UNIT_BIN) --short-filename
 	$(Q)$(CONF_BIN) --short-filename --verbose
 	$(Q)$(INTEG_BIN) --short-filename --verbose
@@ -360,7 +367,7 @@ test:
 TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/field-table build/hostile-gen \
               build/exit-facts build/examples build/ia32/examples build/linux \
               build/bench $(wildcard build/libvcpuctx.so*) build/ia32/tests build/ia32/vcpuctx-run \
-              build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md include scripts) \
+              build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md docs include scripts) \
               /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env
 TIER_GDB := /usr/bin/gdb /usr/share/gdb /usr/lib/python3.11
 TIER_KERNEL := $(lastword $(sort $(wildcard /boot/vmlinuz-*))) # booted as a guest in the amd tier
@@ -394,11 +401,11 @@ test-install:
 		$(STAGE)/usr/lib/libvcpuctx.a $(LDFLAGS)
 	$(Q)$(STAGE)/own-names | grep -q "own names"
 	$(Q)re=$$(awk '/global:/ { on = 1; next } /local:/ { on = 0 } on { gsub(/[ ;]/, ""); gsub(/\*/, ".*"); \
-		printf "%s^%s$$", sep, $$0; sep = "|" }' src/libvcpuctx.map); \
+		printf "%s^%s$$", sep, $$0; sep = "|" }' src/lib/libvcpuctx.map); \
 		bad=$$(nm -g --defined-only $(STAGE)/usr/lib/libvcpuctx.a | awk -v re="$$re" 'NF == 3 && $$3 !~ re'); \
 		bad="$$bad$$(nm -D --defined-only $(STAGE)/usr/lib/libvcpuctx.so | awk -v re="$$re" 'NF == 3 { sub(/@.*/, "", $$3) } NF == 3 && $$3 !~ re && $$3 != "VCPUCTX_0"')"; \
 		test -z "$$bad" || { echo "install: the libraries export internal names:"; echo "$$bad"; exit 1; }
-	$(Q)echo "install: headers, libraries and vcpuctx.pc build a working program; both export the public API alone (src/libvcpuctx.map)"
+	$(Q)echo "install: headers, libraries and vcpuctx.pc build a working program; both export the public API alone (src/lib/libvcpuctx.map)"
 	$(Q)abi() { $(CC) -I$(STAGE)/usr/include $$1 tests/install/abi.c -o $(STAGE)/abi 2>$(STAGE)/abi.err && $(STAGE)/abi; }; \
 		test "$$(abi -DCONFIG_ARCH_IA32)" = "word 4 context 28" && \
 		test "$$(abi '-DCONFIG_ARCH_X86_64 -DCONFIG_X86_64_VTX_64BIT_GUESTS')" = "word 8 context 120" && \
@@ -434,7 +441,7 @@ install: lib $(BUILD)/vcpuctx.pc
 # Fuzz targets: clang + libFuzzer with ASan and UBSan, over the library, devices and loader built alike.
 FUZZ_DIR := build/fuzz
 FUZZ_CC := clang
-FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc -pthread
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc/lib -Isrc -pthread
 FUZZ_TARGETS := devices loader api gdb options
 FUZZ_KVM_TARGETS := loader api gdb # they run guests: skipped, with a line, where there is no /dev/kvm
 FUZZ_TIME ?= 15

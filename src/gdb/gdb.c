@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "stub.h"
@@ -377,6 +378,21 @@ static int serve(struct gdb *g)
         if (r != SERVE)
             return r;
     }
+}
+
+/* CLOCK_MONOTONIC seconds. */
+static double gdb_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void gdb_hang_up(struct gdb *g)
+{
+    if (g->rsp.fd >= 0)
+        close(g->rsp.fd);
+    g->rsp.fd = -1;
 }
 
 int gdb_stop(struct gdb *g, int signal, const char *extra, bool announce)

@@ -1,24 +1,10 @@
-/* gdb_run.c: the stub's run control: breakpoints in debug registers or by stepping, single-step, stop reasons. */
+/* gdb_run.c: the stub's run control: breakpoints in debug registers or by stepping, single-step, and the probe of
+   what this host delivers. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "stub.h"
-
-enum { Z_SW = 0, Z_HW = 1, Z_WRITE = 2, Z_READ = 3, Z_ACCESS = 4 };
-
-static bool is_exec(const struct gdb_bp *b)
-{
-    return b->type == Z_SW || b->type == Z_HW;
-}
-
-/* The linear address of the next instruction: CS base + RIP, wrapped to 32 bits outside 64-bit code. */
-static uint64_t pc_linear(vm_vcpu_t *vcpu)
-{
-    uint64_t la = (uint64_t)gdb_field(vcpu, VMX_GUEST_CS_BASE) + (uint64_t)gdb_field(vcpu, VMX_GUEST_RIP);
-    bool code64 = (gdb_field(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & AR_L) && (gdb_field(vcpu, VMX_GUEST_EFER) & EFER_LMA);
-    return code64 ? la : (uint32_t)la;
-}
 
 int gdb_bp_insert(struct gdb *g, unsigned type, uint64_t addr, uint64_t kind)
 {
@@ -63,7 +49,7 @@ int gdb_bp_remove(struct gdb *g, unsigned type, uint64_t addr, uint64_t kind)
 static bool wants_register(const struct gdb *g, const struct gdb_bp *b, int pass)
 {
     if (pass == 0)
-        return !is_exec(b) && g->data_bps;
+        return !gdb_bp_is_exec(b) && g->data_bps;
     return g->exec_bps && (pass == 1 ? b->type == Z_HW : b->type == Z_SW);
 }
 
@@ -71,16 +57,16 @@ int gdb_arm(struct gdb *g)
 {
     struct vcpuctx_breakpoint hw[VCPUCTX_MAX_BREAKPOINTS];
     size_t n = 0;
-    uint64_t pc = pc_linear(g->vcpu);
+    uint64_t pc = gdb_pc_linear(g->vcpu);
     g->soft = g->stepping_over = false;
     for (size_t i = 0; i < g->nbps; i++) { /* a breakpoint at RIP would hit at once: step past it first */
-        g->stepping_over |= is_exec(&g->bps[i]) && g->bps[i].addr == pc && !g->step;
-        g->soft |= (g->bps[i].type == Z_WRITE && !g->data_bps) || (is_exec(&g->bps[i]) && !g->exec_bps);
+        g->stepping_over |= gdb_bp_is_exec(&g->bps[i]) && g->bps[i].addr == pc && !g->step;
+        g->soft |= (g->bps[i].type == Z_WRITE && !g->data_bps) || (gdb_bp_is_exec(&g->bps[i]) && !g->exec_bps);
     }
     for (int pass = 0; pass < 3; pass++)
         for (size_t i = 0; i < g->nbps; i++) {
             const struct gdb_bp *b = &g->bps[i];
-            if (!wants_register(g, b, pass) || (is_exec(b) && (g->stepping_over || g->step)))
+            if (!wants_register(g, b, pass) || (gdb_bp_is_exec(b) && (g->stepping_over || g->step)))
                 continue;
             if (n == VCPUCTX_MAX_BREAKPOINTS) {
                 g->soft = true; /* more than the hardware has: the rest are checked at every step */
@@ -88,7 +74,7 @@ int gdb_arm(struct gdb *g)
             }
             g->slot[n] = (int)i;
             hw[n++] = (struct vcpuctx_breakpoint){b->addr,
-                                                  is_exec(b)           ? VCPUCTX_BP_EXEC
+                                                  gdb_bp_is_exec(b)    ? VCPUCTX_BP_EXEC
                                                   : b->type == Z_WRITE ? VCPUCTX_BP_WRITE
                                                                        : VCPUCTX_BP_ACCESS,
                                                   b->len};
@@ -108,82 +94,6 @@ void gdb_disarm(struct gdb *g)
     g->step = false;
     if (g->vcpu)
         gdb_arm(g);
-}
-
-/* A software-emulated write watchpoint whose value changed: its index, or -1. */
-static int changed_watch(struct gdb *g)
-{
-    for (size_t i = 0; i < g->nbps; i++) {
-        struct gdb_bp *b = &g->bps[i];
-        uint8_t now[8];
-        if (b->type != Z_WRITE || g->data_bps || vcpuctx_vcpu_read_linear(g->vcpu, b->addr, now, b->len) != b->len)
-            continue;
-        if (memcmp(now, b->old, b->len) != 0) {
-            memcpy(b->old, now, b->len);
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
-static int exec_bp_at(const struct gdb *g, uint64_t pc)
-{
-    for (size_t i = 0; i < g->nbps; i++)
-        if (is_exec(&g->bps[i]) && g->bps[i].addr == pc)
-            return (int)i;
-    return -1;
-}
-
-/* Stop for breakpoint i: the stop reply names what was hit, in the forms the debugger asked for. */
-static int stop_at(struct gdb *g, int i)
-{
-    const struct gdb_bp *b = &g->bps[i];
-    static const char *const watch[] = {"watch", "rwatch", "awatch"};
-    char why[48] = "";
-    if (!is_exec(b))
-        snprintf(why, sizeof(why), "%s:%llx;", watch[b->type - Z_WRITE], (unsigned long long)b->addr);
-    else if (b->type == Z_SW ? g->swbreak : g->hwbreak)
-        snprintf(why, sizeof(why), "%s:;", b->type == Z_SW ? "swbreak" : "hwbreak");
-    return gdb_stop(g, GDB_SIGTRAP, why, true);
-}
-
-/* A #DB or monitor-trap exit: a breakpoint, the end of a step, or a step of our own. */
-static int on_debug_exit(vm_vcpu_t *vcpu, void *cookie)
-{
-    struct gdb *g = cookie;
-    seL4_Word reason = gdb_field(vcpu, VMX_DATA_EXIT_REASON) & 0xffff, qual = 0;
-    if (reason == EXIT_REASON_EXCEPTION_NMI) {
-        if ((gdb_field(vcpu, VMX_DATA_EXIT_INTERRUPT_INFO) & 0xff) != VEC_DB)
-            return VM_EXIT_UNHANDLED; /* not a debug exception: not ours */
-        qual = gdb_field(vcpu, VMX_DATA_EXIT_QUALIFICATION);
-    }
-    if (!gdb_connected(g)) {
-        gdb_disarm(g);
-        return VM_EXIT_HANDLED;
-    }
-    for (int s = 0; s < VCPUCTX_MAX_BREAKPOINTS; s++)
-        if (qual & (1u << s))
-            return stop_at(g, g->slot[s]);
-    int w = changed_watch(g);
-    if (w >= 0)
-        return stop_at(g, w);
-    if (g->step)
-        return gdb_stop(g, GDB_SIGTRAP, "", true);
-    int b = g->soft || g->stepping_over ? exec_bp_at(g, pc_linear(vcpu)) : -1;
-    if (b >= 0)
-        return stop_at(g, b);
-    if (g->stepping_over && gdb_arm(g) < 0)
-        return VM_EXIT_HANDLE_ERROR;
-    return VM_EXIT_HANDLED;
-}
-
-int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu)
-{
-    g->vcpu = vcpu;
-    if (vcpuctx_register_exit_handler(vm, EXIT_REASON_EXCEPTION_NMI, on_debug_exit, g) < 0 ||
-        vcpuctx_register_exit_handler(vm, EXIT_REASON_MONITOR_TRAP_FLAG, on_debug_exit, g) < 0)
-        return -1;
-    return gdb_arm(g);
 }
 
 /* A new vCPU (real mode, at the reset vector) moved to 0000:ip. */

@@ -14,13 +14,6 @@
 
 #include "stub.h"
 
-double gdb_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct gdb *gdb_create(void)
 {
     struct gdb *g = calloc(1, sizeof(*g));
@@ -29,13 +22,6 @@ struct gdb *gdb_create(void)
     g->listen_fd = -1;
     g->rsp.fd = -1;
     return g;
-}
-
-void gdb_hang_up(struct gdb *g)
-{
-    if (g->rsp.fd >= 0)
-        close(g->rsp.fd);
-    g->rsp.fd = -1;
 }
 
 int gdb_listen(struct gdb *g, unsigned port, char *err, size_t errlen)

@@ -9,7 +9,13 @@
 #include <vcpuctx.h>
 
 #include "gdb.h"
-#include "x86_bits.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The architectural bits the stub reads (Intel SDM vol. 3: 2.2.1, 6.3, 24.4.1). */
+#define EFER_LMA (1ULL << 10)
+#define VEC_DB   1
+#define AR_L     (1u << 13) /* 64-bit code segment */
 
 #define GDB_PACKET_MAX 0x4000 /* the PacketSize announced: the largest packet accepted or sent */
 
@@ -105,6 +111,9 @@ bool gdb_probe_breakpoints(enum vcpuctx_bp_type type);
 /* gdb_monitor.c: a qRcmd (gdb's "monitor" command, hex-encoded): output as O packets, then OK. */
 int gdb_monitor(struct gdb *g, const char *hex);
 
+/* gdb_exits.c: a new boot: register the exit hooks on vm and arm the breakpoints on vcpu. */
+int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu);
+
 /* gdb.c: the session. */
 /* The guest is stopped: record the stop reply (signal, extra "key:value;" pairs), send it when announce
    (not before the first instruction: gdb asks with '?'), and serve the debugger until it resumes the guest.
@@ -113,17 +122,28 @@ int gdb_stop(struct gdb *g, int signal, const char *extra, bool announce);
 /* Close the debugger's connection (the listening socket stays). */
 void gdb_hang_up(struct gdb *g);
 
-/* stub.c: CLOCK_MONOTONIC seconds. */
-double gdb_now(void);
-/* A new boot: register the exit hooks on vm and arm the breakpoints on vcpu. */
-int gdb_attach(struct gdb *g, vm_t *vm, vm_vcpu_t *vcpu);
-
 /* A field read where 0 will do (the stub reads what the vCPU shows; a failed read shows as 0). */
 static inline seL4_Word gdb_field(vm_vcpu_t *vcpu, seL4_Word field)
 {
     seL4_Word v = 0;
     vm_get_vmcs_field(vcpu, field, &v);
     return v;
+}
+
+/* Z-packet breakpoint types. */
+enum { Z_SW = 0, Z_HW = 1, Z_WRITE = 2, Z_READ = 3, Z_ACCESS = 4 };
+
+static inline bool gdb_bp_is_exec(const struct gdb_bp *b)
+{
+    return b->type == Z_SW || b->type == Z_HW;
+}
+
+/* The linear address of the next instruction: CS base + RIP, wrapped to 32 bits outside 64-bit code. */
+static inline uint64_t gdb_pc_linear(vm_vcpu_t *vcpu)
+{
+    uint64_t la = (uint64_t)gdb_field(vcpu, VMX_GUEST_CS_BASE) + (uint64_t)gdb_field(vcpu, VMX_GUEST_RIP);
+    bool code64 = (gdb_field(vcpu, VMX_GUEST_CS_ACCESS_RIGHTS) & AR_L) && (gdb_field(vcpu, VMX_GUEST_EFER) & EFER_LMA);
+    return code64 ? la : (uint32_t)la;
 }
 
 static inline bool gdb_connected(const struct gdb *g)

@@ -1,54 +1,15 @@
-/* loader.c: one image loader, four formats: bios ROM, multiboot v1 ELF32 (multiboot.c), Linux bzImage (linux.c), raw.
- */
+/* loader.c: one image loader, four formats: bios ROM, multiboot v1 ELF32 (multiboot.c), Linux bzImage (linux.c),
+   raw. */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "run.h"
 
-#define MAX_IMAGE   (64u << 20)
 #define ROM_MIN     (64u << 10)
 #define ROM_MAX     (16u << 20)
 #define SHADOW      (128u << 10)
 #define LONG_TABLES 0x6000u /* long mode's page tables: PML4, PDPT, four PDs */
-
-int load_error(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* A file given to be read whole: opened without blocking (a FIFO, socket or device would otherwise hold start-up
-   for ever), then refused unless it is a regular file. An empty file reads as size 0 (the callers judge it). */
-int image_read(const char *path, struct image *im, char *err, size_t len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return load_error(err, len, "%s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return load_error(err, len, "%s: not a regular file", path);
-    }
-    if (st.st_size > MAX_IMAGE) {
-        close(fd);
-        return load_error(err, len, "%s: larger than 64 MiB", path);
-    }
-    im->size = (size_t)st.st_size;
-    im->data = malloc(im->size ? im->size : 1);
-    ssize_t n = im->data ? read(fd, im->data, im->size) : -1;
-    close(fd);
-    if (n != (ssize_t)im->size)
-        return load_error(err, len, "%s: cannot read the whole file", path);
-    return 0;
-}
 
 enum image_format image_detect(const uint8_t *d, size_t n)
 {
@@ -69,12 +30,6 @@ enum image_format image_detect(const uint8_t *d, size_t n)
 bool format_wants_irqchip(enum image_format f, size_t size)
 {
     return f == FMT_MULTIBOOT || f == FMT_LINUX || (f == FMT_BIOS && size >= (128u << 10));
-}
-
-const char *format_name(enum image_format f)
-{
-    static const char *const names[] = {"auto", "bios", "multiboot", "raw", "linux"};
-    return names[f];
 }
 
 /* QEMU's -bios: the ROM read-only ending at 4 GiB, its last 128 KiB (or all) copied below 1 MiB. */
@@ -105,6 +60,22 @@ static const char *mode_name(enum entry_mode m)
     return m == MODE_REAL ? "real" : m == MODE_PROTECTED ? "protected" : "long";
 }
 
+/* The vCPU in mode m at entry (long mode's page tables at tables): 0, or -1 with errno (ERANGE: an entry beyond
+   the mode's reach). */
+static int enter_mode(vm_t *vm, vm_vcpu_t *vcpu, enum entry_mode m, uint64_t entry, uint64_t tables)
+{
+    uint64_t reach = m == MODE_REAL ? 0xfffff : m == MODE_PROTECTED ? 0xffffffffULL : UINT64_MAX;
+    if (entry > reach) {
+        errno = ERANGE;
+        return -1;
+    }
+    if (m == MODE_REAL)
+        return mode_real(vcpu, entry);
+    if (m == MODE_PROTECTED)
+        return mode_protected(vcpu, entry);
+    return mode_long(vm, vcpu, entry, tables);
+}
+
 static int load_raw(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p,
                     char *err, size_t len)
 {
@@ -121,13 +92,7 @@ static int load_raw(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const st
     if (o->entry_mode == MODE_LONG && plan_place(p, &w, &tables) < 0)
         return load_error(err, len, "%s: no free RAM for the long-mode page tables (24 KiB) outside the image (-m)",
                           o->image);
-    int r;
-    if (o->entry_mode == MODE_REAL)
-        r = o->entry > 0xfffff ? (errno = ERANGE, -1) : mode_real(vcpu, o->entry);
-    else if (o->entry_mode == MODE_PROTECTED)
-        r = o->entry > 0xffffffffULL ? (errno = ERANGE, -1) : mode_protected(vcpu, o->entry);
-    else
-        r = mode_long(vm, vcpu, o->entry, tables);
+    int r = enter_mode(vm, vcpu, o->entry_mode, o->entry, tables);
     /* The stack grows down from the load address, as below a boot sector at 0x7c00. */
     seL4_Word sp = o->entry_mode == MODE_REAL ? (o->load & 0xffff) : o->load;
     if (r == 0)
@@ -140,13 +105,6 @@ static int load_raw(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const st
 
 typedef int (*load_fn)(vm_t *, vm_vcpu_t *, const struct options *, const struct image *, struct memplan *, char *,
                        size_t);
-
-void image_free(struct image *im)
-{
-    free(im->data);
-    im->data = NULL;
-    im->size = 0;
-}
 
 int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *plan,
                char *err, size_t len)

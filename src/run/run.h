@@ -8,7 +8,20 @@
 
 #include <vcpuctx.h>
 
-#include "x86_bits.h"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The architectural bits the demo sets up guests with (Intel SDM vol. 3: 2.3, 2.5, 2.2.1, 4.5). */
+#define RFLAGS_FIXED (1ULL << 1)
+#define RFLAGS_IF    (1ULL << 9)
+#define CR0_PE       (1ULL << 0)
+#define CR0_ET       (1ULL << 4)
+#define CR0_PG       (1ULL << 31)
+#define CR4_PAE      (1ULL << 5)
+#define EFER_LME     (1ULL << 8)
+#define EFER_LMA     (1ULL << 10)
+#define PTE_P        (1ULL << 0)
+#define PTE_RW       (1ULL << 1)
+#define PTE_PS       (1ULL << 7)
 
 /* Exit statuses (documented in --help and the README). */
 enum {
@@ -66,13 +79,17 @@ void cpu_error(const char *spec, size_t at, int err, bool irqchip);
 int cpu_choose(vm_t *vm, const char *spec, bool irqchip, bool warn);
 int parse_size(const char *s, uint64_t *out);
 
-/* loader.c: read an image file, detect its format, load it into vm/vcpu. On error: -1 and a message in err. */
+/* image.c: read an image file whole (a regular file of at most 64 MiB), free it. On error: -1 and a message in
+   err. */
 struct image {
     uint8_t *data;
     size_t size;
 };
 int image_read(const char *path, struct image *im, char *err, size_t errlen);
 void image_free(struct image *im);
+/* For the formats' loaders: a message in err (printf-style), returning -1. */
+int load_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *format_name(enum image_format f);
 
 /* memplan.c: what the loader puts where in guest RAM. Loader data never overlaps an image range, a reserved
    range or other loader data; image ranges may overlap reserved ones (a kernel may load where it likes). */
@@ -116,12 +133,11 @@ struct e820 {
 unsigned pc_e820_map(uint64_t ram, struct e820 *m);
 int plan_reserved(struct memplan *p, uint64_t ram, const struct e820 *map, unsigned n);
 
-/* Load an image; plan (may be NULL) receives every range the image and the loader's own data occupy. */
+/* loader.c: detect an image's format, load it into vm/vcpu; plan (may be NULL) receives every range the image and
+   the loader's own data occupy. On error: -1 and a message in err. */
 int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *plan,
                char *err, size_t errlen);
 enum image_format image_detect(const uint8_t *data, size_t size);
-/* For the formats' loaders: a message in err (printf-style), returning -1. */
-int load_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* multiboot.c: a multiboot v1 ELF32 kernel, its boot information placed in free RAM. */
 bool multiboot_detect(const uint8_t *data, size_t size);
@@ -131,7 +147,6 @@ int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const str
 bool linux_detect(const uint8_t *data, size_t size);
 int load_linux(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct image *im, struct memplan *p, char *err,
                size_t errlen);
-const char *format_name(enum image_format f);
 bool format_wants_irqchip(enum image_format f, size_t size);
 
 /* acpi.c: the ACPI tables of the PC (RSDP, RSDT, XSDT, FADT, FACS, DSDT, MADT) for ncpus CPUs, written into
@@ -159,6 +174,8 @@ bool output_lost(const struct options *o, const struct sink *dbg, const struct s
 /* signals.c: SIGPIPE ignored; SIGINT, SIGTERM and SIGHUP kick the target vCPU (NULL: none, the default action)
    and are reported by signals_stop_requested (the signal, or 0). */
 int signals_install(void);
+/* CLOCK_MONOTONIC seconds: what --timeout's deadline is measured in. */
+double now_seconds(void);
 void signals_target(vm_vcpu_t *vcpu);
 int signals_stop_requested(void);
 const char *signals_name(int sig);
@@ -188,8 +205,7 @@ seL4_Word vmcs_value(vm_vcpu_t *vcpu, seL4_Word field);
 void dump_registers(vm_vcpu_t *vcpu, FILE *f);
 void trace_exit(vm_vcpu_t *vcpu, unsigned reason, FILE *f);
 
-/* vmm.c: run the guest to its end; returns the process exit status. now_seconds: CLOCK_MONOTONIC. */
-double now_seconds(void);
+/* vmm.c: run the guest to its end; returns the process exit status. */
 int vmm_run(const struct options *o);
 
 #endif /* VCPUCTX_RUN_H */

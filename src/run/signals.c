@@ -3,6 +3,7 @@
    the disk image flushed, one line, status 128 + the signal's number. Before the guest runs they act as usual. */
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "run.h"
 
@@ -50,4 +51,11 @@ int signals_stop_requested(void)
 const char *signals_name(int sig)
 {
     return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "a signal";
+}
+
+double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -51,13 +51,6 @@ static int hooked(struct machine *m, int r)
 static vm_vcpu_t *volatile kick_target;
 static double deadline; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
 
-double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The timer: --timeout's deadline, and with an irqchip a tick that lets the VMM look at a halted vCPU. */
 static void on_alarm(int sig)
 {

@@ -198,20 +198,9 @@ void cmos_write(struct cmos *c, unsigned offset, uint8_t value)
     }
 }
 
-static uint32_t cmos_reg_read(void *dev, unsigned reg, unsigned size)
-{
-    (void)size;
-    return cmos_read(dev, reg);
-}
-
-static void cmos_reg_write(void *dev, unsigned reg, unsigned size, uint32_t value)
-{
-    (void)size;
-    cmos_write(dev, reg, (uint8_t)value);
-}
+PORT_OPS_BYTES(cmos_ops, struct cmos, cmos_read, cmos_write);
 
 int cmos_register(vm_t *vm, struct cmos *c, uint16_t base)
 {
-    static const struct port_ops ops = {cmos_reg_read, cmos_reg_write, 1};
-    return port_range_register(vm, &c->io, (struct port_range){&ops, c, base, 2, 0}, "cmos");
+    return port_range_register(vm, &c->io, (struct port_range){&cmos_ops, c, base, 2, 0}, "cmos");
 }

@@ -25,6 +25,20 @@ struct port_range {
     uint16_t base, len;
     unsigned first; /* the register number of the first port */
 };
+/* The port_ops `name` of a device with byte registers, read by rd(type *, unsigned reg) and written by
+   wr(type *, unsigned reg, uint8_t): the adapter's calls narrowed to them, written once for every such device. */
+#define PORT_OPS_BYTES(name, type, rd, wr)                                                                             \
+    static uint32_t name##_read8(void *dev, unsigned reg, unsigned size)                                               \
+    {                                                                                                                  \
+        (void)size;                                                                                                    \
+        return rd((type *)dev, reg);                                                                                   \
+    }                                                                                                                  \
+    static void name##_write8(void *dev, unsigned reg, unsigned size, uint32_t value)                                  \
+    {                                                                                                                  \
+        (void)size;                                                                                                    \
+        wr((type *)dev, reg, (uint8_t)value);                                                                          \
+    }                                                                                                                  \
+    static const struct port_ops name = {name##_read8, name##_write8, 1}
 /* Register r (copied into *slot, which must live as long as the VM) under name. -1 with errno on failure, *slot
    untouched. */
 int port_range_register(vm_t *vm, struct port_range *slot, struct port_range r, const char *name);

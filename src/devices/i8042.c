@@ -79,23 +79,13 @@ void i8042_write(struct i8042 *k, unsigned reg, uint8_t value)
         data(k, value);
 }
 
-static uint32_t kbd_read(void *dev, unsigned reg, unsigned size)
-{
-    (void)size;
-    return i8042_read(dev, reg);
-}
-
-static void kbd_write(void *dev, unsigned reg, unsigned size, uint32_t value)
-{
-    (void)size;
-    i8042_write(dev, reg, (uint8_t)value);
-}
+PORT_OPS_BYTES(i8042_ops, struct i8042, i8042_read, i8042_write);
 
 int i8042_register(vm_t *vm, struct i8042 *k)
 {
-    static const struct port_ops ops = {kbd_read, kbd_write, 1};
-    return port_range_register(vm, &k->io[0], (struct port_range){&ops, k, 0x60, 1, I8042_DATA}, "i8042") ||
-                   port_range_register(vm, &k->io[1], (struct port_range){&ops, k, 0x64, 1, I8042_COMMAND}, "i8042")
+    return port_range_register(vm, &k->io[0], (struct port_range){&i8042_ops, k, 0x60, 1, I8042_DATA}, "i8042") ||
+                   port_range_register(vm, &k->io[1], (struct port_range){&i8042_ops, k, 0x64, 1, I8042_COMMAND},
+                                       "i8042")
                ? -1
                : 0;
 }

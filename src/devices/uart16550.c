@@ -137,20 +137,9 @@ void uart_write(struct uart16550 *u, unsigned offset, uint8_t value)
     update_irq(u);
 }
 
-static uint32_t uart_reg_read(void *dev, unsigned reg, unsigned size)
-{
-    (void)size;
-    return uart_read(dev, reg);
-}
-
-static void uart_reg_write(void *dev, unsigned reg, unsigned size, uint32_t value)
-{
-    (void)size;
-    uart_write(dev, reg, (uint8_t)value);
-}
+PORT_OPS_BYTES(uart_ops, struct uart16550, uart_read, uart_write);
 
 int uart_register(vm_t *vm, struct uart16550 *u, uint16_t base)
 {
-    static const struct port_ops ops = {uart_reg_read, uart_reg_write, 1};
-    return port_range_register(vm, &u->io, (struct port_range){&ops, u, base, 8, 0}, "uart16550");
+    return port_range_register(vm, &u->io, (struct port_range){&uart_ops, u, base, 8, 0}, "uart16550");
 }

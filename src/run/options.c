@@ -1,6 +1,7 @@
 /* options.c: vcpuctx-run's command line (GNU long options), with one-line errors. */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,7 +129,7 @@ static const struct {
 /* The bit in format_given of option code c (0: it applies to every format). */
 static unsigned format_bit(int c)
 {
-    for (size_t i = 0; i < sizeof(format_options) / sizeof(format_options[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(format_options); i++)
         if (format_options[i].code == c)
             return 1u << i;
     return 0;
@@ -136,7 +137,7 @@ static unsigned format_bit(int c)
 
 int options_fit_format(const struct options *o, enum image_format f)
 {
-    for (size_t i = 0; i < sizeof(format_options) / sizeof(format_options[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(format_options); i++)
         if ((o->format_given & (1u << i)) && !(format_options[i].formats & FMT_BIT(f))) {
             fprintf(stderr, "vcpuctx-run: %s applies to %s, not to this %s image (see --help)\n",
                     format_options[i].name, format_options[i].which, format_name(f));
@@ -190,168 +191,185 @@ static int parse_out(const char *s, struct out_spec *o)
     return 0;
 }
 
-static int parse_choice(const char *s, const char *const *names, int n)
+/* The index of s in names (n of them), or -1. */
+static int parse_choice(const char *s, const char *const *names, size_t n)
 {
-    for (int i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         if (strcmp(s, names[i]) == 0)
-            return i;
+            return (int)i;
     return -1;
 }
+#define CHOICE(s, names) parse_choice(s, names, ARRAY_SIZE(names))
+
+/* A decimal number from 0 to max, with nothing after it. */
+static int parse_unsigned(const char *s, unsigned long max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || *s == '-' || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/*
+ * Each option's setter: field is the member of struct options its rule names (offsetof), arg the option's value;
+ * -1 refuses the value (the rule's message says why). They only set what the option names.
+ */
+typedef int (*setter_fn)(struct options *o, void *field, const char *arg);
+
+static int set_flag(struct options *o, void *field, const char *arg)
+{
+    (void)o, (void)arg;
+    *(bool *)field = true;
+    return 0;
+}
+
+static int set_string(struct options *o, void *field, const char *arg)
+{
+    (void)o;
+    *(const char **)field = arg;
+    return 0;
+}
+
+static int set_nonempty(struct options *o, void *field, const char *arg)
+{
+    return set_string(o, field, arg) < 0 || !*arg ? -1 : 0;
+}
+
+static int set_size(struct options *o, void *field, const char *arg)
+{
+    (void)o;
+    return parse_size(arg, field);
+}
+
+static int set_entry(struct options *o, void *field, const char *arg)
+{
+    o->entry_set = true;
+    return parse_size(arg, field);
+}
+
+static int set_max_exits(struct options *o, void *field, const char *arg)
+{
+    return parse_size(arg, field) < 0 || o->max_exits == 0 ? -1 : 0;
+}
+
+static int set_output(struct options *o, void *field, const char *arg)
+{
+    (void)o;
+    return parse_out(arg, field);
+}
+
+static int set_debugcon(struct options *o, void *field, const char *arg)
+{
+    o->debugcon_given = true;
+    return parse_out(arg, field);
+}
+
+static int set_format(struct options *o, void *field, const char *arg)
+{
+    static const char *const names[] = {"bios", "multiboot", "raw", "linux"}; /* from FMT_BIOS on */
+    (void)field;
+    int i = CHOICE(arg, names);
+    o->format = (enum image_format)(FMT_BIOS + i);
+    return i;
+}
+
+static int set_entry_mode(struct options *o, void *field, const char *arg)
+{
+    static const char *const names[] = {"real", "protected", "long"}; /* enum entry_mode's order */
+    (void)field;
+    int i = CHOICE(arg, names);
+    o->entry_mode = (enum entry_mode)i;
+    return i;
+}
+
+static int set_shadow(struct options *o, void *field, const char *arg)
+{
+    static const char *const names[] = {"128k", "all"}; /* from SHADOW_128K on */
+    (void)field;
+    int i = CHOICE(arg, names);
+    o->bios_shadow = SHADOW_128K + i;
+    return i;
+}
+
+static int set_irqchip(struct options *o, void *field, const char *arg)
+{
+    static const char *const names[] = {"auto", "on", "off"}; /* the irqchip enum's order */
+    (void)field;
+    int i = CHOICE(arg, names);
+    o->irqchip = i;
+    return i;
+}
+
+static int set_timeout(struct options *o, void *field, const char *arg)
+{
+    char *end;
+    (void)field;
+    errno = 0;
+    o->timeout = strtod(arg, &end);
+    return errno || end == arg || *end || !(o->timeout > 0) || o->timeout > 1e6 ? -1 : 0;
+}
+
+static int set_gdb(struct options *o, void *field, const char *arg)
+{
+    o->gdb = true;
+    return parse_unsigned(arg, 65535, field);
+}
+
+static int set_smp(struct options *o, void *field, const char *arg)
+{
+    return parse_unsigned(arg, VCPUCTX_MAX_VCPUS, field) < 0 || o->smp < 1 ? -1 : 0;
+}
+
+static int set_device(struct options *o, void *field, const char *arg)
+{
+    (void)o;
+    *(bool *)field = true;
+    return strcmp(arg, "pc-testdev") == 0 ? 0 : -1;
+}
+
+/* What each option code sets, how, and the message when its value is refused. */
+#define FIELD(m) offsetof(struct options, m)
+static const struct {
+    int code;
+    setter_fn set;
+    size_t field;
+    const char *refused;
+} rules[] = {
+    {O_FORMAT, set_format, 0, "unknown format"},
+    {'m', set_size, FIELD(memory), "bad memory size"},
+    {O_LOAD, set_size, FIELD(load), "bad load address"},
+    {O_ENTRY, set_entry, FIELD(entry), "bad entry address"},
+    {O_ENTRY_MODE, set_entry_mode, 0, "unknown entry mode"},
+    {O_APPEND, set_string, FIELD(append), ""},
+    {O_INITRD, set_string, FIELD(initrd), ""},
+    {O_KERNEL, set_string, FIELD(image), ""},
+    {O_SHADOW, set_shadow, 0, "bad --bios-shadow"},
+    {O_DRIVE, set_string, FIELD(drive), ""},
+    {O_FWDEBUG, set_output, FIELD(fwdebug), "bad --fw-debug"},
+    {O_IRQCHIP, set_irqchip, 0, "bad --irqchip"},
+    {O_DEBUGCON, set_debugcon, FIELD(debugcon), "bad --debugcon"},
+    {O_SERIAL, set_output, FIELD(serial), "bad --serial"},
+    {O_TIMEOUT, set_timeout, 0, "bad timeout"},
+    {O_MAX_EXITS, set_max_exits, FIELD(max_exits), "bad --max-exits"},
+    {O_NO_REBOOT, set_flag, FIELD(no_reboot), ""},
+    {O_TRACE, set_flag, FIELD(trace), ""},
+    {O_STATS, set_flag, FIELD(stats), ""},
+    {O_DUMP, set_flag, FIELD(dump_regs), ""},
+    {O_GDB, set_gdb, FIELD(gdb_port), "bad --gdb port (0-65535)"},
+    {O_DEVICE, set_device, FIELD(pc_testdev), "unknown --device (known: pc-testdev)"},
+    {O_CPU, set_nonempty, FIELD(cpu), "bad --cpu"},
+    {O_SMP, set_smp, FIELD(smp), "bad --smp (1-8)"},
+};
 
 static int apply(struct options *o, int c, const char *arg)
 {
-    static const char *const formats[] = {"bios", "multiboot", "raw", "linux"};
-    static const char *const modes[] = {"real", "protected", "long"};
-    char *end;
-    int i;
-    switch (c) {
-    case O_FORMAT:
-        if ((i = parse_choice(arg, formats, 4)) < 0)
-            return fail("unknown format", arg);
-        o->format = (enum image_format)(FMT_BIOS + i);
-        return 0;
-    case 'm': return parse_size(arg, &o->memory) < 0 ? fail("bad memory size", arg) : 0;
-    case O_LOAD: return parse_size(arg, &o->load) < 0 ? fail("bad load address", arg) : 0;
-    case O_ENTRY: o->entry_set = true; return parse_size(arg, &o->entry) < 0 ? fail("bad entry address", arg) : 0;
-    case O_ENTRY_MODE:
-        if ((i = parse_choice(arg, modes, 3)) < 0)
-            return fail("unknown entry mode", arg);
-        o->entry_mode = (enum entry_mode)i;
-        return 0;
-    case O_APPEND: o->append = arg; return 0;
-    case O_INITRD: o->initrd = arg; return 0;
-    case O_KERNEL: o->image = arg; return 0;
-    case O_SHADOW:
-        if (strcmp(arg, "all") && strcmp(arg, "128k"))
-            return fail("bad --bios-shadow", arg);
-        o->bios_shadow = strcmp(arg, "all") == 0 ? SHADOW_ALL : SHADOW_128K;
-        return 0;
-    case O_DRIVE: o->drive = arg; return 0;
-    case O_FWDEBUG: return parse_out(arg, &o->fwdebug) < 0 ? fail("bad --fw-debug", arg) : 0;
-    case O_IRQCHIP: {
-        static const char *const modes3[] = {"auto", "on", "off"};
-        if ((i = parse_choice(arg, modes3, 3)) < 0)
-            return fail("bad --irqchip", arg);
-        o->irqchip = i == 0 ? IRQCHIP_AUTO : i == 1 ? IRQCHIP_ON : IRQCHIP_OFF;
-        return 0;
-    }
-    case O_DEBUGCON:
-        o->debugcon_given = true;
-        return parse_out(arg, &o->debugcon) < 0 ? fail("bad --debugcon", arg) : 0;
-    case O_SERIAL: return parse_out(arg, &o->serial) < 0 ? fail("bad --serial", arg) : 0;
-    case O_TIMEOUT:
-        errno = 0;
-        o->timeout = strtod(arg, &end);
-        return (errno || end == arg || *end || !(o->timeout > 0) || o->timeout > 1e6) ? fail("bad timeout", arg) : 0;
-    case O_MAX_EXITS:
-        return (parse_size(arg, &o->max_exits) < 0 || o->max_exits == 0) ? fail("bad --max-exits", arg) : 0;
-    case O_NO_REBOOT: o->no_reboot = true; return 0;
-    case O_TRACE: o->trace = true; return 0;
-    case O_STATS: o->stats = true; return 0;
-    case O_DUMP: o->dump_regs = true; return 0;
-    case O_GDB: {
-        unsigned long port = strtoul(arg, &end, 10);
-        if (end == arg || *end || *arg == '-' || port > 65535)
-            return fail("bad --gdb port (0-65535)", arg);
-        o->gdb = true;
-        o->gdb_port = (unsigned)port;
-        return 0;
-    }
-    case O_DEVICE:
-        if (strcmp(arg, "pc-testdev") != 0)
-            return fail("unknown --device (known: pc-testdev)", arg);
-        o->pc_testdev = true;
-        return 0;
-    case O_CPU:
-        if (!*arg)
-            return fail("bad --cpu", arg);
-        o->cpu = arg;
-        return 0;
-    case O_SMP: {
-        unsigned long n = strtoul(arg, &end, 10);
-        if (end == arg || *end || *arg == '-' || n < 1 || n > VCPUCTX_MAX_VCPUS)
-            return fail("bad --smp (1-8)", arg);
-        o->smp = (unsigned)n;
-        return 0;
-    }
-    default: return -1;
-    }
-}
-
-/* --cpu=help: the models and the feature names, as QEMU's -cpu help lists its own. */
-static void cpu_help(void)
-{
-    const char *name;
-    printf("CPU models (--cpu=MODEL): ");
-    for (size_t i = 0; (name = vcpuctx_cpu_name(VCPUCTX_CPU_MODELS, i)); i++)
-        printf("%s%s", i ? ", " : "", name);
-    printf("\nFeatures (+FEAT, -FEAT, FEAT=on|off; '_' reads as '-'):");
-    size_t col = 80;
-    for (size_t i = 0; (name = vcpuctx_cpu_name(VCPUCTX_CPU_FEATURES, i)); i++) {
-        if (col + strlen(name) + 1 > 78) {
-            printf("\n ");
-            col = 1;
-        }
-        col += (size_t)printf(" %s", name);
-    }
-    printf("\n");
-}
-
-/* Why a feature KVM cannot give is missing, when the cause is the missing irqchip (x2apic, tsc-deadline). */
-static const char *cpu_irqchip_hint(const char *name, bool irqchip)
-{
-    return !irqchip && (strstr(name, "x2apic") || strstr(name, "deadline")) ? " without the in-kernel irqchip" : "";
-}
-
-void cpu_error(const char *spec, size_t at, int err, bool irqchip)
-{
-    const char *item = spec + at;
-    int len = (int)strcspn(item, ",");
-    char name[64];
-    snprintf(name, sizeof(name), "%.*s", len, item);
-    if (err == EINVAL && at == 0)
-        fprintf(stderr, "vcpuctx-run: --cpu: unknown CPU model '%s' (see --cpu=help)\n", name);
-    else if (err == EINVAL)
-        fprintf(stderr, "vcpuctx-run: --cpu: unknown feature or bad item '%s' (see --cpu=help)\n", name);
-    else if (err == ENOTSUP)
-        fprintf(stderr, "vcpuctx-run: --cpu: this KVM cannot give '%s'%s\n", name, cpu_irqchip_hint(name, irqchip));
-    else
-        fprintf(stderr, "vcpuctx-run: --cpu: %s\n", strerror(err));
-}
-
-/* Whether spec's feature list has the item "enforce". */
-static bool cpu_enforced(const char *spec)
-{
-    for (const char *p = strchr(spec, ','); p; p = strchr(p + 1, ','))
-        if (strncmp(p + 1, "enforce", 7) == 0 && (p[8] == ',' || p[8] == '\0'))
-            return true;
-    return false;
-}
-
-int cpu_choose(vm_t *vm, const char *spec, bool irqchip, bool warn)
-{
-    char *s = strdup(spec);
-    size_t at = 0;
-    if (!s) {
-        fprintf(stderr, "vcpuctx-run: --cpu: %s\n", strerror(errno));
-        return -1;
-    }
-    int r;
-    while ((r = vcpuctx_vm_set_cpu(vm, s, &at)) < 0 && errno == ENOTSUP && at > 0 && !cpu_enforced(s)) {
-        char name[64];
-        snprintf(name, sizeof(name), "%.*s", (int)strcspn(s + at, ","), s + at);
-        if (warn)
-            fprintf(stderr,
-                    "vcpuctx-run: warning: --cpu: this KVM cannot give '%s'%s: left out, as QEMU does "
-                    "(',enforce' refuses)\n",
-                    name, cpu_irqchip_hint(name, irqchip));
-        size_t len = strcspn(s + at, ",");
-        memmove(s + at - 1, s + at + len, strlen(s + at + len) + 1); /* the item and the comma before it */
-    }
-    if (r < 0)
-        cpu_error(s, at, errno, irqchip);
-    free(s);
-    return r;
+    for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+        if (rules[i].code == c)
+            return rules[i].set(o, (char *)o + rules[i].field, arg) < 0 ? fail(rules[i].refused, arg) : 0;
+    return -1;
 }
 
 int options_parse(int argc, char **argv, struct options *o)

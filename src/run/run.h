@@ -72,12 +72,15 @@ struct options {
 int options_parse(int argc, char **argv, struct options *o);
 /* Whether every option given applies to format f; else one line on stderr and -1. */
 int options_fit_format(const struct options *o, enum image_format f);
-/* The one-line error for a --cpu spec vcpuctx_vm_set_cpu refused (at, errno: its report). */
+int parse_size(const char *s, uint64_t *out);
+
+/* cpu.c: the one-line error for a --cpu spec vcpuctx_vm_set_cpu refused (at, errno: its report). */
 void cpu_error(const char *spec, size_t at, int err, bool irqchip);
 /* --cpu as QEMU's -cpu on vm: a feature this KVM cannot give is left out with a warning line (when warn), unless
    the list says "enforce"; any other refusal is one line (cpu_error). 0, or -1. */
 int cpu_choose(vm_t *vm, const char *spec, bool irqchip, bool warn);
-int parse_size(const char *s, uint64_t *out);
+/* --cpu=help: the models and the feature names, as QEMU's -cpu help lists its own. */
+void cpu_help(void);
 
 /* image.c: read an image file whole (a regular file of at most 64 MiB), free it. On error: -1 and a message in
    err. */
@@ -204,6 +207,17 @@ int sleep_resume_cpu(vm_vcpu_t *vcpu, uint32_t vector);
 seL4_Word vmcs_value(vm_vcpu_t *vcpu, seL4_Word field);
 void dump_registers(vm_vcpu_t *vcpu, FILE *f);
 void trace_exit(vm_vcpu_t *vcpu, unsigned reason, FILE *f);
+
+/* timer.c: SIGALRM from started (CLOCK_MONOTONIC seconds: the start of the process's run, so that --timeout
+   bounds start-up too): at the deadline (timeout seconds; 0: none) or, with tick, 50 ms in; then every 50 ms
+   with tick, else every 100 ms. Each expiry kicks the target vCPU (NULL: none). timer_expired: the deadline has
+   passed, moved by paused seconds (spent stopped in a debugger); timer_fired: the handler saw the deadline;
+   timer_deadline: it, in CLOCK_MONOTONIC seconds. */
+int timer_start(double timeout, bool tick, double started);
+void timer_target(vm_vcpu_t *vcpu);
+bool timer_expired(double paused);
+bool timer_fired(void);
+double timer_deadline(void);
 
 /* vmm.c: run the guest to its end; returns the process exit status. */
 int vmm_run(const struct options *o);

@@ -1,189 +1,14 @@
-/* vmm.c: vcpuctx-run's machine: devices on the port registry, exit handlers, limits, and the final status. */
+/* vmm.c: vcpuctx-run's machine, boot by boot: the VM, its vCPUs and devices, the image or the waking vector, the
+   run, resets and resumes, and the final status. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../devices/devices.h"
-#include "../gdb/gdb.h"
-#include "run.h"
-
-struct machine {
-    const struct options *o;
-    vm_t *vm;
-    vm_vcpu_t *vcpu;
-    struct sink dbg_sink, ser_sink, fw_sink;
-    struct debugcon dcon, fwcon;
-    struct ata disk;
-    struct uart16550 com1;
-    struct debug_exit dexit;
-    struct cmos cmos;
-    struct sysctl sys;
-    struct fw_cfg fwcfg;
-    struct i8042 kbd;
-    struct acpi_pm pm;         /* with ACPI tables (the Linux format) */
-    struct pc_testdev testdev; /* --device=pc-testdev */
-    bool acpi;
-    bool cmos_kept;     /* the CMOS is the last boot's (NVRAM survives a reset, as on a PC) */
-    uint32_t resume_at; /* this boot resumes from S3 at this FACS waking vector (0: an ordinary boot) */
-    bool irqchip;
-    struct vmm_hooks hooks; /* a debugger's (ctx NULL: none); kept across reboots */
-    vm_t *kept_vm;          /* the VM that reset, until the next boot has its RAM (a warm reset), or NULL */
-    bool killed;            /* a hook said the debugger killed the guest */
-    uint64_t exits, by_reason[VM_EXIT_REASON_NUM + 1], unclaimed_ports, mmio_unmapped;
-    int status;
-    const char *crash;
-};
-
-static volatile sig_atomic_t timed_out;
-
-/* A hook's verdict: the debugger killing the guest ends the run with STATUS_KILLED. */
-static int hooked(struct machine *m, int r)
-{
-    if (r == VCPUCTX_EXIT_STOP)
-        m->killed = true;
-    return r;
-}
-static vm_vcpu_t *volatile kick_target;
-static double deadline; /* CLOCK_MONOTONIC seconds; 0: no --timeout */
-
-/* The timer: --timeout's deadline, and with an irqchip a tick that lets the VMM look at a halted vCPU. */
-static void on_alarm(int sig)
-{
-    (void)sig;
-    if (deadline > 0 && now_seconds() >= deadline)
-        timed_out = 1;
-    vcpuctx_vcpu_kick(kick_target); /* repeated every tick: a kick lost to a race is sent again */
-}
-
-/* --timeout counts the guest's time: what was spent stopped in gdb moves the deadline (re-checked here, since
-   the signal handler compares with the original deadline only). */
-static bool timeout_reached(const struct machine *m)
-{
-    if (!timed_out)
-        return false;
-    if (m->hooks.paused && now_seconds() < deadline + m->hooks.paused(m->hooks.ctx)) {
-        timed_out = 0;
-        return false;
-    }
-    return true;
-}
-
-static int stop(struct machine *m, int status, const char *crash)
-{
-    m->status = status;
-    m->crash = crash;
-    return VCPUCTX_EXIT_STOP;
-}
-
-static int on_hlt(vm_vcpu_t *vcpu, void *cookie)
-{
-    (void)vcpu;
-    return stop(cookie, STATUS_HALTED, NULL); /* no interrupt source here: a HLT is for good */
-}
-
-static int on_triple_fault(vm_vcpu_t *vcpu, void *cookie)
-{
-    (void)vcpu;
-    return stop(cookie, STATUS_CRASH, "triple fault");
-}
-
-static int on_invalid_state(vm_vcpu_t *vcpu, void *cookie)
-{
-    (void)vcpu;
-    return stop(cookie, STATUS_CRASH, "invalid guest state (VM-entry failure)");
-}
-
-static int on_internal_error(vm_vcpu_t *vcpu, void *cookie)
-{
-    (void)vcpu;
-    return stop(cookie, STATUS_CRASH, "KVM could not emulate an instruction (internal error)");
-}
-
-/* Whether the boot vCPU sleeps with interrupts off: the cheap first test of a machine halted for good. */
-static bool boot_vcpu_parked(vm_vcpu_t *vcpu)
-{
-    seL4_Word activity = 0, rflags = 0;
-    return vm_get_vmcs_field(vcpu, VMX_GUEST_ACTIVITY, &activity) == 0 && activity == 1 &&
-           vm_get_vmcs_field(vcpu, VMX_GUEST_RFLAGS, &rflags) == 0 && !(rflags & RFLAGS_IF);
-}
-
-/* The timer's kick (it goes to the boot vCPU): stop on timeout; with an irqchip, end the run as halted for good
-   once no vCPU can run again, every one of them asleep with nothing able to wake it (vcpuctx_vm_halted_for_good). */
-static int on_interrupt(vm_vcpu_t *vcpu, void *cookie)
-{
-    struct machine *m = cookie;
-    if (timeout_reached(m))
-        return stop(m, STATUS_TIMEOUT, NULL);
-    int r = m->hooks.tick ? hooked(m, m->hooks.tick(m->hooks.ctx)) : VM_EXIT_HANDLED; /* Ctrl-C, or gdb connecting */
-    if (r != VM_EXIT_HANDLED)
-        return r;
-    cmos_tick(&m->cmos, (int64_t)time(NULL)); /* the RTC alarm's interrupt */
-    if (m->irqchip && vcpu == m->vcpu && boot_vcpu_parked(vcpu) && vcpuctx_vm_halted_for_good(m->vm) == 1)
-        return stop(m, STATUS_HALTED, NULL);
-    return VM_EXIT_HANDLED;
-}
-
-/* No device decodes this address (or it is ROM): reads see all ones, writes vanish, as on a PC. The fallback for
-   memory faults no reservation takes, on the fault interface; the data of an access wider than a seL4_Word (8
-   bytes in the ia32 ABI) is set through the exit's bytes instead. */
-static memory_fault_result_t on_unmapped(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t paddr, size_t len, void *cookie)
-{
-    (void)vm, (void)paddr, (void)len;
-    ((struct machine *)cookie)->mmio_unmapped++;
-    if (get_vcpu_fault_size(vcpu) == 0) {
-        size_t n = 0;
-        seL4_Word qual = 0;
-        uint8_t *data = vcpuctx_exit_data(vcpu, &n);
-        if (!data || vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_QUALIFICATION, &qual) < 0)
-            return FAULT_ERROR;
-        if (qual & 1) /* a read */
-            memset(data, 0xff, n);
-    } else if (is_vcpu_read_fault(vcpu) && set_vcpu_fault_data(vcpu, ~(seL4_Word)0) < 0) {
-        return FAULT_ERROR;
-    }
-    advance_vcpu_fault(vcpu);
-    return FAULT_HANDLED;
-}
-
-static ioport_fault_result_t on_unclaimed_port(vm_vcpu_t *vcpu, unsigned port, bool is_in, unsigned *value, size_t size,
-                                               void *cookie)
-{
-    (void)vcpu;
-    (void)port;
-    (void)is_in;
-    (void)value;
-    (void)size;
-    ((struct machine *)cookie)->unclaimed_ports++;
-    return IO_FAULT_UNHANDLED; /* the default: IN reads all ones */
-}
-
-/* Every exit: count it, trace it, enforce --max-exits and a reset request. */
-static int observe(vm_vcpu_t *vcpu, void *cookie)
-{
-    struct machine *m = cookie;
-    seL4_Word reason = 0;
-    vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_REASON, &reason);
-    unsigned basic = (unsigned)reason & 0xffff;
-    m->by_reason[basic < VM_EXIT_REASON_NUM ? basic : VM_EXIT_REASON_NUM]++;
-    if (m->o->trace)
-        trace_exit(vcpu, (unsigned)reason, stderr);
-    if (timeout_reached(m)) /* also here: the kick's own exit may have been any exit */
-        return stop(m, STATUS_TIMEOUT, NULL);
-    if (signals_stop_requested())
-        return stop(m, STATUS_SIGNAL + signals_stop_requested(), NULL);
-    if (m->dbg_sink.failed || m->ser_sink.failed || m->fw_sink.failed)
-        return stop(m, STATUS_OUTPUT, NULL); /* the line naming it comes at the end (output_lost) */
-    if (m->sys.reset_requested)
-        return stop(m, STATUS_HALTED, NULL);
-    if (m->o->max_exits && ++m->exits > m->o->max_exits)
-        return stop(m, STATUS_TIMEOUT, NULL);
-    return VM_EXIT_HANDLED;
-}
+#include "machine.h"
 
 static int add_devices(struct machine *m)
 {
@@ -217,47 +42,9 @@ static int add_devices(struct machine *m)
     if (debugcon_register(m->vm, &m->fwcon, 0x402) || uart_register(m->vm, &m->com1, 0x3f8) ||
         debug_exit_register(m->vm, &m->dexit, 0xf4, 4) || cmos_register(m->vm, &m->cmos, 0x70) ||
         sysctl_register(m->vm, &m->sys) || fw_cfg_register(m->vm, &m->fwcfg) || i8042_register(m->vm, &m->kbd) ||
-        vm_register_unhandled_ioport_callback(m->vm, on_unclaimed_port, m) ||
-        vm_register_unhandled_mem_fault_callback(m->vm, on_unmapped, m))
+        machine_handle_exits(m))
         return -1;
-    const struct {
-        unsigned reason;
-        vcpuctx_exit_handler_fn fn;
-    } handlers[] = {
-        {EXIT_REASON_HLT, on_hlt},
-        {EXIT_REASON_TRIPLE_FAULT, on_triple_fault},
-        {EXIT_REASON_INVALID_GUEST_STATE, on_invalid_state},
-        {VCPUCTX_EXIT_REASON_INTERNAL_ERROR, on_internal_error},
-        {EXIT_REASON_EXTERNAL_INTERRUPT, on_interrupt},
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
-        if (vcpuctx_register_exit_handler(m->vm, handlers[i].reason, handlers[i].fn, m) < 0)
-            return -1;
-    return vcpuctx_register_exit_observer(m->vm, observe, m);
-}
-
-/* The timer, from started (CLOCK_MONOTONIC seconds: the start of the process's run, so that --timeout bounds
-   start-up too). */
-static int start_timer(const struct options *o, bool tick, double started)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_alarm; /* no SA_RESTART: KVM_RUN returns EINTR */
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGALRM, &sa, NULL) < 0)
-        return -1;
-    if (!tick && !(o->timeout > 0))
-        return 0;
-    deadline = o->timeout > 0 ? started + o->timeout : 0;
-    double left = deadline - now_seconds(), first = tick ? 0.05 : left;
-    if (o->timeout > 0 && left < first)
-        first = left > 0 ? left : 0;
-    /* After the first expiry it repeats (50 ms with an irqchip, else 100 ms), so a lost kick cannot hang us. */
-    struct itimerval it = {{0, tick ? 50000 : 100000},
-                           {(time_t)first, (suseconds_t)((first - (double)(time_t)first) * 1e6)}};
-    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
-        it.it_value.tv_usec = 1;
-    return setitimer(ITIMER_REAL, &it, NULL);
+    return 0;
 }
 
 static void print_stats(const struct machine *m, double seconds)
@@ -298,7 +85,7 @@ static int run_machine(struct machine *m)
         return debug_exit_status(&m->dexit);
     if (r == VCPUCTX_RUN_STOPPED && !m->crash) {
         if (m->status == STATUS_TIMEOUT)
-            fprintf(stderr, "vcpuctx-run: %s reached\n", timed_out ? "--timeout" : "--max-exits");
+            fprintf(stderr, "vcpuctx-run: %s reached\n", timer_fired() ? "--timeout" : "--max-exits");
         if (m->status > STATUS_SIGNAL && m->status < STATUS_SIGNAL + 32)
             fprintf(stderr, "vcpuctx-run: stopped by %s\n", signals_name(m->status - STATUS_SIGNAL));
         return m->status;
@@ -320,15 +107,15 @@ static int run_machine(struct machine *m)
         fprintf(stderr, "vcpuctx-run: this host reset the vCPU at the triple fault: the state below is the last "
                         "one the VMM knew (at the last VM entry before it)\n");
     dump_registers(vcpu, stderr);
-    if (m->hooks.stopped && hooked(m, m->hooks.stopped(m->hooks.ctx, GDB_SIGSEGV)) == VCPUCTX_EXIT_STOP)
+    if (m->hooks.stopped && machine_hooked(m, m->hooks.stopped(m->hooks.ctx, GDB_SIGSEGV)) == VCPUCTX_EXIT_STOP)
         return STATUS_KILLED; /* the debugger saw the crashed state (SIGSEGV) and killed it */
     return STATUS_CRASH;
 }
 
 /* One boot of the machine: VM (with an irqchip for firmware), vCPU, image, devices. */
-static int setup(struct machine *m, const struct image *im)
+/* A new VM; after a reset it takes the last one's RAM, as QEMU's reset keeps it (the images are loaded again). */
+static int create_vm(struct machine *m)
 {
-    char err[512];
     m->vm = vcpuctx_vm_create(m->o->memory);
     if (!m->vm) {
         if (errno == EINVAL)
@@ -338,48 +125,75 @@ static int setup(struct machine *m, const struct image *im)
             fprintf(stderr, "vcpuctx-run: cannot use KVM (%s): %s\n", vcpuctx_kvm_device(), strerror(errno));
         return -1;
     }
-    if (m->kept_vm) { /* a reset keeps RAM, as QEMU's does; the images are loaded again over it */
+    if (m->kept_vm) {
         memcpy(vcpuctx_guest_ram(m->vm, 0, m->o->memory), vcpuctx_guest_ram(m->kept_vm, 0, m->o->memory), m->o->memory);
         vcpuctx_vm_destroy(m->kept_vm);
         m->kept_vm = NULL;
     }
-    enum image_format f = m->o->format == FMT_AUTO ? image_detect(im->data, im->size) : m->o->format;
-    /* A ROM is mapped before the irqchip and the vCPU: a memory slot added later costs milliseconds (measured). */
-    if (f == FMT_BIOS && image_load(m->vm, NULL, m->o, im, NULL, err, sizeof(err)) < 0) {
-        fprintf(stderr, "vcpuctx-run: %s\n", err);
-        return -1;
-    }
-    bool want = m->o->irqchip == IRQCHIP_ON || m->o->smp > 1 ||
-                (m->o->irqchip == IRQCHIP_AUTO && format_wants_irqchip(f, im->size));
-    if (want) {
-        if (vcpuctx_vm_enable_irqchip(m->vm) < 0) {
-            fprintf(stderr, "vcpuctx-run: cannot create the interrupt controller and PIT: %s\n", strerror(errno));
-            return -1;
-        }
-        m->irqchip = true;
-    }
-    if (m->o->cpu && cpu_choose(m->vm, m->o->cpu, m->irqchip, !m->cmos_kept) < 0)
-        return -1; /* warnings on the first boot only */
+    return 0;
+}
+
+static int load_image(struct machine *m, vm_vcpu_t *vcpu, const struct image *im, struct memplan *plan)
+{
+    char err[512];
+    if (image_load(m->vm, vcpu, m->o, im, plan, err, sizeof(err)) == 0)
+        return 0;
+    fprintf(stderr, "vcpuctx-run: %s\n", err);
+    return -1;
+}
+
+/* The in-kernel irqchip when --irqchip, --smp or the image's format asks for it. */
+static int choose_irqchip(struct machine *m, enum image_format f, size_t size)
+{
+    const struct options *o = m->o;
+    m->irqchip =
+        o->irqchip == IRQCHIP_ON || o->smp > 1 || (o->irqchip == IRQCHIP_AUTO && format_wants_irqchip(f, size));
+    if (!m->irqchip || vcpuctx_vm_enable_irqchip(m->vm) == 0)
+        return 0;
+    fprintf(stderr, "vcpuctx-run: cannot create the interrupt controller and PIT: %s\n", strerror(errno));
+    return -1;
+}
+
+/* The boot vCPU, keeping its entry state (a crash dump on every host), and the application processors, which
+   KVM holds until their SIPI. */
+static int create_vcpus(struct machine *m)
+{
     m->vcpu = vm_create_vcpu(m->vm, 0);
-    if (!m->vcpu || vcpuctx_vcpu_keep_entry_state(m->vcpu, true) < 0) { /* a crash dump on every host */
+    if (!m->vcpu || vcpuctx_vcpu_keep_entry_state(m->vcpu, true) < 0) {
         fprintf(stderr, "vcpuctx-run: cannot create a vCPU: %s\n", strerror(errno));
         return -1;
     }
-    for (unsigned i = 1; i < m->o->smp; i++) /* application processors: KVM holds them until their SIPI */
+    for (unsigned i = 1; i < m->o->smp; i++)
         if (!vm_create_vcpu(m->vm, 0)) {
             fprintf(stderr, "vcpuctx-run: cannot create vCPU %u: %s\n", i, strerror(errno));
             return -1;
         }
+    return 0;
+}
+
+/* The boot vCPU at the waking vector of a suspended machine, whose RAM (ACPI tables included) this is, or the
+   image loaded (a ROM was mapped before: f == FMT_BIOS). */
+static int start_state(struct machine *m, enum image_format f, const struct image *im, struct memplan *plan)
+{
+    if (!m->resume_at)
+        return f == FMT_BIOS ? 0 : load_image(m, m->vcpu, im, plan);
+    if (sleep_resume_cpu(m->vcpu, m->resume_at) == 0)
+        return 0;
+    fprintf(stderr, "vcpuctx-run: cannot resume at the waking vector: %s\n", strerror(errno));
+    return -1;
+}
+
+/* One boot's machine. A ROM is mapped before the irqchip and the vCPU: a memory slot added later costs
+   milliseconds. CPUID warnings are given on the first boot only. */
+static int setup(struct machine *m, const struct image *im)
+{
+    enum image_format f = m->o->format == FMT_AUTO ? image_detect(im->data, im->size) : m->o->format;
     struct memplan plan;
-    if (m->resume_at) { /* the RAM, ACPI tables included, is the suspended machine's */
-        if (sleep_resume_cpu(m->vcpu, m->resume_at) < 0) {
-            fprintf(stderr, "vcpuctx-run: cannot resume at the waking vector: %s\n", strerror(errno));
-            return -1;
-        }
-    } else if (f != FMT_BIOS && image_load(m->vm, m->vcpu, m->o, im, &plan, err, sizeof(err)) < 0) {
-        fprintf(stderr, "vcpuctx-run: %s\n", err);
+    if (create_vm(m) < 0 || (f == FMT_BIOS && load_image(m, NULL, im, NULL) < 0) ||
+        choose_irqchip(m, f, im->size) < 0 ||
+        (m->o->cpu && cpu_choose(m->vm, m->o->cpu, m->irqchip, !m->cmos_kept) < 0) || create_vcpus(m) < 0 ||
+        start_state(m, f, im, &plan) < 0)
         return -1;
-    }
     /* ACPI: the Linux loader writes the tables; a multiboot kernel on QEMU's PC platform (the irqchip) finds
        them as it would QEMU's firmware's, unless it loads a segment over them. */
     m->acpi =
@@ -405,12 +219,12 @@ static int first_stop(struct machine *m)
         fprintf(stderr, "vcpuctx-run: %s\n", err);
         return STATUS_USAGE;
     }
-    return hooked(m, r) == VCPUCTX_EXIT_STOP ? STATUS_KILLED : 0;
+    return machine_hooked(m, r) == VCPUCTX_EXIT_STOP ? STATUS_KILLED : 0;
 }
 
 static void teardown(struct machine *m)
 {
-    kick_target = NULL;
+    timer_target(NULL);
     fw_cfg_free(&m->fwcfg);
     if (m->o->drive)
         ata_close(&m->disk);
@@ -481,8 +295,8 @@ static int boot_loop(struct machine *m, const struct image *im, double started)
             vcpuctx_vm_destroy(m->kept_vm); /* when setup failed before copying its RAM */
             return STATUS_USAGE;
         }
-        kick_target = m->vcpu;
-        if (first && start_timer(o, m->irqchip || m->hooks.ctx, started) < 0) {
+        timer_target(m->vcpu);
+        if (first && timer_start(o->timeout, m->irqchip || m->hooks.ctx, started) < 0) {
             fprintf(stderr, "vcpuctx-run: cannot start the timer: %s\n", strerror(errno));
             teardown(m);
             return STATUS_USAGE;
@@ -496,7 +310,7 @@ static int boot_loop(struct machine *m, const struct image *im, double started)
         signals_target(m->vcpu);
         status = run_machine(m);
         if (m->pm.suspend_requested && status == STATUS_HALTED)
-            status = sleep_until_woken(&m->cmos, &m->pm, deadline);
+            status = sleep_until_woken(&m->cmos, &m->pm, timer_deadline());
         signals_target(NULL);
         bool woke = status == SLEEP_WOKEN;
         if (woke)

@@ -310,7 +310,7 @@ $(INTEG_BIN): $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%.o)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(GDB_A) -L$(BUILD) -lvcpuctx -Wl,-rpath,'$$ORIGIN/..' $(TEST_LIBS)
 
-# Where this host's KVM leaves RIP at each exit kind (bare ioctls): the README's host table, per tier.
+# Where this host's KVM leaves RIP at each exit kind (bare ioctls): docs/hosts.md's host table, per tier.
 $(BUILD)/exit-facts: scripts/exit-facts.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
@@ -320,7 +320,7 @@ $(FIELD_TABLE): scripts/field-table.c $(LIB_A)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -Iinclude $(ABI_CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A)
 
-# Print the README's VMCS field table (scripts/update-readme-table.sh puts it in place).
+# Print docs/api.md's VMCS field table (scripts/update-readme-table.sh puts it in place).
 field-table: $(FIELD_TABLE)
 	$(Q)$(FIELD_TABLE)
 
@@ -414,6 +414,12 @@ test-install:
 		! abi '-DCONFIG_ARCH_IA32 -DCONFIG_ARCH_X86_64' >/dev/null && grep -q "both defined" $(STAGE)/abi.err || \
 		{ echo "install: the seL4 configuration macros do not select the ABI as documented"; exit 1; }
 	$(Q)echo "install: CONFIG_ARCH_IA32 / CONFIG_ARCH_X86_64 + CONFIG_X86_64_VTX_64BIT_GUESTS select the ABI; VCPUCTX_ABI_IA32 too"
+	$(Q)man=$(STAGE)/usr/share/man/man1/vcpuctx-run.1; \
+		opts=$$($(STAGE)/usr/bin/vcpuctx-run --help | grep -o -- '--[a-z][a-z-]*' | sort -u); \
+		test -n "$$opts" || { echo "install: vcpuctx-run --help lists no option"; exit 1; }; \
+		for o in $$opts; do grep -q -- "$$(echo "$$o" | sed 's/-/\\\\-/g')\\b" $$man || \
+			{ echo "install: the man page lacks $$o, which --help lists"; exit 1; }; done; \
+		echo "install: vcpuctx-run and its man page, which names each of the $$(echo $$opts | wc -w) options --help lists"
 
 deps:
 	$(Q)scripts/install-deps.sh
@@ -425,9 +431,11 @@ $(BUILD)/vcpuctx.pc: Makefile
 		'Version: $(VERSION)' 'Libs: -L$${libdir} -lvcpuctx' \
 		'Cflags: -I$${includedir} $(ABI_CPPFLAGS)' > $@
 
-install: lib $(BUILD)/vcpuctx.pc
+install: lib run $(BUILD)/vcpuctx.pc
 	install -d $(DESTDIR)$(PREFIX)/include/sel4 $(DESTDIR)$(PREFIX)/include/sel4vm/arch \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(RUN_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/vcpuctx-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 include/vcpuctx.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/sel4/sel4.h $(DESTDIR)$(PREFIX)/include/sel4/
 	install -m 644 include/sel4vm/*.h $(DESTDIR)$(PREFIX)/include/sel4vm/

@@ -1,6 +1,7 @@
 /* intact64.S: a raw 64-bit image for --load=0x3f0000 --entry-mode=long -m 4M, covering the top 64 KiB of RAM,
-   where the long-mode page tables used to go. It checks its own bytes before writing memory, then that the
-   page tables (CR3, 24 KiB) lie outside it, and exits 0 (status 1) when both hold. */
+   where a loader that puts the long-mode page tables at the top of RAM would write them. It checks its own bytes
+   before writing memory, then that the page tables (CR3, 24 KiB) lie outside it, and exits 0 (status 1) when
+   both hold. */
     .include "io.inc"
     .include "selfcheck.inc"
     .set PATTERN_WORDS, 0x3bc0

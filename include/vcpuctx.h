@@ -191,7 +191,7 @@ int vcpuctx_vcpu_run(vm_vcpu_t *vcpu);
 
 /**
  * Write all state set since the last exit to KVM now, completing any I/O or
- * MMIO KVM holds pending the way the VT-x view says (see README). After it,
+ * MMIO KVM holds pending the way the VT-x view says (see docs/api.md). After it,
  * raw KVM ioctls on vcpuctx_vcpu_fd() see exactly what the API shows.
  * @param vcpu the vCPU
  * @return 0, or -1 with errno (EINVAL from KVM for invalid guest state)
@@ -387,7 +387,7 @@ struct vcpuctx_breakpoint {
  * whose interruption info is #DB (vector 1, hardware exception) and whose
  * qualification holds DR6's B0-B3 (bit i: breakpoint i), as VT-x reports a
  * #DB exit; an EXEC hit leaves RIP at the instruction, a data hit past the
- * access. Some hosts do not deliver data breakpoints (ours: see README).
+ * access. Some hosts do not deliver data breakpoints (see docs/hosts.md).
  * @param vcpu the vCPU
  * @param bp   the breakpoints (may be NULL when n is 0: remove all)
  * @param n    how many, at most VCPUCTX_MAX_BREAKPOINTS
@@ -472,7 +472,7 @@ struct vcpuctx_field_info {
 };
 
 /**
- * The VMCS field table, row by row (the source of the README's table).
+ * The VMCS field table, row by row (the source of docs/api.md's table).
  * @param index 0.. until NULL
  * @return the row, or NULL past the end
  */

@@ -1,5 +1,5 @@
 /* exit-facts.c: where this host's KVM leaves RIP at each kind of exit, measured with bare ioctls (no libvcpuctx):
-   the README's host table comes from its output on kvm_pvm and in each hardware-virtualization tier. */
+   the host table of docs/hosts.md comes from its output on kvm_pvm and in each hardware-virtualization tier. */
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdint.h>

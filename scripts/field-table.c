@@ -1,4 +1,4 @@
-/* field-table.c: prints the README's VMCS field table from libvcpuctx's own table (make field-table). */
+/* field-table.c: prints the VMCS field table of docs/api.md from libvcpuctx's own table (make field-table). */
 #include <stdio.h>
 
 #include <vcpuctx.h>

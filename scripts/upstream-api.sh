@@ -2,10 +2,10 @@
 # upstream-api.sh: libsel4vm's public x86 identifiers (scripts/upstream-api.tsv) against vcpuctx's headers.
 # Usage: scripts/upstream-api.sh check    compile one probe per identifier: each "have" row must be there with
 #                                         upstream's value or prototype, each "no" row must be absent; every
-#                                         header must compile on its own; and the README's table must be what
-#                                         "table" prints
-#        scripts/upstream-api.sh table    the README's table (markdown)
-#        scripts/upstream-api.sh readme   put the table into README.md
+#                                         header must compile on its own; and the table in docs/api.md must be
+#                                         what "table" prints
+#        scripts/upstream-api.sh table    the table of docs/api.md (markdown)
+#        scripts/upstream-api.sh docs     put the table into docs/api.md ("readme" is the same command)
 # The TSV's columns: upstream header, identifier, kind (macro, function, type, tag, enumerator), upstream's
 # value or prototype ("-" where there is none to compare), status (have / refuses / no), and why not (for "no"),
 # why it refuses ("refuses": declared as upstream's, and always fails at run time with errno set), or how
@@ -13,6 +13,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 tsv=scripts/upstream-api.tsv
+doc=docs/api.md
 CC=${CC:-cc}
 
 table() {
@@ -73,11 +74,11 @@ check() {
         done
     done
     table >"$tmp/table"
-    awk '/<!-- upstream-api:begin -->/ { on = 1; next } /<!-- upstream-api:end -->/ { on = 0 } on' README.md \
-        >"$tmp/readme"
-    if ! cmp -s "$tmp/table" "$tmp/readme"; then
+    awk '/<!-- upstream-api:begin -->/ { on = 1; next } /<!-- upstream-api:end -->/ { on = 0 } on' "$doc" \
+        >"$tmp/doc"
+    if ! cmp -s "$tmp/table" "$tmp/doc"; then
         bad=$((bad + 1))
-        echo "upstream-api: the README's table is stale: run scripts/upstream-api.sh readme"
+        echo "upstream-api: the table in $doc is stale: run scripts/upstream-api.sh docs"
     fi
     echo "upstream-api: $((have + refuses + no)) identifiers of libsel4vm's x86 headers: $have in vcpuctx's, $refuses declared but refused at run time, $no not ($bad wrong)"
     [ "$bad" -eq 0 ]
@@ -86,14 +87,14 @@ check() {
 case "${1:-}" in
 check) check ;;
 table) table ;;
-readme)
+docs | readme)
     t=$(table)
     awk -v table="$t" '/<!-- upstream-api:begin -->/ { print; print table; skip = 1; next }
-        /<!-- upstream-api:end -->/ { skip = 0 } !skip { print }' README.md >README.md.new
-    mv README.md.new README.md
+        /<!-- upstream-api:end -->/ { skip = 0 } !skip { print }' "$doc" >"$doc.new"
+    mv "$doc.new" "$doc"
     ;;
 *)
-    echo "usage: scripts/upstream-api.sh check|table|readme" >&2
+    echo "usage: scripts/upstream-api.sh check|table|docs" >&2
     exit 2
     ;;
 esac

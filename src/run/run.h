@@ -23,7 +23,7 @@
 #define PTE_RW       (1ULL << 1)
 #define PTE_PS       (1ULL << 7)
 
-/* Exit statuses (documented in --help and the README). */
+/* Exit statuses (documented in --help, the man page and docs/user-guide.md). */
 enum {
     STATUS_HALTED = 0,    /* halted for good, or reset with --no-reboot */
     STATUS_USAGE = 2,     /* bad usage, bad image, no usable /dev/kvm */

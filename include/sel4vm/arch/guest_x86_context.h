@@ -70,7 +70,7 @@ int vm_get_thread_context(vm_vcpu_t *vcpu, seL4_VCPUContext *context);
 int vm_get_thread_context_reg(vm_vcpu_t *vcpu, vcpu_context_reg_t reg, seL4_Word *value);
 
 /**
- * Write a VMCS field (see sel4vm/arch/vmcs_fields.h and the README's field
+ * Write a VMCS field (see sel4vm/arch/vmcs_fields.h and docs/api.md's field
  * table for what each field is backed by). Guest-state fields change what the
  * guest sees at its next entry; control fields act as documented.
  * @param vcpu  handle to the vCPU

@@ -6,7 +6,7 @@
  * The 81 encodings libsel4vm uses. Bits 14:13 of an encoding give the width
  * (0 16-bit, 1 64-bit, 2 32-bit, 3 natural), bits 11:10 the type (0 control,
  * 1 read-only data, 2 guest state). A 64-bit field's high 32 bits are read or
- * written with encoding + 1. What each field is backed by on KVM: README.md.
+ * written with encoding + 1. What each field is backed by on KVM: docs/api.md.
  */
 
 /* 16-bit guest state: segment selectors */

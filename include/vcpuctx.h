@@ -150,8 +150,8 @@ const char *vcpuctx_cpu_name(int kind, size_t i);
 /**
  * Map a copy of a ROM image read-only at guest-physical gpa (firmware at the
  * top of 4 GiB, option ROMs). Guest writes to it exit as EPT violations.
- * Map ROMs before creating vCPUs where you can: on our hosts a memory slot
- * added while a vCPU exists costs about 6 ms, before it 0.06 ms (measured).
+ * Map ROMs before creating vCPUs where you can: KVM makes a memory slot
+ * added while a vCPU exists cost far more than one added before it.
  * @param vm   the VM
  * @param gpa  guest-physical address, 4 KiB aligned, not overlapping RAM or another ROM
  * @param data the image

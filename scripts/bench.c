@@ -291,7 +291,7 @@ static const char *kvm_module(void)
 }
 
 /* --host [N]: cases 1-4 only (N exits a run), as one line of scripts/bench-hosts.sh's per-host table (it runs
-   this in each tier, with fewer exits: an exit there costs 20-50 times one here). */
+   this in each tier, with fewer exits, since an exit costs many times more there). */
 static int host_only(unsigned n)
 {
     struct results r = {0};

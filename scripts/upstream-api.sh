@@ -5,7 +5,7 @@
 #                                         header must compile on its own; and the table in docs/api.md must be
 #                                         what "table" prints
 #        scripts/upstream-api.sh table    the table of docs/api.md (markdown)
-#        scripts/upstream-api.sh docs     put the table into docs/api.md ("readme" is the same command)
+#        scripts/upstream-api.sh docs     put the table into docs/api.md
 # The TSV's columns: upstream header, identifier, kind (macro, function, type, tag, enumerator), upstream's
 # value or prototype ("-" where there is none to compare), status (have / refuses / no), and why not (for "no"),
 # why it refuses ("refuses": declared as upstream's, and always fails at run time with errno set), or how
@@ -87,7 +87,7 @@ check() {
 case "${1:-}" in
 check) check ;;
 table) table ;;
-docs | readme)
+docs)
     t=$(table)
     awk -v table="$t" '/<!-- upstream-api:begin -->/ { print; print table; skip = 1; next }
         /<!-- upstream-api:end -->/ { skip = 0 } !skip { print }' "$doc" >"$doc.new"

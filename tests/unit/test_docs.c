@@ -1,4 +1,4 @@
-/* test_readme.c: the VMCS field table in docs/api.md is exactly what the library's table prints. */
+/* test_docs.c: the VMCS field table in docs/api.md is exactly what the library's table prints. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ static char *slurp(FILE *f)
     return buf;
 }
 
-Test(readme, field_table_matches_the_library)
+Test(docs, field_table_matches_the_library)
 {
     FILE *p = popen(FIELD_TABLE, "r");
     cr_assert_not_null(p);
@@ -30,14 +30,14 @@ Test(readme, field_table_matches_the_library)
     cr_assert_eq(pclose(p), 0);
     FILE *r = fopen(SRCDIR "/docs/api.md", "r");
     cr_assert_not_null(r);
-    char *readme = slurp(r);
+    char *doc = slurp(r);
     fclose(r);
-    char *begin = strstr(readme, "<!-- fields:begin -->\n");
-    char *end = strstr(readme, "<!-- fields:end -->");
+    char *begin = strstr(doc, "<!-- fields:begin -->\n");
+    char *end = strstr(doc, "<!-- fields:end -->");
     cr_assert(begin && end && end > begin, "docs/api.md has the field-table markers");
     begin += strlen("<!-- fields:begin -->\n");
     *end = '\0';
-    cr_assert_str_eq(begin, table, "the table in docs/api.md is stale: run scripts/update-readme-table.sh");
+    cr_assert_str_eq(begin, table, "the table in docs/api.md is stale: run scripts/update-docs-table.sh");
     free(table);
-    free(readme);
+    free(doc);
 }

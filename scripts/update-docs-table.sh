@@ -1,5 +1,5 @@
 #!/bin/sh
-# update-readme-table.sh: regenerates the VMCS field table in docs/api.md from the library's table.
+# update-docs-table.sh: regenerates the VMCS field table in docs/api.md from the library's table.
 set -eu
 cd "$(dirname "$0")/.."
 doc=docs/api.md

@@ -372,6 +372,28 @@ static int apply(struct options *o, int c, const char *arg)
     return -1;
 }
 
+/* The options that exclude each other: one line and -1 for the first pair given together. */
+static int options_agree(const struct options *o)
+{
+    if (o->smp > 1 && o->irqchip == IRQCHIP_OFF) {
+        fprintf(stderr,
+                "vcpuctx-run: --smp=%u needs the in-kernel irqchip, which starts the other vCPUs (INIT, "
+                "SIPI): not --irqchip=off (see --help)\n",
+                o->smp);
+        return -1;
+    }
+    if (o->pc_testdev && o->debugcon_given && o->debugcon.kind != OUT_NONE) {
+        fprintf(stderr, "vcpuctx-run: --device=pc-testdev has ports 0xe8-0xeb, the debug console's 0xe9 among "
+                        "them: not with --debugcon (see --help)\n");
+        return -1;
+    }
+    if (o->smp > 1 && o->gdb) {
+        fprintf(stderr, "vcpuctx-run: --gdb debugs one vCPU: not with --smp=%u (see --help)\n", o->smp);
+        return -1;
+    }
+    return 0;
+}
+
 int options_parse(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof(*o));
@@ -415,21 +437,5 @@ int options_parse(int argc, char **argv, struct options *o)
         o->fwdebug.kind = OUT_NONE;
     if (!o->entry_set)
         o->entry = o->load;
-    if (o->smp > 1 && o->irqchip == IRQCHIP_OFF) {
-        fprintf(stderr,
-                "vcpuctx-run: --smp=%u needs the in-kernel irqchip, which starts the other vCPUs (INIT, "
-                "SIPI): not --irqchip=off (see --help)\n",
-                o->smp);
-        return -1;
-    }
-    if (o->pc_testdev && o->debugcon_given && o->debugcon.kind != OUT_NONE) {
-        fprintf(stderr, "vcpuctx-run: --device=pc-testdev has ports 0xe8-0xeb, the debug console's 0xe9 among "
-                        "them: not with --debugcon (see --help)\n");
-        return -1;
-    }
-    if (o->smp > 1 && o->gdb) {
-        fprintf(stderr, "vcpuctx-run: --gdb debugs one vCPU: not with --smp=%u (see --help)\n", o->smp);
-        return -1;
-    }
-    return 0;
+    return options_agree(o);
 }

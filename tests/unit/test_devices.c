@@ -202,8 +202,8 @@ Test(cmos, update_in_progress_in_the_last_244us_of_each_second)
         set += (a & 0x80) != 0;
         reads++;
         clock_gettime(CLOCK_MONOTONIC, &t);
-    } while (t.tv_sec - t0.tv_sec < 5 && !(set && t.tv_sec - t0.tv_sec >= 2)); /* five chances on a busy host */
-    cr_assert_gt(set, 0, "UIP seen in five seconds (%u reads)", reads);
+    } while (t.tv_sec - t0.tv_sec < 10 && !(set && t.tv_sec - t0.tv_sec >= 2)); /* ten chances on a busy host */
+    cr_assert_gt(set, 0, "UIP seen in ten seconds (%u reads)", reads);
     cr_assert_lt(set, reads / 100, "UIP only briefly: %u of %u reads", set, reads);
     cmos_write(&c, 1, 0x06); /* divider stopped */
     for (int i = 0; i < 200000; i++)

@@ -320,7 +320,7 @@ $(FIELD_TABLE): scripts/field-table.c $(LIB_A)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -Iinclude $(ABI_CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A)
 
-# Print docs/api.md's VMCS field table (scripts/update-readme-table.sh puts it in place).
+# Print docs/api.md's VMCS field table (scripts/update-docs-table.sh puts it in place).
 field-table: $(FIELD_TABLE)
 	$(Q)$(FIELD_TABLE)
 

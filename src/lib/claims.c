@@ -8,11 +8,11 @@
 /* The end of the RAM (main RAM or a block) that [gpa, gpa + len) overlaps first; 0 when none. */
 static uint64_t ram_overlap_end(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
-    if (ranges_overlap(gpa, len, 0, VM_CP(vm)->ram_size))
-        return VM_CP(vm)->ram_size;
-    for (int i = 0; i < VM_CP(vm)->nblocks; i++)
-        if (ranges_overlap(gpa, len, VM_CP(vm)->blocks[i].gpa, VM_CP(vm)->blocks[i].size))
-            return VM_CP(vm)->blocks[i].gpa + VM_CP(vm)->blocks[i].size;
+    if (ranges_overlap(gpa, len, 0, VM_CP(vm)->ram.size))
+        return VM_CP(vm)->ram.size;
+    for (int i = 0; i < VM_CP(vm)->ram.nblocks; i++)
+        if (ranges_overlap(gpa, len, VM_CP(vm)->ram.blocks[i].gpa, VM_CP(vm)->ram.blocks[i].size))
+            return VM_CP(vm)->ram.blocks[i].gpa + VM_CP(vm)->ram.blocks[i].size;
     return 0;
 }
 
@@ -26,15 +26,15 @@ uint64_t claimed_end(const struct vm *vm, uint64_t gpa, uint64_t len)
     uint64_t end = ram_overlap_end(vm, gpa, len);
     if (end)
         return end;
-    for (int i = 0; i < VM_CP(vm)->nroms; i++)
-        if (ranges_overlap(gpa, len, VM_CP(vm)->roms[i].gpa, VM_CP(vm)->roms[i].size))
-            return VM_CP(vm)->roms[i].gpa + VM_CP(vm)->roms[i].size;
+    for (int i = 0; i < VM_CP(vm)->ram.nroms; i++)
+        if (ranges_overlap(gpa, len, VM_CP(vm)->ram.roms[i].gpa, VM_CP(vm)->ram.roms[i].size))
+            return VM_CP(vm)->ram.roms[i].gpa + VM_CP(vm)->ram.roms[i].size;
     return reservation_overlap_end(vm, gpa, len);
 }
 
 uint64_t reservation_overlap_end(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
-    for (const struct vm_memory_reservation *r = VM_CP(vm)->reservations; r; r = r->next)
+    for (const struct vm_memory_reservation *r = VM_CP(vm)->mmio.reservations; r; r = r->next)
         if (ranges_overlap(gpa, len, r->addr, r->size))
             return (uint64_t)r->addr + r->size;
     return 0;

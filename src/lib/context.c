@@ -290,7 +290,7 @@ uint8_t *vcpuctx_exit_data(vm_vcpu_t *vcpu, size_t *len)
     }
     struct kvm_run *run = VCPU_P(vcpu)->run;
     if (run->exit_reason == KVM_EXIT_IO && VCPU_P(vcpu)->ex.reason == EXIT_REASON_IO_INSTRUCTION) {
-        uint8_t *data = exit_io_data(vcpu);
+        uint8_t *data = exit_io_data(VCPU_P(vcpu)->run, VCPU_P(vcpu)->run_size);
         if (!data) {
             errno = EFAULT;
             return NULL;

@@ -432,7 +432,7 @@ static struct kvm_cpuid2 *cpuid_build(struct vm *vm, const char *spec, size_t *b
     if (!c)
         return NULL;
     bool deadline = kvm_check_ext(VM_P(vm)->fd, KVM_CAP_TSC_DEADLINE_TIMER) > 0;
-    if (cpuid_model_apply(c, spec, VM_P(vm)->irqchip, deadline, bad_at) < 0) {
+    if (cpuid_model_apply(c, spec, VM_P(vm)->irqs.chip, deadline, bad_at) < 0) {
         int e = errno;
         free(c);
         errno = e;
@@ -443,9 +443,9 @@ static struct kvm_cpuid2 *cpuid_build(struct vm *vm, const char *spec, size_t *b
 
 const struct kvm_cpuid2 *cpuid_of_vm(struct vm *vm)
 {
-    if (!VM_P(vm)->cpuid)
-        VM_P(vm)->cpuid = cpuid_build(vm, VM_P(vm)->cpu_spec ? VM_P(vm)->cpu_spec : "host", NULL);
-    return VM_P(vm)->cpuid;
+    if (!VM_P(vm)->cpu.list)
+        VM_P(vm)->cpu.list = cpuid_build(vm, VM_P(vm)->cpu.spec ? VM_P(vm)->cpu.spec : "host", NULL);
+    return VM_P(vm)->cpu.list;
 }
 
 int vcpuctx_vm_set_cpu(vm_t *vm, const char *spec, size_t *bad_at)
@@ -466,10 +466,10 @@ int vcpuctx_vm_set_cpu(vm_t *vm, const char *spec, size_t *bad_at)
         free(c);
         return -1;
     }
-    free(VM_P(vm)->cpuid);
-    free(VM_P(vm)->cpu_spec);
-    VM_P(vm)->cpuid = c;
-    VM_P(vm)->cpu_spec = copy;
+    free(VM_P(vm)->cpu.list);
+    free(VM_P(vm)->cpu.spec);
+    VM_P(vm)->cpu.list = c;
+    VM_P(vm)->cpu.spec = copy;
     return 0;
 }
 

@@ -6,6 +6,12 @@
 
 #pragma GCC visibility push(hidden)
 
+/* A VM's CPU model. */
+struct cpu_model {
+    struct kvm_cpuid2 *list; /* the model's CPUID list every vCPU is given (NULL: made at the first need) */
+    char *spec;              /* the model vcpuctx_vm_set_cpu chose (NULL: "host") */
+};
+
 /* A CPU model applied to KVM's supported list c, in place: 0, or -1 with errno EINVAL (a bad spec) or ENOTSUP (a
    feature KVM cannot give), *bad_at (may be NULL) the offset of the spec's offending item, and c unchanged. */
 int cpuid_model_apply(struct kvm_cpuid2 *c, const char *spec, bool irqchip, bool tsc_deadline, size_t *bad_at);

@@ -70,8 +70,8 @@ int guest_linear_to_phys(struct vm *vm, const struct kvm_sregs *s, uint64_t la, 
 static uint8_t *guest_phys(struct vm *vm, uint64_t gpa, size_t len, bool rom)
 {
     uint8_t *p = vcpuctx_guest_ram(vm, gpa, len);
-    for (int i = 0; !p && rom && i < VM_P(vm)->nroms; i++) {
-        const struct rom *r = &VM_P(vm)->roms[i];
+    for (int i = 0; !p && rom && i < VM_P(vm)->ram.nroms; i++) {
+        const struct rom *r = &VM_P(vm)->ram.roms[i];
         if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
             p = r->host + (gpa - r->gpa);
     }

@@ -16,7 +16,7 @@
    0 no, -1 with errno. */
 static int ioapic_wakes(struct vm *vm)
 {
-    if (!VM_CP(vm)->irqchip)
+    if (!VM_CP(vm)->irqs.chip)
         return 0;
     struct kvm_irqchip chip = {.chip_id = KVM_IRQCHIP_IOAPIC};
     if (kvm_vm_ioctl(vm, KVM_GET_IRQCHIP, &chip) < 0)

@@ -12,7 +12,7 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interfac
         errno = EINVAL;
         return -1;
     }
-    vm_io_port_list_t *l = &VM_P(vm)->ioports;
+    vm_io_port_list_t *l = &VM_P(vm)->ports.list;
     int pos = 0;
     while (pos < l->num_ioports && l->ioports[pos].range.start < range.start)
         pos++;
@@ -22,13 +22,13 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interfac
         errno = EBUSY;
         return -1;
     }
-    if (l->num_ioports == VM_P(vm)->ports_cap) {
-        int cap = VM_P(vm)->ports_cap ? VM_P(vm)->ports_cap * 2 : 16;
+    if (l->num_ioports == VM_P(vm)->ports.cap) {
+        int cap = VM_P(vm)->ports.cap ? VM_P(vm)->ports.cap * 2 : 16;
         vm_ioport_entry_t *p = realloc(l->ioports, (size_t)cap * sizeof(*p));
         if (!p)
             return -1;
         l->ioports = p;
-        VM_P(vm)->ports_cap = cap;
+        VM_P(vm)->ports.cap = cap;
     }
     memmove(&l->ioports[pos + 1], &l->ioports[pos], (size_t)(l->num_ioports - pos) * sizeof(l->ioports[0]));
     l->ioports[pos] = (vm_ioport_entry_t){range, iface};
@@ -38,7 +38,7 @@ int vm_io_port_add_handler(vm_t *vm, vm_ioport_range_t range, vm_ioport_interfac
 
 void ioport_remove(struct vm *vm, uint16_t start)
 {
-    vm_io_port_list_t *l = &VM_P(vm)->ioports;
+    vm_io_port_list_t *l = &VM_P(vm)->ports.list;
     for (int i = 0; i < l->num_ioports; i++)
         if (l->ioports[i].range.start == start) {
             memmove(&l->ioports[i], &l->ioports[i + 1], (size_t)(l->num_ioports - i - 1) * sizeof(l->ioports[0]));
@@ -53,8 +53,8 @@ int vm_register_unhandled_ioport_callback(vm_t *vm, unhandled_ioport_callback_fn
         errno = EINVAL;
         return -1;
     }
-    VM_P(vm)->unhandled_cb = cb;
-    VM_P(vm)->unhandled_cookie = cookie;
+    VM_P(vm)->ports.unhandled_cb = cb;
+    VM_P(vm)->ports.unhandled_cookie = cookie;
     return 0;
 }
 
@@ -62,8 +62,8 @@ int vm_register_unhandled_ioport_callback(vm_t *vm, unhandled_ioport_callback_fn
    holding port is the one), else by binary search; NULL if none. */
 static const vm_ioport_entry_t *port_find(struct vm *vm, uint16_t port)
 {
-    const vm_io_port_list_t *l = &VM_CP(vm)->ioports;
-    unsigned hint = VM_CP(vm)->port_hint;
+    const vm_io_port_list_t *l = &VM_CP(vm)->ports.list;
+    unsigned hint = VM_CP(vm)->ports.hint;
     if (hint < (unsigned)l->num_ioports && port >= l->ioports[hint].range.start && port <= l->ioports[hint].range.end)
         return &l->ioports[hint];
     size_t lo = 0, hi = (size_t)l->num_ioports;
@@ -75,7 +75,7 @@ static const vm_ioport_entry_t *port_find(struct vm *vm, uint16_t port)
         else if (port > e->range.end)
             lo = mid + 1;
         else {
-            VM_P(vm)->port_hint = (unsigned)mid;
+            VM_P(vm)->ports.hint = (unsigned)mid;
             return e;
         }
     }
@@ -87,8 +87,8 @@ static ioport_fault_result_t port_unhandled(struct vm_vcpu *vcpu, uint16_t port,
 {
     struct vm *vm = vcpu->vm;
     ioport_fault_result_t r = IO_FAULT_UNHANDLED;
-    if (VM_P(vm)->unhandled_cb)
-        r = VM_P(vm)->unhandled_cb(vcpu, port, in, val, size, VM_P(vm)->unhandled_cookie);
+    if (VM_P(vm)->ports.unhandled_cb)
+        r = VM_P(vm)->ports.unhandled_cb(vcpu, port, in, val, size, VM_P(vm)->ports.unhandled_cookie);
     if (r == IO_FAULT_UNHANDLED) {
         if (in)
             *val = 0xffffffffU;
@@ -161,7 +161,7 @@ HOT int ioport_dispatch(struct vm_vcpu *vcpu)
     bool in = run->io.direction == KVM_EXIT_IO_IN;
     unsigned size = run->io.size;
     uint32_t count = run->io.count;
-    uint8_t *data = exit_io_data(vcpu);
+    uint8_t *data = exit_io_data(VCPU_P(vcpu)->run, VCPU_P(vcpu)->run_size);
     if (!data || (size != 1 && size != 2 && size != 4))
         return IO_FAULT_ERROR;
     for (uint32_t i = 0; i < count; i++) {

@@ -48,7 +48,7 @@ int vm_set_irq_level(vm_vcpu_t *vcpu, int irq, int irq_level)
         errno = EINVAL;
         return -1;
     }
-    if (!VM_P(vcpu->vm)->irqchip) {
+    if (!VM_P(vcpu->vm)->irqs.chip) {
         errno = ENODEV;
         return -1;
     }
@@ -73,7 +73,7 @@ static int lapic_page(vm_vcpu_t *vcpu, unsigned int offset, struct kvm_lapic_sta
         errno = EINVAL;
         return -1;
     }
-    if (!VM_P(vcpu->vm)->irqchip) {
+    if (!VM_P(vcpu->vm)->irqs.chip) {
         errno = ENODEV;
         return -1;
     }
@@ -104,13 +104,13 @@ int vcpuctx_vcpu_lapic_set(vm_vcpu_t *vcpu, unsigned int offset, uint32_t value)
 
 static void ack_close(struct vm *vm, int irq)
 {
-    struct irq_ack *a = VM_P(vm)->acks[irq];
+    struct irq_ack *a = VM_P(vm)->irqs.acks[irq];
     kvm_vm_irqfd(vm, a->irqfd, (uint32_t)irq, -1, true);
     close(a->irqfd);
     close(a->resamplefd);
     free(a);
-    VM_P(vm)->acks[irq] = NULL;
-    VM_P(vm)->nacks--;
+    VM_P(vm)->irqs.acks[irq] = NULL;
+    VM_P(vm)->irqs.nacks--;
 }
 
 static struct irq_ack *ack_open(struct vm *vm, int irq)
@@ -139,33 +139,33 @@ int vm_register_irq(vm_vcpu_t *vcpu, int irq, irq_ack_fn_t ack_fn, void *cookie)
         return -1;
     }
     struct vm *vm = vcpu->vm;
-    if (!VM_P(vm)->irqchip) {
+    if (!VM_P(vm)->irqs.chip) {
         errno = ENODEV;
         return -1;
     }
     if (!ack_fn) {
-        if (VM_P(vm)->acks[irq])
+        if (VM_P(vm)->irqs.acks[irq])
             ack_close(vm, irq);
         return 0;
     }
-    if (!VM_P(vm)->acks[irq]) {
+    if (!VM_P(vm)->irqs.acks[irq]) {
         struct irq_ack *a = ack_open(vm, irq);
         if (!a)
             return -1;
-        VM_P(vm)->acks[irq] = a;
-        VM_P(vm)->nacks++;
+        VM_P(vm)->irqs.acks[irq] = a;
+        VM_P(vm)->irqs.nacks++;
     }
-    VM_P(vm)->acks[irq]->fn = ack_fn;
-    VM_P(vm)->acks[irq]->cookie = cookie;
+    VM_P(vm)->irqs.acks[irq]->fn = ack_fn;
+    VM_P(vm)->irqs.acks[irq]->cookie = cookie;
     return 0;
 }
 
 HOT void irq_deliver_acks(struct vm *vm)
 {
-    if (!VM_P(vm)->nacks)
+    if (!VM_P(vm)->irqs.nacks)
         return;
     for (int irq = 0; irq < VCPUCTX_IRQ_LINES; irq++) {
-        struct irq_ack *a = VM_P(vm)->acks[irq];
+        struct irq_ack *a = VM_P(vm)->irqs.acks[irq];
         uint64_t n;
         if (a && read(a->resamplefd, &n, sizeof(n)) == (ssize_t)sizeof(n))
             a->fn(vm->vcpus[BOOT_VCPU], irq, a->cookie); /* one call for however many EOIs came since */
@@ -175,7 +175,7 @@ HOT void irq_deliver_acks(struct vm *vm)
 void irq_free_all(struct vm *vm)
 {
     for (int irq = 0; irq < VCPUCTX_IRQ_LINES; irq++)
-        if (VM_P(vm)->acks[irq])
+        if (VM_P(vm)->irqs.acks[irq])
             ack_close(vm, irq);
 }
 
@@ -185,7 +185,7 @@ int vcpuctx_vm_enable_irqchip(vm_t *vm)
         errno = EINVAL;
         return -1;
     }
-    if (vm->num_vcpus || VM_P(vm)->irqchip) {
+    if (vm->num_vcpus || VM_P(vm)->irqs.chip) {
         errno = EBUSY;
         return -1;
     }
@@ -197,9 +197,9 @@ int vcpuctx_vm_enable_irqchip(vm_t *vm)
     if (kvm_vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL) < 0 || irq_pc_routing(vm) < 0 ||
         kvm_vm_ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
         return -1;
-    VM_P(vm)->irqchip = true;
-    free(VM_P(vm)->cpuid); /* the model's list is made again for the local APIC (x2apic, tsc-deadline) */
-    VM_P(vm)->cpuid = NULL;
+    VM_P(vm)->irqs.chip = true;
+    free(VM_P(vm)->cpu.list); /* the model's list is made again for the local APIC (x2apic, tsc-deadline) */
+    VM_P(vm)->cpu.list = NULL;
     return 0;
 }
 

@@ -16,7 +16,7 @@ struct anon_region {
 
 static bool anon_overlaps(const struct vm *vm, uintptr_t addr, size_t size)
 {
-    for (const struct anon_region *a = VM_CP(vm)->anon; a; a = a->link)
+    for (const struct anon_region *a = VM_CP(vm)->mmio.anon; a; a = a->link)
         if (ranges_overlap(addr, size, a->addr, a->size))
             return true;
     return false;
@@ -37,8 +37,8 @@ static vm_memory_reservation_t *reserve(struct vm *vm, uintptr_t addr, size_t si
     struct vm_memory_reservation *r = malloc(sizeof(*r));
     if (!r)
         return NULL;
-    *r = (struct vm_memory_reservation){addr, size, cb, cookie, VM_P(vm)->reservations};
-    VM_P(vm)->reservations = r;
+    *r = (struct vm_memory_reservation){addr, size, cb, cookie, VM_P(vm)->mmio.reservations};
+    VM_P(vm)->mmio.reservations = r;
     return r;
 }
 
@@ -61,8 +61,8 @@ int vm_memory_make_anon(vm_t *vm, uintptr_t addr, size_t size)
     struct anon_region *a = malloc(sizeof(*a));
     if (!a)
         return -1;
-    *a = (struct anon_region){addr, addr, size, VM_P(vm)->anon};
-    VM_P(vm)->anon = a;
+    *a = (struct anon_region){addr, addr, size, VM_P(vm)->mmio.anon};
+    VM_P(vm)->mmio.anon = a;
     return 0;
 }
 
@@ -75,7 +75,7 @@ vm_memory_reservation_t *vm_reserve_anon_memory(vm_t *vm, size_t size, size_t al
     }
     size_t span = (size + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
     uintptr_t mask = align > 1 ? align - 1 : 0;
-    for (struct anon_region *a = VM_P(vm)->anon; a; a = a->link) {
+    for (struct anon_region *a = VM_P(vm)->mmio.anon; a; a = a->link) {
         uintptr_t at = (a->next + mask) & ~mask;
         if (at < a->next || at - a->addr > a->size || span > a->size - (at - a->addr))
             continue;
@@ -111,7 +111,7 @@ int vm_memory_init(vm_t *vm)
 
 int vm_free_reserved_memory(vm_t *vm, vm_memory_reservation_t *reservation)
 {
-    for (struct vm_memory_reservation **p = vm ? &VM_P(vm)->reservations : NULL; p && *p; p = &(*p)->next)
+    for (struct vm_memory_reservation **p = vm ? &VM_P(vm)->mmio.reservations : NULL; p && *p; p = &(*p)->next)
         if (*p == reservation) {
             *p = reservation->next;
             free(reservation);
@@ -123,11 +123,11 @@ int vm_free_reserved_memory(vm_t *vm, vm_memory_reservation_t *reservation)
 
 void memory_free_all(struct vm *vm)
 {
-    while (VM_P(vm)->reservations)
-        vm_free_reserved_memory(vm, VM_P(vm)->reservations);
-    while (VM_P(vm)->anon) {
-        struct anon_region *a = VM_P(vm)->anon;
-        VM_P(vm)->anon = a->link;
+    while (VM_P(vm)->mmio.reservations)
+        vm_free_reserved_memory(vm, VM_P(vm)->mmio.reservations);
+    while (VM_P(vm)->mmio.anon) {
+        struct anon_region *a = VM_P(vm)->mmio.anon;
+        VM_P(vm)->mmio.anon = a->link;
         free(a);
     }
 }
@@ -138,8 +138,8 @@ int vm_register_unhandled_mem_fault_callback(vm_t *vm, unhandled_mem_fault_callb
         errno = EINVAL;
         return -1;
     }
-    VM_P(vm)->mem_unhandled = fault_handler;
-    VM_P(vm)->mem_unhandled_cookie = cookie;
+    VM_P(vm)->mmio.unhandled = fault_handler;
+    VM_P(vm)->mmio.unhandled_cookie = cookie;
     return 0;
 }
 
@@ -153,7 +153,7 @@ memory_fault_result_t default_error_fault_callback(vm_t *vm, vm_vcpu_t *vcpu, ui
 /* The reservation a fault starts in; *past: it runs past the reservation's end. */
 static struct vm_memory_reservation *find(struct vm *vm, uintptr_t addr, size_t len, bool *past)
 {
-    for (struct vm_memory_reservation *r = VM_P(vm)->reservations; r; r = r->next)
+    for (struct vm_memory_reservation *r = VM_P(vm)->mmio.reservations; r; r = r->next)
         if (addr >= r->addr && addr - r->addr < r->size) {
             *past = len > r->size - (addr - r->addr);
             return r;
@@ -169,8 +169,8 @@ int memory_dispatch(struct vm_vcpu *vcpu)
     bool past = false;
     struct vm_memory_reservation *r = len ? find(vm, addr, len, &past) : NULL;
     memory_fault_result_t res = past ? FAULT_ERROR : r ? r->callback(vm, vcpu, addr, len, r->cookie) : FAULT_UNHANDLED;
-    if (res == FAULT_UNHANDLED && len && VM_P(vm)->mem_unhandled)
-        res = VM_P(vm)->mem_unhandled(vm, vcpu, addr, len, VM_P(vm)->mem_unhandled_cookie);
+    if (res == FAULT_UNHANDLED && len && VM_P(vm)->mmio.unhandled)
+        res = VM_P(vm)->mmio.unhandled(vm, vcpu, addr, len, VM_P(vm)->mmio.unhandled_cookie);
     switch (res) {
     case FAULT_HANDLED:
     case FAULT_RESTART: return VM_EXIT_HANDLED; /* the callback advanced it, or the instruction runs again */

@@ -15,7 +15,16 @@ struct vm_memory_reservation {
     struct vm_memory_reservation *next;
 };
 
-struct anon_region; /* vm_memory_make_anon's regions */
+struct anon_region;
+
+/* A VM's reservations, the anonymous ranges they are carved from (vm_memory_make_anon), and the callback for MMIO
+   that no reservation holds. */
+struct memory_registry {
+    struct vm_memory_reservation *reservations;
+    struct anon_region *anon;
+    unhandled_mem_fault_callback_fn unhandled;
+    void *unhandled_cookie;
+};
 
 /* The current MMIO exit through the reservations (a VM_EXIT_* value); free them all (vm destroy). */
 int memory_dispatch(struct vm_vcpu *vcpu);

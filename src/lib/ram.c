@@ -14,10 +14,10 @@
 
 static uint8_t *ram_host(struct vm *vm, uint64_t gpa, size_t len)
 {
-    if (gpa <= VM_P(vm)->ram_size && len <= VM_P(vm)->ram_size - gpa)
-        return VM_P(vm)->ram + gpa;
-    for (int i = 0; i < VM_P(vm)->nblocks; i++) {
-        const struct ram_block *b = &VM_P(vm)->blocks[i];
+    if (gpa <= VM_P(vm)->ram.size && len <= VM_P(vm)->ram.size - gpa)
+        return VM_P(vm)->ram.host + gpa;
+    for (int i = 0; i < VM_P(vm)->ram.nblocks; i++) {
+        const struct ram_block *b = &VM_P(vm)->ram.blocks[i];
         if (gpa >= b->gpa && gpa - b->gpa <= b->size && len <= b->size - (gpa - b->gpa))
             return b->host + (gpa - b->gpa);
     }
@@ -40,14 +40,14 @@ void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len)
    is made first (regions_room), so that no change is left half done. */
 static int regions_room(struct vm *vm, int more)
 {
-    if (vm->mem.num_ram_regions + more <= VM_P(vm)->mem_cap)
+    if (vm->mem.num_ram_regions + more <= VM_P(vm)->ram.regions_cap)
         return 0;
     int cap = vm->mem.num_ram_regions + more + 4;
     struct vm_ram_region *r = realloc(vm->mem.ram_regions, sizeof(*r) * (size_t)cap);
     if (!r)
         return -1;
     vm->mem.ram_regions = r;
-    VM_P(vm)->mem_cap = cap;
+    VM_P(vm)->ram.regions_cap = cap;
     return 0;
 }
 
@@ -78,19 +78,19 @@ int ram_regions_init(struct vm *vm)
 {
     if (regions_room(vm, 1) < 0)
         return -1;
-    regions_insert(&vm->mem, 0, VM_P(vm)->ram_size, 0);
+    regions_insert(&vm->mem, 0, VM_P(vm)->ram.size, 0);
     return 0;
 }
 
 void ram_free_all(struct vm *vm)
 {
-    for (int i = 0; i < VM_P(vm)->nblocks; i++)
-        munmap(VM_P(vm)->blocks[i].host, VM_P(vm)->blocks[i].size);
-    VM_P(vm)->nblocks = 0;
+    for (int i = 0; i < VM_P(vm)->ram.nblocks; i++)
+        munmap(VM_P(vm)->ram.blocks[i].host, VM_P(vm)->ram.blocks[i].size);
+    VM_P(vm)->ram.nblocks = 0;
     free(vm->mem.ram_regions);
     vm->mem.ram_regions = NULL;
     vm->mem.num_ram_regions = 0;
-    VM_P(vm)->mem_cap = 0;
+    VM_P(vm)->ram.regions_cap = 0;
 }
 
 /* The region holding all of [start, start + bytes), or -1. */
@@ -111,13 +111,13 @@ int vm_ram_register_at(vm_t *vm, uintptr_t start, size_t bytes, bool untyped)
         errno = EINVAL;
         return -1;
     }
-    if (start + bytes <= VM_P(vm)->ram_size)
+    if (start + bytes <= VM_P(vm)->ram.size)
         return 0; /* vcpuctx_vm_create's RAM: registered already */
     if (claimed_end(vm, start, bytes)) {
         errno = EBUSY;
         return -1;
     }
-    if (VM_P(vm)->nblocks == RAM_BLOCKS) {
+    if (VM_P(vm)->ram.nblocks == RAM_BLOCKS) {
         errno = ENOSPC;
         return -1;
     }
@@ -126,14 +126,14 @@ int vm_ram_register_at(vm_t *vm, uintptr_t start, size_t bytes, bool untyped)
     uint8_t *host = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (host == MAP_FAILED)
         return -1;
-    if (kvm_vm_set_memory(vm, BLOCK_SLOT(VM_P(vm)->nblocks), start, host, bytes, false) < 0) {
+    if (kvm_vm_set_memory(vm, BLOCK_SLOT(VM_P(vm)->ram.nblocks), start, host, bytes, false) < 0) {
         int e = errno;
         munmap(host, bytes);
         errno = e;
         return -1;
     }
     regions_insert(&vm->mem, start, bytes, 0);
-    VM_P(vm)->blocks[VM_P(vm)->nblocks++] = (struct ram_block){start, host, bytes};
+    VM_P(vm)->ram.blocks[VM_P(vm)->ram.nblocks++] = (struct ram_block){start, host, bytes};
     return 0;
 }
 
@@ -144,10 +144,10 @@ uintptr_t vm_ram_register(vm_t *vm, size_t bytes)
         return 0;
     }
     /* Above all RAM, past any ROM or reservation in the way, below the 32-bit hole as vcpuctx_vm_create's RAM. */
-    uint64_t at = VM_P(vm)->ram_size;
-    for (int i = 0; i < VM_P(vm)->nblocks; i++)
-        if (VM_P(vm)->blocks[i].gpa + VM_P(vm)->blocks[i].size > at)
-            at = VM_P(vm)->blocks[i].gpa + VM_P(vm)->blocks[i].size;
+    uint64_t at = VM_P(vm)->ram.size;
+    for (int i = 0; i < VM_P(vm)->ram.nblocks; i++)
+        if (VM_P(vm)->ram.blocks[i].gpa + VM_P(vm)->ram.blocks[i].size > at)
+            at = VM_P(vm)->ram.blocks[i].gpa + VM_P(vm)->ram.blocks[i].size;
     while (at + bytes <= VCPUCTX_RAM_MAX) {
         uint64_t past = claimed_end(vm, at, bytes);
         if (past == 0)

@@ -15,6 +15,24 @@ struct ram_block {
     size_t size;
 };
 
+/* A ROM mapped read-only by vcpuctx_vm_map_rom (vm.c). */
+struct rom {
+    uint64_t gpa;
+    uint8_t *host;
+    size_t size;
+};
+
+/* A VM's guest memory: main RAM at 0, ROMs, RAM blocks, and room in vm->mem's regions. */
+struct guest_memory {
+    uint8_t *host; /* main RAM */
+    size_t size;
+    struct rom roms[VCPUCTX_MAX_ROMS];
+    int nroms;
+    struct ram_block blocks[RAM_BLOCKS];
+    int nblocks;
+    int regions_cap; /* room in vm->mem.ram_regions */
+};
+
 /* vm->mem's first region; freeing it all (vm destroy). */
 int ram_regions_init(struct vm *vm);
 void ram_free_all(struct vm *vm);

@@ -29,34 +29,34 @@ static void kick_locked(struct vm_vcpu *vcpu)
 void vcpus_kick(struct vm_vcpu *vcpu)
 {
     struct vm_priv *p = VM_P(vcpu->vm);
-    if (!p->threaded || pthread_mutex_trylock(&p->kick_lock) != 0)
+    if (!p->loop.threaded || pthread_mutex_trylock(&p->loop.kick_lock) != 0)
         return; /* busy: a kick is being sent now (perhaps by the code this signal handler interrupted) */
     kick_locked(vcpu);
-    pthread_mutex_unlock(&p->kick_lock);
+    pthread_mutex_unlock(&p->loop.kick_lock);
 }
 
 void vcpus_kick_all(struct vm *vm)
 {
     struct vm_priv *p = VM_P(vm);
-    pthread_mutex_lock(&p->kick_lock);
+    pthread_mutex_lock(&p->loop.kick_lock);
     for (unsigned int i = 0; i < vm->num_vcpus; i++) {
         VCPU_P(vm->vcpus[i])->run->immediate_exit = 1;
         kick_locked(vm->vcpus[i]);
     }
-    pthread_mutex_unlock(&p->kick_lock);
+    pthread_mutex_unlock(&p->loop.kick_lock);
 }
 
 /* Whether every vCPU thread but the caller's is out of KVM_RUN and at the VM's lock. */
 static bool others_at_lock(struct vm *vm)
 {
     bool all = true;
-    pthread_mutex_lock(&VM_P(vm)->kick_lock);
+    pthread_mutex_lock(&VM_P(vm)->loop.kick_lock);
     for (unsigned int i = 0; i < vm->num_vcpus && all; i++) {
         struct vcpu_priv *v = VCPU_P(vm->vcpus[i]);
         if (v->thr.threaded && !pthread_equal(v->thr.thread, pthread_self()))
             all = atomic_load_explicit(&v->thr.at_lock, memory_order_acquire);
     }
-    pthread_mutex_unlock(&VM_P(vm)->kick_lock);
+    pthread_mutex_unlock(&VM_P(vm)->loop.kick_lock);
     return all;
 }
 
@@ -66,12 +66,12 @@ static bool others_at_lock(struct vm *vm)
 int vcpus_hold_others(struct vm *vm)
 {
     struct vm_priv *p = VM_P(vm);
-    if (!p->threaded)
+    if (!p->loop.threaded)
         return 0;
-    pthread_mutex_lock(&p->kick_lock);
+    pthread_mutex_lock(&p->loop.kick_lock);
     for (unsigned int i = 0; i < vm->num_vcpus; i++)
         kick_locked(vm->vcpus[i]);
-    pthread_mutex_unlock(&p->kick_lock);
+    pthread_mutex_unlock(&p->loop.kick_lock);
     struct timespec step = {0, 100000};
     for (int i = 0; i < 10000; i++) {
         if (others_at_lock(vm))
@@ -93,11 +93,11 @@ void vcpus_drain_kick(void)
 
 static void set_threaded(struct vm_vcpu *vcpu, bool on)
 {
-    pthread_mutex_lock(&VM_P(vcpu->vm)->kick_lock);
+    pthread_mutex_lock(&VM_P(vcpu->vm)->loop.kick_lock);
     VCPU_P(vcpu)->thr.threaded = on;
     if (on)
         VCPU_P(vcpu)->thr.thread = pthread_self();
-    pthread_mutex_unlock(&VM_P(vcpu->vm)->kick_lock);
+    pthread_mutex_unlock(&VM_P(vcpu->vm)->loop.kick_lock);
 }
 
 struct thread_arg {
@@ -115,7 +115,7 @@ static void *vcpu_thread(void *arg)
 
 bool vcpus_runnable(const struct vm *vm, const struct vm_vcpu *v)
 {
-    return VM_CP(vm)->irqchip || v->vcpu_online;
+    return VM_CP(vm)->irqs.chip || v->vcpu_online;
 }
 
 /* Start the threads of vCPUs 1 and up, all signals blocked but the kick inside KVM_RUN. The count started. */
@@ -136,13 +136,13 @@ static unsigned int start_threads(struct vm *vm, struct thread_arg *args, pthrea
         v->vcpu_online = true;
         if (kvm_vcpu_set_sigmask(v, &inside) < 0)
             break;
-        pthread_mutex_lock(&VM_P(vm)->kick_lock);
+        pthread_mutex_lock(&VM_P(vm)->loop.kick_lock);
         int r = pthread_create(&tids[n], NULL, vcpu_thread, &args[n]);
         if (r == 0) {
             VCPU_P(v)->thr.thread = tids[n];
             VCPU_P(v)->thr.threaded = true;
         }
-        pthread_mutex_unlock(&VM_P(vm)->kick_lock);
+        pthread_mutex_unlock(&VM_P(vm)->loop.kick_lock);
         if (r != 0) {
             errno = r;
             break;
@@ -163,7 +163,7 @@ int vcpus_run(struct vm *vm, void (*loop)(struct vm_vcpu *))
     pthread_sigmask(SIG_BLOCK, &kick, &caller);
     inside = caller;
     sigdelset(&inside, vcpuctx_kick_signal());
-    VM_P(vm)->threaded = true;
+    VM_P(vm)->loop.threaded = true;
     int r = kvm_vcpu_set_sigmask(boot, &inside), e = errno;
     unsigned int n = 0, want = 0;
     for (unsigned int i = 1; i < vm->num_vcpus; i++)
@@ -179,7 +179,7 @@ int vcpus_run(struct vm *vm, void (*loop)(struct vm_vcpu *))
     } else {
         r = -1;
     }
-    VM_P(vm)->stop = true; /* the boot vCPU's loop ended, or never began: every thread ends too */
+    VM_P(vm)->loop.stop = true; /* the boot vCPU's loop ended, or never began: every thread ends too */
     vcpus_kick_all(vm);
     for (unsigned int i = 0; i < n; i++)
         pthread_join(tids[i], NULL);
@@ -187,7 +187,7 @@ int vcpus_run(struct vm *vm, void (*loop)(struct vm_vcpu *))
         kvm_vcpu_set_sigmask(vm->vcpus[i], NULL);
         VCPU_P(vm->vcpus[i])->run->immediate_exit = 0;
     }
-    VM_P(vm)->threaded = false;
+    VM_P(vm)->loop.threaded = false;
     vcpus_drain_kick();
     pthread_sigmask(SIG_SETMASK, &caller, NULL);
     errno = e;

@@ -23,13 +23,14 @@ static int vm_setup(struct vm *vm, size_t ram_bytes)
     /* VT-x hosts need a TSS area for real mode; elsewhere it is a no-op. */
     if (kvm_vm_ioctl(vm, KVM_SET_TSS_ADDR, (void *)TSS_ADDR) < 0)
         return -1;
-    VM_P(vm)->ram = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (VM_P(vm)->ram == MAP_FAILED) {
-        VM_P(vm)->ram = NULL;
+    VM_P(vm)->ram.host =
+        mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (VM_P(vm)->ram.host == MAP_FAILED) {
+        VM_P(vm)->ram.host = NULL;
         return -1;
     }
-    VM_P(vm)->ram_size = ram_bytes;
-    if (kvm_vm_set_memory(vm, 0, 0, VM_P(vm)->ram, ram_bytes, false) < 0 || ram_regions_init(vm) < 0)
+    VM_P(vm)->ram.size = ram_bytes;
+    if (kvm_vm_set_memory(vm, 0, 0, VM_P(vm)->ram.host, ram_bytes, false) < 0 || ram_regions_init(vm) < 0)
         return -1;
     if (kvm_check_ext(VM_P(vm)->fd, KVM_CAP_EXCEPTION_PAYLOAD) &&
         kvm_vm_enable_cap(vm, KVM_CAP_EXCEPTION_PAYLOAD, 1) == 0)
@@ -48,9 +49,9 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes)
         return NULL;
     VM_P(vm)->fd = -1;
     vm->run.exit_reason = -1;
-    pthread_mutex_init(&VM_P(vm)->lock, NULL);
-    pthread_mutex_init(&VM_P(vm)->kick_lock, NULL);
-    VM_P(vm)->run_status = VCPUCTX_RUN_FAILED;
+    pthread_mutex_init(&VM_P(vm)->loop.lock, NULL);
+    pthread_mutex_init(&VM_P(vm)->loop.kick_lock, NULL);
+    VM_P(vm)->loop.status = VCPUCTX_RUN_FAILED;
     VM_P(vm)->kvm_fd = kvm_open_dev();
     if (VM_P(vm)->kvm_fd < 0 || vm_setup(vm, ram_bytes) < 0) {
         int e = errno;
@@ -79,21 +80,21 @@ void vcpuctx_vm_destroy(vm_t *vm)
         vcpu_free(vm->vcpus[i]);
     if (VM_P(vm)->fd >= 0)
         irq_free_all(vm);
-    if (VM_P(vm)->ram)
-        munmap(VM_P(vm)->ram, VM_P(vm)->ram_size);
-    for (int i = 0; i < VM_P(vm)->nroms; i++)
-        munmap(VM_P(vm)->roms[i].host, VM_P(vm)->roms[i].size);
+    if (VM_P(vm)->ram.host)
+        munmap(VM_P(vm)->ram.host, VM_P(vm)->ram.size);
+    for (int i = 0; i < VM_P(vm)->ram.nroms; i++)
+        munmap(VM_P(vm)->ram.roms[i].host, VM_P(vm)->ram.roms[i].size);
     if (VM_P(vm)->fd >= 0)
         close(VM_P(vm)->fd);
     if (VM_P(vm)->kvm_fd >= 0)
         close(VM_P(vm)->kvm_fd);
-    free(VM_P(vm)->ioports.ioports);
+    free(VM_P(vm)->ports.list.ioports);
     memory_free_all(vm);
     ram_free_all(vm);
-    free(VM_P(vm)->cpuid);
-    free(VM_P(vm)->cpu_spec);
-    pthread_mutex_destroy(&VM_P(vm)->lock);
-    pthread_mutex_destroy(&VM_P(vm)->kick_lock);
+    free(VM_P(vm)->cpu.list);
+    free(VM_P(vm)->cpu.spec);
+    pthread_mutex_destroy(&VM_P(vm)->loop.lock);
+    pthread_mutex_destroy(&VM_P(vm)->loop.kick_lock);
     free(vm);
 }
 
@@ -227,13 +228,13 @@ int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size)
         errno = EINVAL;
         return -1;
     }
-    for (int i = 0; i < VM_P(vm)->nroms; i++) {
-        if (ranges_overlap(gpa, size, VM_P(vm)->roms[i].gpa, VM_P(vm)->roms[i].size)) {
+    for (int i = 0; i < VM_P(vm)->ram.nroms; i++) {
+        if (ranges_overlap(gpa, size, VM_P(vm)->ram.roms[i].gpa, VM_P(vm)->ram.roms[i].size)) {
             errno = EINVAL;
             return -1;
         }
     }
-    if (VM_P(vm)->nroms == VCPUCTX_MAX_ROMS) {
+    if (VM_P(vm)->ram.nroms == VCPUCTX_MAX_ROMS) {
         errno = ENOSPC;
         return -1;
     }
@@ -241,13 +242,13 @@ int vcpuctx_vm_map_rom(vm_t *vm, uint64_t gpa, const void *data, size_t size)
     if (host == MAP_FAILED)
         return -1;
     memcpy(host, data, size);
-    if (kvm_vm_set_memory(vm, (uint32_t)(1 + VM_P(vm)->nroms), gpa, host, size, true) < 0) {
+    if (kvm_vm_set_memory(vm, (uint32_t)(1 + VM_P(vm)->ram.nroms), gpa, host, size, true) < 0) {
         int e = errno;
         munmap(host, size);
         errno = e;
         return -1;
     }
-    VM_P(vm)->roms[VM_P(vm)->nroms++] = (struct rom){gpa, host, size};
+    VM_P(vm)->ram.roms[VM_P(vm)->ram.nroms++] = (struct rom){gpa, host, size};
     return 0;
 }
 

@@ -31,7 +31,7 @@ int vcpuctx_register_exit_handler(vm_t *vm, unsigned int reason, vcpuctx_exit_ha
         errno = EINVAL;
         return -1;
     }
-    VM_P(vm)->exits[slot] = (struct exit_slot){handler, cookie};
+    VM_P(vm)->loop.exits[slot] = (struct exit_slot){handler, cookie};
     return 0;
 }
 
@@ -41,7 +41,7 @@ int vcpuctx_register_exit_observer(vm_t *vm, vcpuctx_exit_handler_fn observer, v
         errno = EINVAL;
         return -1;
     }
-    VM_P(vm)->observer = (struct exit_slot){observer, cookie};
+    VM_P(vm)->loop.observer = (struct exit_slot){observer, cookie};
     return 0;
 }
 
@@ -49,15 +49,15 @@ void vcpuctx_vm_stop(vm_t *vm, int code)
 {
     if (!vm)
         return;
-    VM_P(vm)->stop_code = code;
-    VM_P(vm)->stop = true;
-    if (VM_P(vm)->threaded)
+    VM_P(vm)->loop.stop_code = code;
+    VM_P(vm)->loop.stop = true;
+    if (VM_P(vm)->loop.threaded)
         vcpus_kick_all(vm);
 }
 
 int vcpuctx_vm_stop_code(const vm_t *vm)
 {
-    return vm ? VM_CP(vm)->stop_code : 0;
+    return vm ? VM_CP(vm)->loop.stop_code : 0;
 }
 
 /* The port registry's result (IO_FAULT_*) as an exit handler's (VM_EXIT_*). */
@@ -73,8 +73,8 @@ HOT static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
     if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
         reason &= 0xffff;
     int slot = exit_reason_slot(reason & 0xffff);
-    if (slot >= 0 && VM_P(vm)->exits[slot].fn)
-        return VM_P(vm)->exits[slot].fn(vcpu, VM_P(vm)->exits[slot].cookie);
+    if (slot >= 0 && VM_P(vm)->loop.exits[slot].fn)
+        return VM_P(vm)->loop.exits[slot].fn(vcpu, VM_P(vm)->loop.exits[slot].cookie);
     if (reason == EXIT_REASON_IO_INSTRUCTION)
         return io_result(ioport_dispatch(vcpu));
     if (reason == EXIT_REASON_EPT_VIOLATION)
@@ -84,7 +84,7 @@ HOT static int dispatch(struct vm_vcpu *vcpu, uint32_t reason)
 
 int vcpuctx_vm_run_status(const vm_t *vm)
 {
-    return vm ? VM_CP(vm)->run_status : VCPUCTX_RUN_FAILED;
+    return vm ? VM_CP(vm)->loop.status : VCPUCTX_RUN_FAILED;
 }
 
 /* What an unhandled exit was, in upstream's classes. */
@@ -101,15 +101,15 @@ static int exit_class(uint32_t reason)
 static bool run_end(struct vm_vcpu *vcpu, int status, int exit_reason)
 {
     struct vm_priv *p = VM_P(vcpu->vm);
-    if (p->ended)
+    if (p->loop.ended)
         return true;
-    p->ended = true;
-    p->ended_by = vcpu;
-    p->run_status = status;
-    p->run_errno = status == VCPUCTX_RUN_ERROR ? ECANCELED : errno;
+    p->loop.ended = true;
+    p->loop.ended_by = vcpu;
+    p->loop.status = status;
+    p->loop.error = status == VCPUCTX_RUN_ERROR ? ECANCELED : errno;
     vcpu->vm->run.exit_reason = exit_reason;
-    if (p->threaded && !p->stop) { /* a stop already kicked the others (vcpuctx_vm_stop) */
-        p->stop = true;
+    if (p->loop.threaded && !p->loop.stop) { /* a stop already kicked the others (vcpuctx_vm_stop) */
+        p->loop.stop = true;
         vcpus_kick_all(vcpu->vm);
     }
     return true;
@@ -123,12 +123,13 @@ HOT static bool handle_exit(struct vm_vcpu *vcpu, int reason)
     struct vm *vm = vcpu->vm;
     if (reason == -1)
         return run_end(vcpu, VCPUCTX_RUN_FAILED, VM_GUEST_ERROR_EXIT);
-    if (VM_P(vm)->threaded && reason == EXIT_REASON_EXTERNAL_INTERRUPT) {
+    if (VM_P(vm)->loop.threaded && reason == EXIT_REASON_EXTERNAL_INTERRUPT) {
         vcpus_drain_kick();
-        if (VM_P(vm)->stop) /* kicked because the run is over */
+        if (VM_P(vm)->loop.stop) /* kicked because the run is over */
             return true;
     }
-    if (VM_P(vm)->observer.fn && VM_P(vm)->observer.fn(vcpu, VM_P(vm)->observer.cookie) == VCPUCTX_EXIT_STOP)
+    if (VM_P(vm)->loop.observer.fn &&
+        VM_P(vm)->loop.observer.fn(vcpu, VM_P(vm)->loop.observer.cookie) == VCPUCTX_EXIT_STOP)
         return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
     irq_deliver_acks(vm);
     return dispatch_end(vcpu, reason, dispatch(vcpu, (uint32_t)reason));
@@ -140,7 +141,7 @@ HOT static bool dispatch_end(struct vm_vcpu *vcpu, int reason, int r)
     struct vm *vm = vcpu->vm;
     if (r == VM_EXIT_HANDLE_ERROR)
         return run_end(vcpu, VCPUCTX_RUN_ERROR, VM_GUEST_ERROR_EXIT);
-    if (r == VCPUCTX_EXIT_STOP || VM_P(vm)->stop)
+    if (r == VCPUCTX_EXIT_STOP || VM_P(vm)->loop.stop)
         return run_end(vcpu, VCPUCTX_RUN_STOPPED, -1);
     if (r != VM_EXIT_HANDLED)
         return run_end(vcpu, VCPUCTX_RUN_UNHANDLED, exit_class((uint32_t)reason & 0xffff));
@@ -152,7 +153,7 @@ HOT static bool dispatch_end(struct vm_vcpu *vcpu, int reason, int r)
 static bool registry_alone(const struct vm *vm)
 {
     const struct vm_priv *p = VM_CP(vm);
-    return !p->threaded && !p->exits[EXIT_REASON_IO_INSTRUCTION].fn && !p->observer.fn && !p->nacks;
+    return !p->loop.threaded && !p->loop.exits[EXIT_REASON_IO_INSTRUCTION].fn && !p->loop.observer.fn && !p->irqs.nacks;
 }
 
 static bool one_out(const struct kvm_run *run)
@@ -177,7 +178,7 @@ HOT static bool fast_outs(struct vm_vcpu *vcpu)
         if (reason != EXIT_REASON_IO_INSTRUCTION || !one_out(run) || !registry_alone(vcpu->vm))
             return handle_exit(vcpu, reason);
         int io = ioport_dispatch(vcpu);
-        if (io != IO_FAULT_HANDLED || VM_P(vcpu->vm)->stop)
+        if (io != IO_FAULT_HANDLED || VM_P(vcpu->vm)->loop.stop)
             return dispatch_end(vcpu, reason, io_result(io));
         if (!entry_quick(vcpu))
             return false;
@@ -189,19 +190,19 @@ HOT static bool fast_outs(struct vm_vcpu *vcpu)
 HOT static void vcpu_loop(struct vm_vcpu *vcpu)
 {
     struct vm_priv *p = VM_P(vcpu->vm);
-    bool threaded = p->threaded;
+    bool threaded = p->loop.threaded;
     for (bool end = false; !end;) {
-        if (threaded && p->stop)
+        if (threaded && p->loop.stop)
             return;
         int reason = vcpu_run_once(vcpu);
         if (threaded) {
             atomic_store_explicit(&VCPU_P(vcpu)->thr.at_lock, true, memory_order_release); /* vcpus_hold_others */
-            pthread_mutex_lock(&p->lock);
+            pthread_mutex_lock(&p->loop.lock);
         }
         end = handle_exit(vcpu, reason);
         if (threaded) {
             atomic_store_explicit(&VCPU_P(vcpu)->thr.at_lock, false, memory_order_relaxed); /* the lock orders it */
-            pthread_mutex_unlock(&p->lock);
+            pthread_mutex_unlock(&p->loop.lock);
         } else if (!end)
             end = fast_outs(vcpu);
     }
@@ -220,28 +221,28 @@ int vm_run(vm_t *vm)
 {
     if (!vm || vm->num_vcpus == 0) {
         if (vm)
-            VM_P(vm)->run_status = VCPUCTX_RUN_FAILED;
+            VM_P(vm)->loop.status = VCPUCTX_RUN_FAILED;
         errno = EINVAL;
         return -1;
     }
     struct vm_priv *p = VM_P(vm);
     struct vm_vcpu *boot = vm->vcpus[BOOT_VCPU];
-    p->stop = false;
-    p->stop_code = 0;
-    p->ended = false;
-    p->ended_by = NULL;
+    p->loop.stop = false;
+    p->loop.stop_code = 0;
+    p->loop.ended = false;
+    p->loop.ended_by = NULL;
     vm->run.exit_reason = -1;
     boot->vcpu_online = true;
     if (!others_run(vm)) {
         vcpu_loop(boot);
-    } else if (vcpus_run(vm, vcpu_loop) < 0 && !p->ended) {
+    } else if (vcpus_run(vm, vcpu_loop) < 0 && !p->loop.ended) {
         run_end(boot, VCPUCTX_RUN_FAILED, VM_GUEST_ERROR_EXIT); /* a thread could not start */
     }
-    if (!p->ended) /* stopped from outside (vcpuctx_vm_stop) with no exit of its own */
+    if (!p->loop.ended) /* stopped from outside (vcpuctx_vm_stop) with no exit of its own */
         run_end(boot, VCPUCTX_RUN_STOPPED, -1);
-    if (p->run_status == VCPUCTX_RUN_ERROR || p->run_status == VCPUCTX_RUN_FAILED) {
-        p->ended_by->vcpu_online = false;
-        errno = p->run_errno;
+    if (p->loop.status == VCPUCTX_RUN_ERROR || p->loop.status == VCPUCTX_RUN_FAILED) {
+        p->loop.ended_by->vcpu_online = false;
+        errno = p->loop.error;
         return -1;
     }
     return 0;
@@ -249,7 +250,7 @@ int vm_run(vm_t *vm)
 
 vm_vcpu_t *vcpuctx_vm_run_vcpu(const vm_t *vm)
 {
-    return vm ? VM_CP(vm)->ended_by : NULL;
+    return vm ? VM_CP(vm)->loop.ended_by : NULL;
 }
 
 int vm_reg_new_vmcall_handler(vm_t *vm, vmcall_handler func, int token)

@@ -19,13 +19,27 @@ NOT_INLINE static enum rip_pos probe_out(struct site *s, struct insn *in)
     return RIP_PAST;
 }
 
+/* The I/O exit's site: the memo's when it still holds (checked inline), else found and remembered. */
+static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
+{
+    struct vcpu_priv *p = VCPU_P(s->vcpu);
+    const struct io_memo *m = &p->site.io;
+    uint64_t rip = s->regs->rip, la = code_linear(s, rip);
+    if (!site_io_memo_matches(s, m, p->run, VM_CP(s->vcpu->vm)->mem_gen, la))
+        return site_io_learn(s, in_dir, in, la);
+    *in = m->in;
+    p->ex.instr_len = m->instr_len;
+    p->pend.rip_view = m->pos == RIP_PAST ? rip - m->instr_len : rip;
+    return (enum rip_pos)m->pos;
+}
+
 static void translate_io(struct site *s)
 {
     struct vm_vcpu *vcpu = s->vcpu;
     struct kvm_run *run = VCPU_P(vcpu)->run;
     bool in_dir = run->io.direction == KVM_EXIT_IO_IN;
     struct insn in;
-    enum rip_pos pos = site_io(s, in_dir, &in);
+    enum rip_pos pos = io_site(s, in_dir, &in);
     if (pos == RIP_PROBE)
         pos = probe_out(s, &in);
     bool known = VCPU_P(vcpu)->ex.instr_len != 0;

@@ -254,42 +254,6 @@ static bool io_window_linear(const struct site *s, uint64_t la)
            code_linear(s, rip + IO_WINDOW - 1) == la + IO_WINDOW - 1;
 }
 
-/* Whether 32 bytes at a equal those at b: four loads a side, not a call (memcmp's length is not constant here). */
-static inline bool same_window(const uint8_t *a, const uint8_t *b)
-{
-    uint64_t x[4], y[4];
-    memcpy(x, a, sizeof(x));
-    memcpy(y, b, sizeof(y));
-    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
-}
-_Static_assert(2 * IO_WINDOW == 32, "same_window compares the whole window");
-
-/* Whether the window's bytes are still the memo's: in place while paging stays off and the memory slots are
-   unchanged, else read again through the guest's translation. */
-static bool io_window_same(const struct site *s, const struct io_memo *m, uint64_t la)
-{
-    const size_t n = sizeof(m->window);
-    if (m->flat && !(s->sregs->cr0 & CR0_PG) && (s->sregs->efer & EFER_LMA) == m->lma &&
-        m->mem_gen == VM_CP(s->vcpu->vm)->mem_gen) {
-        if (m->split == n)
-            return same_window(m->host[0], m->window);
-        return memcmp(m->host[0], m->window, m->split) == 0 &&
-               memcmp(m->host[1], m->window + m->split, n - m->split) == 0;
-    }
-    uint8_t now[sizeof(m->window)];
-    return guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, now, n) == n && same_window(now, m->window);
-}
-
-/* Whether the memo was made from the same inputs: then io_site_found would find the same again. The same RIP
-   and linear address in the same mode mean the same code segment base, so the window is still contiguous. */
-static bool io_memo_matches(const struct site *s, const struct io_memo *m, uint64_t la)
-{
-    const struct kvm_run *run = VCPU_CP(s->vcpu)->run;
-    return m->valid && m->rip == s->regs->rip && m->la == la && m->mode == s->mode && m->port == run->io.port &&
-           m->size == run->io.size && m->dir == run->io.direction &&
-           m->dx_port == ((uint16_t)s->regs->rdx == run->io.port) && io_window_same(s, m, la);
-}
-
 /* Keep where the window lies in guest memory while paging is off (no page walk then, only the memory slots). */
 static void io_memo_place(const struct site *s, struct io_memo *m)
 {
@@ -312,7 +276,7 @@ static void io_memo_place(const struct site *s, struct io_memo *m)
 
 /* A site io_site_found found, kept in the memo unless its window wraps the code segment, is not all memory, or
    the site was found by completing the exit in KVM (RIP moved). */
-NOT_INLINE static enum rip_pos io_site_learn(struct site *s, bool in_dir, struct insn *in, uint64_t la)
+enum rip_pos site_io_learn(struct site *s, bool in_dir, struct insn *in, uint64_t la)
 {
     struct io_memo *m = &VCPU_P(s->vcpu)->site.io;
     const struct kvm_run *run = VCPU_CP(s->vcpu)->run;
@@ -337,23 +301,6 @@ NOT_INLINE static enum rip_pos io_site_learn(struct site *s, bool in_dir, struct
     memcpy(m->window, window, sizeof(window));
     io_memo_place(s, m);
     return pos;
-}
-
-/*
- * io_site_found, remembered: locating the instruction is a pure function of the code bytes around RIP, the mode
- * and the exit (and, once learned, of how this host leaves RIP at OUT), so a loop's I/O exit is located once and
- * then only checked against guest memory (io_site_learn says what is not remembered).
- */
-enum rip_pos site_io(struct site *s, bool in_dir, struct insn *in)
-{
-    const struct io_memo *m = &VCPU_P(s->vcpu)->site.io;
-    uint64_t rip = s->regs->rip, la = code_linear(s, rip);
-    if (!io_memo_matches(s, m, la))
-        return io_site_learn(s, in_dir, in, la);
-    *in = m->in;
-    VCPU_P(s->vcpu)->ex.instr_len = m->instr_len;
-    VCPU_P(s->vcpu)->pend.rip_view = m->pos == RIP_PAST ? rip - m->instr_len : rip;
-    return (enum rip_pos)m->pos;
 }
 
 void site_out_learned(struct site *s, uint64_t rip_after)

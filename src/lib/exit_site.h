@@ -3,8 +3,11 @@
 #ifndef VCPUCTX_EXIT_SITE_H
 #define VCPUCTX_EXIT_SITE_H
 
+#include <string.h>
+
 #include "decode.h"
 #include "exit.h"
+#include "guestmem.h"
 
 #pragma GCC visibility push(hidden)
 
@@ -88,12 +91,54 @@ void site_locate(struct site *s, enum rip_pos pos, enum insn_kind k, struct insn
 /* The base of the segment a prefix names (the default one: SS for a stack access, else DS). */
 uint64_t site_seg_base(const struct kvm_sregs *sr, uint8_t prefix, bool stack);
 
-/* The instruction of an I/O exit (in) and where RIP is at it, from the memo or found by decoding; sets the view's
-   instruction length and pend.rip_view. in_dir: the exit is an IN. RIP_PROBE: a plain OUT whose bytes fit both
+/* The instruction of an I/O exit (in) and where RIP is at it (la: RIP's linear address), found by decoding and
+   remembered in the vCPU's memo; sets the view's instruction length and pend.rip_view. in_dir: the exit is an IN.
+   RIP_PROBE: a plain OUT whose bytes fit both
    places on a vCPU that has not learned where this host leaves RIP: the caller completes the exit in KVM, tells
    site_out_learned where RIP went, and locates the OUT before it. */
-enum rip_pos site_io(struct site *s, bool in_dir, struct insn *in);
+enum rip_pos site_io_learn(struct site *s, bool in_dir, struct insn *in, uint64_t la);
 void site_out_learned(struct site *s, uint64_t rip_after);
+
+/*
+ * The memo's check, inline for the exit path (a loop's I/O exit is located once, then only checked against guest
+ * memory): locating the instruction is a pure function of the code bytes around RIP, the mode and the exit (and,
+ * once learned, of how this host leaves RIP at OUT). It is handed what it needs: the exit's run, the VM's count
+ * of memory-slot changes, RIP's linear address.
+ */
+/* Whether 32 bytes at a equal those at b: four loads a side, not a call (memcmp's length is not constant here). */
+static inline bool site_same_window(const uint8_t *a, const uint8_t *b)
+{
+    uint64_t x[4], y[4];
+    memcpy(x, a, sizeof(x));
+    memcpy(y, b, sizeof(y));
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+_Static_assert(2 * IO_WINDOW == 32, "site_same_window compares the whole window");
+
+/* Whether the window's bytes are still the memo's: in place while paging stays off and the memory slots are
+   unchanged (mem_gen: the VM's count of their changes), else read again through the guest's translation. */
+static inline bool site_io_window_same(const struct site *s, const struct io_memo *m, uint64_t mem_gen, uint64_t la)
+{
+    const size_t n = sizeof(m->window);
+    if (m->flat && !(s->sregs->cr0 & CR0_PG) && (s->sregs->efer & EFER_LMA) == m->lma && m->mem_gen == mem_gen) {
+        if (m->split == n)
+            return site_same_window(m->host[0], m->window);
+        return memcmp(m->host[0], m->window, m->split) == 0 &&
+               memcmp(m->host[1], m->window + m->split, n - m->split) == 0;
+    }
+    uint8_t now[sizeof(m->window)];
+    return guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, now, n) == n && site_same_window(now, m->window);
+}
+
+/* Whether the memo was made from the same inputs (run: the exit's): then decoding would find the same again. The same
+   RIP and linear address in the same mode mean the same code segment base, so the window is still contiguous. */
+static inline bool site_io_memo_matches(const struct site *s, const struct io_memo *m, const struct kvm_run *run,
+                                        uint64_t mem_gen, uint64_t la)
+{
+    return m->valid && m->rip == s->regs->rip && m->la == la && m->mode == s->mode && m->port == run->io.port &&
+           m->size == run->io.size && m->dir == run->io.direction &&
+           m->dx_port == ((uint16_t)s->regs->rdx == run->io.port) && site_io_window_same(s, m, mem_gen, la);
+}
 
 #pragma GCC visibility pop
 

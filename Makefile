@@ -55,6 +55,9 @@ RUN_OBJS := $(RUN_SRCS:src/%.c=$(BUILD)/obj/%.o)
 RUN_BIN := $(BUILD)/vcpuctx-run
 RUN_A := $(BUILD)/librun.a
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
+# libsel4vmmplatsupport's layer (the PCI space, port lists): in the same libraries, on the public API alone.
+PLAT_SRCS := $(wildcard src/vmmplat/*.c)
+PLAT_OBJS := $(PLAT_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_A := $(BUILD)/libvcpuctx.a
 LIB_INTERNAL_A := $(BUILD)/libvcpuctx-internal.a
 LIB_SO := $(BUILD)/libvcpuctx.so
@@ -108,7 +111,7 @@ $(RUN_BIN): $(BUILD)/obj/run/main.o $(RUN_A) $(GDB_A) $(DEV_A) $(LIB_A)
 # holds one relocatable object with them localised, so a program's own kvm_vcpu_run or state_regs cannot clash.
 $(LIB_OBJS): CFLAGS += -fvisibility=hidden
 $(LIB_OBJS): CPPFLAGS += -Isrc/lib
-$(BUILD)/obj/libvcpuctx.o: $(LIB_OBJS)
+$(BUILD)/obj/libvcpuctx.o: $(LIB_OBJS) $(PLAT_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(LD) -r -o $@.tmp $^ && $(OBJCOPY) --localize-hidden $@.tmp $@ && rm -f $@.tmp
 
@@ -117,14 +120,14 @@ $(LIB_A): $(BUILD)/obj/libvcpuctx.o
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # The unsealed objects, for the unit tests of internal parts (the decoder, the access-rights conversion).
-$(LIB_INTERNAL_A): $(LIB_OBJS)
+$(LIB_INTERNAL_A): $(LIB_OBJS) $(PLAT_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(LIB_SO): $(LIB_OBJS) src/lib/libvcpuctx.map
+$(LIB_SO): $(LIB_OBJS) $(PLAT_OBJS) src/lib/libvcpuctx.map
 	$(call msg,LD,$@)
 	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--version-script=src/lib/libvcpuctx.map $(LDFLAGS) \
-		-o $@.$(VERSION) $(LIB_OBJS)
+		-o $@.$(VERSION) $(LIB_OBJS) $(PLAT_OBJS)
 	$(Q)ln -sf libvcpuctx.so.$(VERSION) $(BUILD)/$(LIB_SONAME)
 	$(Q)ln -sf libvcpuctx.so.$(VERSION) $@
 
@@ -327,9 +330,9 @@ field-table: $(FIELD_TABLE)
 tests: lib run guests demo-guests examples $(BUILD)/bench $(BUILD)/exit-facts $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
 
 # Each layer's files call one way: no call cycle between the objects of the library, the demo, the stub, the devices.
-check-cycles: $(LIB_OBJS) $(RUN_OBJS) $(GDB_OBJS) $(DEV_OBJS)
+check-cycles: $(LIB_OBJS) $(PLAT_OBJS) $(RUN_OBJS) $(GDB_OBJS) $(DEV_OBJS)
 	$(Q)scripts/call-cycles.sh --self-test && scripts/call-cycles.sh src/lib $(LIB_OBJS) && \
-		scripts/call-cycles.sh src/run $(RUN_OBJS) && \
+		scripts/call-cycles.sh src/vmmplat $(PLAT_OBJS) && scripts/call-cycles.sh src/run $(RUN_OBJS) && \
 		scripts/call-cycles.sh src/gdb $(GDB_OBJS) && scripts/call-cycles.sh src/devices $(DEV_OBJS)
 
 # Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
@@ -433,6 +436,8 @@ $(BUILD)/vcpuctx.pc: Makefile
 
 install: lib run $(BUILD)/vcpuctx.pc
 	install -d $(DESTDIR)$(PREFIX)/include/sel4 $(DESTDIR)$(PREFIX)/include/sel4vm/arch \
+		$(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/drivers \
+		$(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/arch/drivers \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(RUN_BIN) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 docs/vcpuctx-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
@@ -440,6 +445,11 @@ install: lib run $(BUILD)/vcpuctx.pc
 	install -m 644 include/sel4/sel4.h $(DESTDIR)$(PREFIX)/include/sel4/
 	install -m 644 include/sel4vm/*.h $(DESTDIR)$(PREFIX)/include/sel4vm/
 	install -m 644 include/sel4vm/arch/*.h $(DESTDIR)$(PREFIX)/include/sel4vm/arch/
+	install -m 644 include/sel4vmmplatsupport/*.h $(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/
+	install -m 644 include/sel4vmmplatsupport/drivers/*.h $(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/drivers/
+	install -m 644 include/sel4vmmplatsupport/arch/*.h $(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/arch/
+	install -m 644 include/sel4vmmplatsupport/arch/drivers/*.h \
+		$(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/arch/drivers/
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO).$(VERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libvcpuctx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
@@ -453,7 +463,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undef
 FUZZ_TARGETS := devices loader api gdb options
 FUZZ_KVM_TARGETS := loader api gdb # they run guests: skipped, with a line, where there is no /dev/kvm
 FUZZ_TIME ?= 15
-FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) $(GDB_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))
+FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(PLAT_SRCS) $(DEV_SRCS) $(GDB_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))
 
 $(FUZZ_DIR)/obj/%.o: src/%.c
 	$(call msg,CLANG,$@)

@@ -1,0 +1,27 @@
+/* pci_regs.h: the PCI configuration registers and bits libsel4vmmplatsupport's PCI files use (PCI Local Bus 3.0,
+   6.1-6.2; the values of Linux's pci_regs.h, which upstream takes through util_libs' libpci). */
+#ifndef VMMPLAT_PCI_REGS_H
+#define VMMPLAT_PCI_REGS_H
+
+#define PCI_CONF_PORT_ADDR   0xcf8
+#define PCI_CONF_PORT_DATA   0xcfc
+#define PCI_CONF_PORT_END    0xd00
+#define PCI_STATUS           0x06
+#define PCI_STATUS_CAP_LIST  0x10
+#define PCI_HEADER_TYPE      0x0e
+#define PCI_HEADER_MULTIFUNC 0x80
+#define PCI_BASE_ADDRESS_0   0x10
+#define PCI_BASE_ADDRESS_END 0x28 /* past BAR 5 */
+#define PCI_CAPABILITY_LIST  0x34
+#define PCI_INTERRUPT_LINE   0x3c
+#define PCI_HEADER_SIZE      0x40
+#define PCI_CAP_ID_MSI       0x05
+#define PCI_CAP_ID_MSIX      0x11
+#define PCI_BAR_IO           0x1u
+#define PCI_BAR_PREFETCH     0x8u
+
+/* Whether an access of size bytes at offset covers register byte reg; the shift of that byte in its value. */
+#define PCI_COVERS(offset, size, reg) ((offset) <= (reg) && (offset) + (size) > (reg))
+#define PCI_SHIFT(offset, reg)        (8 * ((reg) - (offset)))
+
+#endif /* VMMPLAT_PCI_REGS_H */

@@ -1,5 +1,6 @@
 #!/bin/sh
-# upstream-api.sh: libsel4vm's public x86 identifiers (scripts/upstream-api.tsv) against vcpuctx's headers.
+# upstream-api.sh: libsel4vm's and libsel4vmmplatsupport's public x86 identifiers (scripts/upstream-api.tsv)
+# against vcpuctx's headers.
 # Usage: scripts/upstream-api.sh check    compile one probe per identifier: each "have" row must be there with
 #                                         upstream's value or prototype, each "no" row must be absent; every
 #                                         header must compile on its own; and the table in docs/api.md must be
@@ -23,9 +24,12 @@ table() {
         $5 == "refuses" ? "declared, refuses at run time: " $6 : "no: " $6) }' "$tsv"
 }
 
-# probe KIND NAME UPSTREAM: a C file that compiles exactly when vcpuctx has NAME as upstream has it.
+# probe HEADER KIND NAME UPSTREAM: a C file that compiles exactly when vcpuctx has NAME as upstream has it
+# (libsel4vmmplatsupport's names from their own header, which vcpuctx.h does not include).
 probe() {
     echo "#include <vcpuctx.h>"
+    case "$1" in sel4vmmplatsupport/*) echo "#include <$1>" ;; esac
+    shift
     case "$1" in
     macro)
         printf '#ifndef %s\n#error absent\n#endif\n' "$2"
@@ -48,7 +52,7 @@ check() {
     bad=0 have=0 refuses=0 no=0
     tab=$(printf '\t')
     while IFS="$tab" read -r header name kind upstream status why; do
-        probe "$kind" "$name" "$upstream" >"$tmp/p.c"
+        probe "$header" "$kind" "$name" "$upstream" >"$tmp/p.c"
         if $CC -std=gnu11 -Iinclude -fsyntax-only -Werror "$tmp/p.c" 2>"$tmp/err"; then got=have; else got=no; fi
         case "$status" in
         have) have=$((have + 1)) ;;
@@ -62,7 +66,7 @@ check() {
         fi
     done <"$tsv"
     # Each header on its own, as upstream code includes them: self-contained, in both ABIs' seL4 configurations.
-    for h in $(cd include && find sel4 sel4vm -name '*.h' | sort); do
+    for h in $(cd include && find sel4 sel4vm sel4vmmplatsupport -name '*.h' | sort); do
         for cfg in "-DCONFIG_ARCH_X86_64 -DCONFIG_X86_64_VTX_64BIT_GUESTS" -DCONFIG_ARCH_IA32; do
             printf '#include <%s>\n' "$h" >"$tmp/h.c"
             # shellcheck disable=SC2086 # cfg is two flags
@@ -80,7 +84,7 @@ check() {
         bad=$((bad + 1))
         echo "upstream-api: the table in $doc is stale: run scripts/upstream-api.sh docs"
     fi
-    echo "upstream-api: $((have + refuses + no)) identifiers of libsel4vm's x86 headers: $have in vcpuctx's, $refuses declared but refused at run time, $no not ($bad wrong)"
+    echo "upstream-api: $((have + refuses + no)) identifiers of libsel4vm's and libsel4vmmplatsupport's x86 headers: $have in vcpuctx's, $refuses declared but refused at run time, $no not ($bad wrong)"
     [ "$bad" -eq 0 ]
 }
 

@@ -6,9 +6,18 @@
 # Usage: scripts/bench-compare.sh OLD_BENCH NEW_BENCH [host|amd|intel] [ROUNDS]   (default: amd, 5 rounds)
 # Build the old one from the commit before, e.g.: git worktree add /tmp/old HEAD~1 && make -C /tmp/old build/bench
 set -eu
+usage() {
+    echo "usage: scripts/bench-compare.sh OLD_BENCH NEW_BENCH [host|amd|intel] [ROUNDS]" >&2
+    exit 2
+}
+[ $# -ge 2 ] && [ $# -le 4 ] || usage
+here=$(cd "$(dirname "$0")" && pwd)
 old=$(realpath "$1") new=$(realpath "$2") where=${3:-amd} rounds=${4:-5}
+case $where in host | amd | intel) ;; *) usage ;; esac
+case $rounds in '' | *[!0-9]*) usage ;; esac
 for b in "$old" "$new"; do
     [ -x "$b" ] || { echo "bench-compare: $b: not an executable bench" >&2; exit 2; }
+    case $b in *[!A-Za-z0-9/._+-]*) echo "bench-compare: $b: a path of letters, digits and /._+- only" >&2; exit 2 ;; esac
 done
 script=$(mktemp /tmp/bench-compare.XXXXXX)
 trap 'rm -f "$script"' EXIT
@@ -38,7 +47,8 @@ else
     vg=""
     [ -x /usr/bin/valgrind ] && vg="--with=/usr/bin/valgrind --with=/usr/bin/valgrind.bin --with=/usr/libexec/valgrind"
     # shellcheck disable=SC2086 # vg is a list of options
-    out=$(scripts/hwtier.sh "$where" --timeout=1800 --with="$old" --with="$new" --with="$script" $vg "sh $script" 2>&1)
+    out=$("$here/hwtier.sh" "$where" --timeout=1800 --with="$old" --with="$new" --with="$script" $vg "sh $script" 2>&1) ||
+        { printf '%s\n' "$out" | tail -20 >&2; echo "bench-compare: the $where tier failed" >&2; exit 1; }
 fi
 printf '%s\n' "$out" | awk -v where="$where" '
     /^bench-host (old|new) / {
@@ -61,7 +71,8 @@ printf '%s\n' "$out" | awk -v where="$where" '
             k = order[i]
             if (!(k in keys)) continue
             o = median("old", k); e = median("new", k)
-            printf "%-16s %12s %12s %12.3f\n", k, o, e, e - o
+            if (o == "-" || e == "-") printf "%-16s %12s %12s %12s\n", k, o, e, "-"
+            else printf "%-16s %12s %12s %12.3f\n", k, o, e, e - o
         }
         split("null sel4 qual", kinds, " ")
         for (i = 1; i <= 3; i++)

@@ -25,11 +25,16 @@ fi
 name=$1
 shift
 [ $# -gt 0 ] || { echo "call-cycles: $name: no objects" >&2; exit 2; }
+syms=$(mktemp)
+trap 'rm -f "$syms"' EXIT
 for o in "$@"; do
     f=$(basename "$o" .o)
-    nm --defined-only "$o" | awk -v f="$f" 'NF == 3 && $2 ~ /^[TDBRV]$/ { print "D", $3, f }'
-    nm -u "$o" | awk -v f="$f" '{ print "U", $2, f }'
-done | awk -v name="$name" -v nfiles=$# '
+    # Read each object whole before using it: a missing or unreadable object is an error, never "no cycle".
+    defined=$(nm --defined-only "$o") && undefined=$(nm -u "$o") || { echo "call-cycles: $name: cannot read $o" >&2; exit 2; }
+    printf '%s\n' "$defined" | awk -v f="$f" 'NF == 3 && $2 ~ /^[TDBRVW]$/ { print "D", $3, f }' >>"$syms"
+    printf '%s\n' "$undefined" | awk -v f="$f" 'NF >= 2 { print "U", $2, f }' >>"$syms"
+done
+awk -v name="$name" -v nfiles=$# '
     $1 == "D" { def[$2] = $3; next }
     { use[++n] = $3 " " $2 }
     END {
@@ -66,4 +71,4 @@ done | awk -v name="$name" -v nfiles=$# '
         }
         delete onstack[v]; depth--; done[v] = 1
         return 0
-    }'
+    }' "$syms"

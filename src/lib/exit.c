@@ -15,7 +15,7 @@ NOT_INLINE static enum rip_pos probe_out(struct site *s, struct insn *in)
     struct kvm_regs now;
     if (exit_complete_in_kvm(s->vcpu) == 0 && kvm_vcpu_ioctl(s->vcpu, KVM_GET_REGS, &now) == 0)
         site_out_learned(s, now.rip);
-    site_locate(s, RIP_PAST, K_IO, in);
+    site_locate(s, RIP_PAST, SITE_IO, in);
     return RIP_PAST;
 }
 
@@ -24,7 +24,7 @@ static enum rip_pos io_site(struct site *s, bool in_dir, struct insn *in)
 {
     struct vcpu_priv *p = VCPU_P(s->vcpu);
     const struct io_memo *m = &p->site.io;
-    uint64_t rip = s->regs->rip, la = code_linear(s, rip);
+    uint64_t rip = s->regs->rip, la = site_code_linear(s, rip);
     if (!site_io_memo_matches(s, m, p->run, VM_CP(s->vcpu->vm)->mem_gen, la))
         return site_io_learn(s, in_dir, in, la);
     *in = m->in;
@@ -43,7 +43,7 @@ static void translate_io(struct site *s)
     if (pos == RIP_PROBE)
         pos = probe_out(s, &in);
     bool known = VCPU_P(vcpu)->ex.instr_len != 0;
-    bool string = known && is_string(&in);
+    bool string = known && site_is_string(&in);
     bool imm = known && in.opcode >= 0xe4 && in.opcode <= 0xe7;
     VCPU_P(vcpu)->ex.qualification = (uint64_t)(run->io.size - 1) | (in_dir ? 8u : 0u) | (string ? 16u : 0u) |
                                      (string && in.rep ? 32u : 0u) | (imm ? 64u : 0u) | ((uint64_t)run->io.port << 16);
@@ -61,7 +61,7 @@ NOT_INLINE static void translate_mmio(struct site *s)
     struct vm_vcpu *vcpu = s->vcpu;
     struct insn in;
     bool write = VCPU_P(vcpu)->run->mmio.is_write;
-    site_locate(s, write ? RIP_PAST : RIP_AT, K_MMIO, &in);
+    site_locate(s, write ? RIP_PAST : RIP_AT, SITE_MMIO, &in);
     if (!write && !VCPU_P(vcpu)->ex.instr_len && site_decode_at(s, s->regs->rip, &in))
         VCPU_P(vcpu)->ex.instr_len = in.len;
     VCPU_P(vcpu)->ex.qualification = write ? 2 : 1;
@@ -74,8 +74,8 @@ NOT_INLINE static void translate_msr(struct site *s, bool rd)
 {
     struct vm_vcpu *vcpu = s->vcpu;
     struct insn in;
-    bool at = site_decode_at(s, s->regs->rip, &in) && site_kind_matches(s, K_MSR, &in, 0);
-    site_locate(s, at ? RIP_AT : RIP_PAST, K_MSR, &in);
+    bool at = site_decode_at(s, s->regs->rip, &in) && site_kind_matches(s, SITE_MSR, &in, 0);
+    site_locate(s, at ? RIP_AT : RIP_PAST, SITE_MSR, &in);
     VCPU_P(vcpu)->pend.completion = at;
     VCPU_P(vcpu)->pend.read = rd;
     VCPU_P(vcpu)->run->msr.error = 0;
@@ -103,7 +103,7 @@ static uint32_t translate_kind(struct site *s)
     switch (run->exit_reason) {
     case KVM_EXIT_IO: translate_io(s); return EXIT_REASON_IO_INSTRUCTION;
     case KVM_EXIT_MMIO: translate_mmio(s); return EXIT_REASON_EPT_VIOLATION;
-    case KVM_EXIT_HLT: site_locate(s, RIP_PAST, K_HLT, &in); return EXIT_REASON_HLT;
+    case KVM_EXIT_HLT: site_locate(s, RIP_PAST, SITE_HLT, &in); return EXIT_REASON_HLT;
     case KVM_EXIT_X86_RDMSR: translate_msr(s, true); return EXIT_REASON_MSR_READ;
     case KVM_EXIT_X86_WRMSR: translate_msr(s, false); return EXIT_REASON_MSR_WRITE;
     case KVM_EXIT_SHUTDOWN: return EXIT_REASON_TRIPLE_FAULT;

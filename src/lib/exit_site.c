@@ -35,7 +35,7 @@ static void memo_store(const struct site *s, int slot, uint64_t la, const uint8_
 bool site_decode_at(const struct site *s, uint64_t rip, struct insn *in)
 {
     uint8_t buf[MAX_INSN];
-    uint64_t la = code_linear(s, rip);
+    uint64_t la = site_code_linear(s, rip);
     if (memo_hit(s, &VCPU_P(s->vcpu)->site.insn[MEMO_AT], la, in))
         return true;
     size_t n = guest_read_linear(s->vcpu->vm, s->sregs, la, buf, sizeof(buf));
@@ -144,10 +144,10 @@ static bool mmio_insn_matches(const struct site *s, const struct insn *in, uint6
 bool site_kind_matches(const struct site *s, enum insn_kind k, const struct insn *in, uint64_t next_rip)
 {
     switch (k) {
-    case K_IO: return io_insn_matches(s, in);
-    case K_MMIO: return mmio_insn_matches(s, in, next_rip);
-    case K_HLT: return in->map == 0 && in->opcode == 0xf4;
-    case K_MSR: return in->map == 1 && (in->opcode == 0x30 || in->opcode == 0x32);
+    case SITE_IO: return io_insn_matches(s, in);
+    case SITE_MMIO: return mmio_insn_matches(s, in, next_rip);
+    case SITE_HLT: return in->map == 0 && in->opcode == 0xf4;
+    case SITE_MSR: return in->map == 1 && (in->opcode == 0x30 || in->opcode == 0x32);
     }
     return false;
 }
@@ -158,7 +158,7 @@ static bool decode_before(const struct site *s, uint64_t rip, enum insn_kind k, 
 {
     const struct insn_memo *m = &VCPU_P(s->vcpu)->site.insn[MEMO_BEFORE];
     struct insn in;
-    if (m->valid && m->exact_before && m->len <= rip && memo_hit(s, m, code_linear(s, rip - m->len), &in) &&
+    if (m->valid && m->exact_before && m->len <= rip && memo_hit(s, m, site_code_linear(s, rip - m->len), &in) &&
         site_kind_matches(s, k, &in, rip)) {
         *out = in;
         return true;
@@ -166,7 +166,7 @@ static bool decode_before(const struct site *s, uint64_t rip, enum insn_kind k, 
     uint8_t buf[MAX_INSN];
     bool bytes_only = true; /* the candidates so far failed on their bytes, not on the exit's state */
     for (unsigned back = 1; back <= MAX_INSN && back <= rip; back++) {
-        uint64_t la = code_linear(s, rip - back);
+        uint64_t la = site_code_linear(s, rip - back);
         size_t n = guest_read_linear(s->vcpu->vm, s->sregs, la, buf, back);
         if (n != back || insn_decode(buf, n, s->mode, &in) != 0 || in.len != back)
             continue;
@@ -211,11 +211,11 @@ static enum rip_pos out_position(struct site *s, struct insn *in)
     struct insn fwd, back;
     uint64_t rip = s->regs->rip;
     bool at = site_decode_at(s, rip, &fwd) && io_insn_matches(s, &fwd);
-    bool past = decode_before(s, rip, K_IO, &back);
+    bool past = decode_before(s, rip, SITE_IO, &back);
     enum rip_pos pos;
-    if (at && is_string(&fwd) && fwd.rep)
+    if (at && site_is_string(&fwd) && fwd.rep)
         pos = RIP_AT;
-    else if (past && is_string(&back))
+    else if (past && site_is_string(&back))
         pos = RIP_PAST;
     else if (at != past)
         pos = at ? RIP_AT : RIP_PAST;
@@ -238,7 +238,7 @@ static enum rip_pos io_site_found(struct site *s, bool in_dir, struct insn *in)
     if (pos == RIP_PROBE)
         return pos;
     if (!in->len) {
-        site_locate(s, pos, K_IO, in);
+        site_locate(s, pos, SITE_IO, in);
         return pos;
     }
     VCPU_P(s->vcpu)->ex.instr_len = in->len;
@@ -250,15 +250,15 @@ static enum rip_pos io_site_found(struct site *s, bool in_dir, struct insn *in)
 static bool io_window_linear(const struct site *s, uint64_t la)
 {
     uint64_t rip = s->regs->rip;
-    return rip >= IO_WINDOW && code_linear(s, rip - IO_WINDOW) == la - IO_WINDOW &&
-           code_linear(s, rip + IO_WINDOW - 1) == la + IO_WINDOW - 1;
+    return rip >= SITE_IO_WINDOW && site_code_linear(s, rip - SITE_IO_WINDOW) == la - SITE_IO_WINDOW &&
+           site_code_linear(s, rip + SITE_IO_WINDOW - 1) == la + SITE_IO_WINDOW - 1;
 }
 
 /* Keep where the window lies in guest memory while paging is off (no page walk then, only the memory slots). */
 static void io_memo_place(const struct site *s, struct io_memo *m)
 {
     struct vm *vm = s->vcpu->vm;
-    uint64_t start = m->la - IO_WINDOW;
+    uint64_t start = m->la - SITE_IO_WINDOW;
     size_t first = 4096 - (size_t)(start & 0xfff);
     m->split = (uint8_t)(first < sizeof(m->window) ? first : sizeof(m->window));
     m->lma = s->sregs->efer & EFER_LMA;
@@ -285,7 +285,7 @@ enum rip_pos site_io_learn(struct site *s, bool in_dir, struct insn *in, uint64_
     uint8_t window[sizeof(m->window)];
     m->valid = false;
     if (pos == RIP_PROBE || !io_window_linear(s, la) || s->regs->rip != rip ||
-        guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, window, sizeof(window)) != sizeof(window))
+        guest_read_linear(s->vcpu->vm, s->sregs, la - SITE_IO_WINDOW, window, sizeof(window)) != sizeof(window))
         return pos;
     *m = (struct io_memo){.valid = true,
                           .mode = (uint8_t)s->mode,

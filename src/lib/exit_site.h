@@ -24,7 +24,7 @@ struct insn_memo {
 
 /* The code bytes around RIP that locating an I/O instruction reads (the forward decode at RIP, the backward ones
    ending there). */
-#define IO_WINDOW 16
+#define SITE_IO_WINDOW 16
 
 /* The last I/O exit's instruction and RIP's place, and what they were found from: the bytes around KVM's RIP, the
    mode, the exit's port, size and direction, whether DX held the port. */
@@ -38,7 +38,7 @@ struct io_memo {
     uint64_t lma, mem_gen;
     const uint8_t *host[2]; /* the window's bytes in guest memory, split at a page boundary at split */
     uint8_t split;
-    uint8_t window[2 * IO_WINDOW];
+    uint8_t window[2 * SITE_IO_WINDOW];
     struct insn in;
 };
 
@@ -56,7 +56,7 @@ static inline void site_memos_reset(struct site_memos *m)
 }
 
 /* Which instruction an exit can come from; used to check a decode. */
-enum insn_kind { K_IO, K_MMIO, K_HLT, K_MSR };
+enum insn_kind { SITE_IO, SITE_MMIO, SITE_HLT, SITE_MSR };
 
 /* The state an exit is located in: the vCPU, its cached registers, and the code segment's default size. */
 struct site {
@@ -67,13 +67,13 @@ struct site {
 };
 
 /* The linear address of rip in the code segment. */
-static inline uint64_t code_linear(const struct site *s, uint64_t rip)
+static inline uint64_t site_code_linear(const struct site *s, uint64_t rip)
 {
     return s->mode == 64 ? rip : s->sregs->cs.base + (rip & (s->mode == 16 ? 0xffff : 0xffffffffULL));
 }
 
 /* INS or OUTS. */
-static inline bool is_string(const struct insn *in)
+static inline bool site_is_string(const struct insn *in)
 {
     return in->map == 0 && in->opcode >= 0x6c && in->opcode <= 0x6f;
 }
@@ -93,9 +93,8 @@ uint64_t site_seg_base(const struct kvm_sregs *sr, uint8_t prefix, bool stack);
 
 /* The instruction of an I/O exit (in) and where RIP is at it (la: RIP's linear address), found by decoding and
    remembered in the vCPU's memo; sets the view's instruction length and pend.rip_view. in_dir: the exit is an IN.
-   RIP_PROBE: a plain OUT whose bytes fit both
-   places on a vCPU that has not learned where this host leaves RIP: the caller completes the exit in KVM, tells
-   site_out_learned where RIP went, and locates the OUT before it. */
+   RIP_PROBE: a plain OUT whose bytes fit both places on a vCPU that has not learned where this host leaves RIP:
+   the caller completes the exit in KVM, tells site_out_learned where RIP went, and locates the OUT before it. */
 enum rip_pos site_io_learn(struct site *s, bool in_dir, struct insn *in, uint64_t la);
 void site_out_learned(struct site *s, uint64_t rip_after);
 
@@ -113,7 +112,7 @@ static inline bool site_same_window(const uint8_t *a, const uint8_t *b)
     memcpy(y, b, sizeof(y));
     return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
 }
-_Static_assert(2 * IO_WINDOW == 32, "site_same_window compares the whole window");
+_Static_assert(2 * SITE_IO_WINDOW == 32, "site_same_window compares the whole window");
 
 /* Whether the window's bytes are still the memo's: in place while paging stays off and the memory slots are
    unchanged (mem_gen: the VM's count of their changes), else read again through the guest's translation. */
@@ -127,7 +126,8 @@ static inline bool site_io_window_same(const struct site *s, const struct io_mem
                memcmp(m->host[1], m->window + m->split, n - m->split) == 0;
     }
     uint8_t now[sizeof(m->window)];
-    return guest_read_linear(s->vcpu->vm, s->sregs, la - IO_WINDOW, now, n) == n && site_same_window(now, m->window);
+    return guest_read_linear(s->vcpu->vm, s->sregs, la - SITE_IO_WINDOW, now, n) == n &&
+           site_same_window(now, m->window);
 }
 
 /* Whether the memo was made from the same inputs (run: the exit's): then decoding would find the same again. The same

@@ -272,7 +272,8 @@ static int set_format(struct options *o, void *field, const char *arg)
     static const char *const names[] = {"bios", "multiboot", "raw", "linux"}; /* from FMT_BIOS on */
     (void)field;
     int i = CHOICE(arg, names);
-    o->format = (enum image_format)(FMT_BIOS + i);
+    if (i >= 0)
+        o->format = (enum image_format)(FMT_BIOS + i);
     return i;
 }
 
@@ -281,7 +282,8 @@ static int set_entry_mode(struct options *o, void *field, const char *arg)
     static const char *const names[] = {"real", "protected", "long"}; /* enum entry_mode's order */
     (void)field;
     int i = CHOICE(arg, names);
-    o->entry_mode = (enum entry_mode)i;
+    if (i >= 0)
+        o->entry_mode = (enum entry_mode)i;
     return i;
 }
 
@@ -290,7 +292,8 @@ static int set_shadow(struct options *o, void *field, const char *arg)
     static const char *const names[] = {"128k", "all"}; /* from SHADOW_128K on */
     (void)field;
     int i = CHOICE(arg, names);
-    o->bios_shadow = SHADOW_128K + i;
+    if (i >= 0)
+        o->bios_shadow = SHADOW_128K + i;
     return i;
 }
 
@@ -299,7 +302,8 @@ static int set_irqchip(struct options *o, void *field, const char *arg)
     static const char *const names[] = {"auto", "on", "off"}; /* the irqchip enum's order */
     (void)field;
     int i = CHOICE(arg, names);
-    o->irqchip = i;
+    if (i >= 0)
+        o->irqchip = i;
     return i;
 }
 

@@ -112,7 +112,6 @@ static int run_machine(struct machine *m)
     return STATUS_CRASH;
 }
 
-/* One boot of the machine: VM (with an irqchip for firmware), vCPU, image, devices. */
 /* A new VM; after a reset it takes the last one's RAM, as QEMU's reset keeps it (the images are loaded again). */
 static int create_vm(struct machine *m)
 {

@@ -67,13 +67,13 @@ ioport_entry_t *vmm_io_port_add_handler(vmm_io_port_list_t *io_list, ioport_rang
         errno = EEXIST;
         return NULL;
     }
-    ioport_entry_t *e = malloc(sizeof(*e));
     ioport_entry_t **grown = realloc(io_list->ioports, sizeof(*grown) * (size_t)(io_list->num_ioports + 1));
-    if (!e || !grown) {
-        free(e);
-        return NULL; /* a grown array is kept: the list is the same */
-    }
-    io_list->ioports = grown;
+    if (!grown)
+        return NULL;
+    io_list->ioports = grown; /* room for one more: the list itself is the same */
+    ioport_entry_t *e = malloc(sizeof(*e));
+    if (!e)
+        return NULL;
     for (int i = io_list->num_ioports; i > at; i--)
         grown[i] = grown[i - 1];
     *e = (ioport_entry_t){.range = r, .interface = ioport_interface};

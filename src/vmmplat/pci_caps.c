@@ -8,7 +8,7 @@
 
 #include "pci_regs.h"
 
-#define MAX_CAPS 48 /* 192 bytes of capability space, 4 at least each */
+#define MAX_CAPS 48 /* 192 bytes of capability space (0x40-0xff), 4 at least each */
 
 /* The access's value with register byte reg replaced by byte. */
 static uint32_t patch_byte(uint32_t v, int offset, int reg, uint8_t byte)
@@ -44,11 +44,13 @@ static int emulated_byte(const pci_cap_emulation_t *e, int reg, uint8_t real)
 static int cap_read(void *cookie, int offset, int size, uint32_t *result)
 {
     const pci_cap_emulation_t *e = cookie;
+    if (!PCI_ACCESS_OK(offset, size))
+        return -1;
     if (hidden(e, offset, size)) {
         *result = 0;
         return 0;
     }
-    if (e->passthrough.ioread(e->passthrough.cookie, offset, size, result) != 0)
+    if (pci_forward_read(&e->passthrough, offset, size, result) != 0)
         return -1;
     for (int reg = offset; reg < offset + size; reg++) {
         int b = emulated_byte(e, reg, (uint8_t)(*result >> PCI_SHIFT(offset, reg)));
@@ -61,7 +63,9 @@ static int cap_read(void *cookie, int offset, int size, uint32_t *result)
 static int cap_write(void *cookie, int offset, int size, uint32_t value)
 {
     const pci_cap_emulation_t *e = cookie;
-    return hidden(e, offset, size) ? 0 : e->passthrough.iowrite(e->passthrough.cookie, offset, size, value);
+    if (!PCI_ACCESS_OK(offset, size))
+        return -1;
+    return hidden(e, offset, size) ? 0 : pci_forward_write(&e->passthrough, offset, size, value);
 }
 
 static void cap_emulation_free(pci_cap_emulation_t *e)
@@ -86,8 +90,8 @@ static uint8_t *bytes_copy(const uint8_t *from, int n)
 vmm_pci_entry_t vmm_pci_create_cap_emulation(vmm_pci_entry_t existing, int num_caps, uint8_t *caps, int num_ranges,
                                              uint8_t *range_starts, uint8_t *range_ends)
 {
-    pci_cap_emulation_t *e = calloc(1, sizeof(*e));
-    if (!e || num_caps < 0 || num_ranges < 0) {
+    pci_cap_emulation_t *e = existing.ioread ? calloc(1, sizeof(*e)) : NULL;
+    if (!e || num_caps < 0 || num_ranges < 0 || (num_caps && !caps) || (num_ranges && (!range_starts || !range_ends))) {
         free(e);
         return (vmm_pci_entry_t){0};
     }
@@ -123,17 +127,19 @@ static uint8_t msi_length(vmm_pci_entry_t *d, uint8_t at, uint8_t id)
 
 vmm_pci_entry_t vmm_pci_no_msi_cap_emulation(vmm_pci_entry_t existing)
 {
-    if ((read_byte(&existing, PCI_HEADER_TYPE) & ~PCI_HEADER_MULTIFUNC) != 0 ||
+    if (!existing.ioread || (read_byte(&existing, PCI_HEADER_TYPE) & ~PCI_HEADER_MULTIFUNC) != 0 ||
         !(read_byte(&existing, PCI_STATUS) & PCI_STATUS_CAP_LIST))
         return existing; /* not a type-0 header, or no capabilities */
-    uint8_t caps[MAX_CAPS], start[2], end[2];
+    uint8_t caps[MAX_CAPS], start[2], end[2], seen[256 / 8] = {0};
     int ncaps = 0, nignore = 0;
     uint8_t at = read_byte(&existing, PCI_CAPABILITY_LIST) & ~3u;
-    for (int steps = 0; at && steps < MAX_CAPS; steps++) { /* bounded: a looping list ends here */
+    while (at >= PCI_HEADER_SIZE && !(seen[at / 8] & (1u << (at % 8))) && ncaps < MAX_CAPS) {
+        seen[at / 8] |= (uint8_t)(1u << (at % 8)); /* a looping list ends at its first return */
         uint8_t id = read_byte(&existing, at);
         if ((id == PCI_CAP_ID_MSI || id == PCI_CAP_ID_MSIX) && nignore < 2) {
+            unsigned last = at + msi_length(&existing, at, id) - 1u;
             start[nignore] = at;
-            end[nignore++] = (uint8_t)(at + msi_length(&existing, at, id) - 1);
+            end[nignore++] = (uint8_t)(last > 0xff ? 0xff : last);
         } else {
             caps[ncaps++] = at;
         }

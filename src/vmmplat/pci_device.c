@@ -20,7 +20,7 @@ int vmm_pci_entry_ignore_write(void *cookie, int offset, int size, uint32_t valu
 
 int vmm_pci_mem_device_read(void *cookie, int offset, int size, uint32_t *result)
 {
-    if (offset < 0 || size < 0 || size > 4)
+    if (!PCI_ACCESS_OK(offset, size))
         return -1;
     *result = 0;
     if (offset + size <= PCI_HEADER_SIZE) /* capability space: none here */
@@ -30,7 +30,7 @@ int vmm_pci_mem_device_read(void *cookie, int offset, int size, uint32_t *result
 
 int vmm_pci_mem_device_write(void *cookie, int offset, int size, uint32_t value)
 {
-    if (offset < 0 || size < 0 || size > 4)
+    if (!PCI_ACCESS_OK(offset, size))
         return -1;
     if (offset + size <= PCI_HEADER_SIZE)
         memcpy((char *)cookie + offset, &value, (size_t)size);

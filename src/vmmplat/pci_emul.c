@@ -38,8 +38,10 @@ static bool in_bars(int offset, int size)
 static int bar_read(void *cookie, int offset, int size, uint32_t *result)
 {
     const pci_bar_emulation_t *e = cookie;
+    if (!PCI_ACCESS_OK(offset, size))
+        return -1;
     if (!in_bars(offset, size))
-        return e->passthrough.ioread(e->passthrough.cookie, offset, size, result);
+        return pci_forward_read(&e->passthrough, offset, size, result);
     *result = register_bytes(bar_value(e, (offset - PCI_BASE_ADDRESS_0) / 4), offset, size);
     return 0;
 }
@@ -47,18 +49,18 @@ static int bar_read(void *cookie, int offset, int size, uint32_t *result)
 static int bar_write(void *cookie, int offset, int size, uint32_t value)
 {
     pci_bar_emulation_t *e = cookie;
-    if (!in_bars(offset, size))
-        return e->passthrough.iowrite(e->passthrough.cookie, offset, size, value);
-    if ((offset & 3) + size > 4)
+    if (!PCI_ACCESS_OK(offset, size) || (in_bars(offset, size) && (offset & 3) + size > 4))
         return -1;
+    if (!in_bars(offset, size))
+        return pci_forward_write(&e->passthrough, offset, size, value);
     memcpy((char *)&e->bar_writes[(offset - PCI_BASE_ADDRESS_0) / 4] + (offset & 3), &value, (size_t)size);
     return 0;
 }
 
 vmm_pci_entry_t vmm_pci_create_bar_emulation(vmm_pci_entry_t existing, int num_bars, vmm_pci_bar_t *bars)
 {
-    pci_bar_emulation_t *e = calloc(1, sizeof(*e));
-    if (!e || num_bars < 0 || num_bars > 6) {
+    pci_bar_emulation_t *e = existing.ioread ? calloc(1, sizeof(*e)) : NULL;
+    if (!e || num_bars < 0 || num_bars > 6 || (num_bars && !bars)) {
         free(e);
         return (vmm_pci_entry_t){0};
     }
@@ -71,7 +73,7 @@ vmm_pci_entry_t vmm_pci_create_bar_emulation(vmm_pci_entry_t existing, int num_b
 static int irq_read(void *cookie, int offset, int size, uint32_t *result)
 {
     const pci_irq_emulation_t *e = cookie;
-    if (e->passthrough.ioread(e->passthrough.cookie, offset, size, result) != 0)
+    if (!PCI_ACCESS_OK(offset, size) || pci_forward_read(&e->passthrough, offset, size, result) != 0)
         return -1;
     if (PCI_COVERS(offset, size, PCI_INTERRUPT_LINE)) {
         unsigned shift = PCI_SHIFT(offset, PCI_INTERRUPT_LINE);
@@ -83,16 +85,16 @@ static int irq_read(void *cookie, int offset, int size, uint32_t *result)
 static int irq_write(void *cookie, int offset, int size, uint32_t value)
 {
     const pci_irq_emulation_t *e = cookie;
+    if (!PCI_ACCESS_OK(offset, size) || (offset < PCI_INTERRUPT_LINE && offset + size > PCI_INTERRUPT_LINE))
+        return -1; /* a write across the line from below: refused, as upstream's */
     if (offset == PCI_INTERRUPT_LINE && size == 1)
         return 0;
-    if (offset < PCI_INTERRUPT_LINE && offset + size > PCI_INTERRUPT_LINE)
-        return -1; /* a write across the line from below: refused, as upstream's */
-    return e->passthrough.iowrite(e->passthrough.cookie, offset, size, value);
+    return pci_forward_write(&e->passthrough, offset, size, value);
 }
 
 vmm_pci_entry_t vmm_pci_create_irq_emulation(vmm_pci_entry_t existing, int irq)
 {
-    pci_irq_emulation_t *e = malloc(sizeof(*e));
+    pci_irq_emulation_t *e = existing.ioread ? malloc(sizeof(*e)) : NULL;
     if (!e)
         return (vmm_pci_entry_t){0};
     *e = (pci_irq_emulation_t){.passthrough = existing, .irq = irq};

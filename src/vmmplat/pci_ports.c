@@ -6,9 +6,12 @@
 
 #include "pci_regs.h"
 
-/* The device and register the address register selects, the window's offset added; NULL: no device. */
+/* The device and register the address register selects, the window's offset added; NULL: no device, or the
+   register's enable bit (31) clear, when the window reaches no configuration space at all. */
 static vmm_pci_entry_t *selected(vmm_pci_space_t *space, unsigned offset, int *reg)
 {
+    if (!(space->conf_port_addr & PCI_CONF_ENABLE))
+        return NULL;
     vmm_pci_address_t addr;
     uint8_t r;
     make_addr_reg_from_config(space->conf_port_addr, &addr, &r);
@@ -62,8 +65,9 @@ ioport_fault_result_t vmm_pci_io_port_out(vm_vcpu_t *vcpu, void *cookie, unsigne
     if (!space || !within(port_no, size, &offset))
         return IO_FAULT_ERROR;
     if (port_no < PCI_CONF_PORT_DATA) {
-        uint32_t v = value & ~3u; /* registers are dword-aligned */
+        uint32_t v = value;
         memcpy((char *)&space->conf_port_addr + offset, &v, size);
+        space->conf_port_addr &= ~3u; /* registers are dword-aligned: bits 1:0 read 0 */
         return IO_FAULT_HANDLED;
     }
     int reg;

@@ -1,6 +1,8 @@
 /* test_pci.c: a VMM built as camkes-vm builds one, on KVM: a PCI space and a port list from
    libsel4vmmplatsupport, the configuration ports registered with libsel4vm, a device's I/O BAR from the list
    reached through the unhandled-port callback; a guest enumerates the bus, sizes the BAR and reads through it. */
+#include <stdlib.h>
+
 #include <sel4vmmplatsupport/arch/drivers/vmm_pci_helper.h>
 #include <sel4vmmplatsupport/arch/ioport_defs.h>
 #include <sel4vmmplatsupport/ioports.h>
@@ -9,6 +11,7 @@
 
 static vmm_pci_space_t *pci;
 static vmm_io_port_list_t *ports;
+static void *bar_cookie; /* the BAR emulation's, which upstream gives no call to free */
 
 static void teardown_pci(void)
 {
@@ -16,6 +19,7 @@ static void teardown_pci(void)
     vm = NULL;
     vcpuctx_pci_free(pci);
     vcpuctx_io_port_list_free(ports);
+    free(bar_cookie);
 }
 
 TestSuite(pci, .fini = teardown_pci);
@@ -73,7 +77,9 @@ Test(pci, a_guest_enumerates_the_bus_and_reads_through_a_bar)
     static vmm_pci_device_def_t def = {.vendor_id = 0x1af4, .device_id = 0x1001, .command = 1};
     vmm_pci_bar_t bar = {.mem_type = NON_MEM, .address = base, .size_bits = 6};
     vmm_pci_entry_t dev = {.cookie = &def, .ioread = vmm_pci_mem_device_read, .iowrite = vmm_pci_mem_device_write};
-    cr_assert_eq(vmm_pci_add_entry(pci, vmm_pci_create_bar_emulation(dev, 1, &bar), NULL), 0);
+    vmm_pci_entry_t with_bar = vmm_pci_create_bar_emulation(dev, 1, &bar);
+    bar_cookie = with_bar.cookie;
+    cr_assert_eq(vmm_pci_add_entry(pci, with_bar, NULL), 0);
     struct outs got = {0};
     vm_ioport_interface_t conf = {pci, vmm_pci_io_port_in, vmm_pci_io_port_out, "PCI configuration"};
     cr_assert_eq(vm_io_port_add_handler(vm, (vm_ioport_range_t){X86_IO_PCI_CONFIG_START, X86_IO_PCI_CONFIG_END}, conf),

@@ -9,6 +9,18 @@
 
 static vmm_pci_space_t *space;
 
+/* What the wrappers a test made allocated: freed at its end (upstream gives no call for it). */
+static void *made[8];
+static unsigned nmade;
+static pci_cap_emulation_t *made_caps;
+
+static vmm_pci_entry_t keep(vmm_pci_entry_t e)
+{
+    if (e.cookie && nmade < 8)
+        made[nmade++] = e.cookie;
+    return e;
+}
+
 static void setup(void)
 {
     cr_assert_eq(vmm_pci_init(&space), 0);
@@ -17,6 +29,13 @@ static void setup(void)
 static void teardown(void)
 {
     vcpuctx_pci_free(space);
+    if (made_caps) {
+        free(made_caps->caps);
+        free(made_caps->ignore_start);
+        free(made_caps->ignore_end);
+    }
+    for (unsigned i = 0; i < nmade; i++)
+        free(made[i]);
 }
 
 TestSuite(pci, .init = setup, .fini = teardown);
@@ -117,7 +136,7 @@ Test(pci, an_io_bar_is_sized_by_writing_ones_and_keeps_its_address)
 {
     vmm_pci_bar_t bars[2] = {{.mem_type = NON_MEM, .address = 0xc000, .size_bits = 8},
                              {.mem_type = PREFETCH_MEM, .address = 0xfe000000, .size_bits = 20}};
-    vmm_pci_entry_t e = vmm_pci_create_bar_emulation(mem_device(), 2, bars);
+    vmm_pci_entry_t e = keep(vmm_pci_create_bar_emulation(mem_device(), 2, bars));
     cr_assert_eq(vmm_pci_add_entry(space, e, NULL), 0);
     cr_assert_eq(conf_read(1, 0x10, 4), 0xc001u, "an I/O BAR: bit 0");
     conf_write(1, 0x10, 4, 0xffffffffu);
@@ -136,7 +155,7 @@ Test(pci, the_interrupt_line_reads_the_emulated_irq)
 {
     def.interrupt_line = 3;
     def.interrupt_pin = 1;
-    vmm_pci_entry_t e = vmm_pci_create_irq_emulation(mem_device(), 11);
+    vmm_pci_entry_t e = keep(vmm_pci_create_irq_emulation(mem_device(), 11));
     cr_assert_eq(vmm_pci_add_entry(space, e, NULL), 0);
     cr_assert_eq(conf_read(1, 0x3c, 4) & 0xffff, 0x010b, "line 11, pin 1");
     conf_write(1, 0x3c, 1, 5);
@@ -179,7 +198,8 @@ Test(pci, msi_and_msi_x_are_hidden_and_the_list_relinked)
     vmm_pci_entry_t e = full_device();
     full[0x42] = 0x80; /* 64-bit MSI: 14 bytes, to 0x4d */
     full[0x4c] = 0xbb;
-    e = vmm_pci_no_msi_cap_emulation(e);
+    e = keep(vmm_pci_no_msi_cap_emulation(e));
+    made_caps = e.cookie;
     cr_assert_neq(e.ioread, full_read, "a wrapper was made");
     cr_assert_eq(vmm_pci_add_entry(space, e, NULL), 0);
     cr_assert_eq(conf_read(1, 0x06, 1) & 0x10, 0x10, "a list remains");
@@ -197,7 +217,8 @@ Test(pci, a_device_with_msi_alone_shows_no_capabilities)
 {
     vmm_pci_entry_t e = full_device();
     full[0x41] = 0;
-    e = vmm_pci_no_msi_cap_emulation(e);
+    e = keep(vmm_pci_no_msi_cap_emulation(e));
+    made_caps = e.cookie;
     cr_assert_eq(vmm_pci_add_entry(space, e, NULL), 0);
     cr_assert_eq(conf_read(1, 0x04, 4) >> 16 & 0x10, 0, "the status bit cleared");
     cr_assert_eq(conf_read(1, 0x34, 1), 0);
@@ -216,8 +237,47 @@ Test(pci, a_looping_capability_list_ends)
 {
     vmm_pci_entry_t e = full_device();
     full[0x61] = 0x40; /* back to the start */
-    e = vmm_pci_no_msi_cap_emulation(e);
+    e = keep(vmm_pci_no_msi_cap_emulation(e));
+    made_caps = e.cookie;
     cr_assert_neq(e.ioread, NULL);
+    cr_assert_eq(made_caps->num_caps, 1, "the vendor capability once, however often the loop passes it");
+    cr_assert_eq(made_caps->num_ignore, 2);
+}
+
+Test(pci, the_window_reaches_nothing_while_the_enable_bit_is_clear)
+{
+    unsigned v = 0;
+    cr_assert_eq(vmm_pci_io_port_out(NULL, space, 0xcf8, 4, 0x00000000u), IO_FAULT_HANDLED);
+    cr_assert_eq(vmm_pci_io_port_in(NULL, space, 0xcfc, 4, &v), IO_FAULT_HANDLED);
+    cr_assert_eq(v, 0xffffffffu, "as a PC's host bridge: no configuration cycle");
+}
+
+Test(pci, a_byte_written_to_the_address_register_keeps_the_others)
+{
+    unsigned v = 0;
+    cr_assert_eq(vmm_pci_io_port_out(NULL, space, 0xcf8, 4, 0x80000000u), IO_FAULT_HANDLED);
+    cr_assert_eq(vmm_pci_io_port_out(NULL, space, 0xcf9, 1, 0x0b), IO_FAULT_HANDLED);
+    cr_assert_eq(vmm_pci_io_port_in(NULL, space, 0xcf8, 4, &v), IO_FAULT_HANDLED);
+    cr_assert_eq(v, 0x80000b00u, "device 1, function 3: only bits 1:0 are cleared");
+}
+
+Test(pci, wrappers_refuse_what_they_cannot_forward_and_bad_sizes)
+{
+    vmm_pci_entry_t none = {0};
+    cr_assert_null(vmm_pci_create_bar_emulation(none, 0, NULL).ioread, "over an entry that cannot be read");
+    cr_assert_null(vmm_pci_create_irq_emulation(none, 5).ioread);
+    cr_assert_null(vmm_pci_create_cap_emulation(none, 0, NULL, 0, NULL, NULL).ioread);
+    cr_assert_null(vmm_pci_no_msi_cap_emulation(none).ioread);
+    cr_assert_eq(vmm_pci_add_entry(space, vmm_pci_create_bar_emulation(none, 0, NULL), NULL), -1);
+    vmm_pci_bar_t bar = {.mem_type = NON_MEM, .address = 0xc000, .size_bits = 4};
+    vmm_pci_entry_t read_only = {.cookie = &def, .ioread = vmm_pci_mem_device_read};
+    vmm_pci_entry_t e = keep(vmm_pci_create_bar_emulation(read_only, 1, &bar));
+    uint32_t v;
+    cr_assert_eq(e.iowrite(e.cookie, 0x04, 2, 7), 0, "a write the wrapped entry has no callback for is dropped");
+    cr_assert_neq(e.iowrite(e.cookie, 0x10, -1, 0), 0, "a negative size");
+    cr_assert_neq(e.ioread(e.cookie, 0x10, 0, &v), 0, "no bytes");
+    cr_assert_neq(e.ioread(e.cookie, 0xfe, 4, &v), 0, "past the 256 bytes");
+    cr_assert_neq(vmm_pci_mem_device_read(&def, 0x7fffffff, 4, &v), 0, "an offset that overflows");
 }
 
 /* A host's configuration space: each access recorded. */

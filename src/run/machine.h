@@ -21,6 +21,7 @@ struct machine {
     struct i8042 kbd;
     struct acpi_pm pm;         /* with ACPI tables (the Linux format) */
     struct pc_testdev testdev; /* --device=pc-testdev */
+    struct pcibus pci;
     bool acpi;
     bool cmos_kept;     /* the CMOS is the last boot's (NVRAM survives a reset, as on a PC) */
     uint32_t resume_at; /* this boot resumes from S3 at this FACS waking vector (0: an ordinary boot) */

@@ -8,6 +8,8 @@
 
 #include <vcpuctx.h>
 
+#include <sel4vmmplatsupport/drivers/pci_helper.h>
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The architectural bits the demo sets up guests with (Intel SDM vol. 3: 2.3, 2.5, 2.2.1, 4.5). */
@@ -207,6 +209,18 @@ int sleep_resume_cpu(vm_vcpu_t *vcpu, uint32_t vector);
 seL4_Word vmcs_value(vm_vcpu_t *vcpu, seL4_Word field);
 void dump_registers(vm_vcpu_t *vcpu, FILE *f);
 void trace_exit(vm_vcpu_t *vcpu, unsigned reason, FILE *f);
+
+/* pcibus.c: the machine's PCI bus, as QEMU's pc machine: QEMU's i440FX host bridge at 00:00.0 on a
+   libsel4vmmplatsupport space, configuration mechanism #1 on vm's ports (0xCF9 left to the reset control). 0, or -1
+   with errno (nothing left registered in b); pcibus_free frees the space (the VM keeps the port handlers until
+   it is destroyed). */
+struct vmm_pci_space;
+struct pcibus {
+    struct vmm_pci_space *space;
+    vmm_pci_device_def_t bridge;
+};
+int pcibus_create(vm_t *vm, struct pcibus *b);
+void pcibus_free(struct pcibus *b);
 
 /* timer.c: SIGALRM from started (CLOCK_MONOTONIC seconds: the start of the process's run, so that --timeout
    bounds start-up too): at the deadline (timeout seconds; 0: none) or, with tick, 50 ms in; then every 50 ms

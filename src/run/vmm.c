@@ -30,6 +30,8 @@ static int add_devices(struct machine *m)
     if (m->irqchip)
         cmos_connect_irq(&m->cmos, m->vcpu, 8); /* the RTC's ISA line */
     i8042_init(&m->kbd, &m->sys);
+    if (pcibus_create(m->vm, &m->pci) < 0)
+        return -1;
     if (fw_cfg_init(&m->fwcfg, m->o->memory, m->o->smp) < 0)
         return -1;
     acpi_pm_init(&m->pm);
@@ -225,6 +227,7 @@ static void teardown(struct machine *m)
 {
     timer_target(NULL);
     fw_cfg_free(&m->fwcfg);
+    pcibus_free(&m->pci);
     if (m->o->drive)
         ata_close(&m->disk);
     vcpuctx_vm_destroy(m->vm);

@@ -7,24 +7,29 @@
 
 #include "pci_regs.h"
 
+/* A space and its host bridge, allocated together: the bridge lives as long as the space, whatever entry a VMM
+   puts at 00:00.0 later. */
+struct space_with_bridge {
+    vmm_pci_space_t space; /* first: the block is freed through it */
+    vmm_pci_device_def_t bridge;
+};
+
 int vmm_pci_init(vmm_pci_space_t **space)
 {
-    vmm_pci_space_t *s = calloc(1, sizeof(*s));
-    vmm_pci_device_def_t *bridge = calloc(1, sizeof(*bridge));
-    if (!s || !bridge || !space)
-        goto fail;
-    define_pci_host_bridge(bridge);
+    struct space_with_bridge *b = space ? calloc(1, sizeof(*b)) : NULL;
+    if (!b) {
+        errno = space ? ENOMEM : EINVAL;
+        return -1;
+    }
+    define_pci_host_bridge(&b->bridge);
     vmm_pci_entry_t entry = {
-        .cookie = bridge, .ioread = vmm_pci_mem_device_read, .iowrite = vmm_pci_entry_ignore_write};
-    if (vmm_pci_add_entry(s, entry, NULL) < 0)
-        goto fail;
-    *space = s;
+        .cookie = &b->bridge, .ioread = vmm_pci_mem_device_read, .iowrite = vmm_pci_entry_ignore_write};
+    if (vmm_pci_add_entry(&b->space, entry, NULL) < 0) {
+        free(b);
+        return -1;
+    }
+    *space = &b->space;
     return 0;
-fail:
-    free(s);
-    free(bridge);
-    errno = space ? ENOMEM : EINVAL;
-    return -1;
 }
 
 int vmm_pci_add_entry(vmm_pci_space_t *space, vmm_pci_entry_t entry, vmm_pci_address_t *addr)
@@ -69,10 +74,8 @@ void vcpuctx_pci_free(vmm_pci_space_t *space)
 {
     if (!space)
         return;
-    if (space->bus0[0][0])
-        free(space->bus0[0][0]->cookie); /* the host bridge vmm_pci_init made */
     for (unsigned d = 0; d < 32; d++)
         for (unsigned f = 0; f < 8; f++)
             free(space->bus0[d][f]);
-    free(space);
+    free(space); /* and the bridge made with it */
 }

@@ -183,6 +183,11 @@ Test(conformance, multiboot_cpu_qemu64_under_kvm)
 {
     conform_with("cpuid-mb.elf", (const char *[]){"--cpu=qemu64", NULL}, "--accel=kvm", false);
 }
+/* The PCI host bridge a test kernel finds through 0xCF8/0xCFC: QEMU's i440FX, word for word. */
+Test(conformance, multiboot_pci_host_bridge)
+{
+    conform("pci-mb.elf", NULL, false);
+}
 /* QEMU's -kernel gets a PC's LAPIC, IOAPIC and PIC; so does vcpuctx-run's, by default. */
 Test(conformance, multiboot_platform_interrupt_controllers)
 {

@@ -113,6 +113,18 @@ Test(cli, smp_nmis_wake_halted_cpus)
     halt_case("--smp=1", "--append=p", 71);
 }
 
+/* The PCI bus as QEMU's pc machine shows it: the i440FX host bridge at 00:00.0 through configuration mechanism #1,
+   nothing with the enable bit clear, an empty slot all ones. (Port 0xCF9 stays the reset control register:
+   cli::a_reset_keeps_ram resets through it.) */
+Test(cli, the_pci_host_bridge_is_qemus_i440fx)
+{
+    run((const char *[]){"--serial=none", GUEST("pci-mb.elf"), NULL});
+    cr_assert_eq(res.status, 1, "status %d, stdout: %s stderr: %s", res.status, res.out, res.err);
+    cr_assert_not_null(strstr(res.out, "id=12378086 class=06000002 header=00000000 subsystem=11001AF4 "
+                                       "disabled=FFFFFFFF empty=FFFFFFFF"),
+                       "%s", res.out);
+}
+
 /* --device=pc-testdev as KVM's unit tests use QEMU's: scratch ports, MMIO scratch, an IRQ line into the 8259. */
 Test(cli, pc_testdev_answers_as_qemus)
 {

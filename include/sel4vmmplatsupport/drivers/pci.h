@@ -54,7 +54,8 @@ void make_addr_reg_from_config(uint32_t conf, vmm_pci_address_t *addr, uint8_t *
 /* The device at addr, or NULL (no such device, or not on bus 0). */
 vmm_pci_entry_t *find_device(vmm_pci_space_t *self, vmm_pci_address_t addr);
 
-/* vcpuctx: free a space made by vmm_pci_init, and the copies of its entries (not their cookies). */
+/* vcpuctx: free a space made by vmm_pci_init, its host bridge and the copies of its entries (not their cookies).
+   The entry at 00:00.0 may be replaced (a VMM's own host bridge): the library's bridge is freed all the same. */
 void vcpuctx_pci_free(vmm_pci_space_t *space);
 
 #endif /* SEL4VMMPLATSUPPORT_DRIVERS_PCI_H */

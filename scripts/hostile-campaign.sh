@@ -76,7 +76,7 @@ done
 
 # Targeted guests: NAME MODE EXPECTED-STATUSES
 for t in "strio-wrap protected 1 4 124" "port-flood real 124" "output-flood real 124" "in-loop real 124" \
-    "mmio-sweep protected 1" "triple-real real 0 1 4 124" "triple-prot protected 4" "triple-long long 4"; do
+    "mmio-sweep protected 1" "pci-sweep protected 1" "triple-real real 0 1 4 124" "triple-prot protected 4" "triple-long long 4"; do
     set -- $t
     name=$1 mode=$2
     shift 2

@@ -33,8 +33,12 @@ ioport_fault_result_t vmm_pci_io_port_in(vm_vcpu_t *vcpu, void *cookie, unsigned
     (void)vcpu;
     vmm_pci_space_t *space = cookie;
     unsigned offset;
-    if (!space || !within(port_no, size, &offset))
+    if (!space)
         return IO_FAULT_ERROR;
+    if (!within(port_no, size, &offset)) {
+        *result = 0xffffffffu; /* an access across a register, as a bus with nothing there */
+        return IO_FAULT_HANDLED;
+    }
     if (port_no < PCI_CONF_PORT_DATA) {
         uint32_t v = 0;
         memcpy(&v, (const char *)&space->conf_port_addr + offset, size);
@@ -62,8 +66,10 @@ ioport_fault_result_t vmm_pci_io_port_out(vm_vcpu_t *vcpu, void *cookie, unsigne
     (void)vcpu;
     vmm_pci_space_t *space = cookie;
     unsigned offset;
-    if (!space || !within(port_no, size, &offset))
+    if (!space)
         return IO_FAULT_ERROR;
+    if (!within(port_no, size, &offset))
+        return IO_FAULT_HANDLED; /* an access across a register goes nowhere */
     if (port_no < PCI_CONF_PORT_DATA) {
         uint32_t v = value;
         memcpy((char *)&space->conf_port_addr + offset, &v, size);

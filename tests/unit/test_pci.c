@@ -83,13 +83,17 @@ Test(pci, an_empty_slot_reads_all_ones_and_ignores_writes)
     cr_assert_null(find_device(space, other_bus), "bus 0 only");
 }
 
-Test(pci, accesses_across_a_register_are_errors)
+Test(pci, accesses_across_a_register_read_all_ones_and_write_nothing)
 {
-    unsigned v;
-    cr_assert_eq(vmm_pci_io_port_in(NULL, space, 0xcfb, 4, &v), IO_FAULT_ERROR);
-    cr_assert_eq(vmm_pci_io_port_out(NULL, space, 0xcfe, 4, 0), IO_FAULT_ERROR);
-    cr_assert_eq(vmm_pci_io_port_in(NULL, space, 0xd00, 1, &v), IO_FAULT_ERROR);
-    cr_assert_eq(vmm_pci_io_port_in(NULL, NULL, 0xcfc, 4, &v), IO_FAULT_ERROR);
+    unsigned v = 0;
+    cr_assert_eq(vmm_pci_io_port_out(NULL, space, 0xcf8, 4, 0x80000000u), IO_FAULT_HANDLED);
+    cr_assert_eq(vmm_pci_io_port_in(NULL, space, 0xcfb, 4, &v), IO_FAULT_HANDLED);
+    cr_assert_eq(v, 0xffffffffu);
+    cr_assert_eq(vmm_pci_io_port_out(NULL, space, 0xcfa, 4, 0), IO_FAULT_HANDLED);
+    cr_assert_eq(space->conf_port_addr, 0x80000000u, "the address register is untouched");
+    cr_assert_eq(vmm_pci_io_port_in(NULL, space, 0xd00, 1, &v), IO_FAULT_HANDLED);
+    cr_assert_eq(v, 0xffffffffu, "past the window");
+    cr_assert_eq(vmm_pci_io_port_in(NULL, NULL, 0xcfc, 4, &v), IO_FAULT_ERROR, "no space");
 }
 
 Test(pci, config_addresses_decode_as_mechanism_1)

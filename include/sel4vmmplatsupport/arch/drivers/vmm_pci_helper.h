@@ -8,8 +8,10 @@
 #include <sel4vm/guest_vm.h>
 #include <sel4vmmplatsupport/drivers/pci_helper.h>
 
-/* The address port reads back what was written (bits 1:0 clear); a data-port read of no device reads all ones; a
-   read of the header type clears its multi-function bit; a callback's error is IO_FAULT_ERROR. vcpu is unused. */
+/* The address port reads back what was written (bits 1:0 clear); a data-port read of no device, or with the
+   address register's enable bit clear, reads all ones; a read of the header type clears its multi-function bit;
+   an access across a register (a dword at 0xCFE) reads all ones and writes nothing; a callback's error, or no
+   space, is IO_FAULT_ERROR. vcpu is unused. */
 ioport_fault_result_t vmm_pci_io_port_in(vm_vcpu_t *vcpu, void *cookie, unsigned int port_no, unsigned int size,
                                          unsigned int *result);
 ioport_fault_result_t vmm_pci_io_port_out(vm_vcpu_t *vcpu, void *cookie, unsigned int port_no, unsigned int size,

@@ -27,8 +27,9 @@
 
 #define VCPUCTX_VERSION "0.1.0"
 
-/* Largest RAM vcpuctx_vm_create accepts: everything below the 32-bit PCI hole. */
-#define VCPUCTX_RAM_MAX (3ULL << 30)
+/* Largest RAM vcpuctx_vm_create accepts at 0: everything below the 32-bit PCI hole, as QEMU's pc machine places
+   RAM below it (3.5 GiB). More RAM goes above 4 GiB, as vm_ram_register_at places it. */
+#define VCPUCTX_RAM_MAX (7ULL << 29)
 
 /**
  * The KVM device vcpuctx_vm_create opens: "/dev/kvm", or the value of the

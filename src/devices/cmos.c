@@ -50,10 +50,14 @@ void cmos_init(struct cmos *c, uint64_t ram_bytes)
         ext_kb = 0xfc00;
     put16(c->ram, 0x17, (unsigned)ext_kb);
     put16(c->ram, 0x30, (unsigned)ext_kb);
-    uint64_t above16 = ram_bytes > (16u << 20) ? (ram_bytes - (16u << 20)) >> 16 : 0;
+    uint64_t low = pc_ram_below_4g(ram_bytes), high = (ram_bytes - low) >> 16; /* 64 KiB units, as QEMU's */
+    uint64_t above16 = low > (16u << 20) ? (low - (16u << 20)) >> 16 : 0;
     if (above16 > 0xffff)
         above16 = 0xffff;
     put16(c->ram, 0x34, (unsigned)above16);
+    c->ram[0x5b] = (uint8_t)high;
+    c->ram[0x5c] = (uint8_t)(high >> 8);
+    c->ram[0x5d] = (uint8_t)(high >> 16);
 }
 
 static uint8_t rtc_field(const struct cmos *c, unsigned index, const struct tm *tm)

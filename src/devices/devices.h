@@ -46,6 +46,15 @@ int port_range_register(vm_t *vm, struct port_range *slot, struct port_range r, 
 uint32_t port_range_read(const struct port_range *r, unsigned port, unsigned size);
 void port_range_write(const struct port_range *r, unsigned port, unsigned size, uint32_t value);
 
+/* QEMU pc's split of RAM around the 32-bit PCI hole: all of it below 4 GiB up to 3.5 GiB; from 3.5 GiB on, 3 GiB
+   below and the rest from 4 GiB up. The CMOS and fw_cfg report it so; vcpuctx-run lays RAM out so. */
+#define PC_HIGH_RAM_BASE (1ULL << 32)
+static inline uint64_t pc_ram_below_4g(uint64_t ram)
+{
+    uint64_t low = ram >= 0xe0000000ULL ? 0xc0000000ULL : 0xe0000000ULL;
+    return ram < low ? ram : low;
+}
+
 /* Where a device's output goes: a file descriptor (-1: discarded). Written at once, never buffered. */
 struct sink {
     int fd;

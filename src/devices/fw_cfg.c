@@ -62,8 +62,8 @@ int fw_cfg_add_file(struct fw_cfg *f, const char *name, const void *data, uint32
     return 0;
 }
 
-/* What QEMU's PC machine offers SeaBIOS and kernels: the RAM size, the CPU counts, RAM in e820, no boot menu,
-   no wait before rebooting, NOGRAPHIC. */
+/* What QEMU's PC machine offers SeaBIOS and kernels: the RAM size, the CPU counts, RAM in e820 (below 4 GiB, and
+   above it from 3.5 GiB of RAM on), no boot menu, no wait before rebooting, NOGRAPHIC. */
 int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes, unsigned cpus)
 {
     memset(f, 0, sizeof(*f));
@@ -80,9 +80,9 @@ int fw_cfg_init(struct fw_cfg *f, uint64_t ram_bytes, unsigned cpus)
     struct __attribute__((packed)) {
         uint64_t addr, len;
         uint32_t type;
-    } e820 = {0, ram_bytes, 1};
+    } e820[2] = {{0, pc_ram_below_4g(ram_bytes), 1}, {PC_HIGH_RAM_BASE, ram_bytes - pc_ram_below_4g(ram_bytes), 1}};
     rebuild_dir(f);
-    if (fw_cfg_add_file(f, "etc/e820", &e820, sizeof(e820)) < 0 ||
+    if (fw_cfg_add_file(f, "etc/e820", e820, sizeof(e820[0]) * (e820[1].len ? 2 : 1)) < 0 ||
         fw_cfg_add_file(f, "etc/show-boot-menu", &no_menu, sizeof(no_menu)) < 0 ||
         fw_cfg_add_file(f, "etc/boot-fail-wait", &fail_wait, sizeof(fail_wait)) < 0) {
         fw_cfg_free(f);

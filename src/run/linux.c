@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../devices/devices.h"
 #include "run.h"
 
 /* The setup header, at its offsets in the image and in the zero page (boot.rst, "The real-mode kernel header"). */
@@ -277,7 +278,7 @@ int load_linux(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct 
     struct e820 map[E820_MAX];
     unsigned n = pc_e820_map(o->memory, map);
     uint64_t kernel, zp;
-    if (plan_reserved(p, o->memory, map, n) < 0)
+    if (plan_reserved(p, pc_ram_below_4g(o->memory), map, n) < 0)
         return load_error(err, len, "cannot plan memory: %s", strerror(errno));
     if (load_kernel(vm, im, &b, p, &kernel, o->image, err, len) < 0 ||
         put(p, BP_SIZE, ZERO_PAGE_AT, 1ULL << 32, false, "zero page", &zp, err, len) < 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../devices/devices.h"
 #include "run.h"
 
 #define ROM_MIN     (64u << 10)
@@ -113,7 +114,7 @@ int image_load(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct 
         [FMT_BIOS] = load_bios, [FMT_MULTIBOOT] = load_multiboot, [FMT_RAW] = load_raw, [FMT_LINUX] = load_linux};
     struct memplan local;
     struct memplan *p = plan ? plan : &local;
-    plan_init(p, o->memory);
+    plan_init(p, pc_ram_below_4g(o->memory));
     err[0] = '\0';
     if (!im->data || im->size == 0)
         return load_error(err, len, "%s: empty file", o->image);

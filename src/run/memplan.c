@@ -1,6 +1,7 @@
 /* memplan.c: the loader's map of guest RAM: image ranges, reserved ranges and loader data, never overlapping. */
 #include <errno.h>
 
+#include "../devices/devices.h"
 #include "run.h"
 
 #define HIGH_RESERVED (128u << 10) /* the top of RAM, kept by SeaBIOS under QEMU */
@@ -112,18 +113,23 @@ int plan_put(struct memplan *p, const struct placement *want, uint64_t *addr, ch
                       (unsigned long long)want->len);
 }
 
-/* The map SeaBIOS gives a -kernel under QEMU's default machine (measured with QEMU 7.2); its last entry is the
-   HyperTransport hole below 1 TiB that QEMU reserves for its default (AMD) CPU model. RAM is at least 2 MiB. */
+/* The map SeaBIOS gives a -kernel under QEMU's default machine (QEMU 7.2's): RAM below 4 GiB and, from 3.5 GiB of
+   RAM on, above it (pc_ram_below_4g); its last entry is the HyperTransport hole below 1 TiB that QEMU reserves for
+   its default (AMD) CPU model. RAM is at least 2 MiB. */
 unsigned pc_e820_map(uint64_t ram, struct e820 *m)
 {
-    m[0] = (struct e820){0, 0x9fc00, 1};
-    m[1] = (struct e820){0x9fc00, 0x400, 2};
-    m[2] = (struct e820){0xf0000, 0x10000, 2};
-    m[3] = (struct e820){0x100000, ram - HIGH_RESERVED - 0x100000, 1};
-    m[4] = (struct e820){ram - HIGH_RESERVED, HIGH_RESERVED, 2};
-    m[5] = (struct e820){0xfffc0000, 0x40000, 2};
-    m[6] = (struct e820){0xfd00000000ULL, 0x300000000ULL, 2};
-    return 7;
+    uint64_t low = pc_ram_below_4g(ram);
+    unsigned n = 0;
+    m[n++] = (struct e820){0, 0x9fc00, 1};
+    m[n++] = (struct e820){0x9fc00, 0x400, 2};
+    m[n++] = (struct e820){0xf0000, 0x10000, 2};
+    m[n++] = (struct e820){0x100000, low - HIGH_RESERVED - 0x100000, 1};
+    m[n++] = (struct e820){low - HIGH_RESERVED, HIGH_RESERVED, 2};
+    m[n++] = (struct e820){0xfffc0000, 0x40000, 2};
+    if (ram > low)
+        m[n++] = (struct e820){PC_HIGH_RAM_BASE, ram - low, 1};
+    m[n++] = (struct e820){0xfd00000000ULL, 0x300000000ULL, 2};
+    return n;
 }
 
 /* What the e820 map does not call usable (the EBDA, the VGA and BIOS area, the top of RAM), and page 0 (an

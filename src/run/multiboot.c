@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../devices/devices.h"
 #include "run.h"
 
 #define MB_MAGIC      0x1BADB002u
@@ -252,7 +253,7 @@ int load_multiboot(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const str
         return load_error(err, len, "a multiboot kernel needs at least 2 MiB of RAM (-m)");
     struct e820 map[8];
     unsigned n = pc_e820_map(o->memory, map);
-    if (plan_reserved(p, o->memory, map, n) < 0)
+    if (plan_reserved(p, pc_ram_below_4g(o->memory), map, n) < 0)
         return load_error(err, len, "cannot plan memory: %s", strerror(errno));
     uint32_t kend = 0;
     uint64_t mbi_at = 0, stack_at = 0;

@@ -114,20 +114,34 @@ static int run_machine(struct machine *m)
     return STATUS_CRASH;
 }
 
-/* A new VM; after a reset it takes the last one's RAM, as QEMU's reset keeps it (the images are loaded again). */
+/* Copy len bytes of RAM at gpa from the VM that reset to the new one. */
+static void keep_ram(vm_t *to, vm_t *from, uint64_t gpa, uint64_t len)
+{
+    if (len)
+        memcpy(vcpuctx_guest_ram(to, gpa, len), vcpuctx_guest_ram(from, gpa, len), len);
+}
+
+/* A new VM, its RAM laid out as QEMU's pc lays it out around the 32-bit PCI hole; after a reset it takes the last
+   one's RAM, as QEMU's reset keeps it (the images are loaded again). */
 static int create_vm(struct machine *m)
 {
-    m->vm = vcpuctx_vm_create(m->o->memory);
+    uint64_t ram = m->o->memory, low = pc_ram_below_4g(ram), high = ram - low;
+    m->vm = vcpuctx_vm_create(low);
+    if (m->vm && high && vm_ram_register_at(m->vm, PC_HIGH_RAM_BASE, high, false) < 0) {
+        fprintf(stderr, "vcpuctx-run: cannot give the guest %llu bytes of RAM above 4 GiB: %s\n",
+                (unsigned long long)high, strerror(errno));
+        return -1; /* the VM goes at teardown */
+    }
     if (!m->vm) {
         if (errno == EINVAL)
-            fprintf(stderr, "vcpuctx-run: bad memory size %llu: a multiple of 4 KiB up to 3 GiB\n",
-                    (unsigned long long)m->o->memory);
+            fprintf(stderr, "vcpuctx-run: bad memory size %llu: a multiple of 4 KiB\n", (unsigned long long)ram);
         else
             fprintf(stderr, "vcpuctx-run: cannot use KVM (%s): %s\n", vcpuctx_kvm_device(), strerror(errno));
         return -1;
     }
     if (m->kept_vm) {
-        memcpy(vcpuctx_guest_ram(m->vm, 0, m->o->memory), vcpuctx_guest_ram(m->kept_vm, 0, m->o->memory), m->o->memory);
+        keep_ram(m->vm, m->kept_vm, 0, low);
+        keep_ram(m->vm, m->kept_vm, PC_HIGH_RAM_BASE, high);
         vcpuctx_vm_destroy(m->kept_vm);
         m->kept_vm = NULL;
     }

@@ -113,6 +113,21 @@ Test(cli, smp_nmis_wake_halted_cpus)
     halt_case("--smp=1", "--append=p", 71);
 }
 
+/* RAM as QEMU's pc lays it out with -m 4G: 3 GiB below the 32-bit PCI hole, 1 GiB from 4 GiB, in the multiboot
+   map and the CMOS. */
+Test(cli, ram_above_4_gib_is_laid_out_as_qemus_pc)
+{
+    run((const char *[]){"--serial=none", "-m", "4G", GUEST("highmem-mb.elf"), NULL});
+    cr_assert_eq(res.status, 1, "status %d, stdout: %s stderr: %s", res.status, res.out, res.err);
+    cr_assert_not_null(strstr(res.out, "mem_upper=002FFB80"), "%s", res.out);
+    cr_assert_not_null(strstr(res.out, "base_lo=00100000 len_hi=00000000 len_lo=BFEE0000 type=00000001"), "%s",
+                       res.out);
+    cr_assert_not_null(
+        strstr(res.out, "base_hi=00000001 base_lo=00000000 len_hi=00000000 len_lo=40000000 type=00000001"), "%s",
+        res.out);
+    cr_assert_not_null(strstr(res.out, "cmos35=000000BF cmos5b=00000000 cmos5c=00000040"), "%s", res.out);
+}
+
 /* The PCI bus as QEMU's pc machine shows it: the i440FX host bridge at 00:00.0 through configuration mechanism #1,
    nothing with the enable bit clear, an empty slot all ones. (Port 0xCF9 stays the reset control register:
    cli::a_reset_keeps_ram resets through it.) */

@@ -75,7 +75,7 @@ Test(ram, register_finds_room_past_ram_roms_and_reservations)
     cr_assert_eq(next, at + 0x10000, "after the last RAM");
     expect_regions(2, (struct vm_ram_region[]){{0, TEST_RAM, 0}, {at, 0x11000, 0}});
     errno = 0;
-    cr_assert_eq(vm_ram_register(vm, VCPUCTX_RAM_MAX), 0, "no room below 3 GiB");
+    cr_assert_eq(vm_ram_register(vm, VCPUCTX_RAM_MAX), 0, "no room below the 32-bit hole");
     cr_assert_eq(errno, ENOMEM);
 }
 

@@ -155,6 +155,30 @@ Test(cmos, large_memory_saturates)
     cr_assert_eq(lo | cmos_read(&c, 1) << 8, (3u << 14) - 256);
 }
 
+/* QEMU's bytes for RAM above 4 GiB (0x5b-0x5d, 64 KiB units); from 3.5 GiB on, 3 GiB stay below 4 GiB. */
+Test(cmos, memory_above_4_gib_as_qemus_pc)
+{
+    struct cmos c;
+    const struct {
+        uint64_t ram;
+        unsigned above16, high;
+    } cases[] = {{3ULL << 30, (3u << 14) - 256, 0},
+                 {(7ULL << 29) - 4096, 0xdeff, 0},
+                 {7ULL << 29, (3u << 14) - 256, 0x2000},
+                 {6ULL << 30, (3u << 14) - 256, 0xc000}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cmos_init(&c, cases[i].ram);
+        unsigned b[5];
+        const unsigned regs[5] = {0x34, 0x35, 0x5b, 0x5c, 0x5d};
+        for (int r = 0; r < 5; r++) {
+            cmos_write(&c, 0, (uint8_t)regs[r]);
+            b[r] = cmos_read(&c, 1);
+        }
+        cr_assert_eq(b[0] | b[1] << 8, cases[i].above16, "case %zu: 0x34-0x35 0x%x", i, b[0] | b[1] << 8);
+        cr_assert_eq(b[2] | b[3] << 8 | b[4] << 16, cases[i].high, "case %zu: 0x5b-0x5d", i);
+    }
+}
+
 Test(cmos, nvram_rtc_and_read_only_registers)
 {
     struct cmos c;

@@ -79,6 +79,25 @@ Test(fw_cfg, file_directory_and_e820)
     fw_cfg_free(&f);
 }
 
+/* From 3.5 GiB of RAM on: 3 GiB below 4 GiB and the rest from 4 GiB, two e820 entries, as QEMU's pc. */
+Test(fw_cfg, ram_above_4_gib_in_e820)
+{
+    struct fw_cfg f;
+    cr_assert_eq(fw_cfg_init(&f, 5ULL << 30, 1), 0);
+    uint8_t dir[4 + 64];
+    read_item(&f, 0x0019, dir, sizeof(dir));
+    cr_assert_eq(be32(dir + 4), 40, "two entries");
+    uint8_t e820[40];
+    uint64_t v[4], ram = 0;
+    read_item(&f, 0x20, e820, sizeof(e820));
+    memcpy(&v[0], e820, 8), memcpy(&v[1], e820 + 8, 8), memcpy(&v[2], e820 + 20, 8), memcpy(&v[3], e820 + 28, 8);
+    cr_assert(v[0] == 0 && v[1] == (3ULL << 30), "below 4 GiB: 0x%llx", (unsigned long long)v[1]);
+    cr_assert(v[2] == (1ULL << 32) && v[3] == (2ULL << 30), "from 4 GiB: 0x%llx", (unsigned long long)v[3]);
+    read_item(&f, 0x0003, (uint8_t *)&ram, 8);
+    cr_assert_eq(ram, 5ULL << 30, "the RAM size is all of it");
+    fw_cfg_free(&f);
+}
+
 Test(i8042, self_tests_commands_and_reset)
 {
     struct sysctl sys = {0};

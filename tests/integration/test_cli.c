@@ -271,7 +271,7 @@ Test(cli, bad_input_is_one_line_and_status_2)
     } cases[] = {
         {{"--bogus", small}, "unknown option"},
         {{"-m", "12X", small}, "bad memory size"},
-        {{"-m", "5000M", small}, "bad memory size"},
+        {{"-m", "4097K", small}, "bad memory size"}, /* not a multiple of 4 KiB */
         {{"/nonexistent/image"}, "No such file"},
         {{"/tmp"}, "not a regular file"},
         {{empty}, "empty file"},

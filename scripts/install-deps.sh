@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-deps.sh: installs what the build and tests need (Criterion, binutils, QEMU as the reference,
 # valgrind, clang with libFuzzer, gdb for the debugger tests; for the hardware-virtualization tiers Debian's
-# kernel, busybox-static, Bochs with its BIOSes and terminal display, isolinux and genisoimage),
+# kernel, busybox-static, Bochs with its BIOSes and terminal display, isolinux and genisoimage, e2fsprogs for
+# the virtio disk's ext4 image; ACPICA's iasl, which reads back the DSDT's AML),
 # with apt-get as root, or prints the exact command.
 set -eu
 
@@ -29,6 +30,8 @@ command -v bochs >/dev/null 2>&1 || missing="$missing bochs"
 [ -f /usr/lib/syslinux/modules/bios/ldlinux.c32 ] || missing="$missing syslinux-common"
 command -v genisoimage >/dev/null 2>&1 || missing="$missing genisoimage"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
+command -v iasl >/dev/null 2>&1 || missing="$missing acpica-tools"
+command -v mke2fs >/dev/null 2>&1 || missing="$missing e2fsprogs"
 
 [ -z "$missing" ] && exit 0
 

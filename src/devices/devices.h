@@ -8,6 +8,8 @@
 
 #include <vcpuctx.h>
 
+#include <satadrivers/raw.h>
+
 /*
  * The port adapter (portdev.c): a device's registers by number, counted from its range's first port, so a
  * device works at any base. An access wider than the device's width is split into pieces of that width at
@@ -232,6 +234,21 @@ struct ata {
 };
 int ata_open(struct ata *a, const char *path, char *err, size_t errlen);
 void ata_close(struct ata *a);
+
+/* blkfile.c: a raw image (a regular file or a block device of whole 512-byte sectors) as a virtio block device's
+   backend. blkfile_open opens and locks it (-1 and a message in err: missing, unreadable, locked, not whole
+   sectors); blkfile_xfer serves one piece of a request (VIRTIO_BLK_T_IN, _OUT, _FLUSH) between the image and
+   buf, 0 or -1 (out of range, read-only, a host error such as a full disk); blkfile_close syncs and closes. */
+struct blkfile {
+    int fd;
+    uint64_t sectors;
+    bool readonly;
+};
+int blkfile_open(struct blkfile *b, const char *path, bool readonly, char *err, size_t errlen);
+int blkfile_xfer(struct blkfile *b, uint8_t type, uint64_t sector, uint32_t len, void *buf);
+void blkfile_close(struct blkfile *b);
+/* The backend's function table, for vcpuctx_make_virtio_blk with the blkfile as its cookie. */
+raw_diskiface_funcs_t blkfile_backend(void);
 uint32_t ata_read(struct ata *a, unsigned reg, unsigned size);
 void ata_write(struct ata *a, unsigned reg, unsigned size, uint32_t value);
 int ata_register(vm_t *vm, struct ata *a);

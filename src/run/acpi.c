@@ -106,8 +106,8 @@ static void gas_io(uint8_t *d, size_t off, uint8_t bits, uint16_t port)
 }
 
 /* The DSDT: \_S3 with SLP_TYP 1 and \_S5 with SLP_TYP 0, the values QEMU's PIIX4 power management suspends and
-   powers off at (acpi_pm.c). */
-static size_t build_dsdt(struct acpi_buf *a)
+   powers off at (acpi_pm.c), then the PCI host bridge (dsdt.c) with its memory window from hole up. */
+static size_t build_dsdt(struct acpi_buf *a, uint32_t hole)
 {
     static const uint8_t aml[] = {0x08, '_',  'S',  '3',  '_', /* NameOp \_S3_ */
                                   0x12, 0x06, 0x04,            /* PackageOp, PkgLength 6, 4 elements */
@@ -118,8 +118,12 @@ static size_t build_dsdt(struct acpi_buf *a)
     size_t at = take(a, HDR_LEN + sizeof(aml), 16);
     if (at == SIZE_MAX)
         return at;
-    header(a->b + at, "DSDT", HDR_LEN + sizeof(aml), 2);
     memcpy(a->b + at + HDR_LEN, aml, sizeof(aml));
+    size_t pci = dsdt_pci(a->b + a->at, a->len - a->at, hole);
+    if (pci == 0)
+        return SIZE_MAX;
+    a->at += pci;
+    header(a->b + at, "DSDT", (uint32_t)(HDR_LEN + sizeof(aml) + pci), 2);
     seal(a->b + at);
     return at;
 }
@@ -207,10 +211,11 @@ static size_t build_sdt(struct acpi_buf *a, bool wide, const size_t *tables, uns
     return at;
 }
 
-uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus)
+uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus, uint32_t pci_hole)
 {
     struct acpi_buf a = {buf, gpa, len, 0};
-    if (!buf || ncpus == 0 || ncpus > 255 || gpa % 16 || gpa + len > (1ULL << 32))
+    if (!buf || ncpus == 0 || ncpus > 255 || gpa % 16 || gpa + len > (1ULL << 32) || pci_hole < (1u << 20) ||
+        pci_hole > 0xfec00000u)
         return 0;
     size_t rsdp = take(&a, RSDP_LEN, 16), facs = take(&a, FACS_LEN, 64);
     if (rsdp == SIZE_MAX || facs != FACS_OFFSET)
@@ -218,7 +223,7 @@ uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus)
     memcpy(buf + facs, "FACS", 4);
     put32(buf + facs, 4, FACS_LEN);
     put8(buf + facs, 32, 1); /* version */
-    size_t dsdt = build_dsdt(&a), fadt = dsdt == SIZE_MAX ? dsdt : build_fadt(&a, facs, dsdt);
+    size_t dsdt = build_dsdt(&a, pci_hole), fadt = dsdt == SIZE_MAX ? dsdt : build_fadt(&a, facs, dsdt);
     size_t madt = fadt == SIZE_MAX ? fadt : build_madt(&a, ncpus);
     size_t tables[] = {fadt, madt};
     size_t rsdt = madt == SIZE_MAX ? madt : build_sdt(&a, false, tables, 2);
@@ -242,7 +247,7 @@ uint64_t acpi_install(vm_t *vm, const struct memplan *p, unsigned ncpus)
     if (plan_overlaps_image(p, ACPI_TABLES_AT, ACPI_TABLES_LEN))
         return 0;
     return acpi_build(vcpuctx_guest_ram(vm, ACPI_TABLES_AT, ACPI_TABLES_LEN), ACPI_TABLES_AT, ACPI_TABLES_LEN,
-                      ncpus ? ncpus : 1);
+                      ncpus ? ncpus : 1, (uint32_t)pc_ram_below_4g(p->ram));
 }
 
 uint32_t acpi_waking_vector(vm_t *vm)

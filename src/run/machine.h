@@ -13,6 +13,7 @@ struct machine {
     struct sink dbg_sink, ser_sink, fw_sink;
     struct debugcon dcon, fwcon;
     struct ata disk;
+    struct blkfile vdisk[MAX_VIRTIO_DRIVES]; /* the virtio disks' images (--drive=...,if=virtio) */
     struct uart16550 com1;
     struct debug_exit dexit;
     struct cmos cmos;

@@ -29,6 +29,9 @@ static const char usage[] =
     "  --irqchip=on|off|auto        in-kernel PIC, IOAPIC, LAPIC and PIT (auto: on for multiboot\n"
     "                               kernels and for BIOS images of 128 KiB and more, as QEMU's PC)\n"
     "  --drive=FILE                 a raw disk image as the ATA master on the primary IDE channel\n"
+    "  --drive=file=FILE,if=virtio[,format=raw][,readonly=on]\n"
+    "                               a raw image as a virtio block device on the PCI bus (up to 4;\n"
+    "                               if=ide: the ATA disk); locked while the guest runs"
     "  --device=pc-testdev          QEMU's pc-testdev (ports 0xe0-0xeb, 0x2000-0x2017; MMIO at\n"
     "                               0xff000000), in place of the debug console at 0xe9\n"
     "  --debugcon=stdio|file:PATH|none  port 0xe9 (default stdio); with 0x402 too when given\n"
@@ -233,6 +236,19 @@ static int set_string(struct options *o, void *field, const char *arg)
     return 0;
 }
 
+static int set_drive(struct options *o, void *field, const char *arg)
+{
+    (void)field;
+    struct drive_spec d;
+    if (drive_parse(arg, &d) < 0 || (d.virtio && o->nvdrives == MAX_VIRTIO_DRIVES) || (!d.virtio && d.readonly))
+        return -1;
+    if (d.virtio)
+        o->vdrive[o->nvdrives++] = d;
+    else
+        o->drive = d.file;
+    return 0;
+}
+
 static int set_nonempty(struct options *o, void *field, const char *arg)
 {
     return set_string(o, field, arg) < 0 || !*arg ? -1 : 0;
@@ -351,7 +367,7 @@ static const struct {
     {O_INITRD, set_string, FIELD(initrd), ""},
     {O_KERNEL, set_string, FIELD(image), ""},
     {O_SHADOW, set_shadow, 0, "bad --bios-shadow"},
-    {O_DRIVE, set_string, FIELD(drive), ""},
+    {O_DRIVE, set_drive, 0, "bad --drive (FILE, or file=FILE,if=virtio|ide[,format=raw][,readonly=on])"},
     {O_FWDEBUG, set_output, FIELD(fwdebug), "bad --fw-debug"},
     {O_IRQCHIP, set_irqchip, 0, "bad --irqchip"},
     {O_DEBUGCON, set_debugcon, FIELD(debugcon), "bad --debugcon"},

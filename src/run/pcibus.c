@@ -5,8 +5,15 @@
 #include <errno.h>
 
 #include <sel4vmmplatsupport/arch/drivers/vmm_pci_helper.h>
+#include <sel4vmmplatsupport/drivers/virtio_blk.h>
+#include <sel4vmmplatsupport/ioports.h>
 
+#include "../devices/devices.h"
 #include "run.h"
+
+/* Where the bus's I/O BARs start, as SeaBIOS places QEMU's; each virtio-blk function's 64 bytes. */
+#define IO_BARS_AT       0xc000
+#define VIRTIO_BLK_PORTS 0x40
 
 /* QEMU's i440FX: Intel 82441FX, revision 2, a host bridge, QEMU's default subsystem (Red Hat, 0x1100). */
 static void define_i440fx(vmm_pci_device_def_t *d)
@@ -22,8 +29,13 @@ static void define_i440fx(vmm_pci_device_def_t *d)
 
 int pcibus_create(vm_t *vm, struct pcibus *b)
 {
-    if (vmm_pci_init(&b->space) < 0)
+    *b = (struct pcibus){0};
+    if (vmm_io_port_init(&b->io, IO_BARS_AT) < 0)
         return -1;
+    if (vmm_pci_init(&b->space) < 0) {
+        pcibus_free(b);
+        return -1;
+    }
     define_i440fx(&b->bridge);
     *b->space->bus0[0][0] = (vmm_pci_entry_t){
         .cookie = &b->bridge, .ioread = vmm_pci_mem_device_read, .iowrite = vmm_pci_entry_ignore_write};
@@ -42,6 +54,58 @@ int pcibus_create(vm_t *vm, struct pcibus *b)
 
 void pcibus_free(struct pcibus *b)
 {
+    for (unsigned i = 0; i < b->nblk; i++)
+        vcpuctx_virtio_blk_free(b->blk[i]);
+    b->nblk = 0;
     vcpuctx_pci_free(b->space);
+    vcpuctx_io_port_list_free(b->io);
     b->space = NULL;
+    b->io = NULL;
+}
+
+/* The VM's port exits in a device's range, to the port list (camkes-vm's VMM reaches it from its unhandled-port
+   callback; here each range is registered). */
+static ioport_fault_result_t list_in(vm_vcpu_t *vcpu, void *cookie, unsigned int port, unsigned int size,
+                                     unsigned int *result)
+{
+    (void)vcpu;
+    return emulate_io_handler(cookie, port, true, size, result) == 0 ? IO_FAULT_HANDLED : IO_FAULT_ERROR;
+}
+
+static ioport_fault_result_t list_out(vm_vcpu_t *vcpu, void *cookie, unsigned int port, unsigned int size,
+                                      unsigned int value)
+{
+    (void)vcpu;
+    return emulate_io_handler(cookie, port, false, size, &value) == 0 ? IO_FAULT_HANDLED : IO_FAULT_ERROR;
+}
+
+/* The first slot vmm_pci_add_entry will fill. */
+static unsigned next_slot(const vmm_pci_space_t *s)
+{
+    unsigned slot = 0;
+    while (slot < 32 && s->bus0[slot][0])
+        slot++;
+    return slot;
+}
+
+int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile *f)
+{
+    unsigned slot = next_slot(b->space);
+    if (b->nblk == ARRAY_SIZE(b->blk) || slot == 32) {
+        errno = ENOSPC;
+        return -1;
+    }
+    unsigned gsi = pci_slot_gsi(slot, 1);
+    ioport_range_t range = {.size = VIRTIO_BLK_PORTS};
+    virtio_blk_t *d = vcpuctx_make_virtio_blk(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi, blkfile_backend(), f);
+    if (!d)
+        return -1;
+    b->blk[b->nblk++] = d;
+    uint32_t features = 1u << VIRTIO_BLK_F_FLUSH | (f->readonly ? 1u << VIRTIO_BLK_F_RO : 0);
+    vm_ioport_range_t ports = {(uint16_t)d->iobase, (uint16_t)(d->iobase + VIRTIO_BLK_PORTS - 1)};
+    vm_ioport_interface_t iface = {b->io, list_in, list_out, "virtio-blk"};
+    if (vcpuctx_virtio_intx(d->emul, vcpu, (int)gsi) < 0 || vcpuctx_virtio_add_features(d->emul, features) < 0 ||
+        vm_io_port_add_handler(vm, ports, iface) < 0)
+        return -1;
+    return 0;
 }

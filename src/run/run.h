@@ -45,6 +45,14 @@ struct out_spec {
     const char *path;
 };
 
+/* A --drive: its image, the interface (virtio-blk on the PCI bus, or the ATA disk) and whether the guest may
+   write it. */
+struct drive_spec {
+    const char *file;
+    bool virtio, readonly;
+};
+#define MAX_VIRTIO_DRIVES 4
+
 struct options {
     const char *image;
     enum image_format format;
@@ -60,7 +68,9 @@ struct options {
     enum { IRQCHIP_AUTO, IRQCHIP_ON, IRQCHIP_OFF } irqchip;
     struct out_spec debugcon, serial, fwdebug;
     bool debugcon_given; /* --debugcon on the command line: 0x402 follows it unless --fw-debug says otherwise */
-    const char *drive;
+    const char *drive;   /* the ATA disk's image */
+    struct drive_spec vdrive[MAX_VIRTIO_DRIVES]; /* virtio disks, in the order given */
+    unsigned nvdrives;
     bool pc_testdev; /* --device=pc-testdev */
     double timeout;
     uint64_t max_exits;
@@ -75,6 +85,8 @@ int options_parse(int argc, char **argv, struct options *o);
 /* Whether every option given applies to format f; else one line on stderr and -1. */
 int options_fit_format(const struct options *o, enum image_format f);
 int parse_size(const char *s, uint64_t *out);
+/* drive.c: a --drive value into d: 0, or -1 for an unknown key or value or no file. */
+int drive_parse(const char *arg, struct drive_spec *d);
 
 /* cpu.c: the one-line error for a --cpu spec vcpuctx_vm_set_cpu refused (at, errno: its report). */
 void cpu_error(const char *spec, size_t at, int err, bool irqchip);
@@ -155,12 +167,16 @@ int load_linux(vm_t *vm, vm_vcpu_t *vcpu, const struct options *o, const struct 
 bool format_wants_irqchip(enum image_format f, size_t size);
 
 /* acpi.c: the ACPI tables of the PC (RSDP, RSDT, XSDT, FADT, FACS, DSDT, MADT) for ncpus CPUs, written into
-   buf, which the guest sees at gpa (16-byte aligned, below 4 GiB). The RSDP's guest address, or 0 when buf is
-   too small or an argument is bad. ACPI_TABLES_AT: where the Linux loader puts them, in the BIOS area the e820
+   buf, which the guest sees at gpa (16-byte aligned, below 4 GiB), with PCI's memory window from pci_hole (the
+   end of RAM below 4 GiB) to the IOAPIC. The RSDP's guest address, or 0 when buf is too small or an argument is
+   bad. ACPI_TABLES_AT: where the Linux loader puts them, in the BIOS area the e820
    map reserves, where a kernel's scan for the RSDP (0xE0000-0xFFFFF) finds them. */
 #define ACPI_TABLES_AT  0xf0000u
-#define ACPI_TABLES_LEN 4096u
-uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus);
+#define ACPI_TABLES_LEN 8192u
+uint64_t acpi_build(uint8_t *buf, uint64_t gpa, size_t len, unsigned ncpus, uint32_t pci_hole);
+/* dsdt.c: the AML of \\_SB.PCI0 into out (room bytes), the memory window from hole; its length, 0 when out is too
+   small. */
+size_t dsdt_pci(uint8_t *out, size_t room, uint32_t hole);
 /* The tables at ACPI_TABLES_AT in vm's RAM, as a multiboot kernel finds QEMU's firmware's: unless an image range
    of the plan covers them (the image is never written over). Their RSDP, or 0 when not written. */
 uint64_t acpi_install(vm_t *vm, const struct memplan *p, unsigned ncpus);
@@ -215,12 +231,27 @@ void trace_exit(vm_vcpu_t *vcpu, unsigned reason, FILE *f);
    with errno (nothing left registered in b); pcibus_free frees the space (the VM keeps the port handlers until
    it is destroyed). */
 struct vmm_pci_space;
+struct vmm_io_list;
+struct virtio_blk;
+struct blkfile;
 struct pcibus {
     struct vmm_pci_space *space;
+    struct vmm_io_list *io; /* the devices' I/O BARs, placed from 0xC000 up */
     vmm_pci_device_def_t bridge;
+    struct virtio_blk *blk[MAX_VIRTIO_DRIVES];
+    unsigned nblk;
 };
 int pcibus_create(vm_t *vm, struct pcibus *b);
+/* The IOAPIC input (GSI 16-23, the IOAPIC's own, shared by no ISA device) that slot's INTx pin (1-4: INTA-INTD)
+   is wired to, as the DSDT's _PRT says: rotated by slot as PCI's INTx swizzle. */
+static inline unsigned pci_slot_gsi(unsigned slot, unsigned pin)
+{
+    return 16 + ((slot + pin - 1) & 7);
+}
 void pcibus_free(struct pcibus *b);
+/* A virtio block device on the next free slot, f its backend (kept open by the caller until pcibus_free), its
+   INTA on the slot's GSI driven by vcpu's VM, flushes offered, read-only when f is. 0, or -1 with errno. */
+int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile *f);
 
 /* timer.c: SIGALRM from started (CLOCK_MONOTONIC seconds: the start of the process's run, so that --timeout
    bounds start-up too): at the deadline (timeout seconds; 0: none) or, with tick, 50 ms in; then every 50 ms

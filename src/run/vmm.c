@@ -10,6 +10,23 @@
 
 #include "machine.h"
 
+/* The virtio disks, each image opened and locked first: a bad one is one line and status 2. */
+static int add_virtio_disks(struct machine *m)
+{
+    char err[512];
+    for (unsigned i = 0; i < m->o->nvdrives; i++) {
+        const struct drive_spec *d = &m->o->vdrive[i];
+        if (blkfile_open(&m->vdisk[i], d->file, d->readonly, err, sizeof(err)) < 0) {
+            fprintf(stderr, "vcpuctx-run: --drive: %s\n", err);
+            errno = 0;
+            return -1;
+        }
+        if (pcibus_add_disk(m->vm, m->vcpu, &m->pci, &m->vdisk[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int add_devices(struct machine *m)
 {
     m->dcon.out = &m->dbg_sink;
@@ -30,7 +47,7 @@ static int add_devices(struct machine *m)
     if (m->irqchip)
         cmos_connect_irq(&m->cmos, m->vcpu, 8); /* the RTC's ISA line */
     i8042_init(&m->kbd, &m->sys);
-    if (pcibus_create(m->vm, &m->pci) < 0)
+    if (pcibus_create(m->vm, &m->pci) < 0 || add_virtio_disks(m) < 0)
         return -1;
     if (fw_cfg_init(&m->fwcfg, m->o->memory, m->o->smp) < 0)
         return -1;
@@ -242,6 +259,8 @@ static void teardown(struct machine *m)
     timer_target(NULL);
     fw_cfg_free(&m->fwcfg);
     pcibus_free(&m->pci);
+    for (unsigned i = 0; i < m->o->nvdrives; i++)
+        blkfile_close(&m->vdisk[i]);
     if (m->o->drive)
         ata_close(&m->disk);
     vcpuctx_vm_destroy(m->vm);

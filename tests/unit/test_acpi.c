@@ -1,5 +1,7 @@
 /* test_acpi.c: the ACPI tables the loader gives a kernel, walked as a kernel walks them, and the PM1 block. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,7 +64,7 @@ static const uint8_t *find(const uint8_t *rsdp, const char *sig)
 static const uint8_t *build(unsigned ncpus)
 {
     memset(mem, 0xcc, sizeof(mem));
-    uint64_t rsdp = acpi_build(mem, AT, sizeof(mem), ncpus);
+    uint64_t rsdp = acpi_build(mem, AT, sizeof(mem), ncpus, 0x10000000);
     cr_assert(rsdp >= AT && rsdp % 16 == 0, "RSDP at 0x%llx", (unsigned long long)rsdp);
     const uint8_t *r = mem + (rsdp - AT);
     cr_assert(memcmp(r, "RSD PTR ", 8) == 0);
@@ -99,7 +101,7 @@ Test(acpi, the_fadt_names_the_pm_block_the_facs_and_a_dsdt_with_s3_and_s5)
     const uint8_t *d = table(get32(f + 40), "DSDT");
     static const uint8_t s3[] = {0x08, '_', 'S', '3', '_', 0x12, 0x06, 0x04, 1, 1, 0, 0};
     static const uint8_t s5[] = {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0, 0, 0, 0};
-    cr_assert_eq(get32(d + 4), 36 + sizeof(s3) + sizeof(s5));
+    cr_assert_gt(get32(d + 4), 36 + sizeof(s3) + sizeof(s5), "the PCI host bridge follows");
     cr_assert(memcmp(d + 36, s3, sizeof(s3)) == 0, "Name (_S3, Package (4) {1, 1, 0, 0})");
     cr_assert(memcmp(d + 36 + sizeof(s3), s5, sizeof(s5)) == 0, "Name (_S5, Package (4) {0, 0, 0, 0})");
 }
@@ -137,10 +139,10 @@ Test(acpi, the_madt_lists_each_cpu_the_ioapic_and_the_overrides)
 
 Test(acpi, a_bad_request_builds_nothing)
 {
-    cr_assert_eq(acpi_build(mem, AT, 200, 1), 0, "too small");
-    cr_assert_eq(acpi_build(mem, AT, sizeof(mem), 0), 0, "no CPU");
-    cr_assert_eq(acpi_build(mem, AT + 4, sizeof(mem), 1), 0, "misaligned");
-    cr_assert_eq(acpi_build(NULL, AT, sizeof(mem), 1), 0);
+    cr_assert_eq(acpi_build(mem, AT, 200, 1, 0x10000000), 0, "too small");
+    cr_assert_eq(acpi_build(mem, AT, sizeof(mem), 0, 0x10000000), 0, "no CPU");
+    cr_assert_eq(acpi_build(mem, AT + 4, sizeof(mem), 1, 0x10000000), 0, "misaligned");
+    cr_assert_eq(acpi_build(NULL, AT, sizeof(mem), 1, 0x10000000), 0);
 }
 
 Test(acpi_pm, sci_en_reads_set_and_s5_powers_off)
@@ -194,4 +196,40 @@ Test(acpi_pm, status_clears_where_ones_are_written_and_the_timer_runs)
     cr_assert_geq(t1 - t0, 7000u, "3.58 MHz: at least 7000 ticks in 2 ms (%u)", t1 - t0);
     acpi_pm_write(&p, ACPI_PM_TMR, 4, 0);
     cr_assert_lt(acpi_pm_read(&p, ACPI_PM_TMR, 4) - t1, 0x80000000u, "writes do not set the timer back");
+}
+
+/* The DSDT's PCI host bridge, read back by ACPICA's disassembler: a PNP0A03 root with bus 0-255, the I/O around
+   0xCF8-0xCFF and the memory from the hole to the IOAPIC as windows, and INTA of slot 1 on GSI 17. */
+Test(acpi, the_dsdt_describes_the_pci_host_bridge_as_iasl_reads_it)
+{
+    const uint8_t *f = find(build(1), "FACP");
+    const uint8_t *d = table(get32(f + 40), "DSDT");
+    char dir[] = "/tmp/vcpuctx-dsdt-XXXXXX", path[64], cmd[200];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/dsdt.aml", dir);
+    FILE *o = fopen(path, "wb");
+    cr_assert_not_null(o);
+    cr_assert_eq(fwrite(d, 1, get32(d + 4), o), get32(d + 4));
+    fclose(o);
+    snprintf(cmd, sizeof(cmd), "cd %s && iasl -d dsdt.aml >/dev/null 2>&1 && cat dsdt.dsl", dir);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    static char dsl[65536];
+    size_t n = fread(dsl, 1, sizeof(dsl) - 1, p);
+    dsl[n] = 0;
+    cr_assert_eq(pclose(p), 0, "iasl -d (package acpica-tools) disassembles the DSDT");
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+    static const char *const want[] = {
+        "Device (PCI0)",
+        "EisaId (\"PNP0A03\")",
+        "0x00FF,             // Range Maximum",
+        "0x0CF7,             // Range Maximum",
+        "0x0D00,             // Range Minimum",
+        "0x10000000,         // Range Minimum",
+        "0xFEBFFFFF,         // Range Maximum",
+        "Name (_PRT, Package (0x7C)",
+        "0x0001FFFF, \n                    0x00, \n                    Zero, \n                    0x11"};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        cr_assert_not_null(strstr(dsl, want[i]), "the DSDT has %s", want[i]);
 }

@@ -1,0 +1,82 @@
+#!/bin/sh
+# linux-virtio-images.sh: what the virtio tests boot Debian's kernel with. An initramfs that loads the kernel's
+# own virtio and ext4 modules (Debian builds them as modules), mounts /dev/vda and switches to it; and the ext4
+# root it finds there (mke2fs -d, package e2fsprogs): busybox-static, /hello.txt, and an /init that prints the
+# file, writes /written.txt with the token from the command line (vcpuctx-token=), syncs, and then powers off, or
+# with vcpuctx-end=wait waits to be killed.
+# Usage: scripts/linux-virtio-images.sh KERNEL OUT.cpio OUT.img
+set -eu
+kernel=${1:?usage: linux-virtio-images.sh KERNEL OUT.cpio OUT.img}
+cpio_out=${2:?} img_out=${3:?}
+release=$(basename "$kernel" | sed 's/^vmlinuz-//')
+mods=/lib/modules/$release/kernel
+[ -d "$mods" ] || { echo "linux-virtio-images: no modules for $release in /lib/modules" >&2; exit 1; }
+bb=$(command -v busybox || true)
+[ -n "$bb" ] && file -L "$bb" 2>/dev/null | grep -q "statically linked" || bb=/bin/busybox
+command -v mke2fs >/dev/null || { echo "linux-virtio-images: no mke2fs (package e2fsprogs)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The initramfs: the modules in load order (each after those it needs).
+rd=$work/rd
+mkdir -p "$rd/bin" "$rd/proc" "$rd/dev" "$rd/sys" "$rd/newroot" "$rd/lib/modules"
+cp "$bb" "$rd/bin/busybox"
+order="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
+drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk lib/crc16 fs/mbcache
+fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4"
+names=""
+for m in $order; do
+    cp "$mods/$m.ko" "$rd/lib/modules/"
+    names="$names $(basename "$m")"
+done
+cat >"$rd/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t devtmpfs dev /dev
+/bin/busybox mount -t sysfs sys /sys
+for m in$names; do
+    /bin/busybox insmod /lib/modules/\$m.ko || /bin/busybox echo "initramfs: insmod \$m failed"
+done
+/bin/busybox echo "initramfs: pci: \$(/bin/busybox cat /sys/bus/pci/devices/*/vendor /sys/bus/pci/devices/*/device | /bin/busybox tr '\n' ' ')"
+i=0
+while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do /bin/busybox sleep 0.1; i=\$((i + 1)); done
+/bin/busybox echo "initramfs: driver: \$(/bin/busybox cat /sys/block/vda/device/features 2>/dev/null) irq: \$(/bin/busybox grep -m1 virtio /proc/interrupts)"
+/bin/busybox mount -t ext4 /dev/vda /newroot || { /bin/busybox echo "initramfs: cannot mount /dev/vda"; /bin/busybox poweroff -f; }
+/bin/busybox mount --move /dev /newroot/dev
+/bin/busybox umount /proc /sys
+exec /bin/busybox switch_root /newroot /init
+INIT
+chmod +x "$rd/init"
+(cd "$rd" && find . | "$bb" cpio -o -H newc 2>/dev/null) >"$cpio_out.tmp"
+mv "$cpio_out.tmp" "$cpio_out"
+
+# The root file system.
+root=$work/root
+mkdir -p "$root/bin" "$root/proc" "$root/dev" "$root/sys" "$root/tmp"
+cp "$bb" "$root/bin/busybox"
+echo "hello from the virtio disk" >"$root/hello.txt"
+cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+/bin/busybox echo "VCPUCTX-VIRTIO-ROOT: $(/bin/busybox cat /hello.txt)"
+/bin/busybox echo "root: $(/bin/busybox grep ' / ' /proc/mounts)"
+for w in $(/bin/busybox cat /proc/cmdline); do
+    case $w in
+    vcpuctx-token=*) token=${w#vcpuctx-token=} ;;
+    vcpuctx-end=*) end=${w#vcpuctx-end=} ;;
+    esac
+done
+/bin/busybox echo "written by the guest: ${token:-none}" >/written.txt
+/bin/busybox sync
+/bin/busybox echo "VCPUCTX-SYNCED"
+if [ "${end:-}" = wait ]; then
+    while :; do /bin/busybox sleep 60; done
+fi
+/bin/busybox mount -o remount,ro /
+/bin/busybox poweroff -f
+INIT
+chmod +x "$root/init"
+rm -f "$img_out.tmp"
+mke2fs -q -t ext4 -d "$root" -L vcpuctx-root "$img_out.tmp" 16M
+mv "$img_out.tmp" "$img_out"

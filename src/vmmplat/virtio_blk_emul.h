@@ -1,0 +1,17 @@
+/* virtio_blk_emul.h: the virtio block device's state, for its transport's maker. */
+#ifndef VMMPLAT_VIRTIO_BLK_EMUL_H
+#define VMMPLAT_VIRTIO_BLK_EMUL_H
+
+#include "virtio_dev.h"
+
+struct blk_emul {
+    struct vio *v;
+    struct disk_driver driver;
+    struct virtio_blk_config cfg;
+    struct virtq_chain chain; /* the request being served (the transport's lock held) */
+};
+
+/* The block device as its transport shows it. */
+const struct vio_device *vio_blk_device(void);
+
+#endif /* VMMPLAT_VIRTIO_BLK_EMUL_H */

@@ -1,0 +1,54 @@
+/* virtio_dev.h: what a libsel4vmmplatsupport virtio device (block, console, network) gives the transport that
+   shows it to the guest, and the transport's state. The device's code sees its queues and its configuration
+   bytes; the transport owns the register file, the interrupt and the lock. */
+#ifndef VMMPLAT_VIRTIO_DEV_H
+#define VMMPLAT_VIRTIO_DEV_H
+
+#include <pthread.h>
+
+#include <sel4vmmplatsupport/drivers/virtio_pci_emul.h>
+
+#include "virtq.h"
+
+struct vio;
+
+struct vio_device {
+    uint32_t features;                       /* offered feature bits 0-31 */
+    unsigned nqueues;                        /* queues 0 .. nqueues-1 */
+    size_t config_len;                       /* bytes of configuration at VIRTIO_PCI_CONFIG_OFF(0) */
+    void (*kick)(struct vio *v, unsigned q); /* the guest notified queue q (the lock held) */
+    void (*raise)(struct vio *v);            /* upstream's way to interrupt: the backend's handleIRQ */
+};
+
+struct vio {
+    virtio_emul_t emul; /* upstream's view; first, so an emul is its vio */
+    pthread_mutex_t lock;
+    const struct vio_device *dev;
+    uint32_t features; /* dev's, and what vcpuctx_virtio_add_features added */
+    uint8_t config[64];
+    uint32_t guest_features;
+    uint8_t isr;
+    struct virtq q[VQUEUE_NUM_VRINGS];
+    struct virtq_mem mem;
+    vm_vcpu_t *intx_vcpu; /* set: the transport drives intx_line itself, level-triggered */
+    int intx_line;
+};
+
+static inline struct vio *vio_of(virtio_emul_t *emul)
+{
+    return (struct vio *)emul;
+}
+
+/* Make a transport for dev with queues of queue_size entries (a power of 2 up to 32768); device state goes in
+   emul.internal. */
+struct vio *vio_create(vm_t *vm, const struct vio_device *dev, int queue_size);
+void vio_destroy(struct vio *v);
+
+/* The guest's used buffers are there: interrupt it (ISR bit 0), unless it asked for none on queue q. */
+void vio_interrupt(struct vio *v, unsigned q);
+
+/* The guest's ring for queue q is malformed: the device needs a reset (status bit 0x40, a configuration
+   interrupt) and takes no more from its queues until the guest resets it. */
+void vio_broken(struct vio *v);
+
+#endif /* VMMPLAT_VIRTIO_DEV_H */

@@ -189,3 +189,34 @@ Test(options, linux_kernel_initrd_and_append, .init = quiet)
     cr_assert_eq(parse(&o, (const char *[]){"--kernel=vmlinuz", "other", NULL}), -1, "two images");
     cr_assert_eq(parse(&o, (const char *[]){"--initrd=rd.img", NULL}), -1, "no image");
 }
+
+Test(options, drives_as_qemu_writes_them)
+{
+    struct options o;
+    cr_assert_eq(parse(&o, (const char *[]){"--drive=a.img", "--drive=file=b.img,if=virtio",
+                                            "--drive=if=virtio,format=raw,readonly=on,file=c.img", "img", NULL}),
+                 0);
+    cr_assert_str_eq(o.drive, "a.img", "FILE alone: the ATA disk");
+    cr_assert_eq(o.nvdrives, 2);
+    cr_assert_str_eq(o.vdrive[0].file, "b.img");
+    cr_assert_not(o.vdrive[0].readonly);
+    cr_assert_str_eq(o.vdrive[1].file, "c.img");
+    cr_assert(o.vdrive[1].readonly);
+    cr_assert_eq(parse(&o, (const char *[]){"--drive=file=d.img,if=ide", "img", NULL}), 0);
+    cr_assert_str_eq(o.drive, "d.img");
+    cr_assert_eq(o.nvdrives, 0);
+    static const char *const bad[] = {"--drive=if=virtio",           "--drive=file=,if=virtio",
+                                      "--drive=file=a,if=scsi",      "--drive=file=a,format=qcow2",
+                                      "--drive=file=a,readonly=yes", "--drive=file=a,cache=none",
+                                      "--drive=file=a,readonly=on",  "--drive="};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        cr_assert_eq(parse(&o, (const char *[]){bad[i], "img", NULL}), -1, "%s refused", bad[i]);
+    const char *five[] = {"--drive=file=a,if=virtio",
+                          "--drive=file=a,if=virtio",
+                          "--drive=file=a,if=virtio",
+                          "--drive=file=a,if=virtio",
+                          "--drive=file=a,if=virtio",
+                          "img",
+                          NULL};
+    cr_assert_eq(parse(&o, five), -1, "at most 4 virtio disks");
+}

@@ -78,5 +78,5 @@ fi
 INIT
 chmod +x "$root/init"
 rm -f "$img_out.tmp"
-mke2fs -q -t ext4 -d "$root" -L vcpuctx-root "$img_out.tmp" 16M
+mke2fs -q -t ext4 -d "$root" -L vcpuctx-root "$img_out.tmp" 16M >/dev/null
 mv "$img_out.tmp" "$img_out"

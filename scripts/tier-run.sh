@@ -38,6 +38,7 @@ amd)
     abi build/ia32 ""
     suite "hostile campaign" scripts/hostile-campaign.sh 60 build
     suite "Linux: Debian's kernel and a busybox initramfs" scripts/linux-boot.sh build
+    suite "Linux: the root file system on a virtio disk" scripts/linux-virtio.sh build
     ;;
 intel)
     # Bochs is slow: the suites whose outcome depends on the host, both ABIs.

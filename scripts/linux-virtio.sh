@@ -1,0 +1,104 @@
+#!/bin/sh
+# linux-virtio.sh: Debian's kernel with its root file system on a virtio disk under vcpuctx-run, inside the amd
+# tier: it loads its own virtio and ext4 modules from the initramfs, switches root to /dev/vda, reads the file the
+# image was made with, writes one and powers off, and the host (e2fsck, debugfs) finds the written file in the
+# image; killed with SIGKILL right after the guest's sync, nothing the guest synced is lost; a read-only disk is
+# never written; bad images are refused with status 2 and one line. Images: scripts/linux-virtio-images.sh, made
+# by make as build/linux/virtio-initramfs.cpio and build/linux/virtio-root.img.
+# Usage: scripts/linux-virtio.sh [BUILD]
+set -u
+b=${1:-build}
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+[ -n "$kernel" ] || { echo "linux-virtio: no /boot/vmlinuz-* in this tier" >&2; exit 1; }
+rd=build/linux/virtio-initramfs.cpio img=build/linux/virtio-root.img
+disk=/tmp/linux-virtio.img
+failed=0
+ok() { echo "linux-virtio: ok: $1"; }
+fail() {
+    echo "linux-virtio: FAIL: $1"
+    failed=1
+}
+expect() { # expect WHAT TEXT: TEXT in the last run's output
+    if grep -qF -- "$2" /tmp/linux-virtio.out; then ok "$1"; else fail "$1 (no \"$2\")"; fi
+}
+# run ARGS...: the kernel on a copy of the root image; output on the console (the tier counts silence) and in
+# /tmp/linux-virtio.out; status in $st.
+run() {
+    { "$b/vcpuctx-run" --serial=stdio --debugcon=none -m 256M --timeout=300 --stats --kernel="$kernel" \
+        --initrd="$rd" "$@" 2>&1; echo $? >/tmp/linux-virtio.st; } | tee /tmp/linux-virtio.out
+    st=$(cat /tmp/linux-virtio.st)
+}
+# found WHAT TOKEN: after a journal replay, /written.txt in the image holds TOKEN.
+found() {
+    /usr/sbin/e2fsck -fy "$disk" >/dev/null 2>&1
+    got=$(/usr/sbin/debugfs -R "cat /written.txt" "$disk" 2>/dev/null)
+    if [ "$got" = "written by the guest: $2" ]; then ok "$1"; else fail "$1 (written.txt: '$got')"; fi
+}
+
+# boot WHAT APPEND...: the root on the virtio disk, to its power-off.
+boot() {
+    what=$1
+    shift
+    cp "$img" "$disk"
+    run --drive=file="$disk",if=virtio --append="console=ttyS0 panic=-1 quiet $*"
+    [ "$st" -eq 0 ] && ok "$what: status 0" || fail "$what: status $st"
+    expect "$what: virtio-blk on the PCI bus" "initramfs: pci: 0x8086 0x1af4 0x1237 0x1001"
+    expect "$what: INTx on the IOAPIC, level-triggered" "IO-APIC  17-fasteoi   virtio0"
+    expect "$what: the root is the virtio disk" "root: /dev/vda / ext4 rw"
+    expect "$what: the image's file read" "VCPUCTX-VIRTIO-ROOT: hello from the virtio disk"
+    expect "$what: the power-off went through ACPI" "stats: the guest powered off (ACPI"
+}
+boot "virtio root" vcpuctx-token=t1
+found "virtio root: the file the guest wrote is in the image" t1
+boot "virtio root, the legacy interface forced" virtio_pci.force_legacy=1 vcpuctx-token=t2
+found "virtio root, legacy: the file the guest wrote is in the image" t2
+
+# SIGKILL right after the guest's sync: what it synced is on the host file.
+cp "$img" "$disk"
+{ "$b/vcpuctx-run" --serial=stdio --debugcon=none -m 256M --timeout=300 --kernel="$kernel" --initrd="$rd" \
+    --drive=file="$disk",if=virtio --append="console=ttyS0 panic=-1 quiet vcpuctx-token=t3 vcpuctx-end=wait" \
+    >/tmp/linux-virtio.out 2>&1 & }
+pid=$!
+i=0
+while ! grep -q VCPUCTX-SYNCED /tmp/linux-virtio.out && kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill -9 $pid 2>/dev/null
+wait $pid
+expect "kill -9: the guest synced first" "VCPUCTX-SYNCED"
+found "kill -9 after the guest's sync: nothing lost" t3
+
+# Read-only: the guest sees a write-protected disk, and the image never changes.
+cp "$img" "$disk"
+sum0=$(md5sum <"$disk")
+run --drive=file="$disk",if=virtio,readonly=on --append="console=ttyS0 panic=-1 vcpuctx-token=t4"
+expect "readonly=on: the root is mounted read-only" "root: /dev/vda / ext4 ro"
+expect "readonly=on: the guest's write is refused" "Read-only file system"
+[ "$(md5sum <"$disk")" = "$sum0" ] && ok "readonly=on: the image is unchanged" || fail "readonly=on: the image changed"
+
+# Bad images: status 2, one line, before the guest runs.
+bad() { # bad WHAT TEXT ARGS...
+    what=$1 says=$2
+    shift 2
+    err=$("$b/vcpuctx-run" --serial=none -m 256M --kernel="$kernel" "$@" 2>&1 >/dev/null)
+    s=$?
+    if [ "$s" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && printf '%s' "$err" | grep -qF -- "$says"; then
+        ok "$what: status 2, one line"
+    else
+        fail "$what: status $s, stderr: $err"
+    fi
+}
+bad "a missing image" "No such file" --drive=file=/nonexistent.img,if=virtio
+head -c 1000 /dev/zero >/tmp/linux-virtio.short
+bad "an image of part of a sector" "whole number of 512-byte sectors" --drive=file=/tmp/linux-virtio.short,if=virtio
+bad "an unknown drive option" "bad --drive" --drive=file="$disk",if=virtio,cache=none
+"$b/vcpuctx-run" --serial=none --debugcon=none -m 256M --timeout=60 --kernel="$kernel" --initrd="$rd" \
+    --drive=file="$disk",if=virtio --append="console=ttyS0 vcpuctx-end=wait" >/dev/null 2>&1 &
+holder=$!
+sleep 1
+bad "an image another VMM has open" "locked by another process" --drive=file="$disk",if=virtio
+kill -9 $holder 2>/dev/null
+wait $holder 2>/dev/null
+rm -f "$disk" /tmp/linux-virtio.short /tmp/linux-virtio.out /tmp/linux-virtio.st
+exit $failed

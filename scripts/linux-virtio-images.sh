@@ -34,13 +34,18 @@ cat >"$rd/init" <<INIT
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
 /bin/busybox mount -t sysfs sys /sys
+# Each module with its parameters from the command line (MODULE.PARAM=VALUE), as modprobe would give them.
 for m in$names; do
-    /bin/busybox insmod /lib/modules/\$m.ko || /bin/busybox echo "initramfs: insmod \$m failed"
+    args=""
+    for w in \$(/bin/busybox cat /proc/cmdline); do
+        case \$w in \$m.*) args="\$args \${w#\$m.}" ;; esac
+    done
+    /bin/busybox insmod /lib/modules/\$m.ko \$args || /bin/busybox echo "initramfs: insmod \$m failed"
 done
 /bin/busybox echo "initramfs: pci: \$(/bin/busybox cat /sys/bus/pci/devices/*/vendor /sys/bus/pci/devices/*/device | /bin/busybox tr '\n' ' ')"
 i=0
 while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do /bin/busybox sleep 0.1; i=\$((i + 1)); done
-/bin/busybox echo "initramfs: driver: \$(/bin/busybox cat /sys/block/vda/device/features 2>/dev/null) irq: \$(/bin/busybox grep -m1 virtio /proc/interrupts)"
+/bin/busybox echo "initramfs: VIRTIO_F_VERSION_1=\$(/bin/busybox cut -c33 /sys/block/vda/device/features 2>/dev/null) irq: \$(/bin/busybox grep -m1 virtio /proc/interrupts)"
 /bin/busybox mount -t ext4 /dev/vda /newroot || { /bin/busybox echo "initramfs: cannot mount /dev/vda"; /bin/busybox poweroff -f; }
 /bin/busybox mount --move /dev /newroot/dev
 /bin/busybox umount /proc /sys

@@ -49,12 +49,15 @@ boot() {
     expect "$what: the power-off went through ACPI" "stats: the guest powered off (ACPI"
 }
 boot "virtio root" vcpuctx-token=t1
+expect "virtio root: the driver took the virtio 1.x interface" "initramfs: VIRTIO_F_VERSION_1=1"
 found "virtio root: the file the guest wrote is in the image" t1
 boot "virtio root, the legacy interface forced" virtio_pci.force_legacy=1 vcpuctx-token=t2
+expect "virtio root, legacy: the driver took the legacy interface" "initramfs: VIRTIO_F_VERSION_1=0"
 found "virtio root, legacy: the file the guest wrote is in the image" t2
 
 # SIGKILL right after the guest's sync: what it synced is on the host file.
 cp "$img" "$disk"
+rm -f /tmp/linux-virtio.out # the last run's, which has the marker too
 { "$b/vcpuctx-run" --serial=stdio --debugcon=none -m 256M --timeout=300 --kernel="$kernel" --initrd="$rd" \
     --drive=file="$disk",if=virtio --append="console=ttyS0 panic=-1 quiet vcpuctx-token=t3 vcpuctx-end=wait" \
     >/tmp/linux-virtio.out 2>&1 & }

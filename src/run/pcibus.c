@@ -14,6 +14,10 @@
 /* Where the bus's I/O BARs start, as SeaBIOS places QEMU's; each virtio-blk function's 64 bytes. */
 #define IO_BARS_AT       0xc000
 #define VIRTIO_BLK_PORTS 0x40
+/* Where the transitional virtio functions' 16 KiB memory BARs are, one per slot: in the PCI hole above any RAM
+   (whose end below 4 GiB is at most 0xE0000000), below the IOAPIC, as QEMU's 32-bit BARs land under SeaBIOS. */
+#define MODERN_BARS_AT   0xfe000000u
+#define VIO_BAR_SIZE     0x4000u
 
 /* QEMU's i440FX: Intel 82441FX, revision 2, a host bridge, QEMU's default subsystem (Red Hat, 0x1100). */
 static void define_i440fx(vmm_pci_device_def_t *d)
@@ -97,7 +101,9 @@ int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile 
     }
     unsigned gsi = pci_slot_gsi(slot, 1);
     ioport_range_t range = {.size = VIRTIO_BLK_PORTS};
-    virtio_blk_t *d = vcpuctx_make_virtio_blk(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi, blkfile_backend(), f);
+    struct vcpuctx_virtio_pci opts = {.cb_cookie = f, .modern_bar = MODERN_BARS_AT + VIO_BAR_SIZE * slot};
+    virtio_blk_t *d =
+        vcpuctx_make_virtio_blk(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi, blkfile_backend(), &opts);
     if (!d)
         return -1;
     b->blk[b->nblk++] = d;

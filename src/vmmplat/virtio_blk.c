@@ -8,7 +8,7 @@
 #include <sel4vmmplatsupport/drivers/virtio_blk.h>
 
 #include "pci_regs.h"
-#include "virtio_dev.h"
+#include "virtio_pci.h"
 
 #define QUEUE_SIZE 128
 
@@ -16,7 +16,8 @@
 struct blk_dev {
     virtio_blk_t pub;
     vmm_pci_device_def_t def;
-    void *cb_cookie;
+    struct vcpuctx_virtio_pci opts;
+    struct vio_pci modern; /* a transitional device's */
 };
 
 static int port_in(void *cookie, unsigned int port_no, unsigned int size, unsigned int *result)
@@ -36,7 +37,7 @@ static int driver_init(struct disk_driver *driver, ps_io_ops_t io_ops, void *con
 {
     struct blk_dev *d = config;
     driver->disk_data = &d->pub;
-    driver->cb_cookie = d->cb_cookie;
+    driver->cb_cookie = d->opts.cb_cookie;
     driver->io_ops = io_ops;
     driver->i_fn = d->pub.emul_driver_funcs;
     d->pub.emul_driver = driver;
@@ -69,8 +70,15 @@ static void define_blk(vmm_pci_device_def_t *def, unsigned iobase, unsigned pin,
                                   .class_code = (VIRTIO_PCI_CLASS_BLOCK >> 16) & 0xff};
 }
 
-static int add_function(struct blk_dev *d, vmm_pci_space_t *pci, unsigned size, unsigned pin, unsigned line)
+/* Upstream's function (a header in memory, one emulated I/O BAR), or a transitional one. */
+static int add_function(struct blk_dev *d, vm_t *vm, vmm_pci_space_t *pci, unsigned size, unsigned pin, unsigned line)
 {
+    if (d->opts.modern_bar) {
+        define_blk(&d->modern.def, d->pub.iobase, pin, line);
+        if (vio_pci_init(&d->modern, vm, vio_of(d->pub.emul), size, d->opts.modern_bar) < 0)
+            return -1;
+        return vmm_pci_add_entry(pci, vio_pci_entry(&d->modern), NULL);
+    }
     define_blk(&d->def, d->pub.iobase, pin, line);
     vmm_pci_entry_t entry = {
         .cookie = &d->def, .ioread = vmm_pci_mem_device_read, .iowrite = vmm_pci_entry_ignore_write};
@@ -80,7 +88,8 @@ static int add_function(struct blk_dev *d, vmm_pci_space_t *pci, unsigned size, 
 
 virtio_blk_t *vcpuctx_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port_list_t *ioport,
                                       ioport_range_t ioport_range, ioport_type_t port_type, unsigned int interrupt_pin,
-                                      unsigned int interrupt_line, raw_diskiface_funcs_t backend, void *cb_cookie)
+                                      unsigned int interrupt_line, raw_diskiface_funcs_t backend,
+                                      const struct vcpuctx_virtio_pci *opts)
 {
     struct blk_dev *d = vm && pci && ioport && backend.raw_xfer ? calloc(1, sizeof(*d)) : NULL;
     if (!d) {
@@ -88,7 +97,8 @@ virtio_blk_t *vcpuctx_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
         return NULL;
     }
     d->pub.emul_driver_funcs = backend;
-    d->cb_cookie = cb_cookie;
+    if (opts)
+        d->opts = *opts;
     d->pub.emul = virtio_emul_init(d->pub.ioops, QUEUE_SIZE, vm, driver_init, d, VIRTIO_BLOCK);
     ioport_entry_t *io =
         d->pub.emul
@@ -103,7 +113,7 @@ virtio_blk_t *vcpuctx_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
     }
     d->pub.iobase = io->range.start;
     /* A function the bus refuses leaves the device alive: the port list reaches it, and has no call to let go. */
-    return add_function(d, pci, io->range.size, interrupt_pin, interrupt_line) < 0 ? NULL : &d->pub;
+    return add_function(d, vm, pci, io->range.size, interrupt_pin, interrupt_line) < 0 ? NULL : &d->pub;
 }
 
 void vcpuctx_virtio_blk_free(virtio_blk_t *blk)
@@ -111,6 +121,8 @@ void vcpuctx_virtio_blk_free(virtio_blk_t *blk)
     if (!blk)
         return;
     struct blk_dev *d = (struct blk_dev *)blk;
+    if (d->modern.mmio)
+        vm_free_reserved_memory(blk->emul->vm, d->modern.mmio);
     if (blk->emul) {
         free(blk->emul->internal);
         vio_destroy(vio_of(blk->emul));

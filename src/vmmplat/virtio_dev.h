@@ -24,11 +24,17 @@ struct vio {
     virtio_emul_t emul; /* upstream's view; first, so an emul is its vio */
     pthread_mutex_t lock;
     const struct vio_device *dev;
-    uint32_t features; /* dev's, and what vcpuctx_virtio_add_features added */
+    uint64_t features; /* dev's, what vcpuctx_virtio_add_features added, VERSION_1 when modern */
     uint8_t config[64];
-    uint32_t guest_features;
+    uint64_t guest_features;
     uint8_t isr;
     struct virtq q[VQUEUE_NUM_VRINGS];
+    struct vio_modern_queue { /* a queue as the virtio 1.x interface sets it up, until enabled */
+        uint16_t size;
+        bool enabled;
+        uint64_t desc, avail, used;
+    } mq[VQUEUE_NUM_VRINGS];
+    uint32_t feature_select, driver_feature_select; /* the virtio 1.x interface's 32-bit windows */
     struct virtq_mem mem;
     vm_vcpu_t *intx_vcpu; /* set: the transport drives intx_line itself, level-triggered */
     int intx_line;
@@ -43,6 +49,23 @@ static inline struct vio *vio_of(virtio_emul_t *emul)
    emul.internal. */
 struct vio *vio_create(vm_t *vm, const struct vio_device *dev, int queue_size);
 void vio_destroy(struct vio *v);
+
+/* Shared by the two interfaces (the lock held): reset the device, take a notification of queue q, read (and
+   clear) the ISR, set the status. */
+void vio_reset(struct vio *v);
+void vio_kick(struct vio *v, uint32_t q);
+uint8_t vio_read_isr(struct vio *v);
+void vio_set_status(struct vio *v, uint8_t status);
+
+/* The virtio 1.x interface (virtio_modern.c): its structures in the memory BAR, by offset (VIO_MODERN_*). */
+#define VIO_MODERN_COMMON 0x0000
+#define VIO_MODERN_ISR    0x1000
+#define VIO_MODERN_DEVICE 0x2000
+#define VIO_MODERN_NOTIFY 0x3000
+#define VIO_MODERN_SIZE   0x4000
+#define VIO_NOTIFY_MULT   4
+uint64_t vio_modern_read(struct vio *v, uint64_t offset, unsigned size);
+void vio_modern_write(struct vio *v, uint64_t offset, unsigned size, uint64_t value);
 
 /* The guest's used buffers are there: interrupt it (ISR bit 0), unless it asked for none on queue q. */
 void vio_interrupt(struct vio *v, unsigned q);

@@ -21,17 +21,35 @@ static void set_line(struct vio *v, int level)
         vm_set_irq_level(v->intx_vcpu, v->intx_line, level);
 }
 
-static void reset(struct vio *v)
+void vio_reset(struct vio *v)
 {
     v->emul.virtq.status = 0;
     v->guest_features = 0;
+    v->feature_select = v->driver_feature_select = 0;
     v->isr = 0;
     set_line(v, 0);
     for (unsigned i = 0; i < VQUEUE_NUM_VRINGS; i++) {
         v->q[i] = (struct virtq){0};
+        v->mq[i] = (struct vio_modern_queue){.size = v->emul.virtq.queue_size[i]};
         v->emul.virtq.queue_pfn[i] = 0;
         v->emul.virtq.last_idx[i] = 0;
     }
+}
+
+uint8_t vio_read_isr(struct vio *v)
+{
+    uint8_t isr = v->isr;
+    v->isr = 0;
+    set_line(v, 0);
+    return isr;
+}
+
+void vio_set_status(struct vio *v, uint8_t status)
+{
+    if (status == 0)
+        vio_reset(v);
+    else
+        v->emul.virtq.status = status;
 }
 
 void vio_interrupt(struct vio *v, unsigned q)
@@ -77,17 +95,13 @@ static int reg_in(struct vio *v, unsigned offset, unsigned size, uint32_t *val)
         return 0;
     }
     switch (offset | size << 8) {
-    case VIRTIO_PCI_HOST_FEATURES | 4 << 8: *val = v->features; return 0;
-    case VIRTIO_PCI_GUEST_FEATURES | 4 << 8: *val = v->guest_features; return 0;
+    case VIRTIO_PCI_HOST_FEATURES | 4 << 8: *val = (uint32_t)v->features; return 0;
+    case VIRTIO_PCI_GUEST_FEATURES | 4 << 8: *val = (uint32_t)v->guest_features; return 0;
     case VIRTIO_PCI_QUEUE_PFN | 4 << 8:
     case VIRTIO_PCI_QUEUE_NUM | 2 << 8: *val = queue_reg_in(v, offset); return 0;
     case VIRTIO_PCI_QUEUE_SEL | 2 << 8: *val = v->emul.virtq.queue; return 0;
     case VIRTIO_PCI_STATUS | 1 << 8: *val = (uint32_t)v->emul.virtq.status & 0xff; return 0;
-    case VIRTIO_PCI_ISR | 1 << 8:
-        *val = v->isr;
-        v->isr = 0;
-        set_line(v, 0);
-        return 0;
+    case VIRTIO_PCI_ISR | 1 << 8: *val = vio_read_isr(v); return 0;
     }
     return -1;
 }
@@ -103,7 +117,7 @@ static void set_pfn(struct vio *v, uint32_t pfn)
                VIRTIO_PCI_VRING_ALIGN);
 }
 
-static void kick(struct vio *v, uint32_t q)
+void vio_kick(struct vio *v, uint32_t q)
 {
     if (q < v->dev->nqueues && !(v->emul.virtq.status & VIRTIO_CONFIG_S_NEEDS_RESET))
         v->dev->kick(v, q);
@@ -112,16 +126,11 @@ static void kick(struct vio *v, uint32_t q)
 static void reg_out(struct vio *v, unsigned offset, unsigned size, uint32_t val)
 {
     switch (offset | size << 8) {
-    case VIRTIO_PCI_GUEST_FEATURES | 4 << 8: v->guest_features = val & v->features; break;
+    case VIRTIO_PCI_GUEST_FEATURES | 4 << 8: v->guest_features = val & (uint32_t)v->features; break;
     case VIRTIO_PCI_QUEUE_PFN | 4 << 8: set_pfn(v, val); break;
     case VIRTIO_PCI_QUEUE_SEL | 2 << 8: v->emul.virtq.queue = (uint16_t)val; break;
-    case VIRTIO_PCI_QUEUE_NOTIFY | 2 << 8: kick(v, val); break;
-    case VIRTIO_PCI_STATUS | 1 << 8:
-        if ((val & 0xff) == 0)
-            reset(v);
-        else
-            v->emul.virtq.status = (int)(val & 0xff);
-        break;
+    case VIRTIO_PCI_QUEUE_NOTIFY | 2 << 8: vio_kick(v, val); break;
+    case VIRTIO_PCI_STATUS | 1 << 8: vio_set_status(v, (uint8_t)val); break;
     }
 }
 
@@ -151,7 +160,7 @@ static void notify_all(virtio_emul_t *emul)
     struct vio *v = vio_of(emul);
     pthread_mutex_lock(&v->lock);
     for (unsigned q = 0; q < v->dev->nqueues; q++)
-        kick(v, q);
+        vio_kick(v, q);
     pthread_mutex_unlock(&v->lock);
 }
 
@@ -172,6 +181,7 @@ struct vio *vio_create(vm_t *vm, const struct vio_device *dev, int queue_size)
     v->emul = (virtio_emul_t){.io_in = io_in, .io_out = io_out, .notify = notify_all, .vm = vm};
     for (unsigned i = 0; i < VQUEUE_NUM_VRINGS; i++) {
         v->emul.virtq.queue_size[i] = (uint16_t)queue_size;
+        v->mq[i].size = (uint16_t)queue_size;
         vring_init(&v->emul.virtq.vring[i], (unsigned)queue_size, NULL, VIRTIO_PCI_VRING_ALIGN);
     }
     return v;

@@ -30,6 +30,15 @@ static int fail(int e)
     return -1;
 }
 
+int virtq_set(struct virtq *q, uint16_t num, uint64_t desc, uint64_t avail, uint64_t used)
+{
+    *q = (struct virtq){0};
+    if (!num || (num & (num - 1)) || desc % 16 || avail % 2 || used % 4)
+        return fail(EINVAL);
+    *q = (struct virtq){.num = num, .desc = desc, .avail = avail, .used = used};
+    return 0;
+}
+
 /* Add descriptor d to chain c, checking what the guest gave. */
 static int take_desc(const struct virtq_mem *m, struct virtq_chain *c, const struct vring_desc *d)
 {

@@ -40,6 +40,10 @@ struct virtq_chain {
 /* Set the queue's parts as the legacy interface places them, from the page frame number pfn (0: none). */
 void virtq_set_legacy(struct virtq *q, uint16_t num, uint64_t pfn);
 
+/* Set the queue's parts where the virtio 1.x interface put them: num entries (a power of 2), each part aligned
+   as the split queue needs (16, 2, 4 bytes). 0, or -1 (EINVAL) leaving q unset. */
+int virtq_set(struct virtq *q, uint16_t num, uint64_t desc, uint64_t avail, uint64_t used);
+
 /* Take the next available chain into c: 1, 0 when none is waiting, -1 with errno when the guest's ring is
    malformed (EFAULT: a part or a buffer outside RAM; ELOOP: a chain longer than the queue or VIRTQ_MAX_SEGS;
    EINVAL: an index past the queue, an indirect or zero-length descriptor, a readable one after a writable). The

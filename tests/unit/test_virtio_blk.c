@@ -178,3 +178,62 @@ Test(virtio_blk, a_malformed_ring_needs_a_reset_and_nothing_more_is_taken)
     cr_assert_eq(in(VIRTIO_PCI_STATUS, 1), 0, "reset");
     cr_assert_eq(in(VIRTIO_PCI_QUEUE_PFN, 4), 0, "the queue is gone");
 }
+
+/* The virtio 1.x interface (BAR 4's structures), on the same device: features in two windows, FEATURES_OK only
+   with VERSION_1, a queue set up by address and enabled, notified through its notification address. */
+static uint64_t mrd(uint64_t off, unsigned size)
+{
+    return vio_modern_read(v, off, size);
+}
+
+Test(virtio_blk, the_virtio_1_interface_sets_up_and_serves_a_queue)
+{
+    out(VIRTIO_PCI_STATUS, 1, 0); /* reset what setup did through the legacy registers */
+    v->features |= 1ull << 32;
+    vio_modern_write(v, 0x00, 4, 1); /* device_feature_select: bits 32-63 */
+    cr_assert_eq(mrd(0x04, 4), 1, "VERSION_1");
+    cr_assert_eq(mrd(0x12, 2), 1, "one queue");
+    cr_assert_eq(mrd(0x10, 2), 0xffff, "no MSI-X vector");
+    vio_modern_write(v, 0x14, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+    vio_modern_write(v, 0x14, 1, VIRTIO_CONFIG_S_FEATURES_OK | 3);
+    cr_assert_not(mrd(0x14, 1) & VIRTIO_CONFIG_S_FEATURES_OK, "not without VERSION_1");
+    vio_modern_write(v, 0x08, 4, 1);
+    vio_modern_write(v, 0x0c, 4, 1); /* VERSION_1 */
+    vio_modern_write(v, 0x08, 4, 0);
+    vio_modern_write(v, 0x0c, 4, 0xffffffffu);
+    cr_assert_eq(mrd(0x0c, 4), 1u << VIRTIO_BLK_F_BLK_SIZE | 1u << VIRTIO_BLK_F_SEG_MAX | 1u << VIRTIO_BLK_F_SIZE_MAX,
+                 "only what was offered");
+    vio_modern_write(v, 0x14, 1, VIRTIO_CONFIG_S_FEATURES_OK | 3);
+    cr_assert(mrd(0x14, 1) & VIRTIO_CONFIG_S_FEATURES_OK);
+    cr_assert_eq(mrd(0x18, 2), 128, "the queue's largest size");
+    vio_modern_write(v, 0x18, 2, 100);
+    cr_assert_eq(mrd(0x18, 2), 128, "not a power of 2: refused");
+    vio_modern_write(v, 0x20, 4, 0x1000); /* desc, in two halves */
+    vio_modern_write(v, 0x24, 4, 0);
+    vio_modern_write(v, 0x28, 8, 0x1000 + 16 * 128);
+    vio_modern_write(v, 0x30, 8, 0x2000);
+    vio_modern_write(v, 0x1c, 2, 1);
+    cr_assert_eq(mrd(0x1c, 2), 1, "enabled");
+    vio_modern_write(v, 0x20, 8, 0x5000);
+    cr_assert_eq(mrd(0x20, 8), 0x1000, "fixed once enabled");
+    vio_modern_write(v, 0x14, 1, VIRTIO_CONFIG_S_DRIVER_OK | VIRTIO_CONFIG_S_FEATURES_OK | 3);
+    cr_assert_eq(mrd(VIO_MODERN_DEVICE, 4), SECTORS, "the device's configuration: capacity");
+    /* a read request, notified at queue 0's notification address */
+    struct vring_desc *d = (struct vring_desc *)(ram + 0x1000);
+    struct vring_avail *a = (struct vring_avail *)(ram + 0x1000 + 16 * 128);
+    struct virtio_blk_outhdr h = {.type = VIRTIO_BLK_T_IN, .sector = 1};
+    memcpy(ram + 0x10000, &h, sizeof(h));
+    disk[512] = 'm';
+    d[0] = (struct vring_desc){0x10000, sizeof(h), VRING_DESC_F_NEXT, 1};
+    d[1] = (struct vring_desc){0x20000, 512, VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, 2};
+    d[2] = (struct vring_desc){0x30000, 1, VRING_DESC_F_WRITE, 0};
+    a->ring[0] = 0;
+    a->idx = 1;
+    vio_modern_write(v, VIO_MODERN_NOTIFY, 2, 0);
+    cr_assert_eq(ram[0x20000], 'm');
+    cr_assert_eq(ram[0x30000], VIRTIO_BLK_S_OK);
+    cr_assert_eq(mrd(VIO_MODERN_ISR, 1), 1);
+    cr_assert_eq(mrd(VIO_MODERN_ISR, 1), 0, "read clears");
+    vio_modern_write(v, 0x14, 1, 0);
+    cr_assert_eq(mrd(0x1c, 2), 0, "a reset disables the queue");
+}

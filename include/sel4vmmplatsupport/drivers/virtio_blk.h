@@ -26,13 +26,14 @@ virtio_blk_t *common_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port
 /* A backend whose functions all fail, for a VMM to fill in. */
 raw_diskiface_funcs_t virtio_blk_default_backend(void);
 
-/* vcpuctx: common_make_virtio_blk with the backend's own cookie, which its driver's cb_cookie holds from the
-   first call (low_level_init) on, so a backend needs no globals. */
+/* vcpuctx: common_make_virtio_blk as opts says (NULL: as upstream's). */
 virtio_blk_t *vcpuctx_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port_list_t *ioport,
                                       ioport_range_t ioport_range, ioport_type_t port_type, unsigned int interrupt_pin,
-                                      unsigned int interrupt_line, raw_diskiface_funcs_t backend, void *cb_cookie);
+                                      unsigned int interrupt_line, raw_diskiface_funcs_t backend,
+                                      const struct vcpuctx_virtio_pci *opts);
 
-/* vcpuctx: free a device made above, once neither its PCI space nor its port list is used again. */
+/* vcpuctx: free a device made above, once neither its PCI space nor its port list is used again, and before its
+   VM is destroyed (its memory BAR's reservation goes too). */
 void vcpuctx_virtio_blk_free(virtio_blk_t *blk);
 
 #endif /* SEL4VMMPLATSUPPORT_DRIVERS_VIRTIO_BLK_H */

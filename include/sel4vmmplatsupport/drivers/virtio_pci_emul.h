@@ -68,6 +68,16 @@ struct vring_desc ring_desc(virtio_emul_t *emul, struct vring *vring, uint16_t i
 uint16_t ring_avail_idx(virtio_emul_t *emul, struct vring *vring);
 uint16_t ring_avail(virtio_emul_t *emul, struct vring *vring, uint16_t idx);
 
+/* vcpuctx: how its vcpuctx_make_virtio_* maker shows a device, beyond upstream's arguments. cb_cookie: the
+   backend's own, in its driver's cb_cookie from the first call on. modern_bar: 0 for upstream's legacy-only
+   function; else the device is transitional, as QEMU's are: the legacy registers in BAR 0 and the virtio 1.x
+   interface (with VIRTIO_F_VERSION_1) in a 16 KiB memory BAR 4 at this guest-physical address (16 KiB-aligned,
+   below 4 GiB, outside RAM), which the maker reserves on the VM. */
+struct vcpuctx_virtio_pci {
+    void *cb_cookie;
+    uintptr_t modern_bar;
+};
+
 /* vcpuctx: the device drives the guest's interrupt line itself, level-triggered as PCI's INTx is: raised
    with its ISR, lowered when the guest reads the ISR or resets the device (instead of calling the backend's
    handleIRQ). vcpu is any of the VM's. 0, or -1 (EINVAL). */

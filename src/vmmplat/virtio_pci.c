@@ -1,0 +1,133 @@
+/* virtio_pci.c: a transitional virtio function's PCI side (virtio 1.2, 4.1.2-4.1.4): its configuration header,
+   the capabilities that point a driver at the virtio 1.x structures in BAR 4, and the MMIO of that BAR. BAR 0
+   (I/O, the legacy register file) and BAR 4 (memory) sit where the VMM put them: a BAR sized with all ones reads
+   its size, and any other write leaves it where it is. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sel4vm/guest_memory.h>
+#include <sel4vm/guest_vcpu_fault.h>
+
+#include "pci_regs.h"
+#include "virtio_pci.h"
+
+#define CAP_VENDOR      0x09
+#define CAP_COMMON      1
+#define CAP_NOTIFY      2
+#define CAP_ISR         3
+#define CAP_DEVICE      4
+#define MODERN_BAR      4
+#define PCI_COMMAND     0x04
+#define PCI_STATUS_CAPS 0x10
+
+/* One virtio_pci_cap at at (len 16, or 20 for the notify capability with its multiplier). */
+static void add_cap(uint8_t *space, unsigned at, unsigned next, uint8_t type, uint32_t offset)
+{
+    uint8_t *c = space + at;
+    uint32_t length = 0x1000;
+    c[0] = CAP_VENDOR, c[1] = (uint8_t)next, c[2] = type == CAP_NOTIFY ? 20 : 16, c[3] = type, c[4] = MODERN_BAR;
+    memcpy(c + 8, &offset, 4);
+    memcpy(c + 12, &length, 4);
+    if (type == CAP_NOTIFY) {
+        uint32_t mult = VIO_NOTIFY_MULT;
+        memcpy(c + 16, &mult, 4);
+    }
+}
+
+static void build_space(struct vio_pci *p)
+{
+    memcpy(p->space, &p->def, PCI_HEADER_SIZE);
+    p->space[PCI_STATUS] |= PCI_STATUS_CAPS;
+    p->space[PCI_CAPABILITY_LIST] = 0x40;
+    add_cap(p->space, 0x40, 0x50, CAP_COMMON, VIO_MODERN_COMMON);
+    add_cap(p->space, 0x50, 0x60, CAP_ISR, VIO_MODERN_ISR);
+    add_cap(p->space, 0x60, 0x70, CAP_DEVICE, VIO_MODERN_DEVICE);
+    add_cap(p->space, 0x70, 0x00, CAP_NOTIFY, VIO_MODERN_NOTIFY);
+}
+
+static uint32_t bar_read(const struct vio_pci *p, unsigned bar)
+{
+    uint32_t v;
+    memcpy(&v, p->space + PCI_BASE_ADDRESS_0 + 4 * bar, 4);
+    if (!(p->sizing & 1u << bar) || !p->bar_size[bar])
+        return v;
+    return ~(p->bar_size[bar] - 1) | (v & (v & PCI_BAR_IO ? 0x3u : 0xfu));
+}
+
+static int config_read(void *cookie, int offset, int size, uint32_t *result)
+{
+    const struct vio_pci *p = cookie;
+    if (!PCI_ACCESS_OK(offset, size))
+        return -1;
+    uint8_t bytes[8];
+    unsigned first = (unsigned)offset & ~3u;
+    for (unsigned i = 0; i < 8; i += 4) {
+        unsigned at = first + i;
+        uint32_t v = 0;
+        if (at < 256 && at >= PCI_BASE_ADDRESS_0 && at < PCI_BASE_ADDRESS_END)
+            v = bar_read(p, (at - PCI_BASE_ADDRESS_0) / 4);
+        else if (at < 256)
+            memcpy(&v, p->space + at, 4);
+        memcpy(bytes + i, &v, 4);
+    }
+    *result = 0;
+    memcpy(result, bytes + (offset & 3), (size_t)size);
+    return 0;
+}
+
+/* Writes the guest may make: the command register, the interrupt line, and BAR sizing. */
+static int config_write(void *cookie, int offset, int size, uint32_t value)
+{
+    struct vio_pci *p = cookie;
+    if (!PCI_ACCESS_OK(offset, size))
+        return -1;
+    if (offset >= PCI_BASE_ADDRESS_0 && offset < PCI_BASE_ADDRESS_END && size == 4) {
+        unsigned bar = (unsigned)(offset - PCI_BASE_ADDRESS_0) / 4;
+        p->sizing = value == 0xffffffffu ? p->sizing | 1u << bar : p->sizing & ~(1u << bar);
+    } else if (offset == PCI_COMMAND && size >= 2) {
+        memcpy(p->space + PCI_COMMAND, &value, 2);
+    } else if (offset == PCI_INTERRUPT_LINE && size == 1) {
+        p->space[PCI_INTERRUPT_LINE] = (uint8_t)value;
+    }
+    return 0;
+}
+
+static memory_fault_result_t bar_fault(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t addr, size_t len, void *cookie)
+{
+    (void)vm;
+    struct vio_pci *p = cookie;
+    uint64_t off = addr - p->mem_base;
+    if (len == 0 || len > sizeof(seL4_Word) || off + len > VIO_MODERN_SIZE)
+        return FAULT_ERROR;
+    pthread_mutex_lock(&p->v->lock);
+    if (is_vcpu_read_fault(vcpu))
+        set_vcpu_fault_data(vcpu, (seL4_Word)vio_modern_read(p->v, off, (unsigned)len));
+    else
+        vio_modern_write(p->v, off, (unsigned)len, get_vcpu_fault_data(vcpu));
+    pthread_mutex_unlock(&p->v->lock);
+    advance_vcpu_fault(vcpu);
+    return FAULT_HANDLED;
+}
+
+int vio_pci_init(struct vio_pci *p, vm_t *vm, struct vio *v, uint32_t io_size, uintptr_t mem_base)
+{
+    if (!mem_base || mem_base % VIO_MODERN_SIZE || mem_base + VIO_MODERN_SIZE > (1ull << 32)) {
+        errno = EINVAL;
+        return -1;
+    }
+    p->v = v;
+    p->mem_base = mem_base;
+    p->def.bar4 = (uint32_t)mem_base;
+    p->bar_size[0] = io_size;
+    p->bar_size[MODERN_BAR] = VIO_MODERN_SIZE;
+    build_space(p);
+    v->features |= 1ull << 32; /* VIRTIO_F_VERSION_1 */
+    p->mmio = vm_reserve_memory_at(vm, mem_base, VIO_MODERN_SIZE, bar_fault, p);
+    return p->mmio ? 0 : -1;
+}
+
+vmm_pci_entry_t vio_pci_entry(struct vio_pci *p)
+{
+    return (vmm_pci_entry_t){.cookie = p, .ioread = config_read, .iowrite = config_write};
+}

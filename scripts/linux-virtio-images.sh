@@ -2,8 +2,9 @@
 # linux-virtio-images.sh: what the virtio tests boot Debian's kernel with. An initramfs that loads the kernel's
 # own virtio and ext4 modules (Debian builds them as modules), mounts /dev/vda and switches to it; and the ext4
 # root it finds there (mke2fs -d, package e2fsprogs): busybox-static, /hello.txt, and an /init that prints the
-# file, writes /written.txt with the token from the command line (vcpuctx-token=), syncs, and then powers off, or
-# with vcpuctx-end=wait waits to be killed.
+# file, writes a login-style line to /dev/hvc0 when there is a virtio console, writes /written.txt with the
+# token from the command line (vcpuctx-token=), syncs, and then powers off, or with vcpuctx-end=wait waits to be
+# killed.
 # Usage: scripts/linux-virtio-images.sh KERNEL OUT.cpio OUT.img
 set -eu
 kernel=${1:?usage: linux-virtio-images.sh KERNEL OUT.cpio OUT.img}
@@ -23,7 +24,7 @@ mkdir -p "$rd/bin" "$rd/proc" "$rd/dev" "$rd/sys" "$rd/newroot" "$rd/lib/modules
 cp "$bb" "$rd/bin/busybox"
 order="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
 drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk lib/crc16 fs/mbcache
-fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4"
+fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4 drivers/char/virtio_console"
 names=""
 for m in $order; do
     cp "$mods/$m.ko" "$rd/lib/modules/"
@@ -42,7 +43,8 @@ for m in$names; do
     done
     /bin/busybox insmod /lib/modules/\$m.ko \$args || /bin/busybox echo "initramfs: insmod \$m failed"
 done
-/bin/busybox echo "initramfs: pci: \$(/bin/busybox cat /sys/bus/pci/devices/*/vendor /sys/bus/pci/devices/*/device | /bin/busybox tr '\n' ' ')"
+for d in /sys/bus/pci/devices/*; do pci="\${pci:-} \$(/bin/busybox cat \$d/vendor):\$(/bin/busybox cat \$d/device)"; done
+/bin/busybox echo "initramfs: pci:\$pci"
 i=0
 while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do /bin/busybox sleep 0.1; i=\$((i + 1)); done
 /bin/busybox echo "initramfs: VIRTIO_F_VERSION_1=\$(/bin/busybox cut -c33 /sys/block/vda/device/features 2>/dev/null) irq: \$(/bin/busybox grep -m1 virtio /proc/interrupts)"
@@ -66,6 +68,13 @@ cat >"$root/init" <<'INIT'
 /bin/busybox mount -t sysfs sys /sys
 /bin/busybox echo "VCPUCTX-VIRTIO-ROOT: $(/bin/busybox cat /hello.txt)"
 /bin/busybox echo "root: $(/bin/busybox grep ' / ' /proc/mounts)"
+# With a virtio console: a login-style line on hvc0, its first port.
+i=0
+while [ ! -c /dev/hvc0 ] && [ -e /sys/bus/virtio/drivers/virtio_console ] && [ $i -lt 50 ]; do
+    /bin/busybox sleep 0.1
+    i=$((i + 1))
+done
+[ -c /dev/hvc0 ] && /bin/busybox echo "vcpuctx login: VCPUCTX-HVC0 $(/bin/busybox uname -r)" >/dev/hvc0
 for w in $(/bin/busybox cat /proc/cmdline); do
     case $w in
     vcpuctx-token=*) token=${w#vcpuctx-token=} ;;

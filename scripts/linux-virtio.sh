@@ -2,7 +2,7 @@
 # linux-virtio.sh: Debian's kernel with its root file system on a virtio disk under vcpuctx-run, inside the amd
 # tier: it loads its own virtio and ext4 modules from the initramfs, switches root to /dev/vda, reads the file the
 # image was made with, writes one and powers off, and the host (e2fsck, debugfs) finds the written file in the
-# image; killed with SIGKILL right after the guest's sync, nothing the guest synced is lost; a read-only disk is
+# image; a virtio console carries the kernel's messages and a login line on hvc0; killed with SIGKILL right after the guest's sync, nothing the guest synced is lost; a read-only disk is
 # never written; bad images are refused with status 2 and one line. Images: scripts/linux-virtio-images.sh, made
 # by make as build/linux/virtio-initramfs.cpio and build/linux/virtio-root.img.
 # Usage: scripts/linux-virtio.sh [BUILD]
@@ -35,22 +35,32 @@ found() {
     if [ "$got" = "written by the guest: $2" ]; then ok "$1"; else fail "$1 (written.txt: '$got')"; fi
 }
 
-# boot WHAT APPEND...: the root on the virtio disk, to its power-off.
+# boot WHAT APPEND...: the root on the virtio disk, to its power-off; $dev: more devices.
 boot() {
     what=$1
     shift
     cp "$img" "$disk"
-    run --drive=file="$disk",if=virtio --append="console=ttyS0 panic=-1 quiet $*"
+    run --drive=file="$disk",if=virtio $dev --append="console=ttyS0 panic=-1 quiet $*"
     [ "$st" -eq 0 ] && ok "$what: status 0" || fail "$what: status $st"
-    expect "$what: virtio-blk on the PCI bus" "initramfs: pci: 0x8086 0x1af4 0x1237 0x1001"
+    expect "$what: virtio-blk on the PCI bus" "initramfs: pci: 0x8086:0x1237 0x1af4:0x1001"
     expect "$what: INTx on the IOAPIC, level-triggered" "IO-APIC  17-fasteoi   virtio0"
     expect "$what: the root is the virtio disk" "root: /dev/vda / ext4 rw"
     expect "$what: the image's file read" "VCPUCTX-VIRTIO-ROOT: hello from the virtio disk"
     expect "$what: the power-off went through ACPI" "stats: the guest powered off (ACPI"
 }
-boot "virtio root" vcpuctx-token=t1
+hvc=/tmp/linux-virtio.hvc
+dev="--device=virtio-console,out=file:$hvc"
+boot "virtio root" console=hvc0 loglevel=7 vcpuctx-token=t1
 expect "virtio root: the driver took the virtio 1.x interface" "initramfs: VIRTIO_F_VERSION_1=1"
 found "virtio root: the file the guest wrote is in the image" t1
+expect "virtio console: on the PCI bus" "0x1af4:0x1003"
+expect "virtio console: the kernel's console on hvc0" "printk: console [hvc0] enabled"
+if grep -q "^vcpuctx login: VCPUCTX-HVC0 " "$hvc" && grep -q "EXT4-fs (vda)" "$hvc"; then
+    ok "virtio console: hvc0 carries the kernel's messages and a login line"
+else
+    fail "virtio console: hvc0 carried: $(tail -c 300 "$hvc")"
+fi
+dev=""
 boot "virtio root, the legacy interface forced" virtio_pci.force_legacy=1 vcpuctx-token=t2
 expect "virtio root, legacy: the driver took the legacy interface" "initramfs: VIRTIO_F_VERSION_1=0"
 found "virtio root, legacy: the file the guest wrote is in the image" t2
@@ -63,7 +73,7 @@ rm -f /tmp/linux-virtio.out # the last run's, which has the marker too
     >/tmp/linux-virtio.out 2>&1 & }
 pid=$!
 i=0
-while ! grep -q VCPUCTX-SYNCED /tmp/linux-virtio.out && kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do
+while ! grep -q VCPUCTX-SYNCED /tmp/linux-virtio.out 2>/dev/null && kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do
     sleep 0.1
     i=$((i + 1))
 done
@@ -103,5 +113,5 @@ sleep 1
 bad "an image another VMM has open" "locked by another process" --drive=file="$disk",if=virtio
 kill -9 $holder 2>/dev/null
 wait $holder 2>/dev/null
-rm -f "$disk" /tmp/linux-virtio.short /tmp/linux-virtio.out /tmp/linux-virtio.st
+rm -f "$disk" "$hvc" /tmp/linux-virtio.short /tmp/linux-virtio.out /tmp/linux-virtio.st
 exit $failed

@@ -123,7 +123,7 @@ static int observe(vm_vcpu_t *vcpu, void *cookie)
         return stop(m, STATUS_TIMEOUT, NULL);
     if (signals_stop_requested())
         return stop(m, STATUS_SIGNAL + signals_stop_requested(), NULL);
-    if (m->dbg_sink.failed || m->ser_sink.failed || m->fw_sink.failed)
+    if (m->dbg_sink.failed || m->ser_sink.failed || m->fw_sink.failed || m->con_sink.failed)
         return stop(m, STATUS_OUTPUT, NULL); /* the line naming it comes at the end (output_lost) */
     if (m->sys.reset_requested)
         return stop(m, STATUS_HALTED, NULL);

@@ -10,7 +10,7 @@ struct machine {
     const struct options *o;
     vm_t *vm;
     vm_vcpu_t *vcpu;
-    struct sink dbg_sink, ser_sink, fw_sink;
+    struct sink dbg_sink, ser_sink, fw_sink, con_sink;
     struct debugcon dcon, fwcon;
     struct ata disk;
     struct blkfile vdisk[MAX_VIRTIO_DRIVES]; /* the virtio disks' images (--drive=...,if=virtio) */

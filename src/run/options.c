@@ -34,6 +34,8 @@ static const char usage[] =
     "                               if=ide: the ATA disk); locked while the guest runs"
     "  --device=pc-testdev          QEMU's pc-testdev (ports 0xe0-0xeb, 0x2000-0x2017; MMIO at\n"
     "                               0xff000000), in place of the debug console at 0xe9\n"
+    "  --device=virtio-console[,out=stdio|file:PATH|none]\n"
+    "                               a virtio console on the PCI bus (Linux's hvc0; default stdio)\n"
     "  --debugcon=stdio|file:PATH|none  port 0xe9 (default stdio); with 0x402 too when given\n"
     "  --fw-debug=stdio|file:PATH|none  port 0x402 alone, the firmware's log (default: as a given\n"
     "                               --debugcon, else none, as QEMU without an isa-debugcon there)\n"
@@ -343,11 +345,23 @@ static int set_smp(struct options *o, void *field, const char *arg)
     return parse_unsigned(arg, VCPUCTX_MAX_VCPUS, field) < 0 || o->smp < 1 ? -1 : 0;
 }
 
+/* --device=pc-testdev, or virtio-console[,out=stdio|file:PATH|none] (default stdio). */
 static int set_device(struct options *o, void *field, const char *arg)
 {
-    (void)o;
-    *(bool *)field = true;
-    return strcmp(arg, "pc-testdev") == 0 ? 0 : -1;
+    (void)field;
+    static const char con[] = "virtio-console";
+    if (strcmp(arg, "pc-testdev") == 0) {
+        o->pc_testdev = true;
+        return 0;
+    }
+    if (strncmp(arg, con, sizeof(con) - 1) != 0)
+        return -1;
+    const char *rest = arg + sizeof(con) - 1;
+    if (*rest == 0) {
+        o->vcon.kind = OUT_STDIO;
+        return 0;
+    }
+    return strncmp(rest, ",out=", 5) == 0 && parse_out(rest + 5, &o->vcon) == 0 && o->vcon.kind != OUT_SAME ? 0 : -1;
 }
 
 /* What each option code sets, how, and the message when its value is refused. */
@@ -379,7 +393,7 @@ static const struct {
     {O_STATS, set_flag, FIELD(stats), ""},
     {O_DUMP, set_flag, FIELD(dump_regs), ""},
     {O_GDB, set_gdb, FIELD(gdb_port), "bad --gdb port (0-65535)"},
-    {O_DEVICE, set_device, FIELD(pc_testdev), "unknown --device (known: pc-testdev)"},
+    {O_DEVICE, set_device, 0, "unknown --device (known: pc-testdev, virtio-console[,out=stdio|file:PATH|none])"},
     {O_CPU, set_nonempty, FIELD(cpu), "bad --cpu"},
     {O_SMP, set_smp, FIELD(smp), "bad --smp (1-8)"},
 };

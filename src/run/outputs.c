@@ -52,13 +52,17 @@ static const char *output_name(const struct out_spec *spec)
     return spec->kind == OUT_FILE ? spec->path : "stdout";
 }
 
-bool output_lost(const struct options *o, const struct sink *dbg, const struct sink *ser, const struct sink *fw)
+bool output_lost(const struct options *o, const struct sink *dbg, const struct sink *ser, const struct sink *fw,
+                 const struct sink *con)
 {
     const struct {
         const struct out_spec *spec;
         const struct sink *s;
         const char *what;
-    } outs[] = {{&o->debugcon, dbg, "the debug console"}, {&o->serial, ser, "COM1"}, {&o->fwdebug, fw, "0x402"}};
+    } outs[] = {{&o->debugcon, dbg, "the debug console"},
+                {&o->serial, ser, "COM1"},
+                {&o->fwdebug, fw, "0x402"},
+                {&o->vcon, con, "the virtio console"}};
     for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
         if (outs[i].s->failed) {
             fprintf(stderr, "vcpuctx-run: %s: %s: the output of %s is lost from here on; stopping\n",

@@ -6,18 +6,19 @@
 
 #include <sel4vmmplatsupport/arch/drivers/vmm_pci_helper.h>
 #include <sel4vmmplatsupport/drivers/virtio_blk.h>
+#include <sel4vmmplatsupport/drivers/virtio_con.h>
 #include <sel4vmmplatsupport/ioports.h>
 
 #include "../devices/devices.h"
 #include "run.h"
 
-/* Where the bus's I/O BARs start, as SeaBIOS places QEMU's; each virtio-blk function's 64 bytes. */
-#define IO_BARS_AT       0xc000
-#define VIRTIO_BLK_PORTS 0x40
+/* Where the bus's I/O BARs start, as SeaBIOS places QEMU's; each virtio function's 64 bytes. */
+#define IO_BARS_AT     0xc000
+#define VIRTIO_PORTS   0x40
 /* Where the transitional virtio functions' 16 KiB memory BARs are, one per slot: in the PCI hole above any RAM
    (whose end below 4 GiB is at most 0xE0000000), below the IOAPIC, as QEMU's 32-bit BARs land under SeaBIOS. */
-#define MODERN_BARS_AT   0xfe000000u
-#define VIO_BAR_SIZE     0x4000u
+#define MODERN_BARS_AT 0xfe000000u
+#define VIO_BAR_SIZE   0x4000u
 
 /* QEMU's i440FX: Intel 82441FX, revision 2, a host bridge, QEMU's default subsystem (Red Hat, 0x1100). */
 static void define_i440fx(vmm_pci_device_def_t *d)
@@ -61,6 +62,8 @@ void pcibus_free(struct pcibus *b)
     for (unsigned i = 0; i < b->nblk; i++)
         vcpuctx_virtio_blk_free(b->blk[i]);
     b->nblk = 0;
+    vcpuctx_virtio_con_free(b->con);
+    b->con = NULL;
     vcpuctx_pci_free(b->space);
     vcpuctx_io_port_list_free(b->io);
     b->space = NULL;
@@ -92,26 +95,64 @@ static unsigned next_slot(const vmm_pci_space_t *s)
     return slot;
 }
 
-int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile *f)
+/* Where the device about to be made goes: its slot's GSI and memory BAR; -1 (ENOSPC) when the bus is full. */
+static int next_function(const struct pcibus *b, unsigned *gsi, struct vcpuctx_virtio_pci *opts)
 {
     unsigned slot = next_slot(b->space);
-    if (b->nblk == ARRAY_SIZE(b->blk) || slot == 32) {
+    if (slot == 32) {
         errno = ENOSPC;
         return -1;
     }
-    unsigned gsi = pci_slot_gsi(slot, 1);
-    ioport_range_t range = {.size = VIRTIO_BLK_PORTS};
-    struct vcpuctx_virtio_pci opts = {.cb_cookie = f, .modern_bar = MODERN_BARS_AT + VIO_BAR_SIZE * slot};
+    *gsi = pci_slot_gsi(slot, 1);
+    opts->modern_bar = MODERN_BARS_AT + VIO_BAR_SIZE * slot;
+    return 0;
+}
+
+/* The made device's ports on the VM, its INTA driven by the device itself, the features the backend adds. */
+static int wire(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, virtio_emul_t *emul, unsigned iobase, unsigned gsi,
+                uint32_t features)
+{
+    vm_ioport_range_t ports = {(uint16_t)iobase, (uint16_t)(iobase + VIRTIO_PORTS - 1)};
+    vm_ioport_interface_t iface = {b->io, list_in, list_out, "virtio"};
+    if (vcpuctx_virtio_intx(emul, vcpu, (int)gsi) < 0 || vcpuctx_virtio_add_features(emul, features) < 0)
+        return -1;
+    return vm_io_port_add_handler(vm, ports, iface);
+}
+
+int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile *f)
+{
+    unsigned gsi;
+    struct vcpuctx_virtio_pci opts = {.cb_cookie = f};
+    if (b->nblk == ARRAY_SIZE(b->blk) || next_function(b, &gsi, &opts) < 0) {
+        errno = ENOSPC;
+        return -1;
+    }
+    ioport_range_t range = {.size = VIRTIO_PORTS};
     virtio_blk_t *d =
         vcpuctx_make_virtio_blk(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi, blkfile_backend(), &opts);
     if (!d)
         return -1;
     b->blk[b->nblk++] = d;
     uint32_t features = 1u << VIRTIO_BLK_F_FLUSH | (f->readonly ? 1u << VIRTIO_BLK_F_RO : 0);
-    vm_ioport_range_t ports = {(uint16_t)d->iobase, (uint16_t)(d->iobase + VIRTIO_BLK_PORTS - 1)};
-    vm_ioport_interface_t iface = {b->io, list_in, list_out, "virtio-blk"};
-    if (vcpuctx_virtio_intx(d->emul, vcpu, (int)gsi) < 0 || vcpuctx_virtio_add_features(d->emul, features) < 0 ||
-        vm_io_port_add_handler(vm, ports, iface) < 0)
+    return wire(vm, vcpu, b, d->emul, d->iobase, gsi, features);
+}
+
+static void console_write(void *cookie, int port, const char *buf, size_t len)
+{
+    (void)port;
+    sink_write(cookie, buf, len);
+}
+
+int pcibus_add_console(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct sink *out)
+{
+    unsigned gsi;
+    struct vcpuctx_virtio_pci opts = {.cb_cookie = out};
+    if (b->con || next_function(b, &gsi, &opts) < 0) {
+        errno = ENOSPC;
         return -1;
-    return 0;
+    }
+    ioport_range_t range = {.size = VIRTIO_PORTS};
+    b->con = vcpuctx_make_virtio_con(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi,
+                                     (struct virtio_console_passthrough){0}, &opts, console_write);
+    return b->con ? wire(vm, vcpu, b, b->con->emul, b->con->iobase, gsi, 0) : -1;
 }

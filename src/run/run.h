@@ -71,7 +71,8 @@ struct options {
     const char *drive;   /* the ATA disk's image */
     struct drive_spec vdrive[MAX_VIRTIO_DRIVES]; /* virtio disks, in the order given */
     unsigned nvdrives;
-    bool pc_testdev; /* --device=pc-testdev */
+    bool pc_testdev;      /* --device=pc-testdev */
+    struct out_spec vcon; /* --device=virtio-console: where hvc0 goes (OUT_SAME: no such device) */
     double timeout;
     uint64_t max_exits;
     bool no_reboot, trace, stats, dump_regs;
@@ -190,7 +191,8 @@ uint32_t acpi_waking_vector(vm_t *vm);
 struct sink;
 int output_open(const struct out_spec *spec, struct sink *s);
 void output_close(struct sink *s);
-bool output_lost(const struct options *o, const struct sink *dbg, const struct sink *ser, const struct sink *fw);
+bool output_lost(const struct options *o, const struct sink *dbg, const struct sink *ser, const struct sink *fw,
+                 const struct sink *con);
 
 /* signals.c: SIGPIPE ignored; SIGINT, SIGTERM and SIGHUP kick the target vCPU (NULL: none, the default action)
    and are reported by signals_stop_requested (the signal, or 0). */
@@ -240,6 +242,7 @@ struct pcibus {
     vmm_pci_device_def_t bridge;
     struct virtio_blk *blk[MAX_VIRTIO_DRIVES];
     unsigned nblk;
+    struct virtio_con *con;
 };
 int pcibus_create(vm_t *vm, struct pcibus *b);
 /* The IOAPIC input (GSI 16-23, the IOAPIC's own, shared by no ISA device) that slot's INTx pin (1-4: INTA-INTD)
@@ -252,6 +255,8 @@ void pcibus_free(struct pcibus *b);
 /* A virtio block device on the next free slot, f its backend (kept open by the caller until pcibus_free), its
    INTA on the slot's GSI driven by vcpu's VM, flushes offered, read-only when f is. 0, or -1 with errno. */
 int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile *f);
+/* A virtio console on the next free slot, as a disk is: what the guest writes to any of its ports goes to out. */
+int pcibus_add_console(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct sink *out);
 
 /* timer.c: SIGALRM from started (CLOCK_MONOTONIC seconds: the start of the process's run, so that --timeout
    bounds start-up too): at the deadline (timeout seconds; 0: none) or, with tick, 50 ms in; then every 50 ms

@@ -24,7 +24,7 @@ static int add_virtio_disks(struct machine *m)
         if (pcibus_add_disk(m->vm, m->vcpu, &m->pci, &m->vdisk[i]) < 0)
             return -1;
     }
-    return 0;
+    return m->o->vcon.kind == OUT_SAME ? 0 : pcibus_add_console(m->vm, m->vcpu, &m->pci, &m->con_sink);
 }
 
 static int add_devices(struct machine *m)
@@ -281,7 +281,7 @@ static void machine_renew(struct machine *m, bool first)
 {
     const struct options *o = m->o;
     struct vmm_hooks hooks = m->hooks;
-    struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink;
+    struct sink dbg = m->dbg_sink, ser = m->ser_sink, fw = m->fw_sink, con = m->con_sink;
     struct cmos cmos = m->cmos;
     vm_t *kept = m->kept_vm;
     uint32_t resume_at = m->resume_at;
@@ -289,7 +289,7 @@ static void machine_renew(struct machine *m, bool first)
     m->o = o;
     m->hooks = hooks;
     m->kept_vm = kept;
-    m->dbg_sink = dbg, m->ser_sink = ser, m->fw_sink = fw;
+    m->dbg_sink = dbg, m->ser_sink = ser, m->fw_sink = fw, m->con_sink = con;
     m->resume_at = resume_at;
     m->cmos_kept = !first;
     if (!first) {
@@ -350,7 +350,7 @@ static int boot_loop(struct machine *m, const struct image *im, double started)
         bool woke = status == SLEEP_WOKEN;
         if (woke)
             status = STATUS_HALTED;
-        if (output_lost(o, &m->dbg_sink, &m->ser_sink, &m->fw_sink))
+        if (output_lost(o, &m->dbg_sink, &m->ser_sink, &m->fw_sink, &m->con_sink))
             status = STATUS_OUTPUT;
         if (o->stats)
             print_stats(m, now_seconds() - t0);
@@ -375,7 +375,7 @@ int vmm_run(const struct options *o)
     struct gdb *gdb = NULL;
     memset(&m, 0, sizeof(m));
     m.o = o;
-    m.dbg_sink.fd = m.ser_sink.fd = m.fw_sink.fd = -1;
+    m.dbg_sink.fd = m.ser_sink.fd = m.fw_sink.fd = m.con_sink.fd = -1;
     char err[512];
     struct image im = {0};
     int status = STATUS_USAGE;
@@ -391,7 +391,8 @@ int vmm_run(const struct options *o)
     else if (signals_install() < 0)
         fprintf(stderr, "vcpuctx-run: cannot set up signals: %s\n", strerror(errno));
     else if (output_open(&o->debugcon, &m.dbg_sink) == 0 && output_open(&o->serial, &m.ser_sink) == 0 &&
-             (o->fwdebug.kind == OUT_SAME || output_open(&o->fwdebug, &m.fw_sink) == 0)) {
+             (o->fwdebug.kind == OUT_SAME || output_open(&o->fwdebug, &m.fw_sink) == 0) &&
+             (o->vcon.kind == OUT_SAME || output_open(&o->vcon, &m.con_sink) == 0)) {
         if (gdb) {
             gdb_hooks(gdb, &m.hooks);
             fprintf(stderr, "vcpuctx-run: waiting for gdb on 127.0.0.1:%u (target remote :%u)\n", gdb_port(gdb),
@@ -403,6 +404,7 @@ int vmm_run(const struct options *o)
     output_close(&m.dbg_sink);
     output_close(&m.ser_sink);
     output_close(&m.fw_sink);
+    output_close(&m.con_sink);
     image_free(&im);
     return status;
 }

@@ -18,6 +18,7 @@ struct vio_device {
     size_t config_len;                       /* bytes of configuration at VIRTIO_PCI_CONFIG_OFF(0) */
     void (*kick)(struct vio *v, unsigned q); /* the guest notified queue q (the lock held) */
     void (*raise)(struct vio *v);            /* upstream's way to interrupt: the backend's handleIRQ */
+    void (*reset)(struct vio *v);            /* the guest reset the device (may be NULL) */
 };
 
 struct vio {

@@ -34,6 +34,8 @@ void vio_reset(struct vio *v)
         v->emul.virtq.queue_pfn[i] = 0;
         v->emul.virtq.last_idx[i] = 0;
     }
+    if (v->dev->reset)
+        v->dev->reset(v);
 }
 
 uint8_t vio_read_isr(struct vio *v)

@@ -2,18 +2,28 @@
 #include <errno.h>
 
 #include "virtio_blk_emul.h"
+#include "virtio_con_emul.h"
+
+/* The device's part on a transport made for it. */
+static void *device_init(virtio_emul_t *emul, ps_io_ops_t io_ops, void *driver, void *config,
+                         virtio_pci_devices_t device)
+{
+    if (device == VIRTIO_BLOCK)
+        return block_virtio_emul_init(emul, io_ops, (diskif_driver_init)driver, config);
+    return console_virtio_emul_init(emul, io_ops, (console_driver_init)driver, config);
+}
 
 virtio_emul_t *virtio_emul_init(ps_io_ops_t io_ops, int queue_size, vm_t *vm, void *driver, void *config,
                                 virtio_pci_devices_t device)
 {
-    if (device != VIRTIO_BLOCK) {
-        errno = ENOTSUP; /* the console and network devices are not here yet */
+    if (device != VIRTIO_BLOCK && device != VIRTIO_CONSOLE) {
+        errno = ENOTSUP; /* the network and vsock devices are not here yet */
         return NULL;
     }
-    struct vio *v = vio_create(vm, vio_blk_device(), queue_size);
+    struct vio *v = vio_create(vm, device == VIRTIO_BLOCK ? vio_blk_device() : vio_con_device(), queue_size);
     if (!v)
         return NULL;
-    if (!block_virtio_emul_init(&v->emul, io_ops, (diskif_driver_init)driver, config)) {
+    if (!device_init(&v->emul, io_ops, driver, config, device)) {
         int e = errno;
         vio_destroy(v);
         errno = e;

@@ -220,3 +220,17 @@ Test(options, drives_as_qemu_writes_them)
                           NULL};
     cr_assert_eq(parse(&o, five), -1, "at most 4 virtio disks");
 }
+
+Test(options, the_virtio_console)
+{
+    struct options o;
+    cr_assert_eq(parse(&o, (const char *[]){"img", NULL}), 0);
+    cr_assert_eq(o.vcon.kind, OUT_SAME, "none unless asked");
+    cr_assert_eq(parse(&o, (const char *[]){"--device=virtio-console", "img", NULL}), 0);
+    cr_assert_eq(o.vcon.kind, OUT_STDIO);
+    cr_assert_eq(parse(&o, (const char *[]){"--device=virtio-console,out=file:/tmp/x", "img", NULL}), 0);
+    cr_assert_eq(o.vcon.kind, OUT_FILE);
+    cr_assert_str_eq(o.vcon.path, "/tmp/x");
+    cr_assert_eq(parse(&o, (const char *[]){"--device=virtio-consolex", "img", NULL}), -1);
+    cr_assert_eq(parse(&o, (const char *[]){"--device=virtio-console,out=tty", "img", NULL}), -1);
+}

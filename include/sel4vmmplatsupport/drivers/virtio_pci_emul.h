@@ -11,19 +11,17 @@
 
 #include <platsupport/io.h>
 #include <satadrivers/raw.h>
+#include <sel4vmmplatsupport/drivers/virtio_pci_console.h>
 #include <sel4vm/guest_irq_controller.h>
 #include <sel4vm/guest_vm.h>
 #include <virtio/virtio_blk.h>
+#include <virtio/virtio_con.h>
 #include <virtio/virtio_config.h>
 #include <virtio/virtio_pci.h>
 #include <virtio/virtio_ring.h>
 
 #define RX_QUEUE 0
 #define TX_QUEUE 1
-
-#ifndef VIRTIO_CON_MAX_PORTS
-#define VIRTIO_CON_MAX_PORTS 4
-#endif
 
 typedef enum virtio_pci_devices {
     VIRTIO_NET,
@@ -88,5 +86,6 @@ int vcpuctx_virtio_intx(virtio_emul_t *emul, vm_vcpu_t *vcpu, int line);
 int vcpuctx_virtio_add_features(virtio_emul_t *emul, uint32_t features);
 
 void *block_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, diskif_driver_init driver, void *config);
+void *console_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, console_driver_init driver, void *config);
 
 #endif /* SEL4VMMPLATSUPPORT_DRIVERS_VIRTIO_PCI_EMUL_H */

@@ -43,7 +43,8 @@ moddir=/lib/modules/$kver/kernel
 case "$tier" in
 amd)
     command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64 (package qemu-system-x86)"
-    modules="virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm-amd.ko"
+    # tun: the virtio network test's tap.
+    modules="virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm-amd.ko drivers/net/tun.ko"
     # QEMU TCG's virtual GIF: with it, L1 stalled for good twice in eight runs (idle, its timers dead) while
     # vcpuctx-run rebooted SeaBIOS; KVM without vgif intercepts STGI/CLGI instead.
     modargs="vgif=0"
@@ -76,7 +77,7 @@ add() {
         ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\//{print $1}' | while IFS= read -r lib; do
             [ -e "$root$lib" ] || copy "$lib"
         done || true
-    done < <(find "$1" -type f \( -perm -u+x -o -name '*.so*' \) 2>/dev/null)
+    done < <(find -L "$1" -type f \( -perm -u+x -o -name '*.so*' \) 2>/dev/null) # -L: a symlink's target too
 }
 
 cp /bin/busybox "$root/bin/busybox"

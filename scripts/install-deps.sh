@@ -32,6 +32,7 @@ command -v genisoimage >/dev/null 2>&1 || missing="$missing genisoimage"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
 command -v iasl >/dev/null 2>&1 || missing="$missing acpica-tools"
 command -v mke2fs >/dev/null 2>&1 || missing="$missing e2fsprogs"
+[ -x /bin/ip ] || missing="$missing iproute2"
 
 [ -z "$missing" ] && exit 0
 

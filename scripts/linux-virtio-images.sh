@@ -3,7 +3,7 @@
 # own virtio and ext4 modules (Debian builds them as modules), mounts /dev/vda and switches to it; and the ext4
 # root it finds there (mke2fs -d, package e2fsprogs): busybox-static, /hello.txt, and an /init that prints the
 # file, writes a login-style line to /dev/hvc0 when there is a virtio console, writes /written.txt with the
-# token from the command line (vcpuctx-token=), syncs, and then powers off, or with vcpuctx-end=wait waits to be
+# token from the command line (vcpuctx-token=), with vcpuctx-net= moves a file each way over eth0, syncs, and then powers off, or with vcpuctx-end=wait waits to be
 # killed.
 # Usage: scripts/linux-virtio-images.sh KERNEL OUT.cpio OUT.img
 set -eu
@@ -24,7 +24,8 @@ mkdir -p "$rd/bin" "$rd/proc" "$rd/dev" "$rd/sys" "$rd/newroot" "$rd/lib/modules
 cp "$bb" "$rd/bin/busybox"
 order="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
 drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk lib/crc16 fs/mbcache
-fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4 drivers/char/virtio_console"
+fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4 drivers/char/virtio_console net/core/failover
+drivers/net/net_failover drivers/net/virtio_net"
 names=""
 for m in $order; do
     cp "$mods/$m.ko" "$rd/lib/modules/"
@@ -79,8 +80,21 @@ for w in $(/bin/busybox cat /proc/cmdline); do
     case $w in
     vcpuctx-token=*) token=${w#vcpuctx-token=} ;;
     vcpuctx-end=*) end=${w#vcpuctx-end=} ;;
+    vcpuctx-net=*) net=${w#vcpuctx-net=} ;;
     esac
 done
+# With vcpuctx-net=GUEST:HOST: eth0 at GUEST/24, a file of random bytes to HOST's port 5001, one from its port
+# 5002, the checksums of both printed.
+if [ -n "${net:-}" ]; then
+    /bin/busybox mount -t tmpfs tmp /tmp
+    /bin/busybox ip addr add "${net%%:*}/24" dev eth0
+    /bin/busybox ip link set eth0 up
+    /bin/busybox head -c 4194304 /dev/urandom >/tmp/up.bin
+    /bin/busybox echo "guest-up-md5: $(/bin/busybox md5sum </tmp/up.bin)"
+    /bin/busybox nc "${net#*:}" 5001 -e /bin/busybox cat /tmp/up.bin
+    /bin/busybox nc "${net#*:}" 5002 -e /bin/busybox sh -c '/bin/busybox cat >/tmp/down.bin'
+    /bin/busybox echo "guest-down-md5: $(/bin/busybox md5sum </tmp/down.bin)"
+fi
 /bin/busybox echo "written by the guest: ${token:-none}" >/written.txt
 /bin/busybox sync
 /bin/busybox echo "VCPUCTX-SYNCED"

@@ -2,7 +2,7 @@
 # linux-virtio.sh: Debian's kernel with its root file system on a virtio disk under vcpuctx-run, inside the amd
 # tier: it loads its own virtio and ext4 modules from the initramfs, switches root to /dev/vda, reads the file the
 # image was made with, writes one and powers off, and the host (e2fsck, debugfs) finds the written file in the
-# image; a virtio console carries the kernel's messages and a login line on hvc0; killed with SIGKILL right after the guest's sync, nothing the guest synced is lost; a read-only disk is
+# image; 4 MiB go each way over virtio-net and a tap with matching checksums; a virtio console carries the kernel's messages and a login line on hvc0; killed with SIGKILL right after the guest's sync, nothing the guest synced is lost; a read-only disk is
 # never written; bad images are refused with status 2 and one line. Images: scripts/linux-virtio-images.sh, made
 # by make as build/linux/virtio-initramfs.cpio and build/linux/virtio-root.img.
 # Usage: scripts/linux-virtio.sh [BUILD]
@@ -90,6 +90,34 @@ expect "readonly=on: the root is mounted read-only" "root: /dev/vda / ext4 ro"
 expect "readonly=on: the guest's write is refused" "Read-only file system"
 [ "$(md5sum <"$disk")" = "$sum0" ] && ok "readonly=on: the image is unchanged" || fail "readonly=on: the image changed"
 
+# Network: a tap in a network namespace of the test's own (iproute2's ip, util-linux's unshare: the tier's busybox
+# has neither tuntap nor these paths), busybox nc on its side; 4 MiB each way,
+# checked by their MD5 sums.
+cp "$img" "$disk"
+head -c 4194304 /dev/urandom >/tmp/linux-virtio.down
+rm -f /tmp/linux-virtio.st
+export b kernel rd disk
+/usr/bin/unshare -n sh -c '
+    ip=/usr/sbin/ip
+    $ip tuntap add vtap0 mode tap && $ip addr add 10.0.2.2/24 dev vtap0 && $ip link set vtap0 up || exit 1
+    busybox nc -l -p 5001 >/tmp/linux-virtio.up &
+    up=$!
+    busybox nc -l -p 5002 -e busybox cat /tmp/linux-virtio.down &
+    down=$!
+    "$b/vcpuctx-run" --serial=stdio --debugcon=none -m 256M --timeout=300 --stats --kernel="$kernel" --initrd="$rd" \
+        --drive=file="$disk",if=virtio --nic=tap,ifname=vtap0 \
+        --append="console=ttyS0 panic=-1 quiet vcpuctx-token=t5 vcpuctx-net=10.0.2.15:10.0.2.2"
+    echo $? >/tmp/linux-virtio.st
+    kill $up $down 2>/dev/null # done with, or never reached: not waited for
+' 2>&1 | tee /tmp/linux-virtio.out
+st=$(cat /tmp/linux-virtio.st 2>/dev/null || echo none)
+[ "$st" = 0 ] && ok "network: status 0" || fail "network: status $st"
+up=$(md5sum </tmp/linux-virtio.up 2>/dev/null)
+down=$(md5sum </tmp/linux-virtio.down)
+expect "network: the guest's 4 MiB reached the host whole" "guest-up-md5: $up"
+expect "network: the host's 4 MiB reached the guest whole" "guest-down-md5: $down"
+rm -f /tmp/linux-virtio.up /tmp/linux-virtio.down
+
 # Bad images: status 2, one line, before the guest runs.
 bad() { # bad WHAT TEXT ARGS...
     what=$1 says=$2
@@ -106,6 +134,9 @@ bad "a missing image" "No such file" --drive=file=/nonexistent.img,if=virtio
 head -c 1000 /dev/zero >/tmp/linux-virtio.short
 bad "an image of part of a sector" "whole number of 512-byte sectors" --drive=file=/tmp/linux-virtio.short,if=virtio
 bad "an unknown drive option" "bad --drive" --drive=file="$disk",if=virtio,cache=none
+bad "a tap that does not exist" "no such network interface" --nic=tap,ifname=vcpuctx-none
+bad "an interface that is not a tap" "not a tap device" --nic=tap,ifname=lo
+bad "a multicast MAC" "bad --nic" --nic=tap,ifname=lo,mac=01:00:5e:00:00:01
 "$b/vcpuctx-run" --serial=none --debugcon=none -m 256M --timeout=60 --kernel="$kernel" --initrd="$rd" \
     --drive=file="$disk",if=virtio --append="console=ttyS0 vcpuctx-end=wait" >/dev/null 2>&1 &
 holder=$!

@@ -8,6 +8,8 @@
 
 #include <vcpuctx.h>
 
+#include <ethdrivers/raw.h>
+#include <pthread.h>
 #include <satadrivers/raw.h>
 
 /*
@@ -249,6 +251,26 @@ int blkfile_xfer(struct blkfile *b, uint8_t type, uint64_t sector, uint32_t len,
 void blkfile_close(struct blkfile *b);
 /* The backend's function table, for vcpuctx_make_virtio_blk with the blkfile as its cookie. */
 raw_diskiface_funcs_t blkfile_backend(void);
+
+/* tap.c: a Linux tap device as a virtio network device's backend. tap_open attaches to an existing tap (-1 and a
+   message in err: no such interface, not a tap, not permitted); tap_backend's raw_tx writes the guest's frames
+   to it (the driver's eth_data is the tap); tap_start runs the thread that hands the tap's frames to the guest
+   through driver's i_cb, tap_stop ends it; tap_close stops and closes. */
+struct tap {
+    int fd;
+    char name[32];
+    uint8_t mac[6];
+    struct eth_driver *driver;
+    pthread_t thread;
+    int stop[2];
+    bool running;
+    uint64_t tx_frames, tx_dropped, rx_frames;
+};
+int tap_open(struct tap *t, const char *name, const uint8_t mac[6], char *err, size_t errlen);
+struct raw_iface_funcs tap_backend(void);
+int tap_start(struct tap *t, struct eth_driver *driver);
+void tap_stop(struct tap *t);
+void tap_close(struct tap *t);
 uint32_t ata_read(struct ata *a, unsigned reg, unsigned size);
 void ata_write(struct ata *a, unsigned reg, unsigned size, uint32_t value);
 int ata_register(vm_t *vm, struct ata *a);

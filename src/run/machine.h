@@ -14,6 +14,7 @@ struct machine {
     struct debugcon dcon, fwcon;
     struct ata disk;
     struct blkfile vdisk[MAX_VIRTIO_DRIVES]; /* the virtio disks' images (--drive=...,if=virtio) */
+    struct tap tap;                          /* the virtio network device's (--nic) */
     struct uart16550 com1;
     struct debug_exit dexit;
     struct cmos cmos;

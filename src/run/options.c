@@ -34,6 +34,9 @@ static const char usage[] =
     "                               if=ide: the ATA disk); locked while the guest runs"
     "  --device=pc-testdev          QEMU's pc-testdev (ports 0xe0-0xeb, 0x2000-0x2017; MMIO at\n"
     "                               0xff000000), in place of the debug console at 0xe9\n"
+    "  --nic=tap,ifname=NAME[,mac=ADDR]\n"
+    "                               a virtio network device on the PCI bus, on an existing tap\n"
+    "                               (default MAC 52:54:00:12:34:56)\n"
     "  --device=virtio-console[,out=stdio|file:PATH|none]\n"
     "                               a virtio console on the PCI bus (Linux's hvc0; default stdio)\n"
     "  --debugcon=stdio|file:PATH|none  port 0xe9 (default stdio); with 0x402 too when given\n"
@@ -58,6 +61,7 @@ static const char usage[] =
     "SIGTERM, SIGHUP); 137 = killed from gdb.\n";
 
 enum {
+    O_NIC = 248,
     O_CPU = 249,
     O_DEVICE = 250,
     O_SMP = 251,
@@ -109,6 +113,7 @@ static const struct option longopts[] = {
     {"smp", required_argument, 0, O_SMP},
     {"device", required_argument, 0, O_DEVICE},
     {"cpu", required_argument, 0, O_CPU},
+    {"nic", required_argument, 0, O_NIC},
     {"help", no_argument, 0, 'h'},
     {"version", no_argument, 0, O_VERSION},
     {0, 0, 0, 0},
@@ -249,6 +254,12 @@ static int set_drive(struct options *o, void *field, const char *arg)
     else
         o->drive = d.file;
     return 0;
+}
+
+static int set_nic(struct options *o, void *field, const char *arg)
+{
+    (void)o;
+    return nic_parse(arg, field);
 }
 
 static int set_nonempty(struct options *o, void *field, const char *arg)
@@ -395,6 +406,7 @@ static const struct {
     {O_GDB, set_gdb, FIELD(gdb_port), "bad --gdb port (0-65535)"},
     {O_DEVICE, set_device, 0, "unknown --device (known: pc-testdev, virtio-console[,out=stdio|file:PATH|none])"},
     {O_CPU, set_nonempty, FIELD(cpu), "bad --cpu"},
+    {O_NIC, set_nic, FIELD(nic), "bad --nic (tap,ifname=NAME[,mac=52:54:00:12:34:56])"},
     {O_SMP, set_smp, FIELD(smp), "bad --smp (1-8)"},
 };
 

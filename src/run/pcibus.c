@@ -7,6 +7,7 @@
 #include <sel4vmmplatsupport/arch/drivers/vmm_pci_helper.h>
 #include <sel4vmmplatsupport/drivers/virtio_blk.h>
 #include <sel4vmmplatsupport/drivers/virtio_con.h>
+#include <sel4vmmplatsupport/drivers/virtio_net.h>
 #include <sel4vmmplatsupport/ioports.h>
 
 #include "../devices/devices.h"
@@ -64,6 +65,8 @@ void pcibus_free(struct pcibus *b)
     b->nblk = 0;
     vcpuctx_virtio_con_free(b->con);
     b->con = NULL;
+    vcpuctx_virtio_net_free(b->net);
+    b->net = NULL;
     vcpuctx_pci_free(b->space);
     vcpuctx_io_port_list_free(b->io);
     b->space = NULL;
@@ -155,4 +158,19 @@ int pcibus_add_console(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct sink 
     b->con = vcpuctx_make_virtio_con(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi,
                                      (struct virtio_console_passthrough){0}, &opts, console_write);
     return b->con ? wire(vm, vcpu, b, b->con->emul, b->con->iobase, gsi, 0) : -1;
+}
+
+int pcibus_add_nic(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct tap *t)
+{
+    unsigned gsi;
+    struct vcpuctx_virtio_pci opts = {.cb_cookie = t};
+    if (b->net || next_function(b, &gsi, &opts) < 0) {
+        errno = ENOSPC;
+        return -1;
+    }
+    ioport_range_t range = {.size = VIRTIO_PORTS};
+    b->net = vcpuctx_make_virtio_net(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi, tap_backend(), &opts);
+    if (!b->net || wire(vm, vcpu, b, b->net->emul, b->net->iobase, gsi, 0) < 0)
+        return -1;
+    return tap_start(t, b->net->emul_driver);
 }

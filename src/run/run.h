@@ -53,6 +53,13 @@ struct drive_spec {
 };
 #define MAX_VIRTIO_DRIVES 4
 
+/* A --nic: the tap to attach to and the guest's MAC address. */
+struct nic_spec {
+    bool given;
+    char ifname[16];
+    uint8_t mac[6];
+};
+
 struct options {
     const char *image;
     enum image_format format;
@@ -73,6 +80,7 @@ struct options {
     unsigned nvdrives;
     bool pc_testdev;      /* --device=pc-testdev */
     struct out_spec vcon; /* --device=virtio-console: where hvc0 goes (OUT_SAME: no such device) */
+    struct nic_spec nic;  /* --nic=tap,... */
     double timeout;
     uint64_t max_exits;
     bool no_reboot, trace, stats, dump_regs;
@@ -88,6 +96,8 @@ int options_fit_format(const struct options *o, enum image_format f);
 int parse_size(const char *s, uint64_t *out);
 /* drive.c: a --drive value into d: 0, or -1 for an unknown key or value or no file. */
 int drive_parse(const char *arg, struct drive_spec *d);
+/* nic.c: a --nic value into n: 0, or -1 (not tap, no ifname, a bad MAC, an unknown key). */
+int nic_parse(const char *arg, struct nic_spec *n);
 
 /* cpu.c: the one-line error for a --cpu spec vcpuctx_vm_set_cpu refused (at, errno: its report). */
 void cpu_error(const char *spec, size_t at, int err, bool irqchip);
@@ -243,6 +253,7 @@ struct pcibus {
     struct virtio_blk *blk[MAX_VIRTIO_DRIVES];
     unsigned nblk;
     struct virtio_con *con;
+    struct virtio_net *net;
 };
 int pcibus_create(vm_t *vm, struct pcibus *b);
 /* The IOAPIC input (GSI 16-23, the IOAPIC's own, shared by no ISA device) that slot's INTx pin (1-4: INTA-INTD)
@@ -257,6 +268,9 @@ void pcibus_free(struct pcibus *b);
 int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile *f);
 /* A virtio console on the next free slot, as a disk is: what the guest writes to any of its ports goes to out. */
 int pcibus_add_console(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct sink *out);
+/* A virtio network device on the next free slot, as a disk is, t its backend; its receive thread started. */
+struct tap;
+int pcibus_add_nic(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct tap *t);
 
 /* timer.c: SIGALRM from started (CLOCK_MONOTONIC seconds: the start of the process's run, so that --timeout
    bounds start-up too): at the deadline (timeout seconds; 0: none) or, with tick, 50 ms in; then every 50 ms

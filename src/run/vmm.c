@@ -24,7 +24,16 @@ static int add_virtio_disks(struct machine *m)
         if (pcibus_add_disk(m->vm, m->vcpu, &m->pci, &m->vdisk[i]) < 0)
             return -1;
     }
-    return m->o->vcon.kind == OUT_SAME ? 0 : pcibus_add_console(m->vm, m->vcpu, &m->pci, &m->con_sink);
+    if (m->o->vcon.kind != OUT_SAME && pcibus_add_console(m->vm, m->vcpu, &m->pci, &m->con_sink) < 0)
+        return -1;
+    if (!m->o->nic.given)
+        return 0;
+    if (tap_open(&m->tap, m->o->nic.ifname, m->o->nic.mac, err, sizeof(err)) < 0) {
+        fprintf(stderr, "vcpuctx-run: --nic: %s\n", err);
+        errno = 0;
+        return -1;
+    }
+    return pcibus_add_nic(m->vm, m->vcpu, &m->pci, &m->tap);
 }
 
 static int add_devices(struct machine *m)
@@ -258,7 +267,10 @@ static void teardown(struct machine *m)
 {
     timer_target(NULL);
     fw_cfg_free(&m->fwcfg);
+    tap_stop(&m->tap); /* its thread hands frames to the device freed next */
     pcibus_free(&m->pci);
+    if (m->o->nic.given)
+        tap_close(&m->tap);
     for (unsigned i = 0; i < m->o->nvdrives; i++)
         blkfile_close(&m->vdisk[i]);
     if (m->o->drive)

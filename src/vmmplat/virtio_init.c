@@ -3,6 +3,7 @@
 
 #include "virtio_blk_emul.h"
 #include "virtio_con_emul.h"
+#include "virtio_net_emul.h"
 
 /* The device's part on a transport made for it. */
 static void *device_init(virtio_emul_t *emul, ps_io_ops_t io_ops, void *driver, void *config,
@@ -10,17 +11,24 @@ static void *device_init(virtio_emul_t *emul, ps_io_ops_t io_ops, void *driver, 
 {
     if (device == VIRTIO_BLOCK)
         return block_virtio_emul_init(emul, io_ops, (diskif_driver_init)driver, config);
+    if (device == VIRTIO_NET)
+        return net_virtio_emul_init(emul, io_ops, (ethif_driver_init)driver, config);
     return console_virtio_emul_init(emul, io_ops, (console_driver_init)driver, config);
+}
+
+static const struct vio_device *device_of(virtio_pci_devices_t device)
+{
+    return device == VIRTIO_BLOCK ? vio_blk_device() : device == VIRTIO_NET ? vio_net_device() : vio_con_device();
 }
 
 virtio_emul_t *virtio_emul_init(ps_io_ops_t io_ops, int queue_size, vm_t *vm, void *driver, void *config,
                                 virtio_pci_devices_t device)
 {
-    if (device != VIRTIO_BLOCK && device != VIRTIO_CONSOLE) {
-        errno = ENOTSUP; /* the network and vsock devices are not here yet */
+    if (device != VIRTIO_BLOCK && device != VIRTIO_CONSOLE && device != VIRTIO_NET) {
+        errno = ENOTSUP; /* no vsock device */
         return NULL;
     }
-    struct vio *v = vio_create(vm, device == VIRTIO_BLOCK ? vio_blk_device() : vio_con_device(), queue_size);
+    struct vio *v = vio_create(vm, device_of(device), queue_size);
     if (!v)
         return NULL;
     if (!device_init(&v->emul, io_ops, driver, config, device)) {

@@ -111,6 +111,12 @@ int virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint32
     return 0;
 }
 
+bool virtq_pending(const struct virtq *q, const struct virtq_mem *m)
+{
+    const struct vring_avail *a = q->num ? map(m, q->avail, sizeof(*a)) : NULL;
+    return a && __atomic_load_n(&a->idx, __ATOMIC_ACQUIRE) != q->last_avail;
+}
+
 bool virtq_quiet(const struct virtq *q, const struct virtq_mem *m)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

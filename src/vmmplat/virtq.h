@@ -53,6 +53,9 @@ int virtq_pop(struct virtq *q, const struct virtq_mem *m, struct virtq_chain *c)
 /* Return chain head to the guest with len bytes written: 0, or -1 (EFAULT) when the used ring is not RAM. */
 int virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint32_t len);
 
+/* Whether the guest has made a chain available that is not taken yet. */
+bool virtq_pending(const struct virtq *q, const struct virtq_mem *m);
+
 /* Whether the guest asked for no interrupt (VRING_AVAIL_F_NO_INTERRUPT). */
 bool virtq_quiet(const struct virtq *q, const struct virtq_mem *m);
 

@@ -234,3 +234,23 @@ Test(options, the_virtio_console)
     cr_assert_eq(parse(&o, (const char *[]){"--device=virtio-consolex", "img", NULL}), -1);
     cr_assert_eq(parse(&o, (const char *[]){"--device=virtio-console,out=tty", "img", NULL}), -1);
 }
+
+Test(options, a_nic_as_qemu_writes_it)
+{
+    struct options o;
+    cr_assert_eq(parse(&o, (const char *[]){"--nic=tap,ifname=tap0", "img", NULL}), 0);
+    cr_assert(o.nic.given);
+    cr_assert_str_eq(o.nic.ifname, "tap0");
+    cr_assert(memcmp(o.nic.mac, "\x52\x54\x00\x12\x34\x56", 6) == 0, "QEMU's default MAC");
+    cr_assert_eq(parse(&o, (const char *[]){"--nic=tap,mac=02:00:00:00:00:2a,ifname=t1", "img", NULL}), 0);
+    cr_assert_eq(o.nic.mac[5], 0x2a);
+    static const char *const bad[] = {"--nic=user",
+                                      "--nic=tap",
+                                      "--nic=tap,ifname=",
+                                      "--nic=tap,ifname=t,mac=01:00:00:00:00:00",
+                                      "--nic=tap,ifname=t,mac=zz",
+                                      "--nic=tap,ifname=t,model=e1000",
+                                      "--nic=tap,ifname=a-name-longer-than-fifteen"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        cr_assert_eq(parse(&o, (const char *[]){bad[i], "img", NULL}), -1, "%s refused", bad[i]);
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <ethdrivers/raw.h>
 #include <platsupport/io.h>
 #include <satadrivers/raw.h>
 #include <sel4vmmplatsupport/drivers/virtio_pci_console.h>
@@ -16,6 +17,7 @@
 #include <sel4vm/guest_vm.h>
 #include <virtio/virtio_blk.h>
 #include <virtio/virtio_con.h>
+#include <virtio/virtio_net.h>
 #include <virtio/virtio_config.h>
 #include <virtio/virtio_pci.h>
 #include <virtio/virtio_ring.h>
@@ -86,6 +88,7 @@ int vcpuctx_virtio_intx(virtio_emul_t *emul, vm_vcpu_t *vcpu, int line);
 int vcpuctx_virtio_add_features(virtio_emul_t *emul, uint32_t features);
 
 void *block_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, diskif_driver_init driver, void *config);
+void *net_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, ethif_driver_init driver, void *config);
 void *console_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, console_driver_init driver, void *config);
 
 #endif /* SEL4VMMPLATSUPPORT_DRIVERS_VIRTIO_PCI_EMUL_H */

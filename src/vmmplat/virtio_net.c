@@ -1,0 +1,95 @@
+/* virtio_net.c: upstream's common_make_virtio_net: a virtio network function on the PCI bus, its I/O BAR in the
+   VMM's port list, frames to and from the VMM's raw_iface_funcs backend. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <sel4vmmplatsupport/drivers/virtio.h>
+#include <sel4vmmplatsupport/drivers/virtio_net.h>
+
+#include "virtio_function.h"
+
+#define QUEUE_SIZE 128
+
+struct net_dev {
+    virtio_net_t pub;
+    struct vcpuctx_virtio_pci opts;
+    bool vcpuctx; /* made with opts: eth_data is the VMM's cookie */
+    struct vio_function fn;
+};
+
+static const struct vio_kind net_kind = {.device_id = VIRTIO_NET_PCI_DEVICE_ID,
+                                         .subsystem_id = VIRTIO_ID_NET,
+                                         .class = VIRTIO_PCI_CLASS_NET,
+                                         .command = 0x3, /* I/O and memory decoding, as upstream's */
+                                         .header_writable = true,
+                                         .desc = "VIRTIO PCI NET"};
+
+/* Upstream's driver init: the backend's table, the device (or the VMM's cookie) as eth_data. */
+static int driver_init(struct eth_driver *driver, ps_io_ops_t io_ops, void *config)
+{
+    struct net_dev *d = config;
+    driver->eth_data = d->vcpuctx ? d->opts.cb_cookie : (void *)&d->pub;
+    driver->io_ops = io_ops;
+    driver->dma_alignment = sizeof(uintptr_t);
+    driver->i_fn = d->pub.emul_driver_funcs;
+    d->pub.emul_driver = driver;
+    return 0;
+}
+
+virtio_net_t *vcpuctx_make_virtio_net(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port_list_t *ioport,
+                                      ioport_range_t ioport_range, ioport_type_t port_type, unsigned int interrupt_pin,
+                                      unsigned int interrupt_line, struct raw_iface_funcs backend,
+                                      const struct vcpuctx_virtio_pci *opts)
+{
+    struct net_dev *d = vm && pci && ioport ? calloc(1, sizeof(*d)) : NULL;
+    if (!d) {
+        errno = vm && pci && ioport ? ENOMEM : EINVAL;
+        return NULL;
+    }
+    d->pub.emul_driver_funcs = backend;
+    if (opts) {
+        d->opts = *opts;
+        d->vcpuctx = true;
+    }
+    d->pub.emul = virtio_emul_init(d->pub.ioops, QUEUE_SIZE, vm, driver_init, d, VIRTIO_NET);
+    if (!d->pub.emul) {
+        int e = errno;
+        free(d);
+        errno = e;
+        return NULL;
+    }
+    if (vio_function_add(&d->fn, &net_kind, (struct vio_head *)&d->pub, vm, pci, ioport, ioport_range, port_type,
+                         interrupt_pin, interrupt_line, d->opts.modern_bar) < 0)
+        return NULL; /* kept: the port list may reach it, and has no call to let go */
+    return &d->pub;
+}
+
+virtio_net_t *common_make_virtio_net(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port_list_t *ioport,
+                                     ioport_range_t ioport_range, ioport_type_t port_type, unsigned int interrupt_pin,
+                                     unsigned int interrupt_line, struct raw_iface_funcs backend)
+{
+    return vcpuctx_make_virtio_net(vm, pci, ioport, ioport_range, port_type, interrupt_pin, interrupt_line, backend,
+                                   NULL);
+}
+
+void vcpuctx_virtio_net_free(virtio_net_t *net)
+{
+    if (!net)
+        return;
+    struct net_dev *d = (struct net_dev *)net;
+    vio_function_free(&d->fn, net->emul->vm);
+    free(net->emul->internal);
+    vio_destroy(vio_of(net->emul));
+    free(d);
+}
+
+static int refuse_tx(struct eth_driver *driver, unsigned int num, uintptr_t *phys, unsigned int *len, void *cookie)
+{
+    (void)driver, (void)num, (void)phys, (void)len, (void)cookie;
+    return ETHIF_TX_FAILED;
+}
+
+struct raw_iface_funcs virtio_net_default_backend(void)
+{
+    return (struct raw_iface_funcs){.raw_tx = refuse_tx};
+}

@@ -1,0 +1,159 @@
+/* virtio_net_emul.c: the virtio network device (virtio 1.2, 5.1) behind libsel4vmmplatsupport's transport: the
+   guest's frames from queue 1 to the backend's raw_tx where they lie in guest RAM (no copy), the backend's frames
+   into the guest's receive buffers on queue 0. A MAC address and no offloads, as upstream's. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "virtio_net_emul.h"
+
+#define MAX_FRAME 65536 /* what allocate_rx_buf gives at most: an Ethernet frame of any MTU a tap has */
+#define VERSION_1 32
+
+static size_t header_len(const struct vio *v)
+{
+    return v->guest_features >> VERSION_1 & 1 ? sizeof(struct virtio_net_hdr_mrg_rxbuf) : sizeof(struct virtio_net_hdr);
+}
+
+/* The frame of chain c: its readable pieces less the header, into n->phys and n->len; how many. */
+static unsigned frame_pieces(struct net_emul *n, const struct virtq_chain *c, size_t skip)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < c->nsegs; i++) {
+        const struct virtq_seg *s = &c->seg[i];
+        if (s->write || s->len <= skip) {
+            skip -= s->write ? 0 : s->len;
+            continue;
+        }
+        n->phys[k] = (uintptr_t)(s->p + skip);
+        n->len[k++] = s->len - (unsigned)skip;
+        skip = 0;
+    }
+    return k;
+}
+
+/* One frame to the backend; whether its chain is returned now (not enqueued by the backend). */
+static bool send_frame(struct net_emul *n, const struct virtq_chain *c)
+{
+    unsigned k = frame_pieces(n, c, header_len(n->v));
+    if (!k || !n->driver.i_fn.raw_tx)
+        return true; /* a header alone, or no backend: dropped */
+    void *cookie = (void *)(uintptr_t)(c->head + 1u);
+    return n->driver.i_fn.raw_tx(&n->driver, k, n->phys, n->len, cookie) != ETHIF_TX_ENQUEUED;
+}
+
+static void net_kick(struct vio *v, unsigned q)
+{
+    struct net_emul *n = v->emul.internal;
+    if (q != TX_QUEUE)
+        return; /* receive buffers: the backend finds them when it has a frame */
+    int got, done = 0;
+    while ((got = virtq_pop(&v->q[q], &v->mem, &n->tx)) > 0) {
+        if (send_frame(n, &n->tx) && virtq_push(&v->q[q], &v->mem, n->tx.head, 0) < 0) {
+            got = -1;
+            break;
+        }
+        done++;
+    }
+    if (done)
+        vio_interrupt(v, q);
+    if (got < 0)
+        vio_broken(v);
+}
+
+/* i_cb: the backend is done with an enqueued frame. */
+static void tx_complete(void *cb_cookie, void *cookie)
+{
+    struct vio *v = cb_cookie;
+    pthread_mutex_lock(&v->lock);
+    if (virtq_push(&v->q[TX_QUEUE], &v->mem, (uint16_t)((uintptr_t)cookie - 1), 0) == 0)
+        vio_interrupt(v, TX_QUEUE);
+    pthread_mutex_unlock(&v->lock);
+}
+
+/* i_cb: room for a frame of buf_size bytes, while the guest has a receive buffer for it; 0 when not. */
+static uintptr_t allocate_rx_buf(void *cb_cookie, size_t buf_size, void **cookie)
+{
+    struct vio *v = cb_cookie;
+    pthread_mutex_lock(&v->lock);
+    bool room = buf_size <= MAX_FRAME && virtq_pending(&v->q[RX_QUEUE], &v->mem);
+    pthread_mutex_unlock(&v->lock);
+    *cookie = room ? malloc(buf_size ? buf_size : 1) : NULL;
+    return (uintptr_t)*cookie;
+}
+
+/* One frame into the guest's next receive buffer, after a zeroed header (num_buffers 1 with VERSION_1). */
+static bool deliver(struct vio *v, struct net_emul *n, const void *frame, unsigned len)
+{
+    struct virtq *q = &v->q[RX_QUEUE];
+    int got = virtq_pop(q, &v->mem, &n->rx);
+    if (got <= 0) {
+        if (got < 0)
+            vio_broken(v);
+        return false;
+    }
+    struct virtio_net_hdr_mrg_rxbuf h = {.num_buffers = 1};
+    size_t hl = header_len(v);
+    size_t put = virtq_copy(&n->rx, true, 0, &h, hl);
+    put += virtq_copy(&n->rx, true, hl, (void *)(uintptr_t)frame, len); /* a frame too big is cut short */
+    return virtq_push(q, &v->mem, n->rx.head, (uint32_t)put) == 0;
+}
+
+/* i_cb: the frames are in the buffers allocate_rx_buf gave. */
+static void rx_complete(void *cb_cookie, unsigned int num_bufs, void **cookies, unsigned int *lens)
+{
+    struct vio *v = cb_cookie;
+    struct net_emul *n = v->emul.internal;
+    bool any = false;
+    pthread_mutex_lock(&v->lock);
+    for (unsigned i = 0; i < num_bufs; i++) {
+        if (!(v->emul.virtq.status & VIRTIO_CONFIG_S_NEEDS_RESET))
+            any |= deliver(v, n, cookies[i], lens[i]);
+        free(cookies[i]);
+    }
+    if (any)
+        vio_interrupt(v, RX_QUEUE);
+    pthread_mutex_unlock(&v->lock);
+}
+
+static void net_raise(struct vio *v)
+{
+    struct net_emul *n = v->emul.internal;
+    if (n->driver.i_fn.raw_handleIRQ)
+        n->driver.i_fn.raw_handleIRQ(&n->driver, 0);
+}
+
+static const struct vio_device net_device = {
+    .features = 1u << VIRTIO_NET_F_MAC,
+    .nqueues = 2,
+    .config_len = VIRTIO_NET_CONFIG_MAC_SZ,
+    .kick = net_kick,
+    .raise = net_raise,
+};
+
+const struct vio_device *vio_net_device(void)
+{
+    return &net_device;
+}
+
+void *net_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, ethif_driver_init driver, void *config)
+{
+    struct net_emul *n = emul && driver ? calloc(1, sizeof(*n)) : NULL;
+    if (!n) {
+        errno = emul && driver ? ENOMEM : EINVAL;
+        return NULL;
+    }
+    n->v = vio_of(emul);
+    n->driver.i_cb = (struct raw_iface_callbacks){tx_complete, rx_complete, allocate_rx_buf};
+    n->driver.cb_cookie = emul;
+    if (driver(&n->driver, io_ops, config) != 0) {
+        free(n);
+        errno = EIO;
+        return NULL;
+    }
+    int mtu = 1500;
+    if (n->driver.i_fn.low_level_init)
+        n->driver.i_fn.low_level_init(&n->driver, n->cfg.mac, &mtu);
+    memcpy(n->v->config, &n->cfg, VIRTIO_NET_CONFIG_MAC_SZ);
+    emul->internal = n;
+    return n;
+}

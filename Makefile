@@ -466,7 +466,7 @@ install: lib run $(BUILD)/vcpuctx.pc
 FUZZ_DIR := build/fuzz
 FUZZ_CC := clang
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc/lib -Isrc -pthread
-FUZZ_TARGETS := devices loader api gdb options pci
+FUZZ_TARGETS := devices loader api gdb options pci virtio
 FUZZ_KVM_TARGETS := loader api gdb # they run guests: skipped, with a line, where there is no /dev/kvm
 FUZZ_TIME ?= 15
 FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(PLAT_SRCS) $(DEV_SRCS) $(GDB_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))

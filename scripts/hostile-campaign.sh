@@ -89,6 +89,12 @@ for t in "strio-wrap protected 1 4 124" "port-flood real 124" "output-flood real
     echo "targeted: $name ($mode): status $last"
 done
 
+# Malformed virtqueues (guest/hostile/virtq-sweep.S) on a virtio disk: the device refuses each, the guest passes.
+head -c 1048576 /dev/zero >"$tmp/vdisk.img"
+run "virtq-sweep" build/guest/hostile/virtq-sweep.bin --entry-mode=protected --drive=file="$tmp/vdisk.img",if=virtio
+[ "$last" = 1 ] || { undocumented=$((undocumented + 1)); echo "UNEXPECTED: virtq-sweep ended with $last (want: 1)"; }
+echo "targeted: virtq-sweep (protected): status $last"
+
 # SMP guests whose CPUs halt, wake each other (NMI; INIT and SIPI; the PIT as an NMI) and end on different CPUs
 # (guest/halt-mb.S): each ends where QEMU ends it, or halted for good (0) where nothing can wake a CPU.
 # halt CASE SMP STATUS: one case of guest/halt-mb.S.

@@ -78,7 +78,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
               -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
 TEST_LIBS := -lcriterion
 
-.PHONY: check-cycles bench-linux examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
+.PHONY: check-cycles bench-linux bench-virtio examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
 all: lib run demo-guests
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
@@ -268,6 +268,7 @@ bench: deps all $(BUILD)/bench
 	$(Q)scripts/bench-insns.sh $(BUILD)/bench $(BUILD)/bench.json
 	$(Q)scripts/bench-hosts.sh $(BUILD)
 	$(Q)$(MAKE) --no-print-directory bench-linux
+	$(Q)$(MAKE) --no-print-directory bench-virtio
 # Debian's kernel under vcpuctx-run and under QEMU -accel kvm, side by side in the AMD-V tier (scripts/bench-linux.sh);
 # the summary is made here, from whatever runs finished.
 bench-linux: $(BUILD)/bench-boot build/linux/initramfs.cpio
@@ -276,6 +277,14 @@ bench-linux: $(BUILD)/bench-boot build/linux/initramfs.cpio
 		$(TIER_KERNEL) /usr/bin/qemu-system-x86_64 /usr/bin/timeout /usr/share/qemu /usr/share/seabios) \
 		'scripts/bench-linux.sh run build' 2>&1 | grep -a '^bench-linux\|^hwtier' | tee $(BUILD)/bench-linux.txt || true
 	$(Q)scripts/bench-linux.sh summary $(BUILD)/bench-linux.txt | tee -a $(BUILD)/bench-linux.txt
+# The virtio devices under vcpuctx-run and under QEMU's virtio-blk-pci and virtio-net-pci, side by side in the AMD-V
+# tier (scripts/bench-virtio.sh): disk MB/s, ping, network MB/s.
+bench-virtio: build/linux/virtio-root.img
+	$(Q)scripts/hwtier.sh amd --timeout=900 $(addprefix --with=,$(CURDIR)/build/vcpuctx-run $(wildcard \
+		$(CURDIR)/build/libvcpuctx.so*) $(CURDIR)/build/linux $(CURDIR)/scripts $(TIER_KERNEL) $(TIER_TOOLS) \
+		/usr/bin/qemu-system-x86_64 /usr/bin/timeout /usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu) \
+		'scripts/bench-virtio.sh run build' 2>&1 | grep -a '^bench-virtio\|^hwtier' | tee $(BUILD)/bench-virtio.txt || true
+	$(Q)scripts/bench-virtio.sh summary $(BUILD)/bench-virtio.txt | tee -a $(BUILD)/bench-virtio.txt
 
 # Random and targeted hostile guests (scripts/hostile-campaign.sh), with this build's vcpuctx-run.
 HOSTILE_RUNS ?= 300
@@ -371,7 +380,7 @@ TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run b
               build/exit-facts build/examples build/ia32/examples build/linux \
               build/bench $(wildcard build/libvcpuctx.so*) build/ia32/tests build/ia32/vcpuctx-run \
               build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md docs include scripts) \
-              /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env
+              /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env /usr/bin/iasl
 TIER_GDB := /usr/bin/gdb /usr/share/gdb /usr/lib/python3.11
 TIER_KERNEL := $(lastword $(sort $(wildcard /boot/vmlinuz-*))) # booted as a guest in the amd tier
 TIER_TOOLS := /usr/sbin/e2fsck /usr/sbin/debugfs /usr/sbin/ip /usr/bin/unshare # the virtio tests' (amd tier)

@@ -81,8 +81,27 @@ for w in $(/bin/busybox cat /proc/cmdline); do
     vcpuctx-token=*) token=${w#vcpuctx-token=} ;;
     vcpuctx-end=*) end=${w#vcpuctx-end=} ;;
     vcpuctx-net=*) net=${w#vcpuctx-net=} ;;
+    vcpuctx-bench=*) bench=${w#vcpuctx-bench=} ;;
     esac
 done
+# With vcpuctx-bench=GUEST:HOST (scripts/bench-virtio.sh): 64 MiB written to and read from /dev/vdb with direct
+# I/O, 10 pings of HOST and 16 MiB sent to its port 5001, each timed by /proc/uptime; one line of results.
+now() { /bin/busybox cut -d' ' -f1 /proc/uptime; }
+if [ -n "${bench:-}" ]; then
+    /bin/busybox ip addr add "${bench%%:*}/24" dev eth0
+    /bin/busybox ip link set eth0 up
+    t0=$(now)
+    /bin/busybox dd if=/dev/zero of=/dev/vdb bs=1M count=64 oflag=direct 2>/dev/null
+    t1=$(now)
+    /bin/busybox dd if=/dev/vdb of=/dev/null bs=1M count=64 iflag=direct 2>/dev/null
+    t2=$(now)
+    rtt=$(/bin/busybox ping -c 10 "${bench#*:}" | /bin/busybox sed -n 's|.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*|\1|p')
+    t3=$(now)
+    /bin/busybox nc "${bench#*:}" 5001 -e /bin/busybox dd if=/dev/zero bs=65536 count=256 2>/dev/null
+    t4=$(now)
+    /bin/busybox echo "bench-virtio-guest $t0 $t1 $t2 $t3 $t4 rtt_ms=${rtt:-none}"
+    /bin/busybox poweroff -f
+fi
 # With vcpuctx-net=GUEST:HOST: eth0 at GUEST/24, a file of random bytes to HOST's port 5001, one from its port
 # 5002, the checksums of both printed.
 if [ -n "${net:-}" ]; then

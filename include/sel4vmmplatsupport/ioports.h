@@ -65,4 +65,9 @@ int emulate_io_handler(vmm_io_port_list_t *io_port, unsigned int port_no, bool i
 /* vcpuctx: free a list made by vmm_io_port_init and its entries. */
 void vcpuctx_io_port_list_free(vmm_io_port_list_t *io_list);
 
+/* vcpuctx: move entry (of io_list) to start, its size kept, as when a guest moves the BAR it backs. 0, or -1
+   with errno (EINVAL: not the list's, or past port 0xFFFF; EEXIST: another range is there), the list as it
+   was. */
+int vcpuctx_io_port_move(vmm_io_port_list_t *io_list, ioport_entry_t *entry, uint16_t start);
+
 #endif /* SEL4VMMPLATSUPPORT_IOPORTS_H */

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sel4vmmplatsupport/ioports.h>
+
 #include "machine.h"
 
 /* A hook's verdict: the debugger killing the guest ends the run with STATUS_KILLED. */
@@ -97,15 +99,19 @@ static memory_fault_result_t on_unmapped(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t pa
     return FAULT_HANDLED;
 }
 
+/* Ports no device registered: the PCI functions' I/O BARs, wherever the guest put them (camkes-vm's VMM reaches its
+   port list so), else unclaimed. */
 static ioport_fault_result_t on_unclaimed_port(vm_vcpu_t *vcpu, unsigned port, bool is_in, unsigned *value, size_t size,
                                                void *cookie)
 {
     (void)vcpu;
-    (void)port;
-    (void)is_in;
-    (void)value;
-    (void)size;
-    ((struct machine *)cookie)->unclaimed_ports++;
+    struct machine *m = cookie;
+    int r = m->pci.io ? emulate_io_handler(m->pci.io, port, is_in, size, value) : 1;
+    if (r == 0)
+        return IO_FAULT_HANDLED;
+    if (r < 0)
+        return IO_FAULT_ERROR;
+    m->unclaimed_ports++;
     return IO_FAULT_UNHANDLED; /* the default: IN reads all ones */
 }
 

@@ -73,22 +73,6 @@ void pcibus_free(struct pcibus *b)
     b->io = NULL;
 }
 
-/* The VM's port exits in a device's range, to the port list (camkes-vm's VMM reaches it from its unhandled-port
-   callback; here each range is registered). */
-static ioport_fault_result_t list_in(vm_vcpu_t *vcpu, void *cookie, unsigned int port, unsigned int size,
-                                     unsigned int *result)
-{
-    (void)vcpu;
-    return emulate_io_handler(cookie, port, true, size, result) == 0 ? IO_FAULT_HANDLED : IO_FAULT_ERROR;
-}
-
-static ioport_fault_result_t list_out(vm_vcpu_t *vcpu, void *cookie, unsigned int port, unsigned int size,
-                                      unsigned int value)
-{
-    (void)vcpu;
-    return emulate_io_handler(cookie, port, false, size, &value) == 0 ? IO_FAULT_HANDLED : IO_FAULT_ERROR;
-}
-
 /* The first slot vmm_pci_add_entry will fill. */
 static unsigned next_slot(const vmm_pci_space_t *s)
 {
@@ -111,15 +95,11 @@ static int next_function(const struct pcibus *b, unsigned *gsi, struct vcpuctx_v
     return 0;
 }
 
-/* The made device's ports on the VM, its INTA driven by the device itself, the features the backend adds. */
-static int wire(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, virtio_emul_t *emul, unsigned iobase, unsigned gsi,
-                uint32_t features)
+/* The made device's INTA driven by the device itself, the features the backend adds. (Its ports reach it through
+   the port list, from the VM's unhandled-port callback: exits.c.) */
+static int wire(virtio_emul_t *emul, vm_vcpu_t *vcpu, unsigned gsi, uint32_t features)
 {
-    vm_ioport_range_t ports = {(uint16_t)iobase, (uint16_t)(iobase + VIRTIO_PORTS - 1)};
-    vm_ioport_interface_t iface = {b->io, list_in, list_out, "virtio"};
-    if (vcpuctx_virtio_intx(emul, vcpu, (int)gsi) < 0 || vcpuctx_virtio_add_features(emul, features) < 0)
-        return -1;
-    return vm_io_port_add_handler(vm, ports, iface);
+    return vcpuctx_virtio_intx(emul, vcpu, (int)gsi) < 0 || vcpuctx_virtio_add_features(emul, features) < 0 ? -1 : 0;
 }
 
 int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile *f)
@@ -137,7 +117,7 @@ int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile 
         return -1;
     b->blk[b->nblk++] = d;
     uint32_t features = 1u << VIRTIO_BLK_F_FLUSH | (f->readonly ? 1u << VIRTIO_BLK_F_RO : 0);
-    return wire(vm, vcpu, b, d->emul, d->iobase, gsi, features);
+    return wire(d->emul, vcpu, gsi, features);
 }
 
 static void console_write(void *cookie, int port, const char *buf, size_t len)
@@ -157,7 +137,7 @@ int pcibus_add_console(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct sink 
     ioport_range_t range = {.size = VIRTIO_PORTS};
     b->con = vcpuctx_make_virtio_con(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi,
                                      (struct virtio_console_passthrough){0}, &opts, console_write);
-    return b->con ? wire(vm, vcpu, b, b->con->emul, b->con->iobase, gsi, 0) : -1;
+    return b->con ? wire(b->con->emul, vcpu, gsi, 0) : -1;
 }
 
 int pcibus_add_nic(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct tap *t)
@@ -170,7 +150,7 @@ int pcibus_add_nic(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct tap *t)
     }
     ioport_range_t range = {.size = VIRTIO_PORTS};
     b->net = vcpuctx_make_virtio_net(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi, tap_backend(), &opts);
-    if (!b->net || wire(vm, vcpu, b, b->net->emul, b->net->iobase, gsi, 0) < 0)
+    if (!b->net || wire(b->net->emul, vcpu, gsi, 0) < 0)
         return -1;
     return tap_start(t, b->net->emul_driver);
 }

@@ -2,6 +2,7 @@
    IOPORT_FREE range handed out upwards from the list's allocation address. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sel4vmmplatsupport/ioports.h>
 
@@ -104,6 +105,40 @@ int emulate_io_handler(vmm_io_port_list_t *io_port, unsigned int port_no, bool i
         }
     }
     return 1;
+}
+
+static int index_of(const vmm_io_port_list_t *l, const ioport_entry_t *e)
+{
+    for (int i = 0; i < l->num_ioports; i++)
+        if (l->ioports[i] == e)
+            return i;
+    return -1;
+}
+
+int vcpuctx_io_port_move(vmm_io_port_list_t *io_list, ioport_entry_t *entry, uint16_t start)
+{
+    int at = io_list && entry ? index_of(io_list, entry) : -1;
+    uint32_t end = at < 0 ? 0x10000 : (uint32_t)start + entry->range.end - entry->range.start;
+    if (end > 0xffff) {
+        errno = EINVAL;
+        return -1;
+    }
+    ioport_entry_t **l = io_list->ioports;
+    memmove(l + at, l + at + 1, sizeof(*l) * (size_t)(io_list->num_ioports - at - 1));
+    io_list->num_ioports--; /* out of the list while its new place is checked */
+    ioport_range_t r = {.start = start, .end = (uint16_t)end, .size = entry->range.size};
+    int to = insertion_point(io_list, r.start);
+    bool clash = overlaps_neighbours(io_list, to, r);
+    if (clash)
+        to = insertion_point(io_list, entry->range.start);
+    else
+        entry->range = r;
+    memmove(l + to + 1, l + to, sizeof(*l) * (size_t)(io_list->num_ioports - to));
+    l[to] = entry;
+    io_list->num_ioports++;
+    if (clash)
+        errno = EEXIST;
+    return clash ? -1 : 0;
 }
 
 void vcpuctx_io_port_list_free(vmm_io_port_list_t *io_list)

@@ -45,11 +45,12 @@ static void define(vmm_pci_device_def_t *def, const struct vio_kind *k, unsigned
 }
 
 static int add_entry(struct vio_function *f, const struct vio_kind *k, struct vio_head *dev, vm_t *vm,
-                     vmm_pci_space_t *pci, unsigned size, uintptr_t modern_bar)
+                     vmm_pci_space_t *pci, vmm_io_port_list_t *ioport, ioport_entry_t *io, uintptr_t modern_bar)
 {
+    unsigned size = io->range.size;
     if (modern_bar) {
         f->modern.def = f->def;
-        if (vio_pci_init(&f->modern, vm, vio_of(dev->emul), size, modern_bar) < 0)
+        if (vio_pci_init(&f->modern, vm, vio_of(dev->emul), ioport, io, &dev->iobase, modern_bar) < 0)
             return -1;
         return vmm_pci_add_entry(pci, vio_pci_entry(&f->modern), NULL);
     }
@@ -70,7 +71,7 @@ int vio_function_add(struct vio_function *f, const struct vio_kind *k, struct vi
         return -1;
     dev->iobase = io->range.start;
     define(&f->def, k, dev->iobase, pin, line);
-    return add_entry(f, k, dev, vm, pci, io->range.size, modern_bar);
+    return add_entry(f, k, dev, vm, pci, ioport, io, modern_bar);
 }
 
 void vio_function_free(struct vio_function *f, vm_t *vm)

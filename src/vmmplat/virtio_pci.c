@@ -1,7 +1,9 @@
 /* virtio_pci.c: a transitional virtio function's PCI side (virtio 1.2, 4.1.2-4.1.4): its configuration header,
    the capabilities that point a driver at the virtio 1.x structures in BAR 4, and the MMIO of that BAR. BAR 0
-   (I/O, the legacy register file) and BAR 4 (memory) sit where the VMM put them: a BAR sized with all ones reads
-   its size, and any other write leaves it where it is. */
+   (I/O, the legacy register file) and BAR 4 (memory) start where the VMM put them and move where the guest
+   puts them, as firmware does when it lays the bus out: BAR 0's range moves in the port list, BAR 4's MMIO
+   reservation on the VM. A BAR written with all ones reads its size; a place the VMM cannot take (another range
+   there, RAM) leaves the BAR where it was. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +78,37 @@ static int config_read(void *cookie, int offset, int size, uint32_t *result)
     return 0;
 }
 
-/* Writes the guest may make: the command register, the interrupt line, and BAR sizing. */
+static void set_bar(struct vio_pci *p, unsigned bar, uint32_t value)
+{
+    memcpy(p->space + PCI_BASE_ADDRESS_0 + 4 * bar, &value, 4);
+}
+
+static memory_fault_result_t bar_fault(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t addr, size_t len, void *cookie);
+
+/* BAR 4 to to: the new reservation first, then the old one let go. */
+static void move_mmio(struct vio_pci *p, uintptr_t to)
+{
+    vm_memory_reservation_t *r = vm_reserve_memory_at(p->vm, to, VIO_MODERN_SIZE, bar_fault, p);
+    if (!r)
+        return;
+    vm_free_reserved_memory(p->vm, p->mmio);
+    p->mmio = r;
+    p->mem_base = to;
+    set_bar(p, MODERN_BAR, (uint32_t)to);
+}
+
+static void move_bar(struct vio_pci *p, unsigned bar, uint32_t value)
+{
+    if (bar == 0 && p->io_entry && (value & 0xfffc) != *p->iobase &&
+        vcpuctx_io_port_move(p->io, p->io_entry, (uint16_t)(value & 0xfffc)) == 0) {
+        *p->iobase = value & 0xfffc;
+        set_bar(p, 0, *p->iobase | PCI_BAR_IO);
+    } else if (bar == MODERN_BAR && (value & ~0xfu) != p->mem_base && (value & ~0xfu) % VIO_MODERN_SIZE == 0) {
+        move_mmio(p, value & ~0xfu);
+    }
+}
+
+/* Writes the guest may make: the command register, the interrupt line, BAR sizing and BAR moves. */
 static int config_write(void *cookie, int offset, int size, uint32_t value)
 {
     struct vio_pci *p = cookie;
@@ -85,6 +117,8 @@ static int config_write(void *cookie, int offset, int size, uint32_t value)
     if (offset >= PCI_BASE_ADDRESS_0 && offset < PCI_BASE_ADDRESS_END && size == 4) {
         unsigned bar = (unsigned)(offset - PCI_BASE_ADDRESS_0) / 4;
         p->sizing = value == 0xffffffffu ? p->sizing | 1u << bar : p->sizing & ~(1u << bar);
+        if (value != 0xffffffffu && p->bar_size[bar])
+            move_bar(p, bar, value);
     } else if (offset == PCI_COMMAND && size >= 2) {
         memcpy(p->space + PCI_COMMAND, &value, 2);
     } else if (offset == PCI_INTERRUPT_LINE && size == 1) {
@@ -110,16 +144,21 @@ static memory_fault_result_t bar_fault(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t addr
     return FAULT_HANDLED;
 }
 
-int vio_pci_init(struct vio_pci *p, vm_t *vm, struct vio *v, uint32_t io_size, uintptr_t mem_base)
+int vio_pci_init(struct vio_pci *p, vm_t *vm, struct vio *v, vmm_io_port_list_t *io, ioport_entry_t *entry,
+                 unsigned int *iobase, uintptr_t mem_base)
 {
     if (!mem_base || mem_base % VIO_MODERN_SIZE || mem_base + VIO_MODERN_SIZE > (1ull << 32)) {
         errno = EINVAL;
         return -1;
     }
     p->v = v;
+    p->vm = vm;
+    p->io = io;
+    p->io_entry = entry;
+    p->iobase = iobase;
     p->mem_base = mem_base;
     p->def.bar4 = (uint32_t)mem_base;
-    p->bar_size[0] = io_size;
+    p->bar_size[0] = entry->range.size;
     p->bar_size[MODERN_BAR] = VIO_MODERN_SIZE;
     build_space(p);
     v->features |= 1ull << 32; /* VIRTIO_F_VERSION_1 */

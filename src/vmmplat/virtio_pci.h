@@ -4,6 +4,7 @@
 #define VMMPLAT_VIRTIO_PCI_H
 
 #include <sel4vmmplatsupport/drivers/pci_helper.h>
+#include <sel4vmmplatsupport/ioports.h>
 
 #include "virtio_dev.h"
 
@@ -14,12 +15,18 @@ struct vio_pci {
     uint32_t sizing;          /* BARs the guest last wrote all ones to */
     uintptr_t mem_base;
     struct vio *v;
+    vm_t *vm;
     vm_memory_reservation_t *mmio;
+    vmm_io_port_list_t *io; /* where BAR 0's range is, and the device's own copy of its base */
+    ioport_entry_t *io_entry;
+    unsigned int *iobase;
 };
 
-/* Finish p, whose def the device filled (BAR 0 its I/O base): BAR 4 at mem_base (16 KiB, aligned, below 4 GiB)
-   reserved on vm for v's virtio 1.x interface, VERSION_1 offered. 0, or -1 with errno. */
-int vio_pci_init(struct vio_pci *p, vm_t *vm, struct vio *v, uint32_t io_size, uintptr_t mem_base);
+/* Finish p, whose def the device filled (BAR 0 at *iobase, entry in io): BAR 4 at mem_base (16 KiB, aligned,
+   below 4 GiB) reserved on vm for v's virtio 1.x interface, VERSION_1 offered. A guest that moves a BAR moves the
+   port range or the reservation with it. 0, or -1 with errno. */
+int vio_pci_init(struct vio_pci *p, vm_t *vm, struct vio *v, vmm_io_port_list_t *io, ioport_entry_t *entry,
+                 unsigned int *iobase, uintptr_t mem_base);
 vmm_pci_entry_t vio_pci_entry(struct vio_pci *p);
 
 #endif /* VMMPLAT_VIRTIO_PCI_H */

@@ -290,7 +290,11 @@ Test(cli, bad_input_is_one_line_and_status_2)
         {{"--smp=9", small}, "bad --smp (1-8)"},
         {{"--smp=2", "--irqchip=off", small}, "needs the in-kernel irqchip"},
         {{"--smp=2", "--gdb=0", small}, "--gdb debugs one vCPU"},
-        {{"--device=virtio-net", small}, "unknown --device (known: pc-testdev)"},
+        {{"--device=virtio-net", small}, "unknown --device (known: pc-testdev, virtio-console"},
+        {{"--drive=file=/nonexistent/v.img,if=virtio", small}, "--drive: /nonexistent/v.img: No such file"},
+        {{"--drive=file=v.img,if=virtio,cache=none", small}, "bad --drive"},
+        {{"--nic=tap,ifname=vcpuctx-none", small}, "--nic: tap vcpuctx-none: no such network interface"},
+        {{"--nic=user", small}, "bad --nic"},
         {{"--cpu=", small}, "bad --cpu"},
         {{"--cpu=pentium", small}, "unknown CPU model 'pentium'"},
         {{"--cpu=qemu64,+nosuch,+pcid", small}, "unknown feature or bad item '+nosuch'"},
@@ -517,6 +521,30 @@ static void seabios(const char *image, const char *extra)
     cr_assert_not_null(strstr(d, "Found QEMU fw_cfg"), "fw_cfg found");
     cr_assert_not_null(strstr(s, "Booting from Hard Disk..."), "POST reached the boot devices on COM1: %s", s);
     cr_assert_not_null(strstr(s, "No bootable device."), "%s", s);
+}
+
+/* SeaBIOS lays the bus out (it moves every BAR), finds the virtio disk through its virtio 1.x interface and boots
+   it: the boot sector loads two more sectors through INT 13h and exits through isa-debug-exit, as from the ATA
+   disk. */
+Test(cli, seabios_boots_the_virtio_disk)
+{
+    const char *bios = "/usr/share/seabios/bios.bin";
+    if (access(bios, R_OK) != 0)
+        cr_skip_test("%s is not installed (package seabios; scripts/install-deps.sh installs it)", bios);
+    skip_seabios_under_tcg();
+    const char *argv[] = {RUN_BIN,
+                          "--no-reboot",
+                          "--timeout=60",
+                          "--fw-debug=stdio",
+                          "--serial=none",
+                          "--drive=file=" DEMO_GUEST_DIR "/disk.img,if=virtio,readonly=on",
+                          bios,
+                          NULL};
+    cli_run(argv, 90, &res);
+    cr_assert_eq(res.status, 1, "status %d: %s", res.status, res.err);
+    cr_assert_not_null(strstr(res.out, "found virtio-blk at 00:01.0"), "SeaBIOS found it: %.2000s", res.out);
+    cr_assert_not_null(strstr(res.out, "disk: boot sector running"), "%.2000s", res.out);
+    cr_assert_not_null(strstr(res.out, "stage2-sum="), "%s", res.out);
 }
 
 Test(cli, seabios_reaches_no_bootable_device)

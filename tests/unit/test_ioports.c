@@ -94,3 +94,30 @@ Test(ioports, an_access_reaches_its_handler_with_the_absolute_port)
     cr_assert_eq(emulate_io_handler(list, 0x502, false, 4, &data), -1, "the handler failed");
     cr_assert_eq(emulate_io_handler(NULL, 0x3f8, true, 1, &data), -1, "no list");
 }
+
+/* vcpuctx's move, for a BAR the guest moves: the range keeps its size, the list its order, and a place another
+   range holds is refused with the list unchanged. */
+Test(ioports, a_range_moves_where_nothing_else_is)
+{
+    ioport_entry_t *a =
+        vmm_io_port_add_handler(list, (ioport_range_t){.size = 0x40}, (ioport_interface_t){0}, IOPORT_FREE);
+    ioport_entry_t *b =
+        vmm_io_port_add_handler(list, (ioport_range_t){.size = 0x40}, (ioport_interface_t){0}, IOPORT_FREE);
+    cr_assert(a && b);
+    cr_assert_eq(vcpuctx_io_port_move(list, a, 0xc000), 0);
+    cr_assert_eq(a->range.start, 0xc000);
+    cr_assert_eq(a->range.end, 0xc03f);
+    cr_assert_eq(list->ioports[0], b, "sorted: 0x9040 before 0xc000");
+    cr_assert_eq(list->ioports[1], a);
+    errno = 0;
+    cr_assert_eq(vcpuctx_io_port_move(list, b, 0xc020), -1);
+    cr_assert_eq(errno, EEXIST);
+    cr_assert_eq(b->range.start, 0x9040, "left where it was");
+    cr_assert_eq(list->ioports[0], b);
+    cr_assert_eq(list->num_ioports, 2);
+    cr_assert_eq(vcpuctx_io_port_move(list, b, 0xffe0), -1, "past 0xFFFF");
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_eq(vcpuctx_io_port_move(list, NULL, 0x100), -1);
+    unsigned v = 0;
+    cr_assert_eq(emulate_io_handler(list, 0x9000, true, 1, &v), 1, "nothing at a's old place");
+}

@@ -148,7 +148,17 @@ guests: $(GUEST_BINS) $(GUEST_LABELS)
 # Examples: small VMMs as a seL4 author writes them. Each vmm.c uses the upstream-named headers alone: it is
 # compiled with vcpuctx.h's include guard defined, so any vcpuctx_* name in it fails the build; its main.c is
 # the Linux side (seL4's vm_init does that part there). Built with seL4's configuration macros for the ABI.
-EXAMPLES := $(notdir $(wildcard examples/*))
+EXAMPLES := $(filter-out common,$(notdir $(wildcard examples/*)))
+# What the examples share (examples/common): real_mode.c on upstream's headers alone, start.c the Linux side.
+EXAMPLE_COMMON := $(BUILD)/examples/common/real_mode.o $(BUILD)/examples/common/start.o
+$(BUILD)/examples/common/real_mode.o: examples/common/real_mode.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude $(SEL4_CONFIG) -DVCPUCTX_H -MMD -MP $(CFLAGS) -c $< -o $@
+$(BUILD)/examples/common/start.o: examples/common/start.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude $(SEL4_CONFIG) -MMD -MP $(CFLAGS) -c $< -o $@
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%/vmm) $(EXAMPLES:%=$(BUILD)/examples/%/guest.bin)
 SEL4_CONFIG := $(if $(filter ia32,$(ABI)),-DCONFIG_ARCH_IA32,-DCONFIG_ARCH_X86_64 -DCONFIG_X86_64_VTX_64BIT_GUESTS)
 $(BUILD)/examples/%/vmm.o: examples/%/vmm.c
@@ -159,7 +169,7 @@ $(BUILD)/examples/%/main.o: examples/%/main.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -Iinclude $(SEL4_CONFIG) -MMD -MP $(CFLAGS) -c $< -o $@
-$(BUILD)/examples/%/vmm: $(BUILD)/examples/%/vmm.o $(BUILD)/examples/%/main.o $(LIB_A)
+$(BUILD)/examples/%/vmm: $(BUILD)/examples/%/vmm.o $(BUILD)/examples/%/main.o $(EXAMPLE_COMMON) $(LIB_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/examples/%/guest.bin: examples/%/guest.S

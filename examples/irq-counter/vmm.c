@@ -14,6 +14,7 @@
 #include <sel4vm/guest_vm.h>
 #include <sel4vm/guest_vm_exits.h>
 
+#include "../common/example.h"
 #include "vmm.h"
 
 #define GUEST_ENTRY  0x1000
@@ -58,20 +59,6 @@ static memory_fault_result_t mailbox_fault(vm_t *vm, vm_vcpu_t *vcpu, uintptr_t 
     return FAULT_HANDLED;
 }
 
-/* Real mode at 0000:GUEST_ENTRY, as a VMM sets a vCPU up through VMCS fields. */
-static int setup_vcpu(vm_vcpu_t *vcpu)
-{
-    static const seL4_Word fields[][2] = {
-        {VMX_GUEST_CS_SELECTOR, 0},   {VMX_GUEST_CS_BASE, 0},  {VMX_GUEST_SS_SELECTOR, 0}, {VMX_GUEST_SS_BASE, 0},
-        {VMX_GUEST_DS_SELECTOR, 0},   {VMX_GUEST_DS_BASE, 0},  {VMX_GUEST_ES_SELECTOR, 0}, {VMX_GUEST_ES_BASE, 0},
-        {VMX_GUEST_RIP, GUEST_ENTRY}, {VMX_GUEST_RSP, 0x7000}, {VMX_GUEST_RFLAGS, 0x2},
-    };
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        if (vm_set_vmcs_field(vcpu, fields[i][0], fields[i][1]) < 0)
-            return -1;
-    return 0;
-}
-
 int vmm_run(vm_t *vm, void *image, size_t size, struct vmm_result *r)
 {
     memset(r, 0, sizeof(*r));
@@ -81,7 +68,8 @@ int vmm_run(vm_t *vm, void *image, size_t size, struct vmm_result *r)
     vm_ioport_interface_t tick = {.cookie = &r->ticks, .port_out = tick_out, .desc = "tick"};
     if (vm_io_port_add_handler(vm, (vm_ioport_range_t){TICK_PORT, TICK_PORT}, tick) < 0 ||
         !vm_reserve_memory_at(vm, MAILBOX_BASE, MAILBOX_SIZE, mailbox_fault, r) ||
-        vm_ram_touch(vm, GUEST_ENTRY, size, vm_guest_ram_write_callback, image) < 0 || setup_vcpu(vcpu) < 0)
+        vm_ram_touch(vm, GUEST_ENTRY, size, vm_guest_ram_write_callback, image) < 0 ||
+        example_real_mode(vcpu, GUEST_ENTRY) < 0)
         return -1;
     if (vcpu_start(vcpu) < 0 || vm_run(vm) < 0)
         return -1;

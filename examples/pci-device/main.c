@@ -5,28 +5,17 @@
 
 #include <vcpuctx.h>
 
+#include "../common/example.h"
 #include "vmm.h"
 
 int main(int argc, char **argv)
 {
     static unsigned char image[0x8000];
-    if (argc != 2) {
-        fprintf(stderr, "usage: pci-device GUEST.bin\n");
-        return 2;
-    }
-    FILE *f = fopen(argv[1], "rb");
-    size_t n = f ? fread(image, 1, sizeof(image), f) : 0;
-    if (f)
-        fclose(f);
-    if (n == 0) {
-        fprintf(stderr, "pci-device: cannot read %s\n", argv[1]);
-        return 2;
-    }
-    vm_t *vm = vcpuctx_vm_create(512 << 10);
-    if (!vm) {
-        fprintf(stderr, "pci-device: cannot create a VM: %s\n", strerror(errno));
-        return errno == ENOENT ? 77 : 2; /* 77: no /dev/kvm here, the test is skipped */
-    }
+    size_t n;
+    vm_t *vm;
+    int st = example_start(argc, argv, "pci-device", image, sizeof(image), 512 << 10, &n, &vm);
+    if (st)
+        return st;
     struct vmm_result r;
     int rc = vmm_run(vm, image, n, &r);
     int e = errno;

@@ -18,6 +18,7 @@
 #include <sel4vmmplatsupport/drivers/virtio_con.h>
 #include <sel4vmmplatsupport/ioports.h>
 
+#include "../common/example.h"
 #include "vmm.h"
 
 #define GUEST_ENTRY        0x1000
@@ -87,20 +88,6 @@ static ioport_fault_result_t ioport_callback_handler(vm_vcpu_t *vcpu, unsigned i
     return r == 0 ? IO_FAULT_HANDLED : r == 1 ? IO_FAULT_UNHANDLED : IO_FAULT_ERROR;
 }
 
-/* Real mode at 0000:GUEST_ENTRY, as a VMM sets a vCPU up through VMCS fields. */
-static int setup_vcpu(vm_vcpu_t *vcpu)
-{
-    static const seL4_Word fields[][2] = {
-        {VMX_GUEST_CS_SELECTOR, 0},   {VMX_GUEST_CS_BASE, 0},  {VMX_GUEST_SS_SELECTOR, 0}, {VMX_GUEST_SS_BASE, 0},
-        {VMX_GUEST_DS_SELECTOR, 0},   {VMX_GUEST_DS_BASE, 0},  {VMX_GUEST_ES_SELECTOR, 0}, {VMX_GUEST_ES_BASE, 0},
-        {VMX_GUEST_RIP, GUEST_ENTRY}, {VMX_GUEST_RSP, 0x7000}, {VMX_GUEST_RFLAGS, 0x2},
-    };
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        if (vm_set_vmcs_field(vcpu, fields[i][0], fields[i][1]) < 0)
-            return -1;
-    return 0;
-}
-
 int vmm_run(vm_t *vm, void *image, size_t size, struct vmm_result *r)
 {
     memset(r, 0, sizeof(*r));
@@ -113,8 +100,8 @@ int vmm_run(vm_t *vm, void *image, size_t size, struct vmm_result *r)
         !vm_create_vcpu(vm, 100))
         return -1;
     vm_vcpu_t *vcpu = vm->vcpus[BOOT_VCPU];
-    if (vm_ram_touch(vm, GUEST_ENTRY, size, vm_guest_ram_write_callback, image) < 0 || setup_vcpu(vcpu) < 0 ||
-        vcpu_start(vcpu) < 0 || vm_run(vm) < 0)
+    if (vm_ram_touch(vm, GUEST_ENTRY, size, vm_guest_ram_write_callback, image) < 0 ||
+        example_real_mode(vcpu, GUEST_ENTRY) < 0 || vcpu_start(vcpu) < 0 || vm_run(vm) < 0)
         return -1;
     seL4_Word reason = 0;
     vm_get_vmcs_field(vcpu, VMX_DATA_EXIT_REASON, &reason);

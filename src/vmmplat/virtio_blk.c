@@ -8,8 +8,6 @@
 
 #include "virtio_function.h"
 
-#define QUEUE_SIZE 128
-
 /* The device and what it owns, freed together. */
 struct blk_dev {
     virtio_blk_t pub;
@@ -41,25 +39,18 @@ virtio_blk_t *vcpuctx_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
                                       unsigned int interrupt_line, raw_diskiface_funcs_t backend,
                                       const struct vcpuctx_virtio_pci *opts)
 {
-    struct blk_dev *d = vm && pci && ioport && backend.raw_xfer ? calloc(1, sizeof(*d)) : NULL;
+    struct vio_place at = {vm,        pci,           ioport,         ioport_range,
+                           port_type, interrupt_pin, interrupt_line, opts ? opts->modern_bar : 0};
+    struct blk_dev *d = backend.raw_xfer ? vio_alloc(sizeof(*d), &at) : NULL;
     if (!d) {
-        errno = vm && pci && ioport && backend.raw_xfer ? ENOMEM : EINVAL;
+        errno = backend.raw_xfer ? errno : EINVAL;
         return NULL;
     }
     d->pub.emul_driver_funcs = backend;
     if (opts)
         d->opts = *opts;
-    d->pub.emul = virtio_emul_init(d->pub.ioops, QUEUE_SIZE, vm, driver_init, d, VIRTIO_BLOCK);
-    if (!d->pub.emul) {
-        int e = errno;
-        free(d);
-        errno = e;
-        return NULL;
-    }
-    if (vio_function_add(&d->fn, &blk_kind, (struct vio_head *)&d->pub, vm, pci, ioport, ioport_range, port_type,
-                         interrupt_pin, interrupt_line, d->opts.modern_bar) < 0)
-        return NULL; /* kept: the port list may reach it, and has no call to let go */
-    return &d->pub;
+    int r = vio_make(d, (struct vio_head *)&d->pub, &d->fn, &blk_kind, VIRTIO_BLOCK, driver_init, &at);
+    return r == 0 ? &d->pub : NULL;
 }
 
 virtio_blk_t *common_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port_list_t *ioport,
@@ -72,13 +63,8 @@ virtio_blk_t *common_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port
 
 void vcpuctx_virtio_blk_free(virtio_blk_t *blk)
 {
-    if (!blk)
-        return;
-    struct blk_dev *d = (struct blk_dev *)blk;
-    vio_function_free(&d->fn, blk->emul->vm);
-    free(blk->emul->internal);
-    vio_destroy(vio_of(blk->emul));
-    free(d);
+    if (blk)
+        vio_unmake(blk, (struct vio_head *)blk, &((struct blk_dev *)blk)->fn);
 }
 
 static int refuse_xfer(struct disk_driver *driver, uint8_t direction, uint64_t sector, uint32_t len, uintptr_t buf)

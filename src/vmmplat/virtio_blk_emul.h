@@ -12,6 +12,6 @@ struct blk_emul {
 };
 
 /* The block device as its transport shows it. */
-const struct vio_device *vio_blk_device(void);
+extern const struct vio_device vio_blk_device;
 
 #endif /* VMMPLAT_VIRTIO_BLK_EMUL_H */

@@ -109,7 +109,7 @@ static void blk_raise(struct vio *v)
         b->driver.i_fn.raw_handleIRQ(&b->driver, 0);
 }
 
-static const struct vio_device blk_device = {
+const struct vio_device vio_blk_device = {
     .features = BLK_FEATURES,
     .nqueues = 1,
     .config_len = sizeof(struct virtio_blk_config),
@@ -117,18 +117,11 @@ static const struct vio_device blk_device = {
     .raise = blk_raise,
 };
 
-const struct vio_device *vio_blk_device(void)
-{
-    return &blk_device;
-}
-
 void *block_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, diskif_driver_init driver, void *config)
 {
-    struct blk_emul *b = emul && driver ? calloc(1, sizeof(*b)) : NULL;
-    if (!b) {
-        errno = emul && driver ? ENOMEM : EINVAL;
+    struct blk_emul *b = vio_part_alloc(emul, driver, sizeof(*b));
+    if (!b)
         return NULL;
-    }
     b->v = vio_of(emul);
     b->driver.dma_alignment = sizeof(uintptr_t);
     if (driver(&b->driver, io_ops, config) != 0) {

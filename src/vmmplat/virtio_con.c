@@ -9,8 +9,6 @@
 #include "virtio_con_emul.h"
 #include "virtio_function.h"
 
-#define QUEUE_SIZE 128
-
 struct con_dev {
     virtio_con_t pub;
     struct vcpuctx_virtio_pci opts;
@@ -39,27 +37,19 @@ virtio_con_t *vcpuctx_make_virtio_con(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
                                       unsigned int interrupt_line, struct virtio_console_passthrough backend,
                                       const struct vcpuctx_virtio_pci *opts, vcpuctx_console_write_fn write)
 {
-    struct con_dev *d = vm && pci && ioport ? calloc(1, sizeof(*d)) : NULL;
-    if (!d) {
-        errno = vm && pci && ioport ? ENOMEM : EINVAL;
+    struct vio_place at = {vm,        pci,           ioport,         ioport_range,
+                           port_type, interrupt_pin, interrupt_line, opts ? opts->modern_bar : 0};
+    struct con_dev *d = vio_alloc(sizeof(*d), &at);
+    if (!d)
         return NULL;
-    }
     d->pub.emul_driver_funcs = backend;
     if (opts)
         d->opts = *opts;
-    d->pub.emul = virtio_emul_init(d->pub.ioops, QUEUE_SIZE, vm, driver_init, d, VIRTIO_CONSOLE);
-    if (!d->pub.emul) {
-        int e = errno;
-        free(d);
-        errno = e;
+    if (vio_make(d, (struct vio_head *)&d->pub, &d->fn, &con_kind, VIRTIO_CONSOLE, driver_init, &at) < 0)
         return NULL;
-    }
     struct con_emul *c = d->pub.emul->internal;
-    c->write = write;
+    c->write = write; /* before the guest runs: only its accesses call the writer */
     c->write_cookie = d->opts.cb_cookie;
-    if (vio_function_add(&d->fn, &con_kind, (struct vio_head *)&d->pub, vm, pci, ioport, ioport_range, port_type,
-                         interrupt_pin, interrupt_line, d->opts.modern_bar) < 0)
-        return NULL; /* kept: the port list may reach it, and has no call to let go */
     return &d->pub;
 }
 
@@ -73,11 +63,6 @@ virtio_con_t *common_make_virtio_con(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port
 
 void vcpuctx_virtio_con_free(virtio_con_t *con)
 {
-    if (!con)
-        return;
-    struct con_dev *d = (struct con_dev *)con;
-    vio_function_free(&d->fn, con->emul->vm);
-    free(con->emul->internal);
-    vio_destroy(vio_of(con->emul));
-    free(d);
+    if (con)
+        vio_unmake(con, (struct vio_head *)con, &((struct con_dev *)con)->fn);
 }

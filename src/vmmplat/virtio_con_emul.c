@@ -140,7 +140,7 @@ static void con_reset(struct vio *v)
     c->npending = 0;
 }
 
-static const struct vio_device con_device = {
+const struct vio_device vio_con_device = {
     .features = 1u << VIRTIO_CON_F_MULTIPORT,
     .nqueues = VQUEUE_NUM_VRINGS,
     .config_len = sizeof(struct virtio_con_cfg),
@@ -149,18 +149,11 @@ static const struct vio_device con_device = {
     .reset = con_reset,
 };
 
-const struct vio_device *vio_con_device(void)
-{
-    return &con_device;
-}
-
 void *console_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, console_driver_init driver, void *config)
 {
-    struct con_emul *c = emul && driver ? calloc(1, sizeof(*c)) : NULL;
-    if (!c) {
-        errno = emul && driver ? ENOMEM : EINVAL;
+    struct con_emul *c = vio_part_alloc(emul, driver, sizeof(*c));
+    if (!c)
         return NULL;
-    }
     c->v = vio_of(emul);
     c->driver.emul_cb.emul_putchar = emul_putchar;
     if (driver(&c->driver, io_ops, config) != 0) {

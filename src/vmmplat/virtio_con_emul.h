@@ -20,6 +20,6 @@ struct con_emul {
     char out[4096];           /* what a chain of the guest's carries, on its way to the backend */
 };
 
-const struct vio_device *vio_con_device(void);
+extern const struct vio_device vio_con_device;
 
 #endif /* VMMPLAT_VIRTIO_CON_EMUL_H */

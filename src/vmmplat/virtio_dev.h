@@ -4,7 +4,9 @@
 #ifndef VMMPLAT_VIRTIO_DEV_H
 #define VMMPLAT_VIRTIO_DEV_H
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 
 #include <sel4vmmplatsupport/drivers/virtio_pci_emul.h>
 
@@ -44,6 +46,16 @@ struct vio {
 static inline struct vio *vio_of(virtio_emul_t *emul)
 {
     return (struct vio *)emul;
+}
+
+/* A device's part of size bytes, zeroed, for emul with the backend's driver init (both given): NULL with errno
+   (EINVAL, ENOMEM) otherwise. */
+static inline void *vio_part_alloc(virtio_emul_t *emul, const void *driver, size_t size)
+{
+    void *p = emul && driver ? calloc(1, size) : NULL;
+    if (!p && !(emul && driver))
+        errno = EINVAL;
+    return p;
 }
 
 /* Make a transport for dev with queues of queue_size entries (a power of 2 up to 32768); device state goes in

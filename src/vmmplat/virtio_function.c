@@ -1,10 +1,13 @@
 /* virtio_function.c: a virtio device's place on the bus and in the port list, alike for every kind. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include <sel4vmmplatsupport/drivers/virtio.h>
 
 #include "pci_regs.h"
 #include "virtio_function.h"
+
+#define VIO_QUEUE_SIZE 128 /* upstream's QUEUE_SIZE */
 
 static int port_in(void *cookie, unsigned int port_no, unsigned int size, unsigned int *result)
 {
@@ -61,22 +64,48 @@ static int add_entry(struct vio_function *f, const struct vio_kind *k, struct vi
     return vmm_pci_add_entry(pci, vmm_pci_create_bar_emulation(entry, 1, &bar), NULL);
 }
 
-int vio_function_add(struct vio_function *f, const struct vio_kind *k, struct vio_head *dev, vm_t *vm,
-                     vmm_pci_space_t *pci, vmm_io_port_list_t *ioport, ioport_range_t range, ioport_type_t port_type,
-                     unsigned pin, unsigned line, uintptr_t modern_bar)
+void *vio_alloc(size_t size, const struct vio_place *at)
 {
-    ioport_entry_t *io =
-        vmm_io_port_add_handler(ioport, range, (ioport_interface_t){dev, port_in, port_out, k->desc}, port_type);
-    if (!io)
-        return -1;
-    dev->iobase = io->range.start;
-    define(&f->def, k, dev->iobase, pin, line);
-    return add_entry(f, k, dev, vm, pci, ioport, io, modern_bar);
+    if (!at->vm || !at->pci || !at->ioport) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return calloc(1, size);
 }
 
-void vio_function_free(struct vio_function *f, vm_t *vm)
+static void free_keeping_errno(void *p)
+{
+    int e = errno;
+    free(p);
+    errno = e;
+}
+
+int vio_make(void *d, struct vio_head *head, struct vio_function *f, const struct vio_kind *k,
+             virtio_pci_devices_t type, void *driver_init, const struct vio_place *at)
+{
+    head->emul = virtio_emul_init((ps_io_ops_t){0}, VIO_QUEUE_SIZE, at->vm, driver_init, d, type);
+    if (!head->emul) {
+        free_keeping_errno(d);
+        return -1;
+    }
+    ioport_interface_t iface = {head, port_in, port_out, k->desc};
+    ioport_entry_t *io = vmm_io_port_add_handler(at->ioport, at->range, iface, at->port_type);
+    if (!io) {
+        int e = errno;
+        vio_unmake(d, head, f);
+        errno = e;
+        return -1;
+    }
+    head->iobase = io->range.start;
+    define(&f->def, k, head->iobase, at->pin, at->line);
+    return add_entry(f, k, head, at->vm, at->pci, at->ioport, io, at->modern_bar) < 0 ? -2 : 0;
+}
+
+void vio_unmake(void *d, struct vio_head *head, struct vio_function *f)
 {
     if (f->modern.mmio)
-        vm_free_reserved_memory(vm, f->modern.mmio);
-    f->modern.mmio = NULL;
+        vm_free_reserved_memory(head->emul->vm, f->modern.mmio);
+    free(head->emul->internal);
+    vio_destroy(vio_of(head->emul));
+    free(d);
 }

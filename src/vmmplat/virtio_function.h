@@ -30,13 +30,27 @@ struct vio_function {
     struct vio_pci modern;
 };
 
-/* Give dev (its emul made) an I/O BAR in ioport as port_type says, and a function on pci's next free slot: a
-   transitional one when modern_bar is set. 0, or -1 with errno; a function the bus refuses leaves the port range
-   in the list, reaching dev. */
-int vio_function_add(struct vio_function *f, const struct vio_kind *k, struct vio_head *dev, vm_t *vm,
-                     vmm_pci_space_t *pci, vmm_io_port_list_t *ioport, ioport_range_t range, ioport_type_t port_type,
-                     unsigned pin, unsigned line, uintptr_t modern_bar);
-/* Let go of the function's memory BAR (the VM not destroyed yet). */
-void vio_function_free(struct vio_function *f, vm_t *vm);
+/* Where a maker puts its device: upstream's arguments, and vcpuctx's memory BAR (0: none). */
+struct vio_place {
+    vm_t *vm;
+    vmm_pci_space_t *pci;
+    vmm_io_port_list_t *ioport;
+    ioport_range_t range;
+    ioport_type_t port_type;
+    unsigned pin, line;
+    uintptr_t modern_bar;
+};
+
+/* A device struct of size bytes, zeroed; NULL with errno (EINVAL: no VM, space or list at; ENOMEM). */
+void *vio_alloc(size_t size, const struct vio_place *at);
+
+/* Make the device whose struct d starts with head: its transport and its part of kind type (driver_init called
+   with d as its config), then its I/O BAR in the port list and its function on the bus. 0; -1 (errno) with d
+   freed; -2 (errno) with d kept: its range is in the port list, which has no call to let go. */
+int vio_make(void *d, struct vio_head *head, struct vio_function *f, const struct vio_kind *k,
+             virtio_pci_devices_t type, void *driver_init, const struct vio_place *at);
+
+/* Free a device vio_make made (the VM not destroyed yet: its memory BAR's reservation goes too). */
+void vio_unmake(void *d, struct vio_head *head, struct vio_function *f);
 
 #endif /* VMMPLAT_VIRTIO_FUNCTION_H */

@@ -18,7 +18,7 @@ static void *device_init(virtio_emul_t *emul, ps_io_ops_t io_ops, void *driver, 
 
 static const struct vio_device *device_of(virtio_pci_devices_t device)
 {
-    return device == VIRTIO_BLOCK ? vio_blk_device() : device == VIRTIO_NET ? vio_net_device() : vio_con_device();
+    return device == VIRTIO_BLOCK ? &vio_blk_device : device == VIRTIO_NET ? &vio_net_device : &vio_con_device;
 }
 
 virtio_emul_t *virtio_emul_init(ps_io_ops_t io_ops, int queue_size, vm_t *vm, void *driver, void *config,

@@ -8,8 +8,6 @@
 
 #include "virtio_function.h"
 
-#define QUEUE_SIZE 128
-
 struct net_dev {
     virtio_net_t pub;
     struct vcpuctx_virtio_pci opts;
@@ -41,27 +39,18 @@ virtio_net_t *vcpuctx_make_virtio_net(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
                                       unsigned int interrupt_line, struct raw_iface_funcs backend,
                                       const struct vcpuctx_virtio_pci *opts)
 {
-    struct net_dev *d = vm && pci && ioport ? calloc(1, sizeof(*d)) : NULL;
-    if (!d) {
-        errno = vm && pci && ioport ? ENOMEM : EINVAL;
+    struct vio_place at = {vm,        pci,           ioport,         ioport_range,
+                           port_type, interrupt_pin, interrupt_line, opts ? opts->modern_bar : 0};
+    struct net_dev *d = vio_alloc(sizeof(*d), &at);
+    if (!d)
         return NULL;
-    }
     d->pub.emul_driver_funcs = backend;
     if (opts) {
         d->opts = *opts;
         d->vcpuctx = true;
     }
-    d->pub.emul = virtio_emul_init(d->pub.ioops, QUEUE_SIZE, vm, driver_init, d, VIRTIO_NET);
-    if (!d->pub.emul) {
-        int e = errno;
-        free(d);
-        errno = e;
-        return NULL;
-    }
-    if (vio_function_add(&d->fn, &net_kind, (struct vio_head *)&d->pub, vm, pci, ioport, ioport_range, port_type,
-                         interrupt_pin, interrupt_line, d->opts.modern_bar) < 0)
-        return NULL; /* kept: the port list may reach it, and has no call to let go */
-    return &d->pub;
+    int r = vio_make(d, (struct vio_head *)&d->pub, &d->fn, &net_kind, VIRTIO_NET, driver_init, &at);
+    return r == 0 ? &d->pub : NULL;
 }
 
 virtio_net_t *common_make_virtio_net(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port_list_t *ioport,
@@ -74,13 +63,8 @@ virtio_net_t *common_make_virtio_net(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port
 
 void vcpuctx_virtio_net_free(virtio_net_t *net)
 {
-    if (!net)
-        return;
-    struct net_dev *d = (struct net_dev *)net;
-    vio_function_free(&d->fn, net->emul->vm);
-    free(net->emul->internal);
-    vio_destroy(vio_of(net->emul));
-    free(d);
+    if (net)
+        vio_unmake(net, (struct vio_head *)net, &((struct net_dev *)net)->fn);
 }
 
 static int refuse_tx(struct eth_driver *driver, unsigned int num, uintptr_t *phys, unsigned int *len, void *cookie)

@@ -122,7 +122,7 @@ static void net_raise(struct vio *v)
         n->driver.i_fn.raw_handleIRQ(&n->driver, 0);
 }
 
-static const struct vio_device net_device = {
+const struct vio_device vio_net_device = {
     .features = 1u << VIRTIO_NET_F_MAC,
     .nqueues = 2,
     .config_len = VIRTIO_NET_CONFIG_MAC_SZ,
@@ -130,18 +130,11 @@ static const struct vio_device net_device = {
     .raise = net_raise,
 };
 
-const struct vio_device *vio_net_device(void)
-{
-    return &net_device;
-}
-
 void *net_virtio_emul_init(virtio_emul_t *emul, ps_io_ops_t io_ops, ethif_driver_init driver, void *config)
 {
-    struct net_emul *n = emul && driver ? calloc(1, sizeof(*n)) : NULL;
-    if (!n) {
-        errno = emul && driver ? ENOMEM : EINVAL;
+    struct net_emul *n = vio_part_alloc(emul, driver, sizeof(*n));
+    if (!n)
         return NULL;
-    }
     n->v = vio_of(emul);
     n->driver.i_cb = (struct raw_iface_callbacks){tx_complete, rx_complete, allocate_rx_buf};
     n->driver.cb_cookie = emul;

@@ -13,6 +13,6 @@ struct net_emul {
     unsigned int len[VIRTQ_MAX_SEGS];
 };
 
-const struct vio_device *vio_net_device(void);
+extern const struct vio_device vio_net_device;
 
 #endif /* VMMPLAT_VIRTIO_NET_EMUL_H */

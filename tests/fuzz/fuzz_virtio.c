@@ -79,8 +79,8 @@ static int net_driver(struct eth_driver *driver, ps_io_ops_t io_ops, void *confi
 
 static struct vio *make(unsigned kind)
 {
-    static const struct vio_device *(*const devices[])(void) = {vio_blk_device, vio_con_device, vio_net_device};
-    struct vio *v = vio_create((vm_t *)ram, devices[kind](), 16);
+    static const struct vio_device *const devices[] = {&vio_blk_device, &vio_con_device, &vio_net_device};
+    struct vio *v = vio_create((vm_t *)ram, devices[kind], 16);
     v->mem = (struct virtq_mem){NULL, map};
     void *r = kind == 0   ? block_virtio_emul_init(&v->emul, (ps_io_ops_t){0}, blk_driver, NULL)
               : kind == 1 ? console_virtio_emul_init(&v->emul, (ps_io_ops_t){0}, con_driver, NULL)

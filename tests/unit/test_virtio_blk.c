@@ -72,7 +72,7 @@ static void setup(void)
     memset(ram, 0, sizeof(ram));
     irqs = flushes = 0;
     backend_fails = false;
-    v = vio_create((vm_t *)ram, vio_blk_device(), 128); /* the VM is never touched: RAM is the map below */
+    v = vio_create((vm_t *)ram, &vio_blk_device, 128); /* the VM is never touched: RAM is the map below */
     cr_assert_not_null(v);
     v->mem = (struct virtq_mem){NULL, map};
     cr_assert_not_null(block_virtio_emul_init(&v->emul, (ps_io_ops_t){0}, driver_init, NULL));

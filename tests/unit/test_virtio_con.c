@@ -74,7 +74,7 @@ static void setup(void)
 {
     memset(ram, 0, sizeof(ram));
     nwritten = 0;
-    v = vio_create((vm_t *)ram, vio_con_device(), 128);
+    v = vio_create((vm_t *)ram, &vio_con_device, 128);
     cr_assert_not_null(v);
     v->mem = (struct virtq_mem){NULL, map};
     cr_assert_not_null(console_virtio_emul_init(&v->emul, (ps_io_ops_t){0}, driver_init, NULL));

@@ -302,6 +302,9 @@ static void machine_renew(struct machine *m, bool first)
     m->hooks = hooks;
     m->kept_vm = kept;
     m->dbg_sink = dbg, m->ser_sink = ser, m->fw_sink = fw, m->con_sink = con;
+    m->tap = (struct tap){.fd = -1, .stop = {-1, -1}}; /* nothing open yet: teardown closes only what setup opened */
+    for (unsigned i = 0; i < MAX_VIRTIO_DRIVES; i++)
+        m->vdisk[i].fd = -1;
     m->resume_at = resume_at;
     m->cmos_kept = !first;
     if (!first) {

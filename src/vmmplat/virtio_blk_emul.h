@@ -4,6 +4,9 @@
 
 #include "virtio_dev.h"
 
+/* The library's own: hidden, so the sealed archive localises it (as -fvisibility=hidden does in src/lib). */
+#pragma GCC visibility push(hidden)
+
 struct blk_emul {
     struct vio *v;
     struct disk_driver driver;
@@ -13,5 +16,7 @@ struct blk_emul {
 
 /* The block device as its transport shows it. */
 extern const struct vio_device vio_blk_device;
+
+#pragma GCC visibility pop
 
 #endif /* VMMPLAT_VIRTIO_BLK_EMUL_H */

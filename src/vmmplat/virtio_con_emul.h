@@ -6,6 +6,9 @@
 
 #include "virtio_dev.h"
 
+/* The library's own: hidden, so the sealed archive localises it (as -fvisibility=hidden does in src/lib). */
+#pragma GCC visibility push(hidden)
+
 #define CON_PENDING 16 /* control messages waiting for the guest's buffers */
 
 struct con_emul {
@@ -21,5 +24,7 @@ struct con_emul {
 };
 
 extern const struct vio_device vio_con_device;
+
+#pragma GCC visibility pop
 
 #endif /* VMMPLAT_VIRTIO_CON_EMUL_H */

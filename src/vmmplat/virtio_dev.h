@@ -12,6 +12,9 @@
 
 #include "virtq.h"
 
+/* The library's own: hidden, so the sealed archive localises it (as -fvisibility=hidden does in src/lib). */
+#pragma GCC visibility push(hidden)
+
 struct vio;
 
 struct vio_device {
@@ -86,5 +89,7 @@ void vio_interrupt(struct vio *v, unsigned q);
 /* The guest's ring for queue q is malformed: the device needs a reset (status bit 0x40, a configuration
    interrupt) and takes no more from its queues until the guest resets it. */
 void vio_broken(struct vio *v);
+
+#pragma GCC visibility pop
 
 #endif /* VMMPLAT_VIRTIO_DEV_H */

@@ -8,6 +8,9 @@
 
 #include "virtio_pci.h"
 
+/* The library's own: hidden, so the sealed archive localises it (as -fvisibility=hidden does in src/lib). */
+#pragma GCC visibility push(hidden)
+
 /* The start every upstream device struct (virtio_blk_t, virtio_con_t, virtio_net_t) shares. */
 struct vio_head {
     unsigned int iobase;
@@ -52,5 +55,7 @@ int vio_make(void *d, struct vio_head *head, struct vio_function *f, const struc
 
 /* Free a device vio_make made (the VM not destroyed yet: its memory BAR's reservation goes too). */
 void vio_unmake(void *d, struct vio_head *head, struct vio_function *f);
+
+#pragma GCC visibility pop
 
 #endif /* VMMPLAT_VIRTIO_FUNCTION_H */

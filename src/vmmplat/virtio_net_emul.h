@@ -4,6 +4,9 @@
 
 #include "virtio_dev.h"
 
+/* The library's own: hidden, so the sealed archive localises it (as -fvisibility=hidden does in src/lib). */
+#pragma GCC visibility push(hidden)
+
 struct net_emul {
     struct vio *v;
     struct eth_driver driver;
@@ -14,5 +17,7 @@ struct net_emul {
 };
 
 extern const struct vio_device vio_net_device;
+
+#pragma GCC visibility pop
 
 #endif /* VMMPLAT_VIRTIO_NET_EMUL_H */

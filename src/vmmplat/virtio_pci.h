@@ -8,6 +8,9 @@
 
 #include "virtio_dev.h"
 
+/* The library's own: hidden, so the sealed archive localises it (as -fvisibility=hidden does in src/lib). */
+#pragma GCC visibility push(hidden)
+
 struct vio_pci {
     vmm_pci_device_def_t def; /* the header as made, BAR 0 and BAR 4 at their addresses */
     uint8_t space[256];       /* the configuration space the guest reads */
@@ -28,5 +31,7 @@ struct vio_pci {
 int vio_pci_init(struct vio_pci *p, vm_t *vm, struct vio *v, vmm_io_port_list_t *io, ioport_entry_t *entry,
                  unsigned int *iobase, uintptr_t mem_base);
 vmm_pci_entry_t vio_pci_entry(struct vio_pci *p);
+
+#pragma GCC visibility pop
 
 #endif /* VMMPLAT_VIRTIO_PCI_H */

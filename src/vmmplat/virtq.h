@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The library's own: hidden, so the sealed archive localises it (as -fvisibility=hidden does in src/lib). */
+#pragma GCC visibility push(hidden)
+
 /* Longest chain a device takes: a request's header, 254 data segments and its status. */
 #define VIRTQ_MAX_SEGS 256
 
@@ -62,5 +65,7 @@ bool virtq_quiet(const struct virtq *q, const struct virtq_mem *m);
 /* Copy up to len bytes of the chain's readable (write false) or writable bytes from byte at on, to or from
    buf; returns the bytes moved. */
 size_t virtq_copy(const struct virtq_chain *c, bool write, size_t at, void *buf, size_t len);
+
+#pragma GCC visibility pop
 
 #endif /* VMMPLAT_VIRTQ_H */

@@ -21,8 +21,11 @@ static bool is(const char *v, const char *end, const char *word)
 static int drive_item(const char *s, const char *end, struct drive_spec *d)
 {
     const char *v;
-    if ((v = value_of(s, end, "file")))
+    if ((v = value_of(s, end, "file"))) {
+        free(d->file); /* a repeated file= keeps the last, as QEMU does */
+        d->file = NULL;
         return v < end && (d->file = strndup(v, (size_t)(end - v))) ? 0 : -1;
+    }
     if ((v = value_of(s, end, "if")))
         return is(v, end, "virtio") ? (d->virtio = true, 0) : is(v, end, "ide") ? (d->virtio = false, 0) : -1;
     if ((v = value_of(s, end, "format")))
@@ -32,13 +35,9 @@ static int drive_item(const char *s, const char *end, struct drive_spec *d)
     return -1;
 }
 
-int drive_parse(const char *arg, struct drive_spec *d)
+/* The key=value list into d; -1 (d->file, if read, still set) for a bad item or no file. */
+static int drive_items(const char *arg, struct drive_spec *d)
 {
-    *d = (struct drive_spec){0};
-    if (!strchr(arg, '=')) { /* --drive=FILE */
-        d->file = arg;
-        return *arg ? 0 : -1;
-    }
     for (const char *s = arg; *s;) {
         const char *end = strchr(s, ',');
         if (!end)
@@ -48,4 +47,23 @@ int drive_parse(const char *arg, struct drive_spec *d)
         s = *end ? end + 1 : end;
     }
     return d->file ? 0 : -1;
+}
+
+int drive_parse(const char *arg, struct drive_spec *d)
+{
+    *d = (struct drive_spec){0};
+    int r;
+    if (!strchr(arg, '=')) /* --drive=FILE */
+        r = *arg && (d->file = strdup(arg)) ? 0 : -1;
+    else
+        r = drive_items(arg, d);
+    if (r < 0)
+        drive_free(d);
+    return r;
+}
+
+void drive_free(struct drive_spec *d)
+{
+    free(d->file);
+    d->file = NULL;
 }

@@ -7,5 +7,7 @@ int main(int argc, char **argv)
     int r = options_parse(argc, argv, &o);
     if (r != 0)
         return r > 0 ? 0 : STATUS_USAGE;
-    return vmm_run(&o);
+    r = vmm_run(&o);
+    options_free(&o);
+    return r;
 }

@@ -247,12 +247,18 @@ static int set_drive(struct options *o, void *field, const char *arg)
 {
     (void)field;
     struct drive_spec d;
-    if (drive_parse(arg, &d) < 0 || (d.virtio && o->nvdrives == MAX_VIRTIO_DRIVES) || (!d.virtio && d.readonly))
+    if (drive_parse(arg, &d) < 0)
         return -1;
-    if (d.virtio)
+    if ((d.virtio && o->nvdrives == MAX_VIRTIO_DRIVES) || (!d.virtio && d.readonly)) {
+        drive_free(&d);
+        return -1;
+    }
+    if (d.virtio) {
         o->vdrive[o->nvdrives++] = d;
-    else
+    } else {
+        free(o->drive); /* a second ATA disk replaces the first, as before */
         o->drive = d.file;
+    }
     return 0;
 }
 
@@ -440,7 +446,17 @@ static int options_agree(const struct options *o)
     return 0;
 }
 
-int options_parse(int argc, char **argv, struct options *o)
+void options_free(struct options *o)
+{
+    for (unsigned i = 0; i < o->nvdrives; i++)
+        drive_free(&o->vdrive[i]);
+    o->nvdrives = 0;
+    free(o->drive);
+    o->drive = NULL;
+}
+
+/* options_parse's work, which may leave allocations behind on any status. */
+static int options_read(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof(*o));
     o->debugcon.kind = o->serial.kind = OUT_STDIO;
@@ -484,4 +500,12 @@ int options_parse(int argc, char **argv, struct options *o)
     if (!o->entry_set)
         o->entry = o->load;
     return options_agree(o);
+}
+
+int options_parse(int argc, char **argv, struct options *o)
+{
+    int r = options_read(argc, argv, o);
+    if (r != 0)
+        options_free(o);
+    return r;
 }

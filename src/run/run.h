@@ -48,7 +48,7 @@ struct out_spec {
 /* A --drive: its image, the interface (virtio-blk on the PCI bus, or the ATA disk) and whether the guest may
    write it. */
 struct drive_spec {
-    const char *file;
+    char *file; /* owned: drive_free */
     bool virtio, readonly;
 };
 #define MAX_VIRTIO_DRIVES 4
@@ -75,7 +75,7 @@ struct options {
     enum { IRQCHIP_AUTO, IRQCHIP_ON, IRQCHIP_OFF } irqchip;
     struct out_spec debugcon, serial, fwdebug;
     bool debugcon_given; /* --debugcon on the command line: 0x402 follows it unless --fw-debug says otherwise */
-    const char *drive;   /* the ATA disk's image */
+    char *drive;         /* the ATA disk's image (owned: options_free) */
     struct drive_spec vdrive[MAX_VIRTIO_DRIVES]; /* virtio disks, in the order given */
     unsigned nvdrives;
     bool pc_testdev;      /* --device=pc-testdev */
@@ -89,13 +89,18 @@ struct options {
     unsigned gdb_port;     /* 0: any free port */
 };
 
-/* options.c: parse argv. Returns 0, 1 for --help/--version (printed), or -1 (message printed). */
+/* options.c: parse argv. Returns 0, 1 for --help/--version (printed), or -1 (message printed); only after 0 does o
+   hold anything for options_free to release. */
 int options_parse(int argc, char **argv, struct options *o);
+/* What options_parse allocated (the drives' file names). */
+void options_free(struct options *o);
 /* Whether every option given applies to format f; else one line on stderr and -1. */
 int options_fit_format(const struct options *o, enum image_format f);
 int parse_size(const char *s, uint64_t *out);
-/* drive.c: a --drive value into d: 0, or -1 for an unknown key or value or no file. */
+/* drive.c: a --drive value into d: 0, or -1 for an unknown key or value or no file (d then holds nothing). */
 int drive_parse(const char *arg, struct drive_spec *d);
+/* The file name drive_parse allocated; d->file becomes NULL. */
+void drive_free(struct drive_spec *d);
 /* nic.c: a --nic value into n: 0, or -1 (not tap, no ifname, a bad MAC, an unknown key). */
 int nic_parse(const char *arg, struct nic_spec *n);
 

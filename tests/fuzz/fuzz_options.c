@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (f < FMT_BIOS || f > FMT_LINUX)
             abort();
         options_fit_format(&o, f);
+        options_free(&o);
     }
     free(text);
     return 0;

@@ -202,9 +202,13 @@ Test(options, drives_as_qemu_writes_them)
     cr_assert_not(o.vdrive[0].readonly);
     cr_assert_str_eq(o.vdrive[1].file, "c.img");
     cr_assert(o.vdrive[1].readonly);
-    cr_assert_eq(parse(&o, (const char *[]){"--drive=file=d.img,if=ide", "img", NULL}), 0);
-    cr_assert_str_eq(o.drive, "d.img");
+    options_free(&o);
+    cr_assert_null(o.drive, "options_free releases the names and forgets them");
     cr_assert_eq(o.nvdrives, 0);
+    cr_assert_eq(parse(&o, (const char *[]){"--drive=file=x.img,file=d.img,if=ide", "img", NULL}), 0);
+    cr_assert_str_eq(o.drive, "d.img", "a repeated file= keeps the last, as QEMU does");
+    cr_assert_eq(o.nvdrives, 0);
+    options_free(&o);
     static const char *const bad[] = {"--drive=if=virtio",           "--drive=file=,if=virtio",
                                       "--drive=file=a,if=scsi",      "--drive=file=a,format=qcow2",
                                       "--drive=file=a,readonly=yes", "--drive=file=a,cache=none",

@@ -4,6 +4,7 @@
 #ifndef SEL4VMMPLATSUPPORT_IOPORTS_H
 #define SEL4VMMPLATSUPPORT_IOPORTS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ typedef struct vmm_io_list {
     int num_ioports;
     ioport_entry_t **ioports; /* sorted by start */
     uint16_t alloc_addr;      /* where the next IOPORT_FREE range goes */
+    pthread_mutex_t lock;     /* vcpuctx: vCPUs look ranges up while a guest's BAR write moves one */
 } vmm_io_port_list_t;
 
 /**
@@ -57,7 +59,8 @@ ioport_entry_t *vmm_io_port_add_handler(vmm_io_port_list_t *io_list, ioport_rang
                                         ioport_interface_t ioport_interface, ioport_type_t port_type);
 
 /**
- * One access to port_no of size bytes: *data is filled (in) or written (out).
+ * One access to port_no of size bytes: *data is filled (in) or written (out). Any thread may call it; the
+ * handler is called without the list's lock held, so it may itself move a range (a BAR write).
  * @return 0 handled; 1 no range holds the port; -1 the handler failed, or no list
  */
 int emulate_io_handler(vmm_io_port_list_t *io_port, unsigned int port_no, bool is_in, size_t size, unsigned int *data);

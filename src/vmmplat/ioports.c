@@ -14,6 +14,7 @@ int vmm_io_port_init(vmm_io_port_list_t **io_list, uint16_t ioport_alloc_addr)
         return -1;
     }
     l->alloc_addr = ioport_alloc_addr;
+    pthread_mutex_init(&l->lock, NULL);
     *io_list = l;
     return 0;
 }
@@ -53,13 +54,9 @@ static bool overlaps_neighbours(const vmm_io_port_list_t *l, int at, ioport_rang
            (at < l->num_ioports && l->ioports[at]->range.start <= r.end);
 }
 
-ioport_entry_t *vmm_io_port_add_handler(vmm_io_port_list_t *io_list, ioport_range_t ioport_range,
-                                        ioport_interface_t ioport_interface, ioport_type_t port_type)
+static ioport_entry_t *add_locked(vmm_io_port_list_t *io_list, ioport_range_t ioport_range,
+                                  ioport_interface_t ioport_interface, ioport_type_t port_type)
 {
-    if (!io_list) {
-        errno = EINVAL;
-        return NULL;
-    }
     ioport_range_t r = ioport_range;
     if (place(io_list, &r, port_type) < 0)
         return NULL;
@@ -85,26 +82,51 @@ ioport_entry_t *vmm_io_port_add_handler(vmm_io_port_list_t *io_list, ioport_rang
     return e;
 }
 
-int emulate_io_handler(vmm_io_port_list_t *io_port, unsigned int port_no, bool is_in, size_t size, unsigned int *data)
+ioport_entry_t *vmm_io_port_add_handler(vmm_io_port_list_t *io_list, ioport_range_t ioport_range,
+                                        ioport_interface_t ioport_interface, ioport_type_t port_type)
 {
-    if (!io_port || !data)
-        return -1;
-    int lo = 0, hi = io_port->num_ioports - 1;
+    if (!io_list) {
+        errno = EINVAL;
+        return NULL;
+    }
+    pthread_mutex_lock(&io_list->lock);
+    ioport_entry_t *e = add_locked(io_list, ioport_range, ioport_interface, port_type);
+    pthread_mutex_unlock(&io_list->lock);
+    return e;
+}
+
+/* The interface of the range holding port_no, into f; whether there is one (the lock held). */
+static bool lookup(const vmm_io_port_list_t *l, unsigned int port_no, ioport_interface_t *f)
+{
+    int lo = 0, hi = l->num_ioports - 1;
     while (lo <= hi) {
         int mid = lo + (hi - lo) / 2;
-        const ioport_entry_t *e = io_port->ioports[mid];
+        const ioport_entry_t *e = l->ioports[mid];
         if (port_no < e->range.start) {
             hi = mid - 1;
         } else if (port_no > e->range.end) {
             lo = mid + 1;
         } else {
-            const ioport_interface_t *f = &e->interface;
-            int r = is_in ? (f->port_in ? f->port_in(f->cookie, port_no, (unsigned)size, data) : -1)
-                          : (f->port_out ? f->port_out(f->cookie, port_no, (unsigned)size, *data) : -1);
-            return r ? -1 : 0;
+            *f = e->interface;
+            return true;
         }
     }
-    return 1;
+    return false;
+}
+
+int emulate_io_handler(vmm_io_port_list_t *io_port, unsigned int port_no, bool is_in, size_t size, unsigned int *data)
+{
+    if (!io_port || !data)
+        return -1;
+    ioport_interface_t f;
+    pthread_mutex_lock(&io_port->lock);
+    bool found = lookup(io_port, port_no, &f);
+    pthread_mutex_unlock(&io_port->lock);
+    if (!found)
+        return 1;
+    int r = is_in ? (f.port_in ? f.port_in(f.cookie, port_no, (unsigned)size, data) : -1)
+                  : (f.port_out ? f.port_out(f.cookie, port_no, (unsigned)size, *data) : -1);
+    return r ? -1 : 0;
 }
 
 static int index_of(const vmm_io_port_list_t *l, const ioport_entry_t *e)
@@ -115,9 +137,9 @@ static int index_of(const vmm_io_port_list_t *l, const ioport_entry_t *e)
     return -1;
 }
 
-int vcpuctx_io_port_move(vmm_io_port_list_t *io_list, ioport_entry_t *entry, uint16_t start)
+static int move_locked(vmm_io_port_list_t *io_list, ioport_entry_t *entry, uint16_t start)
 {
-    int at = io_list && entry ? index_of(io_list, entry) : -1;
+    int at = index_of(io_list, entry);
     uint32_t end = at < 0 ? 0x10000 : (uint32_t)start + entry->range.end - entry->range.start;
     if (end > 0xffff) {
         errno = EINVAL;
@@ -141,6 +163,18 @@ int vcpuctx_io_port_move(vmm_io_port_list_t *io_list, ioport_entry_t *entry, uin
     return clash ? -1 : 0;
 }
 
+int vcpuctx_io_port_move(vmm_io_port_list_t *io_list, ioport_entry_t *entry, uint16_t start)
+{
+    if (!io_list || !entry) {
+        errno = EINVAL;
+        return -1;
+    }
+    pthread_mutex_lock(&io_list->lock);
+    int r = move_locked(io_list, entry, start);
+    pthread_mutex_unlock(&io_list->lock);
+    return r;
+}
+
 void vcpuctx_io_port_list_free(vmm_io_port_list_t *io_list)
 {
     if (!io_list)
@@ -148,5 +182,6 @@ void vcpuctx_io_port_list_free(vmm_io_port_list_t *io_list)
     for (int i = 0; i < io_list->num_ioports; i++)
         free(io_list->ioports[i]);
     free(io_list->ioports);
+    pthread_mutex_destroy(&io_list->lock);
     free(io_list);
 }

@@ -84,6 +84,22 @@ void *vcpuctx_guest_ram(vm_t *vm, uint64_t gpa, size_t len);
 int vcpuctx_vm_enable_irqchip(vm_t *vm);
 
 /**
+ * Send a message-signalled interrupt (MSI, or an MSI-X table entry's
+ * message) as a PCI function writes it: the guest-physical address (the
+ * local APIC's window, 0xFEExxxxx, naming the destination) and the data
+ * (the vector and delivery mode), through KVM_SIGNAL_MSI. Any thread may
+ * call it while the VM runs.
+ * @param vm      the VM, with the in-kernel irqchip
+ * @param address the message address (the upper 32 bits for an extended
+ *                destination ID, as KVM takes it)
+ * @param data    the message data
+ * @return 0 (delivered, or blocked by the guest's own masking, as on a
+ *         bus), or -1 with errno EINVAL (NULL vm), ENODEV (no in-kernel
+ *         irqchip), or KVM's
+ */
+int vcpuctx_vm_signal_msi(vm_t *vm, uint64_t address, uint32_t data);
+
+/**
  * Read or write one register of a vCPU's in-kernel local APIC, by its
  * offset in the xAPIC page (0x20 the ID, 0xF0 the spurious-interrupt vector,
  * 0x350 and 0x360 LINT0 and LINT1, ...), through KVM_GET_LAPIC and

@@ -102,9 +102,10 @@ if [ -n "${bench:-}" ]; then
     /bin/busybox echo "bench-virtio-guest $t0 $t1 $t2 $t3 $t4 rtt_ms=${rtt:-none}"
     /bin/busybox poweroff -f
 fi
-# With vcpuctx-net=GUEST:HOST: eth0 at GUEST/24, a file of random bytes to HOST's port 5001, one from its port
-# 5002, the checksums of both printed.
+# With vcpuctx-net=GUEST:HOST: the feature bits eth0's driver took, eth0 at GUEST/24, a file of random bytes to
+# HOST's port 5001, one from its port 5002, the checksums of both printed.
 if [ -n "${net:-}" ]; then
+    /bin/busybox echo "net-features: $(/bin/busybox cat /sys/class/net/eth0/device/features)"
     /bin/busybox mount -t tmpfs tmp /tmp
     /bin/busybox ip addr add "${net%%:*}/24" dev eth0
     /bin/busybox ip link set eth0 up

@@ -35,7 +35,9 @@ found() {
     if [ "$got" = "written by the guest: $2" ]; then ok "$1"; else fail "$1 (written.txt: '$got')"; fi
 }
 
-# boot WHAT APPEND...: the root on the virtio disk, to its power-off; $dev: more devices.
+# boot WHAT APPEND...: the root on the virtio disk, to its power-off; $dev: more devices; $irq: how the disk
+# interrupts (/proc/interrupts' first virtio line): MSI-X, per queue, or INTx.
+msix="PCI-MSI" intx="IO-APIC  17-fasteoi   virtio0"
 boot() {
     what=$1
     shift
@@ -43,13 +45,19 @@ boot() {
     run --drive=file="$disk",if=virtio $dev --append="console=ttyS0 panic=-1 quiet $*"
     [ "$st" -eq 0 ] && ok "$what: status 0" || fail "$what: status $st"
     expect "$what: virtio-blk on the PCI bus" "initramfs: pci: 0x8086:0x1237 0x1af4:0x1001"
-    expect "$what: INTx on the IOAPIC, level-triggered" "IO-APIC  17-fasteoi   virtio0"
+    if [ "$irq" = "$msix" ]; then
+        expect "$what: MSI-X, a vector for the configuration" "$msix"
+        expect "$what: and one for each queue" "virtio0-config"
+    else
+        expect "$what: INTx on the IOAPIC, level-triggered" "$intx"
+    fi
     expect "$what: the root is the virtio disk" "root: /dev/vda / ext4 rw"
     expect "$what: the image's file read" "VCPUCTX-VIRTIO-ROOT: hello from the virtio disk"
     expect "$what: the power-off went through ACPI" "stats: the guest powered off (ACPI"
 }
 hvc=/tmp/linux-virtio.hvc
 dev="--device=virtio-console,out=file:$hvc"
+irq=$msix
 boot "virtio root" console=hvc0 loglevel=7 vcpuctx-token=t1
 expect "virtio root: the driver took the virtio 1.x interface" "initramfs: VIRTIO_F_VERSION_1=1"
 found "virtio root: the file the guest wrote is in the image" t1
@@ -64,6 +72,9 @@ dev=""
 boot "virtio root, the legacy interface forced" virtio_pci.force_legacy=1 vcpuctx-token=t2
 expect "virtio root, legacy: the driver took the legacy interface" "initramfs: VIRTIO_F_VERSION_1=0"
 found "virtio root, legacy: the file the guest wrote is in the image" t2
+irq=$intx
+boot "virtio root, no MSI" pci=nomsi vcpuctx-token=t6
+found "virtio root, no MSI: the file the guest wrote is in the image" t6
 
 # SIGKILL right after the guest's sync: what it synced is on the host file.
 cp "$img" "$disk"
@@ -117,6 +128,12 @@ down=$(md5sum </tmp/linux-virtio.down)
 expect "network: the guest's 4 MiB reached the host whole" "guest-up-md5: $up"
 expect "network: the host's 4 MiB reached the guest whole" "guest-down-md5: $down"
 rm -f /tmp/linux-virtio.up /tmp/linux-virtio.down
+# The offloads Linux took (sysfs's features: one character per bit, from bit 0): CSUM, GUEST_CSUM, GUEST_TSO4,
+# HOST_TSO4, so it sent and took 64 KiB segments in the transfers above.
+f=$(sed -n "s/^net-features: *\([01]*\).*/\1/p" /tmp/linux-virtio.out | tr -d "\r" | head -1)
+took() { [ "$(printf "%s" "$f" | cut -c"$(($1 + 1))")" = 1 ]; }
+took 0 && took 1 && took 7 && took 11 && ok "network: checksum and TSO offloads taken ($f)" ||
+    fail "network: offloads not taken (features ${f:-none})"
 
 # Bad images: status 2, one line, before the guest runs.
 bad() { # bad WHAT TEXT ARGS...

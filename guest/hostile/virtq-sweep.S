@@ -1,14 +1,14 @@
 /* virtq-sweep.S: protected mode, with a virtio disk at 00:01.0 (vcpuctx-run's first slot: legacy registers at
-   I/O 0xC000, the virtio 1.x structures at 0xFE004000): malformed rings one after another, each followed by a
-   reset: a descriptor loop, an index past the queue, buffers outside RAM and wrapping the address space,
-   zero-length and indirect descriptors, a chain through every descriptor, an available index far ahead, rings
-   outside RAM; then garbage through the virtio 1.x common configuration and its notifications; then pass. The
-   device must refuse each (NEEDS_RESET) and the VMM go on. */
+   I/O 0xC000, the virtio 1.x structures at 0xFE008000), its decoding turned on: malformed rings one after another,
+   each followed by a reset: a descriptor loop, an index past the queue, buffers outside RAM and wrapping the
+   address space, zero-length and indirect descriptors, a chain through every descriptor, an available index far
+   ahead, rings outside RAM; then garbage through the virtio 1.x common configuration and its notifications; then
+   pass. The device must refuse each (NEEDS_RESET) and the VMM go on. */
     .code32
     .set IO, 0xc000
     .set Q, 0x100000                 /* the queue: 128 descriptors, the available ring at +0x800 */
     .set AVAIL, Q + 0x800
-    .set MODERN, 0xfe004000
+    .set MODERN, 0xfe008000
 
 /* Reset, then queue 0 at Q through the legacy registers, driver ready. */
 .macro setup pfn=(Q >> 12)
@@ -37,6 +37,16 @@
     movw $\next, Q + 16 * \i + 14
 .endm
 
+/* I/O and memory decoding on in 00:01.0's command register, as firmware or an OS sets it before using a BAR. */
+.macro decode_on
+    mov $0x80000804, %eax
+    mov $0xcf8, %dx
+    out %eax, %dx
+    mov $3, %ax
+    mov $0xcfc, %dx
+    out %ax, %dx
+.endm
+
 /* Offer chain 0 as the next available entry, with index idx, and notify queue 0. */
 .macro offer idx=1
     movw $0, AVAIL + 4
@@ -49,6 +59,7 @@
     in %dx, %al                      /* the ISR: lowers the line */
 .endm
 
+    decode_on
     setup
     desc 0, 0x200000, 0, 16, 1, 0    /* a loop: 0 -> 0 */
     offer

@@ -9,6 +9,7 @@
 #include <vcpuctx.h>
 
 #include <ethdrivers/raw.h>
+#include <sel4vmmplatsupport/drivers/virtio_net.h>
 #include <pthread.h>
 #include <satadrivers/raw.h>
 
@@ -268,6 +269,9 @@ struct tap {
 };
 int tap_open(struct tap *t, const char *name, const uint8_t mac[6], char *err, size_t errlen);
 struct raw_iface_funcs tap_backend(void);
+/* The tap passes virtio-net headers (12 bytes) both ways, so it carries every offload
+   vcpuctx_virtio_net_offload knows; through this the device tells it which the guest took. */
+vcpuctx_net_accept_fn tap_accept_fn(void);
 int tap_start(struct tap *t, struct eth_driver *driver);
 void tap_stop(struct tap *t);
 void tap_close(struct tap *t);

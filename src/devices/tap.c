@@ -17,7 +17,7 @@
 
 #include "devices.h"
 
-#define TAP_FRAME_MAX 65536 /* a frame of any MTU a tap has */
+#define TAP_FRAME_MAX (65536 + sizeof(struct virtio_net_hdr_mrg_rxbuf)) /* any frame a tap gives, its header first */
 
 static int refuse(struct tap *t, char *err, size_t errlen, const char *why, const char *detail)
 {
@@ -38,14 +38,45 @@ int tap_open(struct tap *t, const char *name, const uint8_t mac[6], char *err, s
     t->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
     if (t->fd < 0)
         return refuse(t, err, errlen, "/dev/net/tun: ", strerror(errno));
-    struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI};
+    struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR};
     memcpy(ifr.ifr_name, name, strlen(name));
     if (ioctl(t->fd, TUNSETIFF, &ifr) < 0)
         return refuse(t, err, errlen, "cannot attach: ",
                       errno == EPERM                      ? "not permitted (the tap's owner, or CAP_NET_ADMIN)"
                       : errno == EINVAL || errno == EBUSY ? "not a tap device, or in use"
                                                           : strerror(errno));
+    int hdr = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+    if (ioctl(t->fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(t->fd, TUNSETOFFLOAD, 0ul) < 0)
+        return refuse(t, err, errlen, "no virtio-net headers on this tap: ", strerror(errno));
     return 0;
+}
+
+/* What the tap may give the guest: the offloads the guest took, as TUN_F_* bits. */
+static unsigned long tun_offloads(uint64_t guest)
+{
+    static const struct {
+        unsigned bit;
+        unsigned long tun;
+    } map[] = {{VIRTIO_NET_F_GUEST_CSUM, TUN_F_CSUM},
+               {VIRTIO_NET_F_GUEST_TSO4, TUN_F_TSO4},
+               {VIRTIO_NET_F_GUEST_TSO6, TUN_F_TSO6},
+               {VIRTIO_NET_F_GUEST_ECN, TUN_F_TSO_ECN}};
+    unsigned long tun = 0;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        tun |= guest >> map[i].bit & 1 ? map[i].tun : 0;
+    return tun & TUN_F_CSUM ? tun : 0; /* segmentation needs the checksum offload: none without it */
+}
+
+/* accept: the offloads the guest took (vcpuctx_virtio_net_offload). */
+static int tap_accept(struct eth_driver *driver, uint64_t guest_features)
+{
+    const struct tap *t = driver->eth_data;
+    return ioctl(t->fd, TUNSETOFFLOAD, tun_offloads(guest_features));
+}
+
+vcpuctx_net_accept_fn tap_accept_fn(void)
+{
+    return tap_accept;
 }
 
 void tap_close(struct tap *t)

@@ -59,6 +59,24 @@ int vm_set_irq_level(vm_vcpu_t *vcpu, int irq, int irq_level)
     return kvm_vm_ioctl(vcpu->vm, KVM_IRQ_LINE, &line) < 0 ? -1 : 0;
 }
 
+int vcpuctx_vm_signal_msi(vm_t *vm, uint64_t address, uint32_t data)
+{
+    if (!vm) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!VM_P(vm)->irqs.chip) {
+        errno = ENODEV;
+        return -1;
+    }
+    struct kvm_msi msi;
+    memset(&msi, 0, sizeof(msi));
+    msi.address_lo = (uint32_t)address;
+    msi.address_hi = (uint32_t)(address >> 32);
+    msi.data = data;
+    return kvm_vm_ioctl(vm, KVM_SIGNAL_MSI, &msi) < 0 ? -1 : 0;
+}
+
 int vm_inject_irq(vm_vcpu_t *vcpu, int irq)
 {
     if (vm_set_irq_level(vcpu, irq, 1) < 0)

@@ -16,10 +16,9 @@
 /* Where the bus's I/O BARs start, as SeaBIOS places QEMU's; each virtio function's 64 bytes. */
 #define IO_BARS_AT     0xc000
 #define VIRTIO_PORTS   0x40
-/* Where the transitional virtio functions' 16 KiB memory BARs are, one per slot: in the PCI hole above any RAM
-   (whose end below 4 GiB is at most 0xE0000000), below the IOAPIC, as QEMU's 32-bit BARs land under SeaBIOS. */
+/* Where the transitional virtio functions' memory BARs are, one per slot: in the PCI hole above any RAM (whose
+   end below 4 GiB is at most 0xE0000000), below the IOAPIC, as QEMU's 32-bit BARs land under SeaBIOS. */
 #define MODERN_BARS_AT 0xfe000000u
-#define VIO_BAR_SIZE   0x4000u
 
 /* QEMU's i440FX: Intel 82441FX, revision 2, a host bridge, QEMU's default subsystem (Red Hat, 0x1100). */
 static void define_i440fx(vmm_pci_device_def_t *d)
@@ -33,9 +32,9 @@ static void define_i440fx(vmm_pci_device_def_t *d)
                                 .subsystem_id = 0x1100};
 }
 
-int pcibus_create(vm_t *vm, struct pcibus *b)
+int pcibus_create(vm_t *vm, struct pcibus *b, bool msix)
 {
-    *b = (struct pcibus){0};
+    *b = (struct pcibus){.msix = msix};
     if (vmm_io_port_init(&b->io, IO_BARS_AT) < 0)
         return -1;
     if (vmm_pci_init(&b->space) < 0) {
@@ -82,18 +81,25 @@ static unsigned next_slot(const vmm_pci_space_t *s)
     return slot;
 }
 
-/* Where the device about to be made goes: its slot's GSI and memory BAR; -1 (ENOSPC) when the bus is full. */
-static int next_function(const struct pcibus *b, unsigned *gsi, struct vcpuctx_virtio_pci *opts)
+/* Where the device about to be made goes, unless it is taken (taken: the machine has its devices of the kind):
+   its slot's GSI, and its maker's options with the backend's cookie; -1 (ENOSPC) when taken or the bus is
+   full. */
+static int next_function(const struct pcibus *b, bool taken, void *cookie, unsigned *gsi,
+                         struct vcpuctx_virtio_pci *opts)
 {
     unsigned slot = next_slot(b->space);
-    if (slot == 32) {
+    if (taken || slot == 32) {
         errno = ENOSPC;
         return -1;
     }
     *gsi = pci_slot_gsi(slot, 1);
-    opts->modern_bar = MODERN_BARS_AT + VIO_BAR_SIZE * slot;
+    *opts = (struct vcpuctx_virtio_pci){
+        .cb_cookie = cookie, .modern_bar = MODERN_BARS_AT + VCPUCTX_VIRTIO_BAR_SIZE * slot, .msix = b->msix};
     return 0;
 }
+
+/* The I/O BAR a virtio function asks of the port list. */
+static const ioport_range_t virtio_ports = {.size = VIRTIO_PORTS};
 
 /* The made device's INTA driven by the device itself, the features the backend adds. (Its ports reach it through
    the port list, from the VM's unhandled-port callback: exits.c.) */
@@ -105,14 +111,11 @@ static int wire(virtio_emul_t *emul, vm_vcpu_t *vcpu, unsigned gsi, uint32_t fea
 int pcibus_add_disk(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct blkfile *f)
 {
     unsigned gsi;
-    struct vcpuctx_virtio_pci opts = {.cb_cookie = f};
-    if (b->nblk == ARRAY_SIZE(b->blk) || next_function(b, &gsi, &opts) < 0) {
-        errno = ENOSPC;
+    struct vcpuctx_virtio_pci opts;
+    if (next_function(b, b->nblk == ARRAY_SIZE(b->blk), f, &gsi, &opts) < 0)
         return -1;
-    }
-    ioport_range_t range = {.size = VIRTIO_PORTS};
     virtio_blk_t *d =
-        vcpuctx_make_virtio_blk(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi, blkfile_backend(), &opts);
+        vcpuctx_make_virtio_blk(vm, b->space, b->io, virtio_ports, IOPORT_FREE, 1, gsi, blkfile_backend(), &opts);
     if (!d)
         return -1;
     b->blk[b->nblk++] = d;
@@ -129,13 +132,10 @@ static void console_write(void *cookie, int port, const char *buf, size_t len)
 int pcibus_add_console(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct sink *out)
 {
     unsigned gsi;
-    struct vcpuctx_virtio_pci opts = {.cb_cookie = out};
-    if (b->con || next_function(b, &gsi, &opts) < 0) {
-        errno = ENOSPC;
+    struct vcpuctx_virtio_pci opts;
+    if (next_function(b, b->con, out, &gsi, &opts) < 0)
         return -1;
-    }
-    ioport_range_t range = {.size = VIRTIO_PORTS};
-    b->con = vcpuctx_make_virtio_con(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi,
+    b->con = vcpuctx_make_virtio_con(vm, b->space, b->io, virtio_ports, IOPORT_FREE, 1, gsi,
                                      (struct virtio_console_passthrough){0}, &opts, console_write);
     return b->con ? wire(b->con->emul, vcpu, gsi, 0) : -1;
 }
@@ -143,14 +143,12 @@ int pcibus_add_console(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct sink 
 int pcibus_add_nic(vm_t *vm, vm_vcpu_t *vcpu, struct pcibus *b, struct tap *t)
 {
     unsigned gsi;
-    struct vcpuctx_virtio_pci opts = {.cb_cookie = t};
-    if (b->net || next_function(b, &gsi, &opts) < 0) {
-        errno = ENOSPC;
+    struct vcpuctx_virtio_pci opts;
+    if (next_function(b, b->net, t, &gsi, &opts) < 0)
         return -1;
-    }
-    ioport_range_t range = {.size = VIRTIO_PORTS};
-    b->net = vcpuctx_make_virtio_net(vm, b->space, b->io, range, IOPORT_FREE, 1, gsi, tap_backend(), &opts);
-    if (!b->net || wire(b->net->emul, vcpu, gsi, 0) < 0)
+    b->net = vcpuctx_make_virtio_net(vm, b->space, b->io, virtio_ports, IOPORT_FREE, 1, gsi, tap_backend(), &opts);
+    if (!b->net || wire(b->net->emul, vcpu, gsi, 0) < 0 ||
+        vcpuctx_virtio_net_offload(b->net, VCPUCTX_VIRTIO_NET_OFFLOADS, tap_accept_fn()) < 0)
         return -1;
     return tap_start(t, b->net->emul_driver);
 }

@@ -244,7 +244,8 @@ void dump_registers(vm_vcpu_t *vcpu, FILE *f);
 void trace_exit(vm_vcpu_t *vcpu, unsigned reason, FILE *f);
 
 /* pcibus.c: the machine's PCI bus, as QEMU's pc machine: QEMU's i440FX host bridge at 00:00.0 on a
-   libsel4vmmplatsupport space, configuration mechanism #1 on vm's ports (0xCF9 left to the reset control). 0, or -1
+   libsel4vmmplatsupport space, configuration mechanism #1 on vm's ports (0xCF9 left to the reset control), the
+   virtio functions with MSI-X when msix (the VM has the in-kernel irqchip). 0, or -1
    with errno (nothing left registered in b); pcibus_free frees the space (the VM keeps the port handlers until
    it is destroyed). */
 struct vmm_pci_space;
@@ -259,8 +260,9 @@ struct pcibus {
     unsigned nblk;
     struct virtio_con *con;
     struct virtio_net *net;
+    bool msix; /* the functions have MSI-X (the VM has the in-kernel irqchip to take its messages) */
 };
-int pcibus_create(vm_t *vm, struct pcibus *b);
+int pcibus_create(vm_t *vm, struct pcibus *b, bool msix);
 /* The IOAPIC input (GSI 16-23, the IOAPIC's own, shared by no ISA device) that slot's INTx pin (1-4: INTA-INTD)
    is wired to, as the DSDT's _PRT says: rotated by slot as PCI's INTx swizzle. */
 static inline unsigned pci_slot_gsi(unsigned slot, unsigned pin)

@@ -9,6 +9,9 @@
 #define PCI_CONF_PORT_DATA   0xcfc
 #define PCI_CONF_PORT_END    0xd00
 #define PCI_CONF_ENABLE      0x80000000u
+#define PCI_COMMAND          0x04
+#define PCI_COMMAND_IO       0x1 /* BARs in I/O space decode */
+#define PCI_COMMAND_MEMORY   0x2 /* BARs in memory space decode */
 #define PCI_STATUS           0x06
 #define PCI_STATUS_CAP_LIST  0x10
 #define PCI_HEADER_TYPE      0x0e

@@ -10,6 +10,7 @@
 
 #include <sel4vmmplatsupport/drivers/virtio_pci_emul.h>
 
+#include "virtio_msix.h"
 #include "virtq.h"
 
 /* The library's own: hidden, so the sealed archive localises it (as -fvisibility=hidden does in src/lib). */
@@ -24,6 +25,7 @@ struct vio_device {
     void (*kick)(struct vio *v, unsigned q); /* the guest notified queue q (the lock held) */
     void (*raise)(struct vio *v);            /* upstream's way to interrupt: the backend's handleIRQ */
     void (*reset)(struct vio *v);            /* the guest reset the device (may be NULL) */
+    void (*ready)(struct vio *v);            /* the guest set DRIVER_OK (may be NULL) */
 };
 
 struct vio {
@@ -32,6 +34,7 @@ struct vio {
     const struct vio_device *dev;
     uint64_t features; /* dev's, what vcpuctx_virtio_add_features added, VERSION_1 when modern */
     uint8_t config[64];
+    uint16_t queue_max; /* each queue's size as made: what a reset restores (a driver may choose fewer) */
     uint64_t guest_features;
     uint8_t isr;
     struct virtq q[VQUEUE_NUM_VRINGS];
@@ -44,6 +47,7 @@ struct vio {
     struct virtq_mem mem;
     vm_vcpu_t *intx_vcpu; /* set: the transport drives intx_line itself, level-triggered */
     int intx_line;
+    struct vio_msix msix; /* a transitional function's MSI-X, when it has it */
 };
 
 static inline struct vio *vio_of(virtio_emul_t *emul)
@@ -72,13 +76,17 @@ void vio_reset(struct vio *v);
 void vio_kick(struct vio *v, uint32_t q);
 uint8_t vio_read_isr(struct vio *v);
 void vio_set_status(struct vio *v, uint8_t status);
+/* The function's MSI-X message control as the guest writes it (the lock not held): INTx stays low while MSI-X is
+   on, and follows the ISR again when it is off. */
+void vio_set_msix_control(struct vio *v, uint16_t control);
 
 /* The virtio 1.x interface (virtio_modern.c): its structures in the memory BAR, by offset (VIO_MODERN_*). */
 #define VIO_MODERN_COMMON 0x0000
 #define VIO_MODERN_ISR    0x1000
 #define VIO_MODERN_DEVICE 0x2000
 #define VIO_MODERN_NOTIFY 0x3000
-#define VIO_MODERN_SIZE   0x4000
+#define VIO_MODERN_MSIX   0x4000 /* the MSI-X table, its pending bits VIO_MSIX_PBA after */
+#define VIO_MODERN_SIZE   VCPUCTX_VIRTIO_BAR_SIZE
 #define VIO_NOTIFY_MULT   4
 uint64_t vio_modern_read(struct vio *v, uint64_t offset, unsigned size);
 void vio_modern_write(struct vio *v, uint64_t offset, unsigned size, uint64_t value);

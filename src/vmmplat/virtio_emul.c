@@ -18,7 +18,18 @@ static void *ram_map(void *cookie, uint64_t gpa, size_t len)
 static void set_line(struct vio *v, int level)
 {
     if (v->intx_vcpu)
-        vm_set_irq_level(v->intx_vcpu, v->intx_line, level);
+        vm_set_irq_level(v->intx_vcpu, v->intx_line, level && !vio_msix_on(&v->msix));
+}
+
+/* Tell the guest: vector's message with MSI-X on, else the INTx line (or upstream's way, the backend's). */
+static void raise_interrupt(struct vio *v, uint16_t vector)
+{
+    if (vio_msix_on(&v->msix))
+        vio_msix_notify(&v->msix, vector);
+    else if (v->intx_vcpu)
+        set_line(v, 1);
+    else if (v->dev->raise)
+        v->dev->raise(v);
 }
 
 void vio_reset(struct vio *v)
@@ -28,9 +39,11 @@ void vio_reset(struct vio *v)
     v->feature_select = v->driver_feature_select = 0;
     v->isr = 0;
     set_line(v, 0);
+    vio_msix_reset(&v->msix);
     for (unsigned i = 0; i < VQUEUE_NUM_VRINGS; i++) {
         v->q[i] = (struct virtq){0};
-        v->mq[i] = (struct vio_modern_queue){.size = v->emul.virtq.queue_size[i]};
+        v->emul.virtq.queue_size[i] = v->queue_max;
+        v->mq[i] = (struct vio_modern_queue){.size = v->queue_max};
         v->emul.virtq.queue_pfn[i] = 0;
         v->emul.virtq.last_idx[i] = 0;
     }
@@ -48,10 +61,14 @@ uint8_t vio_read_isr(struct vio *v)
 
 void vio_set_status(struct vio *v, uint8_t status)
 {
-    if (status == 0)
+    uint8_t was = v->emul.virtq.status;
+    if (status == 0) {
         vio_reset(v);
-    else
-        v->emul.virtq.status = status;
+        return;
+    }
+    v->emul.virtq.status = status;
+    if (status & ~was & VIRTIO_CONFIG_S_DRIVER_OK && v->dev->ready)
+        v->dev->ready(v);
 }
 
 void vio_interrupt(struct vio *v, unsigned q)
@@ -59,21 +76,24 @@ void vio_interrupt(struct vio *v, unsigned q)
     v->emul.virtq.last_idx[q] = v->q[q].last_avail;
     if (virtq_quiet(&v->q[q], &v->mem))
         return;
-    v->isr |= 1;
-    if (v->intx_vcpu)
-        set_line(v, 1);
-    else if (v->dev->raise)
-        v->dev->raise(v);
+    if (!vio_msix_on(&v->msix))
+        v->isr |= 1; /* with MSI-X the queue's own vector says it */
+    raise_interrupt(v, v->msix.queue_vector[q]);
 }
 
 void vio_broken(struct vio *v)
 {
     v->emul.virtq.status |= VIRTIO_CONFIG_S_NEEDS_RESET;
     v->isr |= VIRTIO_PCI_ISR_CONFIG;
-    if (v->intx_vcpu)
-        set_line(v, 1);
-    else if (v->dev->raise)
-        v->dev->raise(v);
+    raise_interrupt(v, v->msix.config_vector);
+}
+
+void vio_set_msix_control(struct vio *v, uint16_t control)
+{
+    pthread_mutex_lock(&v->lock);
+    vio_msix_control(&v->msix, control);
+    set_line(v, v->isr != 0);
+    pthread_mutex_unlock(&v->lock);
 }
 
 static uint32_t queue_reg_in(struct vio *v, unsigned offset)
@@ -85,11 +105,30 @@ static uint32_t queue_reg_in(struct vio *v, unsigned offset)
     return ok ? v->emul.virtq.queue_pfn[q] : 0;
 }
 
-/* The register at offset for an access of size bytes, or -1 when none is that wide there. */
+/* With MSI-X on, the legacy vector register at offset (the configuration's, or the selected queue's); else
+   NULL. */
+static uint16_t *vector_reg(struct vio *v, unsigned offset)
+{
+    unsigned q = v->emul.virtq.queue;
+    if (!vio_msix_on(&v->msix))
+        return NULL;
+    if (offset == VIRTIO_MSI_CONFIG_VECTOR)
+        return &v->msix.config_vector;
+    return offset == VIRTIO_MSI_QUEUE_VECTOR && q < v->dev->nqueues ? &v->msix.queue_vector[q] : NULL;
+}
+
+/* The register at offset for an access of size bytes, or -1 when none is that wide there. The device's
+   configuration starts after the vector registers while MSI-X is on. */
 static int reg_in(struct vio *v, unsigned offset, unsigned size, uint32_t *val)
 {
-    size_t cfg = offset - VIRTIO_PCI_CONFIG_OFF(0);
-    if (offset >= VIRTIO_PCI_CONFIG_OFF(0)) {
+    unsigned cfg_off = VIRTIO_PCI_CONFIG_OFF(vio_msix_on(&v->msix));
+    size_t cfg = offset - cfg_off;
+    uint16_t *vec = size == 2 ? vector_reg(v, offset) : NULL;
+    if (vec) {
+        *val = *vec;
+        return 0;
+    }
+    if (offset >= cfg_off) {
         if (cfg + size > v->dev->config_len)
             return -1;
         *val = 0;
@@ -127,6 +166,11 @@ void vio_kick(struct vio *v, uint32_t q)
 
 static void reg_out(struct vio *v, unsigned offset, unsigned size, uint32_t val)
 {
+    uint16_t *vec = size == 2 ? vector_reg(v, offset) : NULL;
+    if (vec) {
+        *vec = vio_msix_vector(&v->msix, val);
+        return;
+    }
     switch (offset | size << 8) {
     case VIRTIO_PCI_GUEST_FEATURES | 4 << 8: v->guest_features = val & (uint32_t)v->features; break;
     case VIRTIO_PCI_QUEUE_PFN | 4 << 8: set_pfn(v, val); break;
@@ -179,6 +223,8 @@ struct vio *vio_create(vm_t *vm, const struct vio_device *dev, int queue_size)
     pthread_mutex_init(&v->lock, NULL);
     v->dev = dev;
     v->features = dev->features;
+    v->queue_max = (uint16_t)queue_size;
+    vio_msix_init(&v->msix, 0, NULL, NULL); /* none until the function gives it vectors */
     v->mem = (struct virtq_mem){.cookie = vm, .map = ram_map};
     v->emul = (virtio_emul_t){.io_in = io_in, .io_out = io_out, .notify = notify_all, .vm = vm};
     for (unsigned i = 0; i < VQUEUE_NUM_VRINGS; i++) {

@@ -9,16 +9,26 @@
 
 #define VIO_QUEUE_SIZE 128 /* upstream's QUEUE_SIZE */
 
+/* Whether BAR 0's ports decode: always for upstream's header; as the command register says with vcpuctx's. */
+static bool io_decodes(const struct vio_function *f)
+{
+    return !f->modern.mmio || vio_pci_decodes(&f->modern, PCI_COMMAND_IO);
+}
+
 static int port_in(void *cookie, unsigned int port_no, unsigned int size, unsigned int *result)
 {
-    struct vio_head *d = cookie;
-    return d->emul->io_in(d->emul, port_no - d->iobase, size, result);
+    struct vio_function *f = cookie;
+    if (!io_decodes(f)) {
+        *result = size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1; /* no device answers */
+        return 0;
+    }
+    return f->head->emul->io_in(f->head->emul, port_no - f->head->iobase, size, result);
 }
 
 static int port_out(void *cookie, unsigned int port_no, unsigned int size, unsigned int value)
 {
-    struct vio_head *d = cookie;
-    return d->emul->io_out(d->emul, port_no - d->iobase, size, value);
+    struct vio_function *f = cookie;
+    return io_decodes(f) ? f->head->emul->io_out(f->head->emul, port_no - f->head->iobase, size, value) : 0;
 }
 
 static unsigned size_bits(unsigned size)
@@ -47,21 +57,22 @@ static void define(vmm_pci_device_def_t *def, const struct vio_kind *k, unsigned
                                   .class_code = (k->class >> 16) & 0xff};
 }
 
-static int add_entry(struct vio_function *f, const struct vio_kind *k, struct vio_head *dev, vm_t *vm,
-                     vmm_pci_space_t *pci, vmm_io_port_list_t *ioport, ioport_entry_t *io, uintptr_t modern_bar)
+static int add_entry(struct vio_function *f, const struct vio_kind *k, struct vio_head *dev, ioport_entry_t *io,
+                     const struct vio_place *at)
 {
     unsigned size = io->range.size;
-    if (modern_bar) {
+    if (at->modern_bar) {
         f->modern.def = f->def;
-        if (vio_pci_init(&f->modern, vm, vio_of(dev->emul), ioport, io, &dev->iobase, modern_bar) < 0)
+        if (vio_pci_init(&f->modern, at->vm, vio_of(dev->emul), at->ioport, io, &dev->iobase, at->modern_bar,
+                         at->msix) < 0)
             return -1;
-        return vmm_pci_add_entry(pci, vio_pci_entry(&f->modern), NULL);
+        return vmm_pci_add_entry(at->pci, vio_pci_entry(&f->modern), NULL);
     }
     vmm_pci_entry_t entry = {.cookie = &f->def,
                              .ioread = vmm_pci_mem_device_read,
                              .iowrite = k->header_writable ? vmm_pci_mem_device_write : vmm_pci_entry_ignore_write};
     vmm_pci_bar_t bar = {.mem_type = NON_MEM, .address = dev->iobase, .size_bits = size_bits(size)};
-    return vmm_pci_add_entry(pci, vmm_pci_create_bar_emulation(entry, 1, &bar), NULL);
+    return vmm_pci_add_entry(at->pci, vmm_pci_create_bar_emulation(entry, 1, &bar), NULL);
 }
 
 void *vio_alloc(size_t size, const struct vio_place *at)
@@ -88,7 +99,8 @@ int vio_make(void *d, struct vio_head *head, struct vio_function *f, const struc
         free_keeping_errno(d);
         return -1;
     }
-    ioport_interface_t iface = {head, port_in, port_out, k->desc};
+    f->head = head;
+    ioport_interface_t iface = {f, port_in, port_out, k->desc};
     ioport_entry_t *io = vmm_io_port_add_handler(at->ioport, at->range, iface, at->port_type);
     if (!io) {
         int e = errno;
@@ -98,7 +110,7 @@ int vio_make(void *d, struct vio_head *head, struct vio_function *f, const struc
     }
     head->iobase = io->range.start;
     define(&f->def, k, head->iobase, at->pin, at->line);
-    return add_entry(f, k, head, at->vm, at->pci, at->ioport, io, at->modern_bar) < 0 ? -2 : 0;
+    return add_entry(f, k, head, io, at) < 0 ? -2 : 0;
 }
 
 void vio_unmake(void *d, struct vio_head *head, struct vio_function *f)

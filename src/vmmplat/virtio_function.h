@@ -27,8 +27,10 @@ struct vio_kind {
     const char *desc;
 };
 
-/* What a device owns of its function. */
+/* What a device owns of its function: its header, or with the virtio 1.x interface its whole configuration
+   space, whose command register gates BAR 0's ports (upstream's header decodes always). */
 struct vio_function {
+    struct vio_head *head;
     vmm_pci_device_def_t def;
     struct vio_pci modern;
 };
@@ -42,6 +44,7 @@ struct vio_place {
     ioport_type_t port_type;
     unsigned pin, line;
     uintptr_t modern_bar;
+    bool msix;
 };
 
 /* A device struct of size bytes, zeroed; NULL with errno (EINVAL: no VM, space or list at; ENOMEM). */

@@ -1,7 +1,7 @@
 /* virtio_modern.c: the virtio 1.x interface of a transitional device (virtio 1.2, 4.1.4): the common
    configuration, the ISR, the device's configuration and the notification area, laid out in its memory BAR at
-   the VIO_MODERN_* offsets. The legacy register file (virtio_emul.c) shows the same device through its I/O BAR.
-   Every access has an answer: one no field takes reads as zero and is dropped. */
+   the VIO_MODERN_* offsets, the MSI-X table after them. The legacy register file (virtio_emul.c) shows the same device
+   through its I/O BAR. Every access has an answer: one no field takes reads as zero and is dropped. */
 #include <virtio/virtio_config.h>
 
 #include "virtio_dev.h"
@@ -47,7 +47,7 @@ static uint64_t queue_read(struct vio *v, unsigned field)
         return field == CC_Q_MSIX ? VIRTIO_MSI_NO_VECTOR : 0;
     switch (field) {
     case CC_Q_SIZE: return m->size;
-    case CC_Q_MSIX: return VIRTIO_MSI_NO_VECTOR;
+    case CC_Q_MSIX: return v->msix.queue_vector[v->emul.virtq.queue];
     case CC_Q_ENABLE: return m->enabled;
     case CC_Q_NOFF: return v->emul.virtq.queue;
     case CC_Q_DESC: return m->desc;
@@ -65,7 +65,7 @@ static uint64_t common_read(struct vio *v, unsigned field)
     case CC_DF: return features_window(v->features, v->feature_select);
     case CC_GFSELECT: return v->driver_feature_select;
     case CC_GF: return features_window(v->guest_features, v->driver_feature_select);
-    case CC_MSIX: return VIRTIO_MSI_NO_VECTOR;
+    case CC_MSIX: return v->msix.config_vector;
     case CC_NUMQ: return v->dev->nqueues;
     case CC_STATUS: return (uint8_t)v->emul.virtq.status;
     case CC_CFGGEN: return 0;
@@ -96,11 +96,15 @@ static void enable_queue(struct vio *v, struct vio_modern_queue *m)
 static void queue_write(struct vio *v, unsigned field, uint64_t value)
 {
     struct vio_modern_queue *m = selected(v);
+    if (m && field == CC_Q_MSIX) { /* a vector may change at any time */
+        v->msix.queue_vector[v->emul.virtq.queue] = vio_msix_vector(&v->msix, (uint32_t)value);
+        return;
+    }
     if (!m || m->enabled) /* a queue's fields are fixed once it is enabled, until a reset */
         return;
     switch (field) {
     case CC_Q_SIZE:
-        if (value && value <= v->emul.virtq.queue_size[v->emul.virtq.queue] && !(value & (value - 1)))
+        if (value && value <= v->queue_max && !(value & (value - 1)))
             m->size = (uint16_t)value;
         break;
     case CC_Q_ENABLE:
@@ -125,6 +129,7 @@ static void common_write(struct vio *v, unsigned field, uint64_t value)
 {
     switch (field) {
     case CC_DFSELECT: v->feature_select = (uint32_t)value; return;
+    case CC_MSIX: v->msix.config_vector = vio_msix_vector(&v->msix, (uint32_t)value); return;
     case CC_GFSELECT: v->driver_feature_select = (uint32_t)value; return;
     case CC_GF: set_driver_features(v, (uint32_t)value); return;
     case CC_STATUS: set_status(v, (uint8_t)value); return;
@@ -147,7 +152,9 @@ static int common_width(unsigned off)
 uint64_t vio_modern_read(struct vio *v, uint64_t offset, unsigned size)
 {
     uint64_t value = 0;
-    if (offset < VIO_MODERN_COMMON + CC_END) {
+    if (offset >= VIO_MODERN_MSIX) {
+        value = vio_msix_read(&v->msix, offset - VIO_MODERN_MSIX, size);
+    } else if (offset < VIO_MODERN_COMMON + CC_END) {
         unsigned field = (unsigned)offset & ~(common_width((unsigned)offset & ~7u) == 8 ? 7u : 0u);
         unsigned w = (unsigned)common_width(field);
         if (size == w || (w == 8 && size == 4))
@@ -162,7 +169,11 @@ uint64_t vio_modern_read(struct vio *v, uint64_t offset, unsigned size)
 
 void vio_modern_write(struct vio *v, uint64_t offset, unsigned size, uint64_t value)
 {
-    if (offset >= VIO_MODERN_NOTIFY && offset < VIO_MODERN_SIZE) {
+    if (offset >= VIO_MODERN_MSIX) {
+        vio_msix_write(&v->msix, offset - VIO_MODERN_MSIX, size, value);
+        return;
+    }
+    if (offset >= VIO_MODERN_NOTIFY) {
         uint64_t q = (offset - VIO_MODERN_NOTIFY) / VIO_NOTIFY_MULT;
         if (q < v->dev->nqueues && v->mq[q].enabled)
             vio_kick(v, (uint32_t)q);

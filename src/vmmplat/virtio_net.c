@@ -7,6 +7,7 @@
 #include <sel4vmmplatsupport/drivers/virtio_net.h>
 
 #include "virtio_function.h"
+#include "virtio_net_emul.h"
 
 struct net_dev {
     virtio_net_t pub;
@@ -39,8 +40,15 @@ virtio_net_t *vcpuctx_make_virtio_net(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
                                       unsigned int interrupt_line, struct raw_iface_funcs backend,
                                       const struct vcpuctx_virtio_pci *opts)
 {
-    struct vio_place at = {vm,        pci,           ioport,         ioport_range,
-                           port_type, interrupt_pin, interrupt_line, opts ? opts->modern_bar : 0};
+    struct vio_place at = {vm,
+                           pci,
+                           ioport,
+                           ioport_range,
+                           port_type,
+                           interrupt_pin,
+                           interrupt_line,
+                           opts ? opts->modern_bar : 0,
+                           opts && opts->msix};
     struct net_dev *d = vio_alloc(sizeof(*d), &at);
     if (!d)
         return NULL;
@@ -59,6 +67,15 @@ virtio_net_t *common_make_virtio_net(vm_t *vm, vmm_pci_space_t *pci, vmm_io_port
 {
     return vcpuctx_make_virtio_net(vm, pci, ioport, ioport_range, port_type, interrupt_pin, interrupt_line, backend,
                                    NULL);
+}
+
+int vcpuctx_virtio_net_offload(virtio_net_t *net, uint32_t features, vcpuctx_net_accept_fn accept)
+{
+    if (!net || !net->emul) {
+        errno = EINVAL;
+        return -1;
+    }
+    return net_emul_offload(net->emul->internal, features, accept);
 }
 
 void vcpuctx_virtio_net_free(virtio_net_t *net)

@@ -25,12 +25,16 @@ struct vio_pci {
     unsigned int *iobase;
 };
 
-/* Finish p, whose def the device filled (BAR 0 at *iobase, entry in io): BAR 4 at mem_base (16 KiB, aligned,
-   below 4 GiB) reserved on vm for v's virtio 1.x interface, VERSION_1 offered. A guest that moves a BAR moves the
-   port range or the reservation with it. 0, or -1 with errno. */
+/* Finish p, whose def the device filled (BAR 0 at *iobase, entry in io): BAR 4 at mem_base (VIO_MODERN_SIZE,
+   aligned, below 4 GiB) reserved on vm for v's virtio 1.x interface, VERSION_1 offered, and with msix an MSI-X
+   capability with a vector for the configuration and each queue, sent through vm. A guest that moves a BAR moves
+   the port range or the reservation with it. 0, or -1 with errno. */
 int vio_pci_init(struct vio_pci *p, vm_t *vm, struct vio *v, vmm_io_port_list_t *io, ioport_entry_t *entry,
-                 unsigned int *iobase, uintptr_t mem_base);
+                 unsigned int *iobase, uintptr_t mem_base, bool msix);
 vmm_pci_entry_t vio_pci_entry(struct vio_pci *p);
+/* Whether p's command register has bit (PCI_COMMAND_IO, PCI_COMMAND_MEMORY) set: the BAR decodes. Off until the
+   guest sets it, as on QEMU's functions. */
+bool vio_pci_decodes(const struct vio_pci *p, unsigned bit);
 
 #pragma GCC visibility pop
 

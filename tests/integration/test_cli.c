@@ -140,6 +140,18 @@ Test(cli, the_pci_host_bridge_is_qemus_i440fx)
                        "%s", res.out);
 }
 
+/* A virtio function's BARs decode only once the guest sets the command register's I/O and memory bits, as a PCI
+   function's must and QEMU's do: before, its ports and its memory BAR read all ones and take no writes. */
+Test(cli, the_command_register_gates_a_virtio_functions_bars)
+{
+    run((const char *[]){"--serial=none", "--drive=file=" DEMO_GUEST_DIR "/disk.img,if=virtio,readonly=on",
+                         GUEST("pci-decode-mb.elf"), NULL});
+    cr_assert_eq(res.status, 1, "status %d, stdout: %s stderr: %s", res.status, res.out, res.err);
+    cr_assert_not_null(
+        strstr(res.out, "id=10011AF4 command=00000000 io-off=FFFFFFFF mem-off=FFFFFFFF command=00000003"), "%s",
+        res.out);
+}
+
 /* --device=pc-testdev as KVM's unit tests use QEMU's: scratch ports, MMIO scratch, an IRQ line into the 8259. */
 Test(cli, pc_testdev_answers_as_qemus)
 {

@@ -237,3 +237,22 @@ Test(virtio_blk, the_virtio_1_interface_sets_up_and_serves_a_queue)
     vio_modern_write(v, 0x14, 1, 0);
     cr_assert_eq(mrd(0x1c, 2), 0, "a reset disables the queue");
 }
+
+/* A driver may take a smaller queue; a reset gives the next driver (a legacy one among them) the largest again. */
+Test(virtio_blk, a_reset_restores_the_largest_queue_size)
+{
+    out(VIRTIO_PCI_STATUS, 1, 0);
+    vio_modern_write(v, 0x16, 2, 0);  /* queue 0 */
+    vio_modern_write(v, 0x18, 2, 64); /* a smaller queue */
+    vio_modern_write(v, 0x20, 8, 0x1000);
+    vio_modern_write(v, 0x28, 8, 0x1000 + 16 * 64);
+    vio_modern_write(v, 0x30, 8, 0x2000);
+    vio_modern_write(v, 0x1c, 2, 1);
+    cr_assert_eq(mrd(0x1c, 2), 1, "enabled with 64 entries");
+    cr_assert_eq(in(VIRTIO_PCI_QUEUE_NUM, 2), 64, "the size in use");
+    vio_modern_write(v, 0x14, 1, 0);
+    cr_assert_eq(mrd(0x18, 2), 128, "after a reset, the largest size again");
+    cr_assert_eq(in(VIRTIO_PCI_QUEUE_NUM, 2), 128, "on the legacy interface too");
+    vio_modern_write(v, 0x18, 2, 256);
+    cr_assert_eq(mrd(0x18, 2), 128, "never more than the largest");
+}

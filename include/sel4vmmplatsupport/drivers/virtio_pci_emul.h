@@ -71,11 +71,15 @@ uint16_t ring_avail(virtio_emul_t *emul, struct vring *vring, uint16_t idx);
 /* vcpuctx: how its vcpuctx_make_virtio_* maker shows a device, beyond upstream's arguments. cb_cookie: the
    backend's own, in its driver's cb_cookie from the first call on. modern_bar: 0 for upstream's legacy-only
    function; else the device is transitional, as QEMU's are: the legacy registers in BAR 0 and the virtio 1.x
-   interface (with VIRTIO_F_VERSION_1) in a 16 KiB memory BAR 4 at this guest-physical address (16 KiB-aligned,
-   below 4 GiB, outside RAM), which the maker reserves on the VM. */
+   interface (with VIRTIO_F_VERSION_1) in a 32 KiB memory BAR 4 at this guest-physical address (32 KiB-aligned,
+   below 4 GiB, outside RAM), which the maker reserves on the VM. msix (with modern_bar): an MSI-X capability
+   too, with a vector for the configuration and one for each queue, its table in BAR 4, each message sent with
+   vcpuctx_vm_signal_msi (so the VM needs the in-kernel irqchip); INTx serves while the guest leaves MSI-X off. */
+#define VCPUCTX_VIRTIO_BAR_SIZE 0x8000
 struct vcpuctx_virtio_pci {
     void *cb_cookie;
     uintptr_t modern_bar;
+    bool msix;
 };
 
 /* vcpuctx: the device drives the guest's interrupt line itself, level-triggered as PCI's INTx is: raised

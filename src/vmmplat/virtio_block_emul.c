@@ -15,33 +15,29 @@ struct span {
     size_t at, len;
 };
 
-static bool xfer_piece(struct blk_emul *b, uint32_t type, uint64_t sector, uint8_t *p, size_t len)
+/* A transfer in progress: the backend's, its type, the next piece's sector. */
+struct xfer {
+    struct blk_emul *b;
+    uint8_t type;
+    uint64_t sector;
+};
+
+/* One piece of guest RAM to or from the backend (whole sectors only). */
+static bool xfer_piece(void *arg, uint8_t *p, size_t len)
 {
-    if (len % SECTOR)
+    struct xfer *x = arg;
+    if (len % SECTOR || x->b->driver.i_fn.raw_xfer(&x->b->driver, x->type, x->sector, (uint32_t)len, (uintptr_t)p) !=
+                            VIRTIO_BLK_XFER_COMPLETE)
         return false;
-    return b->driver.i_fn.raw_xfer(&b->driver, (uint8_t)type, sector, (uint32_t)len, (uintptr_t)p) ==
-           VIRTIO_BLK_XFER_COMPLETE;
+    x->sector += len / SECTOR;
+    return true;
 }
 
 /* Hand the span's pieces to the backend, sector by sector from sector. */
 static bool xfer(struct blk_emul *b, const struct virtq_chain *c, uint32_t type, uint64_t sector, struct span s)
 {
-    for (unsigned i = 0; i < c->nsegs && s.len; i++) {
-        const struct virtq_seg *g = &c->seg[i];
-        if (g->write != s.write)
-            continue;
-        if (s.at >= g->len) {
-            s.at -= g->len;
-            continue;
-        }
-        size_t n = g->len - s.at < s.len ? g->len - s.at : s.len;
-        if (!xfer_piece(b, type, sector, g->p + s.at, n))
-            return false;
-        sector += n / SECTOR;
-        s.len -= n;
-        s.at = 0;
-    }
-    return s.len == 0;
+    struct xfer x = {b, (uint8_t)type, sector};
+    return virtq_each(c, s.write, s.at, s.len, xfer_piece, &x) == s.len;
 }
 
 static bool in_range(const struct blk_emul *b, uint64_t sector, size_t len)

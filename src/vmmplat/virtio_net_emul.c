@@ -15,21 +15,26 @@ static size_t header_len(const struct vio *v)
     return v->guest_features >> VERSION_1 & 1 ? sizeof(struct virtio_net_hdr_mrg_rxbuf) : sizeof(struct virtio_net_hdr);
 }
 
+/* The pieces gathered for raw_tx, from index k. */
+struct pieces {
+    struct net_emul *n;
+    unsigned k;
+};
+
+static bool add_piece(void *arg, uint8_t *p, size_t len)
+{
+    struct pieces *g = arg;
+    g->n->phys[g->k] = (uintptr_t)p;
+    g->n->len[g->k++] = (unsigned)len;
+    return true;
+}
+
 /* The frame of chain c: its readable pieces less the header, into n->phys and n->len from index k; how many. */
 static unsigned frame_pieces(struct net_emul *n, const struct virtq_chain *c, size_t skip, unsigned k)
 {
-    unsigned first = k;
-    for (unsigned i = 0; i < c->nsegs; i++) {
-        const struct virtq_seg *s = &c->seg[i];
-        if (s->write || s->len <= skip) {
-            skip -= s->write ? 0 : s->len;
-            continue;
-        }
-        n->phys[k] = (uintptr_t)(s->p + skip);
-        n->len[k++] = s->len - (unsigned)skip;
-        skip = 0;
-    }
-    return k - first;
+    struct pieces g = {n, k};
+    virtq_each(c, false, skip, SIZE_MAX, add_piece, &g);
+    return g.k - k;
 }
 
 /* With a backend that takes headers: the guest's header of chain c, as the backend's 12 bytes, into piece 0 of

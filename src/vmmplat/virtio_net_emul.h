@@ -13,11 +13,11 @@ struct net_emul {
     struct vio *v;
     struct eth_driver driver;
     struct virtio_net_config cfg;
-    struct virtq_chain tx, rx;    /* the chains being served (the lock held): the guest's frame, a frame for it */
-    vcpuctx_net_accept_fn accept; /* set: the backend's frames carry a header (vcpuctx_virtio_net_offload) */
-    uint64_t rx_dropped;          /* frames with offloads the guest did not take */
-    uintptr_t phys[VIRTQ_MAX_SEGS];
-    unsigned int len[VIRTQ_MAX_SEGS];
+    struct virtq_chain tx, rx;          /* the chains being served (the lock held): the guest's frame, a frame for it */
+    vcpuctx_net_accept_fn accept;       /* set: the backend's frames carry a header (vcpuctx_virtio_net_offload) */
+    uint64_t rx_dropped;                /* frames with offloads the guest did not take */
+    uintptr_t phys[VIRTQ_MAX_SEGS + 1]; /* a frame's pieces for raw_tx: the header's copy, then up to a chain's */
+    unsigned int len[VIRTQ_MAX_SEGS + 1];
     unsigned ntxhdr;
     struct virtio_net_hdr_mrg_rxbuf txhdr[]; /* with accept, the header of each frame sent, by head */
 };

@@ -124,7 +124,7 @@ bool virtq_quiet(const struct virtq *q, const struct virtq_mem *m)
     return a && (__atomic_load_n(&a->flags, __ATOMIC_RELAXED) & VRING_AVAIL_F_NO_INTERRUPT);
 }
 
-size_t virtq_copy(const struct virtq_chain *c, bool write, size_t at, void *buf, size_t len)
+size_t virtq_each(const struct virtq_chain *c, bool write, size_t at, size_t len, virtq_piece_fn fn, void *arg)
 {
     size_t done = 0;
     for (unsigned i = 0; i < c->nsegs && done < len; i++) {
@@ -136,12 +136,32 @@ size_t virtq_copy(const struct virtq_chain *c, bool write, size_t at, void *buf,
             continue;
         }
         size_t n = s->len - at < len - done ? s->len - at : len - done;
-        if (write)
-            memcpy(s->p + at, (uint8_t *)buf + done, n);
-        else
-            memcpy((uint8_t *)buf + done, s->p + at, n);
+        if (!fn(arg, s->p + at, n))
+            break;
         done += n;
         at = 0;
     }
     return done;
+}
+
+struct copy {
+    uint8_t *buf;
+    bool to_guest;
+};
+
+static bool copy_piece(void *arg, uint8_t *p, size_t n)
+{
+    struct copy *c = arg;
+    if (c->to_guest)
+        memcpy(p, c->buf, n);
+    else
+        memcpy(c->buf, p, n);
+    c->buf += n;
+    return true;
+}
+
+size_t virtq_copy(const struct virtq_chain *c, bool write, size_t at, void *buf, size_t len)
+{
+    struct copy k = {buf, write};
+    return virtq_each(c, write, at, len, copy_piece, &k);
 }

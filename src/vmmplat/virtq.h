@@ -62,6 +62,11 @@ bool virtq_pending(const struct virtq *q, const struct virtq_mem *m);
 /* Whether the guest asked for no interrupt (VRING_AVAIL_F_NO_INTERRUPT). */
 bool virtq_quiet(const struct virtq *q, const struct virtq_mem *m);
 
+/* The pieces of up to len bytes of the chain's readable (write false) or writable bytes from byte at on, in
+   order, each to fn(arg, where it is in the VMM, its length) until fn says false; returns the bytes fn took. */
+typedef bool (*virtq_piece_fn)(void *arg, uint8_t *p, size_t n);
+size_t virtq_each(const struct virtq_chain *c, bool write, size_t at, size_t len, virtq_piece_fn fn, void *arg);
+
 /* Copy up to len bytes of the chain's readable (write false) or writable bytes from byte at on, to or from
    buf; returns the bytes moved. */
 size_t virtq_copy(const struct virtq_chain *c, bool write, size_t at, void *buf, size_t len);

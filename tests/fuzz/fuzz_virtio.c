@@ -1,8 +1,8 @@
 /* fuzz_virtio.c: a guest that writes anything at all: guest RAM from the input, then register accesses of every
    width at every offset of the legacy and the virtio 1.x interfaces of a block, console or network device, and
-   backend deliveries. Invariants: whatever the rings say, every buffer a backend is handed lies inside guest
-   RAM (ASan sees any other access), the device answers every access, and a request's length never exceeds
-   the chain. */
+   backend deliveries, MSI-X control and table writes, offloads on or off. Invariants: whatever the rings say, every
+   buffer a backend is handed lies inside guest RAM (ASan sees any other access), the device answers every access, and a
+   request's length never exceeds the chain. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,10 +62,14 @@ static int con_driver(struct virtio_console_driver *driver, ps_io_ops_t io_ops, 
     return 0;
 }
 
+static bool offloads; /* this input's network device passes headers: the first piece is the device's copy */
+
 static int net_tx(struct eth_driver *d, unsigned int num, uintptr_t *phys, unsigned int *len, void *cookie)
 {
     (void)d, (void)cookie;
-    for (unsigned i = 0; i < num; i++)
+    if (offloads && (num == 0 || len[0] != sizeof(struct virtio_net_hdr_mrg_rxbuf)))
+        abort();
+    for (unsigned i = offloads ? 1 : 0; i < num; i++)
         inside(phys[i], len[i]);
     return num & 1 ? ETHIF_TX_COMPLETE : ETHIF_TX_ENQUEUED;
 }
@@ -77,6 +81,19 @@ static int net_driver(struct eth_driver *driver, ps_io_ops_t io_ops, void *confi
     return 0;
 }
 
+static int signal_msi(void *cookie, uint64_t address, uint32_t data)
+{
+    (void)cookie, (void)address, (void)data;
+    return 0;
+}
+
+static int accept_offloads(struct eth_driver *d, uint64_t guest_features)
+{
+    (void)d, (void)guest_features;
+    return 0;
+}
+
+/* A device of kind (0 block, 1 console, 2 network) with MSI-X; the network one with offloads when asked. */
 static struct vio *make(unsigned kind)
 {
     static const struct vio_device *const devices[] = {&vio_blk_device, &vio_con_device, &vio_net_device};
@@ -85,9 +102,10 @@ static struct vio *make(unsigned kind)
     void *r = kind == 0   ? block_virtio_emul_init(&v->emul, (ps_io_ops_t){0}, blk_driver, NULL)
               : kind == 1 ? console_virtio_emul_init(&v->emul, (ps_io_ops_t){0}, con_driver, NULL)
                           : net_virtio_emul_init(&v->emul, (ps_io_ops_t){0}, net_driver, NULL);
-    if (!r)
+    if (!r || (kind == 2 && offloads && net_emul_offload(r, VCPUCTX_VIRTIO_NET_OFFLOADS, accept_offloads) < 0))
         abort();
     v->features |= 1ull << 32;
+    vio_msix_init(&v->msix, v->dev->nqueues + 1, signal_msi, NULL);
     return v;
 }
 
@@ -105,7 +123,7 @@ static void deliver(struct vio *v, unsigned len)
 
 static void step(struct vio *v, unsigned kind, const uint8_t *op)
 {
-    unsigned size = 1u << (op[0] & 3), offset = op[1] | (op[2] & 0x3f) << 8;
+    unsigned size = 1u << (op[0] & 3), offset = op[1] | (op[2] & 0x7f) << 8;
     uint32_t value;
     memcpy(&value, op + 4, 4);
     unsigned result = 0;
@@ -117,8 +135,10 @@ static void step(struct vio *v, unsigned kind, const uint8_t *op)
     case 4:
     case 5: vio_modern_write(v, offset, size, value); break;
     case 6:
-        if (kind == 2)
+        if (kind == 2 && op[3] & 1)
             deliver(v, value & 0x7ff);
+        else
+            vio_set_msix_control(v, (uint16_t)value);
         break;
     case 7: vio_modern_write(v, VIO_MODERN_NOTIFY + VIO_NOTIFY_MULT * (op[3] & 15), 2, 0); break;
     }
@@ -129,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     unsigned kind = data[0] % 3, ram_bytes = data[1] * 256u;
+    offloads = kind == 2 && data[0] & 0x80;
     data += 2, size -= 2;
     if (ram_bytes > size)
         ram_bytes = (unsigned)size;

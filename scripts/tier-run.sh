@@ -46,7 +46,7 @@ intel)
     abi build "$f"
     abi build/ia32 "$f"
     suite "CLI crash, status and interrupt cases" build/tests/integration-tests $CRIT \
-        "--filter=cli/@(exit_statuses|trace_stats_and_dump_go_to_stderr|paging32_*|seabios_reaches_no_bootable_device|the_pci_host_bridge_*|the_command_register_*|seabios_boots_the_virtio_disk|ram_above_4_gib_*|serial_*|smp_*|cpu_*|the_rtc_alarm_*|a_suspended_*)"
+        "--filter=cli/@(exit_statuses|trace_stats_and_dump_go_to_stderr|paging32_*|seabios_reaches_no_bootable_device|the_pci_host_bridge_*|the_command_register_*|seabios_boots_the_virtio_disk|seabios_boots_the_ata_disk|ram_above_4_gib_*|serial_*|smp_*|cpu_*|the_rtc_alarm_*|a_suspended_*)"
     # The targeted hostile guests only: a random one (seed 3, real mode) stopped Bochs's VT-x itself, the tier's
     # own timers dead for good (measured twice); the random campaign runs in the amd tier and on the host.
     suite "hostile campaign (targeted guests)" scripts/hostile-campaign.sh 0 build

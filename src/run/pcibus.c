@@ -32,6 +32,26 @@ static void define_i440fx(vmm_pci_device_def_t *d)
                                 .subsystem_id = 0x1100};
 }
 
+/* QEMU's PIIX3 IDE: class 01/01, prog-if 0x80 (both channels in compatibility mode, bus-master capable), no
+   BAR decoded (the legacy ports are the ATA model's own). */
+static void define_piix3_ide(vmm_pci_device_def_t *d)
+{
+    *d = (vmm_pci_device_def_t){.vendor_id = 0x8086,
+                                .device_id = 0x7010,
+                                .class_code = 0x01,
+                                .subclass = 0x01,
+                                .prog_if = 0x80,
+                                .subsystem_vendor_id = 0x1af4,
+                                .subsystem_id = 0x1100};
+}
+
+int pcibus_add_ide(struct pcibus *b)
+{
+    define_piix3_ide(&b->ide);
+    vmm_pci_entry_t e = {.cookie = &b->ide, .ioread = vmm_pci_mem_device_read, .iowrite = vmm_pci_entry_ignore_write};
+    return vmm_pci_add_entry(b->space, e, NULL) < 0 ? -1 : 0;
+}
+
 int pcibus_create(vm_t *vm, struct pcibus *b, bool msix)
 {
     *b = (struct pcibus){.msix = msix};

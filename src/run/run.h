@@ -255,7 +255,7 @@ struct blkfile;
 struct pcibus {
     struct vmm_pci_space *space;
     struct vmm_io_list *io; /* the devices' I/O BARs, placed from 0xC000 up */
-    vmm_pci_device_def_t bridge;
+    vmm_pci_device_def_t bridge, ide;
     struct virtio_blk *blk[MAX_VIRTIO_DRIVES];
     unsigned nblk;
     struct virtio_con *con;
@@ -263,6 +263,10 @@ struct pcibus {
     bool msix; /* the functions have MSI-X (the VM has the in-kernel irqchip to take its messages) */
 };
 int pcibus_create(vm_t *vm, struct pcibus *b, bool msix);
+/* The ATA disk's controller as a PCI function in the next free slot: QEMU's PIIX3 IDE (8086:7010) in
+   compatibility mode, so firmware that scans the bus for IDE controllers (SeaBIOS does, once it finds one)
+   takes the legacy ports 0x1F0/0x3F6 and IRQ 14. 0, or -1 (ENOSPC). */
+int pcibus_add_ide(struct pcibus *b);
 /* The IOAPIC input (GSI 16-23, the IOAPIC's own, shared by no ISA device) that slot's INTx pin (1-4: INTA-INTD)
    is wired to, as the DSDT's _PRT says: rotated by slot as PCI's INTx swizzle. */
 static inline unsigned pci_slot_gsi(unsigned slot, unsigned pin)

@@ -56,7 +56,8 @@ static int add_devices(struct machine *m)
     if (m->irqchip)
         cmos_connect_irq(&m->cmos, m->vcpu, 8); /* the RTC's ISA line */
     i8042_init(&m->kbd, &m->sys);
-    if (pcibus_create(m->vm, &m->pci, m->irqchip) < 0 || add_virtio_disks(m) < 0)
+    if (pcibus_create(m->vm, &m->pci, m->irqchip) < 0 || (m->o->drive && pcibus_add_ide(&m->pci) < 0) ||
+        add_virtio_disks(m) < 0)
         return -1;
     if (fw_cfg_init(&m->fwcfg, m->o->memory, m->o->smp) < 0)
         return -1;

@@ -559,6 +559,29 @@ Test(cli, seabios_boots_the_virtio_disk)
     cr_assert_not_null(strstr(res.out, "stage2-sum="), "%s", res.out);
 }
 
+/* SeaBIOS looks for IDE controllers on the PCI bus once it finds one: the ATA disk's controller is there as
+   QEMU's PIIX3 IDE in compatibility mode, so SeaBIOS finds the disk on the legacy ports and boots it. */
+Test(cli, seabios_boots_the_ata_disk)
+{
+    const char *bios = "/usr/share/seabios/bios.bin";
+    if (access(bios, R_OK) != 0)
+        cr_skip_test("%s is not installed (package seabios; scripts/install-deps.sh installs it)", bios);
+    skip_seabios_under_tcg();
+    const char *argv[] = {RUN_BIN,
+                          "--no-reboot",
+                          "--timeout=60",
+                          "--fw-debug=stdio",
+                          "--serial=none",
+                          "--drive=" DEMO_GUEST_DIR "/disk.img",
+                          bios,
+                          NULL};
+    cli_run(argv, 90, &res);
+    cr_assert_eq(res.status, 1, "status %d: %s", res.status, res.err);
+    cr_assert_not_null(strstr(res.out, "PCI: init bdf=00:01.0 id=8086:7010"), "the IDE function: %.2000s", res.out);
+    cr_assert_not_null(strstr(res.out, "ata0-0: vcpuctx ATA disk"), "SeaBIOS found the disk: %.2000s", res.out);
+    cr_assert_not_null(strstr(res.out, "stage2-sum="), "%s", res.out);
+}
+
 Test(cli, seabios_reaches_no_bootable_device)
 {
     seabios("/usr/share/seabios/bios.bin", NULL);

@@ -39,15 +39,7 @@ virtio_blk_t *vcpuctx_make_virtio_blk(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
                                       unsigned int interrupt_line, raw_diskiface_funcs_t backend,
                                       const struct vcpuctx_virtio_pci *opts)
 {
-    struct vio_place at = {vm,
-                           pci,
-                           ioport,
-                           ioport_range,
-                           port_type,
-                           interrupt_pin,
-                           interrupt_line,
-                           opts ? opts->modern_bar : 0,
-                           opts && opts->msix};
+    struct vio_place at = {vm, pci, ioport, ioport_range, port_type, interrupt_pin, interrupt_line, opts};
     struct blk_dev *d = backend.raw_xfer ? vio_alloc(sizeof(*d), &at) : NULL;
     if (!d) {
         errno = backend.raw_xfer ? errno : EINVAL;

@@ -37,15 +37,7 @@ virtio_con_t *vcpuctx_make_virtio_con(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
                                       unsigned int interrupt_line, struct virtio_console_passthrough backend,
                                       const struct vcpuctx_virtio_pci *opts, vcpuctx_console_write_fn write)
 {
-    struct vio_place at = {vm,
-                           pci,
-                           ioport,
-                           ioport_range,
-                           port_type,
-                           interrupt_pin,
-                           interrupt_line,
-                           opts ? opts->modern_bar : 0,
-                           opts && opts->msix};
+    struct vio_place at = {vm, pci, ioport, ioport_range, port_type, interrupt_pin, interrupt_line, opts};
     struct con_dev *d = vio_alloc(sizeof(*d), &at);
     if (!d)
         return NULL;

@@ -61,10 +61,10 @@ static int add_entry(struct vio_function *f, const struct vio_kind *k, struct vi
                      const struct vio_place *at)
 {
     unsigned size = io->range.size;
-    if (at->modern_bar) {
+    if (at->opts && at->opts->modern_bar) {
         f->modern.def = f->def;
-        if (vio_pci_init(&f->modern, at->vm, vio_of(dev->emul), at->ioport, io, &dev->iobase, at->modern_bar,
-                         at->msix) < 0)
+        if (vio_pci_init(&f->modern, at->vm, vio_of(dev->emul), at->ioport, io, &dev->iobase, at->opts->modern_bar,
+                         at->opts->msix) < 0)
             return -1;
         return vmm_pci_add_entry(at->pci, vio_pci_entry(&f->modern), NULL);
     }

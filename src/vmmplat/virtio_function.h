@@ -35,7 +35,7 @@ struct vio_function {
     struct vio_pci modern;
 };
 
-/* Where a maker puts its device: upstream's arguments, and vcpuctx's memory BAR (0: none). */
+/* Where a maker puts its device: upstream's arguments, and vcpuctx's options (NULL: upstream's function). */
 struct vio_place {
     vm_t *vm;
     vmm_pci_space_t *pci;
@@ -43,8 +43,7 @@ struct vio_place {
     ioport_range_t range;
     ioport_type_t port_type;
     unsigned pin, line;
-    uintptr_t modern_bar;
-    bool msix;
+    const struct vcpuctx_virtio_pci *opts;
 };
 
 /* A device struct of size bytes, zeroed; NULL with errno (EINVAL: no VM, space or list at; ENOMEM). */

@@ -40,15 +40,7 @@ virtio_net_t *vcpuctx_make_virtio_net(vm_t *vm, vmm_pci_space_t *pci, vmm_io_por
                                       unsigned int interrupt_line, struct raw_iface_funcs backend,
                                       const struct vcpuctx_virtio_pci *opts)
 {
-    struct vio_place at = {vm,
-                           pci,
-                           ioport,
-                           ioport_range,
-                           port_type,
-                           interrupt_pin,
-                           interrupt_line,
-                           opts ? opts->modern_bar : 0,
-                           opts && opts->msix};
+    struct vio_place at = {vm, pci, ioport, ioport_range, port_type, interrupt_pin, interrupt_line, opts};
     struct net_dev *d = vio_alloc(sizeof(*d), &at);
     if (!d)
         return NULL;

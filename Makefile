@@ -215,7 +215,7 @@ MB_LD_intact-all := -N --no-warn-rwx-segments -Ttext=0x1000
 # Nothing loaded below 1 MiB (the default layout loads its ELF header at 0xff000): SeaBIOS's code there must
 # survive for QEMU's resume from S3.
 MB_LD_sleep := -N --no-warn-rwx-segments -Ttext=0x100000
-build/guest/%-mb.elf: guest/%-mb.S guest/io.inc guest/debug.inc guest/mb.inc guest/intact.inc guest/selfcheck.inc
+build/guest/%-mb.elf: guest/%-mb.S guest/io.inc guest/debug.inc guest/mb.inc guest/intact.inc guest/selfcheck.inc guest/pci.inc
 	$(call msg,GUEST,$@)
 	@mkdir -p $(@D)
 	$(Q)$(AS) --32 -Iguest -o $(@:.elf=.o) $<

@@ -5,44 +5,24 @@
    (status 1) when every value is as a PCI function's must be, else with the number wrong. */
     .include "io.inc"
     .include "mb.inc"
+    .include "pci.inc"
     MB_KERNEL
 
     .set DEV, 0x80000800        /* 00:01.0 */
 
-/* EAX = the dword at configuration register \reg of 00:01.0; clobbers DX. */
-.macro CONF_READ reg
-    mov $(DEV + \reg), %eax
-    mov $0xcf8, %dx
-    out %eax, %dx
-    mov $0xcfc, %dx
-    in %dx, %eax
-.endm
-
-/* EDI += 1 when EAX is not \want (or, with ne=1, when it is); clobbers ECX. */
-.macro EXPECT want, ne=0
-    cmp $\want, %eax
-    .if \ne
-    sete %cl
-    .else
-    setne %cl
-    .endif
-    movzbl %cl, %ecx
-    add %ecx, %edi
-.endm
-
     MB_START
     xor %edi, %edi
-    CONF_READ 0
+    CONF_READ (DEV + 0)
     SHOW "id"
     EXPECT 0x10011af4           /* a transitional virtio block device */
-    CONF_READ 4
+    CONF_READ (DEV + 4)
     and $0xffff, %eax
     SHOW "command"
     EXPECT 0                    /* no decoding until the guest asks, as on QEMU's functions */
-    CONF_READ 0x10
+    CONF_READ (DEV + 0x10)
     and $0xfffc, %eax
     mov %eax, io_base
-    CONF_READ 0x20
+    CONF_READ (DEV + 0x20)
     and $0xfffffff0, %eax
     mov %eax, mem_base
     mov io_base, %edx
@@ -54,13 +34,8 @@
     SHOW "mem-off"
     EXPECT 0xffffffff
     movl $1, (%ebx)             /* a write with decoding off reaches nothing */
-    mov $(DEV + 4), %eax
-    mov $0xcf8, %dx
-    out %eax, %dx
-    mov $3, %ax                 /* I/O and memory decoding */
-    mov $0xcfc, %dx
-    out %ax, %dx
-    CONF_READ 4
+    CONF_WRITEW (DEV + 4), 3    /* I/O and memory decoding */
+    CONF_READ (DEV + 4)
     and $0xffff, %eax
     SHOW "command"
     EXPECT 3

@@ -4,24 +4,8 @@
    each; exits 0 (status 1) when all are QEMU's i440FX's, else with the number wrong. */
     .include "io.inc"
     .include "mb.inc"
+    .include "pci.inc"
     MB_KERNEL
-
-/* EAX = the dword the address \addr selects (written to 0xCF8, read at 0xCFC); clobbers DX. */
-.macro CONF_READ addr
-    mov $\addr, %eax
-    mov $0xcf8, %dx
-    out %eax, %dx
-    mov $0xcfc, %dx
-    in %dx, %eax
-.endm
-
-/* EDI += 1 when EAX is not \want; clobbers ECX. */
-.macro EXPECT want
-    cmp $\want, %eax
-    setne %cl
-    movzbl %cl, %ecx
-    add %ecx, %edi
-.endm
 
     MB_START
     xor %edi, %edi              /* what is wrong */

@@ -55,6 +55,30 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes);
  */
 void vcpuctx_vm_destroy(vm_t *vm);
 
+/**
+ * Create a VM whose RAM at guest-physical 0 is the caller's memory (shared
+ * memory another process also maps, for instance). The VM never unmaps it;
+ * it must outlive the VM. NULL and 0 make a VM with no RAM at 0: add RAM
+ * with vcpuctx_vm_map_ram.
+ * @param ram       page-aligned memory, or NULL
+ * @param ram_bytes its size: a multiple of 4 KiB up to VCPUCTX_RAM_MAX, 0 with NULL
+ * @return the VM, or NULL with errno as vcpuctx_vm_create's (EINVAL for a
+ *         misaligned pointer or size, or only one of them 0)
+ */
+vm_t *vcpuctx_vm_create_on(void *ram, size_t ram_bytes);
+
+/**
+ * Make the caller's memory guest RAM at gpa (a memory slot of its own, as
+ * vm_ram_register_at's blocks). The VM never unmaps it.
+ * @param vm    the VM
+ * @param gpa   guest-physical address, 4 KiB aligned
+ * @param host  page-aligned memory of bytes bytes, outliving the VM
+ * @param bytes a multiple of 4 KiB, not 0
+ * @return 0, or -1 with errno EINVAL (alignment, NULL, 0), EBUSY (overlaps
+ *         RAM, a ROM or a reservation), ENOSPC (no slot left), or KVM's
+ */
+int vcpuctx_vm_map_ram(vm_t *vm, uint64_t gpa, void *host, size_t bytes);
+
 /* vm_create_vcpu: sel4vm/boot.h, upstream's home for it; VCPUCTX_MAX_VCPUS: sel4vm/guest_vm.h. */
 
 /**
@@ -321,6 +345,19 @@ int vcpuctx_vm_stop_code(const vm_t *vm);
  * @return the buffer, or NULL (errno ENODATA) when the exit carries no data
  */
 uint8_t *vcpuctx_exit_data(vm_vcpu_t *vcpu, size_t *len);
+
+/**
+ * Read or write one of the guest's MSRs as KVM holds it (KVM_GET_MSRS,
+ * KVM_SET_MSRS): the SYSCALL MSRs (STAR, LSTAR, CSTAR, SFMASK) and others with
+ * no VMCS field. Those that are fields (EFER, PAT, SYSENTER_*) go through
+ * vm_get_vmcs_field/vm_set_vmcs_field, which keep their cached state.
+ * @param vcpu  the vCPU
+ * @param index the MSR
+ * @param value where to put it, or the value to write
+ * @return 0, or -1 with errno EINVAL (NULL, or an MSR KVM refuses)
+ */
+int vcpuctx_vcpu_get_msr(vm_vcpu_t *vcpu, uint32_t index, uint64_t *value);
+int vcpuctx_vcpu_set_msr(vm_vcpu_t *vcpu, uint32_t index, uint64_t value);
 
 /**
  * Make RDMSR/WRMSR of MSRs KVM does not know exit to the VMM as reasons 31

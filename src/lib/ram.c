@@ -85,7 +85,8 @@ int ram_regions_init(struct vm *vm)
 void ram_free_all(struct vm *vm)
 {
     for (int i = 0; i < VM_P(vm)->ram.nblocks; i++)
-        munmap(VM_P(vm)->ram.blocks[i].host, VM_P(vm)->ram.blocks[i].size);
+        if (!VM_P(vm)->ram.blocks[i].lent)
+            munmap(VM_P(vm)->ram.blocks[i].host, VM_P(vm)->ram.blocks[i].size);
     VM_P(vm)->ram.nblocks = 0;
     free(vm->mem.ram_regions);
     vm->mem.ram_regions = NULL;
@@ -104,15 +105,13 @@ static int region_of(const struct vm_mem *m, uintptr_t start, size_t bytes)
     return -1;
 }
 
-int vm_ram_register_at(vm_t *vm, uintptr_t start, size_t bytes, bool untyped)
+/* Add [start, start + bytes) as a RAM block backed by host (lent: the caller's, or mapped here when NULL). */
+static int ram_block_add(struct vm *vm, uintptr_t start, void *lent, size_t bytes)
 {
-    (void)untyped; /* seL4 untyped memory: on Linux, RAM is anonymous memory either way */
-    if (!vm || bytes == 0 || start % PAGE_SIZE || bytes % PAGE_SIZE || start + bytes < start) {
+    if (bytes == 0 || start % PAGE_SIZE || bytes % PAGE_SIZE || start + bytes < start || (uintptr_t)lent % PAGE_SIZE) {
         errno = EINVAL;
         return -1;
     }
-    if (start + bytes <= VM_P(vm)->ram.size)
-        return 0; /* vcpuctx_vm_create's RAM: registered already */
     if (claimed_end(vm, start, bytes)) {
         errno = EBUSY;
         return -1;
@@ -123,18 +122,42 @@ int vm_ram_register_at(vm_t *vm, uintptr_t start, size_t bytes, bool untyped)
     }
     if (regions_room(vm, 1) < 0)
         return -1;
-    uint8_t *host = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    uint8_t *host = lent;
+    if (!host)
+        host = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (host == MAP_FAILED)
         return -1;
     if (kvm_vm_set_memory(vm, BLOCK_SLOT(VM_P(vm)->ram.nblocks), start, host, bytes, false) < 0) {
         int e = errno;
-        munmap(host, bytes);
+        if (!lent)
+            munmap(host, bytes);
         errno = e;
         return -1;
     }
     regions_insert(&vm->mem, start, bytes, 0);
-    VM_P(vm)->ram.blocks[VM_P(vm)->ram.nblocks++] = (struct ram_block){start, host, bytes};
+    VM_P(vm)->ram.blocks[VM_P(vm)->ram.nblocks++] = (struct ram_block){start, host, bytes, lent != NULL};
     return 0;
+}
+
+int vm_ram_register_at(vm_t *vm, uintptr_t start, size_t bytes, bool untyped)
+{
+    (void)untyped; /* seL4 untyped memory: on Linux, RAM is anonymous memory either way */
+    if (!vm || bytes == 0 || start % PAGE_SIZE || bytes % PAGE_SIZE || start + bytes < start) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (start + bytes <= VM_P(vm)->ram.size)
+        return 0; /* vcpuctx_vm_create's RAM: registered already */
+    return ram_block_add(vm, start, NULL, bytes);
+}
+
+int vcpuctx_vm_map_ram(vm_t *vm, uint64_t gpa, void *host, size_t bytes)
+{
+    if (!vm || !host || gpa > UINTPTR_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    return ram_block_add(vm, (uintptr_t)gpa, host, bytes);
 }
 
 uintptr_t vm_ram_register(vm_t *vm, size_t bytes)

@@ -13,6 +13,7 @@ struct ram_block {
     uint64_t gpa;
     uint8_t *host;
     size_t size;
+    bool lent; /* the caller's memory (vcpuctx_vm_map_ram): never unmapped here */
 };
 
 /* A ROM mapped read-only by vcpuctx_vm_map_rom (vm.c). */
@@ -26,6 +27,7 @@ struct rom {
 struct guest_memory {
     uint8_t *host; /* main RAM */
     size_t size;
+    bool lent; /* main RAM is the caller's (vcpuctx_vm_create_on) */
     struct rom roms[VCPUCTX_MAX_ROMS];
     int nroms;
     struct ram_block blocks[RAM_BLOCKS];

@@ -15,7 +15,7 @@
 
 #define TSS_ADDR 0xfffbd000UL /* three pages below the BIOS, as QEMU places it */
 
-static int vm_setup(struct vm *vm, size_t ram_bytes)
+static int vm_setup(struct vm *vm, void *lent, size_t ram_bytes)
 {
     VM_P(vm)->fd = kvm_vm_create_fd(VM_P(vm)->kvm_fd);
     if (VM_P(vm)->fd < 0)
@@ -23,14 +23,20 @@ static int vm_setup(struct vm *vm, size_t ram_bytes)
     /* VT-x hosts need a TSS area for real mode; elsewhere it is a no-op. */
     if (kvm_vm_ioctl(vm, KVM_SET_TSS_ADDR, (void *)TSS_ADDR) < 0)
         return -1;
-    VM_P(vm)->ram.host =
-        mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (VM_P(vm)->ram.host == MAP_FAILED) {
-        VM_P(vm)->ram.host = NULL;
-        return -1;
+    VM_P(vm)->ram.lent = lent != NULL;
+    VM_P(vm)->ram.host = lent;
+    if (!lent && ram_bytes) {
+        VM_P(vm)->ram.host =
+            mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (VM_P(vm)->ram.host == MAP_FAILED) {
+            VM_P(vm)->ram.host = NULL;
+            return -1;
+        }
     }
     VM_P(vm)->ram.size = ram_bytes;
-    if (kvm_vm_set_memory(vm, 0, 0, VM_P(vm)->ram.host, ram_bytes, false) < 0 || ram_regions_init(vm) < 0)
+    if (ram_bytes && kvm_vm_set_memory(vm, 0, 0, VM_P(vm)->ram.host, ram_bytes, false) < 0)
+        return -1;
+    if (ram_regions_init(vm) < 0)
         return -1;
     if (kvm_check_ext(VM_P(vm)->fd, KVM_CAP_EXCEPTION_PAYLOAD) &&
         kvm_vm_enable_cap(vm, KVM_CAP_EXCEPTION_PAYLOAD, 1) == 0)
@@ -38,12 +44,8 @@ static int vm_setup(struct vm *vm, size_t ram_bytes)
     return 0;
 }
 
-vm_t *vcpuctx_vm_create(size_t ram_bytes)
+static vm_t *vm_create(void *lent, size_t ram_bytes)
 {
-    if (ram_bytes < PAGE_SIZE || ram_bytes > VCPUCTX_RAM_MAX || ram_bytes % PAGE_SIZE) {
-        errno = EINVAL;
-        return NULL;
-    }
     struct vm *vm = calloc(1, sizeof(struct vm) + sizeof(struct vm_priv));
     if (!vm)
         return NULL;
@@ -53,7 +55,7 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes)
     pthread_mutex_init(&VM_P(vm)->loop.kick_lock, NULL);
     VM_P(vm)->loop.status = VCPUCTX_RUN_FAILED;
     VM_P(vm)->kvm_fd = kvm_open_dev();
-    if (VM_P(vm)->kvm_fd < 0 || vm_setup(vm, ram_bytes) < 0) {
+    if (VM_P(vm)->kvm_fd < 0 || vm_setup(vm, lent, ram_bytes) < 0) {
         int e = errno;
         vcpuctx_vm_destroy(vm);
         errno = e;
@@ -61,6 +63,24 @@ vm_t *vcpuctx_vm_create(size_t ram_bytes)
     }
     vm->vm_initialised = true;
     return vm;
+}
+
+vm_t *vcpuctx_vm_create(size_t ram_bytes)
+{
+    if (ram_bytes < PAGE_SIZE || ram_bytes > VCPUCTX_RAM_MAX || ram_bytes % PAGE_SIZE) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return vm_create(NULL, ram_bytes);
+}
+
+vm_t *vcpuctx_vm_create_on(void *ram, size_t ram_bytes)
+{
+    if (!ram != !ram_bytes || (uintptr_t)ram % PAGE_SIZE || ram_bytes > VCPUCTX_RAM_MAX || ram_bytes % PAGE_SIZE) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return vm_create(ram, ram_bytes);
 }
 
 static void vcpu_free(struct vm_vcpu *vcpu)
@@ -80,7 +100,7 @@ void vcpuctx_vm_destroy(vm_t *vm)
         vcpu_free(vm->vcpus[i]);
     if (VM_P(vm)->fd >= 0)
         irq_free_all(vm);
-    if (VM_P(vm)->ram.host)
+    if (VM_P(vm)->ram.host && !VM_P(vm)->ram.lent)
         munmap(VM_P(vm)->ram.host, VM_P(vm)->ram.size);
     for (int i = 0; i < VM_P(vm)->ram.nroms; i++)
         munmap(VM_P(vm)->ram.roms[i].host, VM_P(vm)->ram.roms[i].size);
@@ -292,4 +312,22 @@ int vcpuctx_vcpu_fd(const vm_vcpu_t *vcpu)
 int vcpuctx_vm_fd(const vm_t *vm)
 {
     return vm ? VM_CP(vm)->fd : -1;
+}
+
+int vcpuctx_vcpu_get_msr(vm_vcpu_t *vcpu, uint32_t index, uint64_t *value)
+{
+    if (!vcpu || !value) {
+        errno = EINVAL;
+        return -1;
+    }
+    return kvm_vcpu_get_msr(vcpu, index, value);
+}
+
+int vcpuctx_vcpu_set_msr(vm_vcpu_t *vcpu, uint32_t index, uint64_t value)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    return kvm_vcpu_set_msr(vcpu, index, value);
 }

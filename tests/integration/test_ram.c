@@ -1,4 +1,6 @@
 /* test_ram.c: libsel4vm's guest RAM: registered regions a guest uses, allocation bookkeeping, vm_ram_touch. */
+#include <sys/mman.h>
+
 #include <sel4vm/guest_ram.h>
 
 #include "vmtest.h"
@@ -142,4 +144,68 @@ Test(ram, touch_goes_page_by_page_and_copies_in_order)
     cr_assert_eq(vm_ram_touch(vm, TEST_RAM - 4, 8, count_touch, &t), -1, "runs past RAM");
     cr_assert_eq(errno, EFAULT);
     cr_assert_eq(t.calls, 0, "nothing is touched");
+}
+
+/* RAM the caller owns: shared memory another mapping (another process, in a Microkit system) sees as it changes. */
+Test(ram, a_guest_runs_in_ram_the_caller_lends)
+{
+    size_t low = TEST_RAM, high = 0x100000;
+    uint8_t *mem = mmap(NULL, low + high, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(mem, MAP_FAILED);
+    vm = vcpuctx_vm_create_on(mem, low);
+    if (!vm && errno == ENOENT)
+        cr_skip_test("/dev/kvm does not exist on this machine");
+    cr_assert_not_null(vm, "vcpuctx_vm_create_on: %s", strerror(errno));
+    cr_assert_eq(vcpuctx_vm_map_ram(vm, HIGH, mem + low, high), 0, "%s", strerror(errno));
+    expect_regions(2, (struct vm_ram_region[]){{0, TEST_RAM, 0}, {HIGH, 0x100000, 0}});
+    *(uint32_t *)(mem + low) = 0x5ca1ab1e;
+    vcpu = test_vcpu(vm);
+    load_guest(vm, "ram");
+    cr_assert_eq(memcmp(vcpuctx_guest_ram(vm, LOAD_ADDR, 4), mem + LOAD_ADDR, 4), 0, "RAM at 0 is the lent memory");
+    setup_protected_mode(vcpu);
+    run_expect(vcpu, EXIT_REASON_IO_INSTRUCTION);
+    cr_assert_eq(out_value(vcpu), 0x5ca1ab1e, "the guest read 0x%x", out_value(vcpu));
+    advance(vcpu);
+    run_expect(vcpu, EXIT_REASON_HLT);
+    cr_assert_eq(*(uint32_t *)(mem + low + 4), ~0x5ca1ab1eu, "the guest's write is in the lender's memory");
+    vcpuctx_vm_destroy(vm);
+    vm = NULL;
+    cr_assert_eq(*(uint32_t *)(mem + low + 4), ~0x5ca1ab1eu, "destroying the VM leaves the memory mapped");
+    munmap(mem, low + high);
+}
+
+Test(ram, lent_ram_is_refused_when_misplaced)
+{
+    static uint8_t page[8192] __attribute__((aligned(4096)));
+    errno = 0;
+    cr_assert_null(vcpuctx_vm_create_on(page + 1, 4096));
+    cr_assert_eq(errno, EINVAL, "misaligned memory");
+    cr_assert_null(vcpuctx_vm_create_on(page, 0));
+    cr_assert_eq(errno, EINVAL, "memory without a size");
+    cr_assert_null(vcpuctx_vm_create_on(NULL, 4096));
+    cr_assert_eq(errno, EINVAL, "a size without memory");
+    vm = vcpuctx_vm_create_on(NULL, 0);
+    if (!vm && errno == ENOENT)
+        cr_skip_test("/dev/kvm does not exist on this machine");
+    cr_assert_not_null(vm, "a VM with no RAM at 0: %s", strerror(errno));
+    cr_assert_eq(vm->mem.num_ram_regions, 0);
+    cr_assert_eq(vcpuctx_vm_map_ram(vm, 0, page, 8192), 0, "%s", strerror(errno));
+    struct {
+        uint64_t gpa;
+        void *host;
+        size_t bytes;
+        int err;
+    } bad[] = {
+        {0x1000, page, 4096, EBUSY},       /* over the block just added */
+        {0x10000, page + 8, 4096, EINVAL}, /* misaligned memory */
+        {0x10800, page, 4096, EINVAL},     /* misaligned address */
+        {0x10000, page, 100, EINVAL},      /* not whole pages */
+        {0x10000, NULL, 4096, EINVAL},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        errno = 0;
+        cr_assert_eq(vcpuctx_vm_map_ram(vm, bad[i].gpa, bad[i].host, bad[i].bytes), -1, "case %zu", i);
+        cr_assert_eq(errno, bad[i].err, "case %zu: errno %d", i, errno);
+    }
+    expect_regions(1, (struct vm_ram_region[]){{0, 8192, 0}});
 }

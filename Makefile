@@ -75,7 +75,8 @@ UNIT_BIN := $(BUILD)/tests/unit-tests
 INTEG_BIN := $(BUILD)/tests/integration-tests
 TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $(BUILD))/tests/guests"' \
               -DSRCDIR='"$(CURDIR)"' -DFIELD_TABLE='"$(abspath $(BUILD))/field-table"' \
-              -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"'
+              -DRUN_BIN='"$(abspath $(RUN_BIN))"' -DDEMO_GUEST_DIR='"$(CURDIR)/build/guest"' \
+              -DBUILD_DIR='"$(abspath $(BUILD))"'
 TEST_LIBS := -lcriterion
 
 .PHONY: check-cycles bench-linux bench-virtio examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
@@ -148,7 +149,7 @@ guests: $(GUEST_BINS) $(GUEST_LABELS)
 # Examples: small VMMs as a seL4 author writes them. Each vmm.c uses the upstream-named headers alone: it is
 # compiled with vcpuctx.h's include guard defined, so any vcpuctx_* name in it fails the build; its main.c is
 # the Linux side (seL4's vm_init does that part there). Built with seL4's configuration macros for the ABI.
-EXAMPLES := $(filter-out common,$(notdir $(wildcard examples/*)))
+EXAMPLES := $(filter-out common microkit,$(notdir $(wildcard examples/*)))
 # What the examples share (examples/common): real_mode.c on upstream's headers alone, start.c the Linux side.
 EXAMPLE_COMMON := $(BUILD)/examples/common/real_mode.o $(BUILD)/examples/common/start.o
 $(BUILD)/examples/common/real_mode.o: examples/common/real_mode.c
@@ -187,6 +188,8 @@ run-examples: examples
 		if [ $$rc = 77 ]; then echo "example $$e: skipped, no /dev/kvm"; \
 		elif [ $$rc != 0 ]; then echo "example $$e: FAILED (status $$rc)"; exit 1; fi; \
 	done
+
+include src/microkit/microkit.mk
 
 # Demo guests: BIOS ROMs (64 KiB, linked at offset 0 of segment F000) and a multiboot ELF32.
 ROM_SRCS := $(filter-out guest/%-mb.S guest/%-linux.S guest/disk.S guest/debug64.S guest/intact64.S,$(wildcard guest/*.S))
@@ -347,13 +350,14 @@ $(FIELD_TABLE): scripts/field-table.c $(LIB_A)
 field-table: $(FIELD_TABLE)
 	$(Q)$(FIELD_TABLE)
 
-tests: lib run guests demo-guests examples $(BUILD)/bench $(BUILD)/exit-facts $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
+tests: lib run guests demo-guests examples $(if $(filter ia32,$(ABI)),,microkit) $(BUILD)/bench $(BUILD)/exit-facts $(UNIT_BIN) $(INTEG_BIN) $(CONF_BIN) $(FIELD_TABLE)
 
 # Each layer's files call one way: no call cycle between the objects of the library, the demo, the stub, the devices.
-check-cycles: $(LIB_OBJS) $(PLAT_OBJS) $(RUN_OBJS) $(GDB_OBJS) $(DEV_OBJS)
+check-cycles: $(LIB_OBJS) $(PLAT_OBJS) $(RUN_OBJS) $(GDB_OBJS) $(DEV_OBJS) $(MK_OBJS) $(MKL_OBJS)
 	$(Q)scripts/call-cycles.sh --self-test && scripts/call-cycles.sh src/lib $(LIB_OBJS) && \
 		scripts/call-cycles.sh src/vmmplat $(PLAT_OBJS) && scripts/call-cycles.sh src/run $(RUN_OBJS) && \
-		scripts/call-cycles.sh src/gdb $(GDB_OBJS) && scripts/call-cycles.sh src/devices $(DEV_OBJS)
+		scripts/call-cycles.sh src/gdb $(GDB_OBJS) && scripts/call-cycles.sh src/devices $(DEV_OBJS) \
+		$(if $(MK_OBJS),&& scripts/call-cycles.sh src/microkit $(MK_OBJS) && scripts/call-cycles.sh src/mklaunch $(MKL_OBJS))
 
 # Run both suites of this ABI; the integration suite again on the ioctl fallback (no SYNC_REGS).
 test-abi: tests check-cycles

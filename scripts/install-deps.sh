@@ -2,7 +2,8 @@
 # install-deps.sh: installs what the build and tests need (Criterion, binutils, QEMU as the reference,
 # valgrind, clang with libFuzzer, gdb for the debugger tests; for the hardware-virtualization tiers Debian's
 # kernel, busybox-static, Bochs with its BIOSes and terminal display, isolinux and genisoimage, e2fsprogs for
-# the virtio disk's ext4 image; ACPICA's iasl, which reads back the DSDT's AML),
+# the virtio disk's ext4 image; ACPICA's iasl, which reads back the DSDT's AML; libexpat, which reads Microkit
+# system descriptions),
 # with apt-get as root, or prints the exact command.
 set -eu
 
@@ -33,6 +34,7 @@ command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
 command -v iasl >/dev/null 2>&1 || missing="$missing acpica-tools"
 command -v mke2fs >/dev/null 2>&1 || missing="$missing e2fsprogs"
 [ -x /bin/ip ] || missing="$missing iproute2"
+[ -f /usr/include/expat.h ] || missing="$missing libexpat1-dev"
 
 [ -z "$missing" ] && exit 0
 

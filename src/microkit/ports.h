@@ -1,0 +1,32 @@
+/* ports.h: ports.c, a PD's I/O ports and IRQs: the board's devices behind the ports the description gives it,
+   and their interrupt lines turned into notifications on the PD's IRQ channels, masked from delivery to
+   acknowledgement as seL4 masks an IRQ. */
+#ifndef VCPUCTX_MK_PORTS_H
+#define VCPUCTX_MK_PORTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "board.h"
+#include "system.h"
+
+struct mk_ports {
+    struct mk_system *sys;
+    unsigned int self;
+    struct mk_board board;
+    uint32_t lines;   /* pins high after the last access */
+    uint64_t masked;  /* IRQ ids delivered and not yet acknowledged */
+    uint64_t latched; /* IRQ ids that rose while masked */
+};
+
+void mk_ports_init(struct mk_ports *p, struct mk_system *sys, unsigned int self, int out_fd);
+/* Whether I/O port id of the PD covers [port, port + size). */
+bool mk_ports_allowed(const struct mk_ports *p, unsigned int id, uint32_t port, unsigned int size);
+/* An access to the board (the caller checked the port); delivers the IRQs it raises. After it, a write to the
+   debug exit has stopped the system (the process exits). */
+uint32_t mk_ports_in(struct mk_ports *p, uint16_t port, unsigned int size);
+void mk_ports_out(struct mk_ports *p, uint16_t port, unsigned int size, uint32_t value);
+/* Acknowledge IRQ id: unmask it, and deliver it again if its line rose meanwhile. */
+void mk_ports_ack(struct mk_ports *p, unsigned int id);
+
+#endif /* VCPUCTX_MK_PORTS_H */

@@ -1,0 +1,302 @@
+/* vmenter.c: a Microkit PD's virtual machine on libvcpuctx. seL4 binds the vCPU to the PD's own thread, which
+   enters the guest with seL4_VMEnter; here the PD's thread runs it with vcpuctx_vcpu_run, and a notification
+   ends the run with a signal (MK_KICK_SIGNAL) as one ends VMEnter on seL4. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <vcpuctx.h>
+
+#include "kernel.h"
+#include "vmcs_policy.h"
+#include "vmenter.h"
+
+#define PPC_IRQ_WINDOW_EXITING (1u << 2)
+#define PPC_HLT_EXITING        (1u << 7)
+#define RFLAGS_IF              (1u << 9)
+#define MSR_STAR               0xc0000081u
+#define MSR_LSTAR              0xc0000082u
+#define MSR_CSTAR              0xc0000083u
+#define MSR_SFMASK             0xc0000084u
+
+/* The PD's one VM: the process is the PD, so its VM is the process's. */
+static struct {
+    struct mk_system *sys;
+    unsigned int self;
+    struct mk_ports *ports;
+    vm_t *vm;
+    vm_vcpu_t *vcpu;
+    uint8_t passthrough[65536 / 8]; /* ports enabled for the guest (seL4's I/O bitmap cleared) */
+} mkvm;
+
+static void kick(int sig)
+{
+    (void)sig;
+    vcpuctx_vcpu_kick(mkvm.vcpu);
+}
+
+static int map_ram(const struct mk_system *sys, const struct mk_map *m)
+{
+    const struct mk_mr *mr = &sys->mrs[m->mr];
+    void *host = mmap(NULL, mr->size, PROT_READ | PROT_WRITE, MAP_SHARED, mr->fd, 0);
+    if (host == MAP_FAILED || vcpuctx_vm_map_ram(mkvm.vm, m->vaddr, host, mr->size) < 0) {
+        fprintf(stderr, "vcpuctx-microkit: virtual machine: map of '%s' at 0x%llx: %s\n", mr->name,
+                (unsigned long long)m->vaddr, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int mk_vm_setup(struct mk_system *sys, unsigned int self, struct mk_ports *ports)
+{
+    const struct mk_vm *v = &sys->pds[self].vm;
+    mkvm.sys = sys;
+    mkvm.self = self;
+    mkvm.ports = ports;
+    if (!v->present)
+        return 0;
+    mkvm.vm = vcpuctx_vm_create_on(NULL, 0);
+    if (!mkvm.vm) {
+        fprintf(stderr, "vcpuctx-microkit: PD '%s': virtual machine '%s': %s (%s)\n", sys->pds[self].name, v->name,
+                strerror(errno), vcpuctx_kvm_device());
+        return -1;
+    }
+    for (uint32_t i = 0; i < v->nmaps; i++)
+        if (map_ram(sys, &v->maps[i]) < 0)
+            return -1;
+    mkvm.vcpu = vm_create_vcpu(mkvm.vm, 0);
+    struct sigaction sa = {.sa_handler = kick};
+    if (!mkvm.vcpu || sigaction(MK_KICK_SIGNAL, &sa, NULL) < 0) {
+        fprintf(stderr, "vcpuctx-microkit: virtual machine '%s': vCPU: %s\n", v->name, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static seL4_Word field(uint32_t f)
+{
+    seL4_Word v = 0;
+    vm_get_vmcs_field(mkvm.vcpu, f, &v);
+    return v;
+}
+
+/* The three values every VMEnter returns, kept by libmicrokit too. The primary controls are the VMM's own: the
+   VT-x view KVM gives fixes HLT and I/O exiting to 1, which seL4's VMCS does not (see absorbed). */
+static void fill_call_mrs(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s)
+{
+    s->rip = field(VMX_GUEST_RIP);
+    s->irq_info = field(VMX_CONTROL_ENTRY_INTERRUPTION_INFO);
+    ipc->msg[SEL4_VMENTER_CALL_EIP_MR] = s->rip;
+    ipc->msg[SEL4_VMENTER_CALL_CONTROL_PPC_MR] = s->prim_proc_ctl;
+    ipc->msg[SEL4_VMENTER_CALL_INTERRUPT_INFO_MR] = s->irq_info;
+}
+
+/* seL4 sends the exit qualification for these reasons only, 0 for the rest (handleVmexit). */
+static bool has_qualification(uint32_t reason)
+{
+    switch (reason) {
+    case EXIT_REASON_EXCEPTION_NMI:
+    case EXIT_REASON_DR_ACCESS:
+    case EXIT_REASON_TASK_SWITCH:
+    case EXIT_REASON_CR_ACCESS:
+    case EXIT_REASON_IO_INSTRUCTION:
+    case EXIT_REASON_MWAIT_INSTRUCTION:
+    case EXIT_REASON_SIPI:
+    case EXIT_REASON_INVLPG:
+    case EXIT_REASON_INVEPT:
+    case EXIT_REASON_INVVPID:
+    case EXIT_REASON_VMCLEAR:
+    case EXIT_REASON_VMPTRLD:
+    case EXIT_REASON_VMPTRST:
+    case EXIT_REASON_VMREAD:
+    case EXIT_REASON_VMWRITE:
+    case EXIT_REASON_VMXON:
+    case EXIT_REASON_EPT_VIOLATION:
+    case EXIT_REASON_GDTR_IDTR:
+    case EXIT_REASON_LDTR_TR:
+    case EXIT_REASON_TPR_BELOW_THRESHOLD:
+    case EXIT_REASON_APIC_ACCESS: return true;
+    default: return false;
+    }
+}
+
+/* seL4's setMRs_vmexit: a VM-entry failure is reason and qualification all ones (handleVmEntryFail). */
+static void fill_fault_mrs(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s, int r)
+{
+    bool failed = (uint32_t)r & 0x80000000u;
+    uint32_t reason = failed ? 0xffffffffu : (uint32_t)r & 0xffffu;
+    fill_call_mrs(ipc, s);
+    ipc->msg[SEL4_VMENTER_FAULT_REASON_MR] = reason;
+    ipc->msg[SEL4_VMENTER_FAULT_QUALIFICATION_MR] = failed                      ? ~(seL4_Word)0
+                                                    : has_qualification(reason) ? field(VMX_DATA_EXIT_QUALIFICATION)
+                                                                                : 0;
+    ipc->msg[SEL4_VMENTER_FAULT_INSTRUCTION_LEN_MR] = field(VMX_DATA_EXIT_INSTRUCTION_LENGTH);
+    ipc->msg[SEL4_VMENTER_FAULT_GUEST_PHYSICAL_MR] = field(VMX_DATA_GUEST_PHYSICAL);
+    ipc->msg[SEL4_VMENTER_FAULT_RFLAGS_MR] = field(VMX_GUEST_RFLAGS);
+    ipc->msg[SEL4_VMENTER_FAULT_GUEST_INT_MR] = field(VMX_GUEST_INTERRUPTABILITY);
+    ipc->msg[SEL4_VMENTER_FAULT_CR3_MR] = field(VMX_GUEST_CR3);
+    seL4_VCPUContext c;
+    memset(&c, 0, sizeof(c));
+    vm_get_thread_context(mkvm.vcpu, &c);
+    memcpy(&ipc->msg[SEL4_VMENTER_FAULT_EAX], &c, sizeof(c));
+}
+
+static bool passed_through(uint16_t port)
+{
+    return mkvm.passthrough[port / 8] & (1u << (port % 8));
+}
+
+/* A guest access to a port the VMM enabled: to the board, as VT-x sends it to the hardware. */
+static void serve_passthrough(seL4_Word qual)
+{
+    unsigned int size = (unsigned int)(qual & 7) + 1;
+    uint16_t port = (uint16_t)(qual >> 16);
+    size_t len = 0;
+    uint8_t *data = vcpuctx_exit_data(mkvm.vcpu, &len);
+    for (size_t at = 0; data && at + size <= len; at += size) {
+        uint32_t v = 0;
+        if (qual & 8) {
+            v = mk_ports_in(mkvm.ports, port, size);
+            memcpy(data + at, &v, size);
+        } else {
+            memcpy(&v, data + at, size);
+            mk_ports_out(mkvm.ports, port, size, v);
+        }
+    }
+    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, field(VMX_GUEST_RIP) + field(VMX_DATA_EXIT_INSTRUCTION_LENGTH));
+}
+
+/* HLT without HLT exiting: the guest sleeps in the guest on seL4 until an event. The STI shadow ends with the HLT;
+   an open interrupt window the VMM asked for ends the sleep as an interrupt-window exit, as VT-x does; otherwise
+   the PD waits for a notification, which then ends the VMEnter. 1 when absorbed, 0 with *r the exit to report. */
+static int sleep_in_hlt(int *r, const struct microkit_x86_vcpu_state *s)
+{
+    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, field(VMX_GUEST_RIP) + field(VMX_DATA_EXIT_INSTRUCTION_LENGTH));
+    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_INTERRUPTABILITY, field(VMX_GUEST_INTERRUPTABILITY) & ~(seL4_Word)3);
+    if ((s->prim_proc_ctl & PPC_IRQ_WINDOW_EXITING) && (field(VMX_GUEST_RFLAGS) & RFLAGS_IF)) {
+        *r = EXIT_REASON_PENDING_INTERRUPT;
+        return 0;
+    }
+    mk_kernel_sleep(mkvm.sys, mkvm.self);
+    return 1;
+}
+
+/* An exit the runtime completes itself (seL4 never sees it as one): 1, or 0 for the VMM's (*r may change). */
+static int absorbed(int *r, const struct microkit_x86_vcpu_state *s)
+{
+    if (*r == EXIT_REASON_EXTERNAL_INTERRUPT)
+        return 1;
+    if (*r == EXIT_REASON_IO_INSTRUCTION) {
+        seL4_Word qual = field(VMX_DATA_EXIT_QUALIFICATION);
+        if (!passed_through((uint16_t)(qual >> 16)))
+            return 0;
+        serve_passthrough(qual);
+        return 1;
+    }
+    if (*r == EXIT_REASON_HLT && !(s->prim_proc_ctl & PPC_HLT_EXITING))
+        return sleep_in_hlt(r, s);
+    return 0;
+}
+
+static int enter_with(const struct microkit_x86_vcpu_state *s)
+{
+    if (vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, s->rip) < 0 ||
+        vm_set_vmcs_field(mkvm.vcpu, VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS, s->prim_proc_ctl) < 0 ||
+        vm_set_vmcs_field(mkvm.vcpu, VMX_CONTROL_ENTRY_INTERRUPTION_INFO, s->irq_info) < 0)
+        return -1;
+    return 0;
+}
+
+int mk_vm_enter(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s, uint64_t *badge)
+{
+    struct mk_kernel *k = &mkvm.sys->kernel[mkvm.self];
+    if (!mkvm.vcpu || enter_with(s) < 0)
+        return -1;
+    for (;;) {
+        atomic_store(&k->in_vmenter, 1);
+        if (mk_kernel_pending(mkvm.sys, mkvm.self))
+            break;
+        int r = vcpuctx_vcpu_run(mkvm.vcpu);
+        atomic_store(&k->in_vmenter, 0);
+        if (r == -1 && errno != EINTR)
+            return -1;
+        if (r != -1 && !absorbed(&r, s)) {
+            fill_fault_mrs(ipc, s, r);
+            return 1;
+        }
+    }
+    atomic_store(&k->in_vmenter, 0);
+    *badge = mk_kernel_wait(mkvm.sys, mkvm.self, 0).badge;
+    fill_call_mrs(ipc, s);
+    return 0;
+}
+
+seL4_Error vcpuctx_mk_vcpu_read_vmcs(microkit_child vcpu, seL4_Word f, seL4_Word *value)
+{
+    if (!mkvm.vcpu || vcpu != 0)
+        return seL4_InvalidCapability;
+    if (!mk_vmcs_readable((uint32_t)f))
+        return seL4_IllegalOperation;
+    return vm_get_vmcs_field(mkvm.vcpu, f, value) < 0 ? seL4_IllegalOperation : seL4_NoError;
+}
+
+seL4_Error vcpuctx_mk_vcpu_write_vmcs(microkit_child vcpu, seL4_Word f, seL4_Word value)
+{
+    if (!mkvm.vcpu || vcpu != 0)
+        return seL4_InvalidCapability;
+    if (!mk_vmcs_writable((uint32_t)f))
+        return seL4_IllegalOperation;
+    return vm_set_vmcs_field(mkvm.vcpu, f, value) < 0 ? seL4_IllegalOperation : seL4_NoError;
+}
+
+static bool msr_allowed(seL4_Word msr)
+{
+    return msr == MSR_STAR || msr == MSR_LSTAR || msr == MSR_CSTAR || msr == MSR_SFMASK;
+}
+
+seL4_Error vcpuctx_mk_vcpu_read_msr(microkit_child vcpu, seL4_Word msr, seL4_Word *value)
+{
+    uint64_t v = 0;
+    if (!mkvm.vcpu || vcpu != 0)
+        return seL4_InvalidCapability;
+    if (!msr_allowed(msr) || vcpuctx_vcpu_get_msr(mkvm.vcpu, (uint32_t)msr, &v) < 0)
+        return seL4_IllegalOperation;
+    *value = v;
+    return seL4_NoError;
+}
+
+seL4_Error vcpuctx_mk_vcpu_write_msr(microkit_child vcpu, seL4_Word msr, seL4_Word value)
+{
+    if (!mkvm.vcpu || vcpu != 0)
+        return seL4_InvalidCapability;
+    if (!msr_allowed(msr) || vcpuctx_vcpu_set_msr(mkvm.vcpu, (uint32_t)msr, value) < 0)
+        return seL4_IllegalOperation;
+    return seL4_NoError;
+}
+
+seL4_Error vcpuctx_mk_vcpu_write_regs(microkit_child vcpu, const seL4_VCPUContext *regs)
+{
+    if (!mkvm.vcpu || vcpu != 0)
+        return seL4_InvalidCapability;
+    return vm_set_thread_context(mkvm.vcpu, *regs) < 0 ? seL4_IllegalOperation : seL4_NoError;
+}
+
+seL4_Error vcpuctx_mk_vcpu_ioport(microkit_child vcpu, int ioport_id, seL4_Word first, seL4_Word last)
+{
+    if (!mkvm.vcpu || vcpu != 0)
+        return seL4_InvalidCapability;
+    if (last < first || last > 0xffff)
+        return seL4_RangeError;
+    if (ioport_id >= 0 &&
+        !mk_ports_allowed(mkvm.ports, (unsigned int)ioport_id, (uint32_t)first, (unsigned int)(last - first + 1)))
+        return seL4_RangeError;
+    for (seL4_Word p = first; p <= last; p++) {
+        if (ioport_id >= 0)
+            mkvm.passthrough[p / 8] |= (uint8_t)(1u << (p % 8));
+        else
+            mkvm.passthrough[p / 8] &= (uint8_t) ~(1u << (p % 8));
+    }
+    return seL4_NoError;
+}

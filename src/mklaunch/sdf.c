@@ -1,0 +1,507 @@
+/* sdf.c: reading a Microkit system description with libexpat. Each element's handler checks its attributes
+   (Microkit's names; an unknown one is refused, as the Microkit tool refuses it) and fills the system's layout;
+   names that may be defined later (regions, PDs) are kept as written and resolved by sdf_check. */
+#include <errno.h>
+#include <expat.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sdf.h"
+
+#define MICROKIT_MAX_ID        61
+#define MICROKIT_MAX_IOPORT_ID 62
+
+/* Where the parser is: the PD and VM whose children come next. */
+struct ctx {
+    struct sdf *sdf;
+    XML_Parser parser;
+    int depth;
+    int pd;      /* the open protection_domain, -1: none */
+    bool in_vm;  /* inside its virtual_machine */
+    int channel; /* the open channel, -1: none */
+    bool root_seen;
+};
+
+void sdf_error(struct sdf *sdf, int line, int col, const char *element, const char *fmt, ...)
+{
+    if (sdf->error[0])
+        return;
+    int n = snprintf(sdf->error, sizeof(sdf->error), "%s:%d:%d: %s: ", sdf->path, line, col, element);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof(sdf->error))
+        vsnprintf(sdf->error + n, sizeof(sdf->error) - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static void refuse(struct ctx *c, const char *element, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void refuse(struct ctx *c, const char *element, const char *fmt, ...)
+{
+    char why[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    sdf_error(c->sdf, (int)XML_GetCurrentLineNumber(c->parser), (int)XML_GetCurrentColumnNumber(c->parser) + 1, element,
+              "%s", why);
+    XML_StopParser(c->parser, XML_FALSE);
+}
+
+static const char *attr(const char **atts, const char *name)
+{
+    for (int i = 0; atts[i]; i += 2)
+        if (!strcmp(atts[i], name))
+            return atts[i + 1];
+    return NULL;
+}
+
+/* Every attribute is one of names (a NULL-terminated list); false after refusing the first that is not. */
+static bool attrs_known(struct ctx *c, const char *el, const char **atts, const char *const *names)
+{
+    for (int i = 0; atts[i]; i += 2) {
+        size_t k = 0;
+        while (names[k] && strcmp(names[k], atts[i]))
+            k++;
+        if (!names[k]) {
+            refuse(c, el, "unknown attribute '%s'", atts[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Microkit's numbers: decimal or 0x hex, '_' allowed between digits. */
+static bool number(struct ctx *c, const char *el, const char **atts, const char *name, bool required, uint64_t *out)
+{
+    const char *s = attr(atts, name);
+    if (!s) {
+        if (required)
+            refuse(c, el, "missing attribute '%s'", name);
+        return !required;
+    }
+    char digits[80];
+    size_t n = 0;
+    for (const char *p = s; *p && n < sizeof(digits) - 1; p++)
+        if (*p != '_')
+            digits[n++] = *p;
+    digits[n] = '\0';
+    bool hex = !strncmp(digits, "0x", 2);
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(hex ? digits + 2 : digits, &end, hex ? 16 : 10);
+    if (!digits[hex ? 2 : 0] || *end || errno || digits[0] == '-' || digits[0] == '+') {
+        refuse(c, el, "'%s' is not a number: '%s'", name, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool boolean(struct ctx *c, const char *el, const char **atts, const char *name, bool dflt, bool *out)
+{
+    const char *s = attr(atts, name);
+    *out = dflt;
+    if (!s)
+        return true;
+    if (strcmp(s, "true") && strcmp(s, "false")) {
+        refuse(c, el, "%s must be 'true' or 'false', not '%s'", name, s);
+        return false;
+    }
+    *out = !strcmp(s, "true");
+    return true;
+}
+
+static bool name_into(struct ctx *c, const char *el, const char **atts, const char *key, char *dst)
+{
+    const char *s = attr(atts, key);
+    if (!s) {
+        refuse(c, el, "missing attribute '%s'", key);
+        return false;
+    }
+    if (!*s || strlen(s) >= MK_NAME_LEN) {
+        refuse(c, el, "%s must be 1 to %d characters", key, MK_NAME_LEN - 1);
+        return false;
+    }
+    strcpy(dst, s);
+    return true;
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t cap2 = *cap ? *cap * 2 : 16;
+    void *q = realloc(p, cap2 * size);
+    if (q)
+        *cap = cap2;
+    return q;
+}
+
+static void on_memory_region(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"name", "size", "page_size", "phys_addr", NULL};
+    const char *el = "memory_region";
+    struct mk_system *s = c->sdf->sys;
+    if (!attrs_known(c, el, atts, known))
+        return;
+    if (s->nmrs == MK_MAX_MRS) {
+        refuse(c, el, "more than %d memory regions", MK_MAX_MRS);
+        return;
+    }
+    struct mk_mr *mr = &s->mrs[s->nmrs];
+    mr->page_size = 0x1000;
+    if (!name_into(c, el, atts, "name", mr->name) || !number(c, el, atts, "size", true, &mr->size) ||
+        !number(c, el, atts, "page_size", false, &mr->page_size) ||
+        !number(c, el, atts, "phys_addr", false, &mr->phys_addr))
+        return;
+    for (uint32_t i = 0; i < s->nmrs; i++)
+        if (!strcmp(s->mrs[i].name, mr->name))
+            return refuse(c, el, "'%s' is defined twice", mr->name);
+    if (mr->page_size != 0x1000 && mr->page_size != 0x200000)
+        return refuse(c, el, "'%s': page_size must be 0x1000 or 0x200000", mr->name);
+    if (mr->size == 0 || mr->size % mr->page_size)
+        return refuse(c, el, "'%s': size 0x%llx is not a multiple of its page size 0x%llx", mr->name,
+                      (unsigned long long)mr->size, (unsigned long long)mr->page_size);
+    mr->fd = -1;
+    c->sdf->mr_line[s->nmrs] = (int)XML_GetCurrentLineNumber(c->parser);
+    c->sdf->mr_col[s->nmrs] = (int)XML_GetCurrentColumnNumber(c->parser) + 1;
+    s->nmrs++;
+}
+
+static void on_protection_domain(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"name", "priority", "budget", "period", "passive", "stack_size",
+                                        "smc",  "cpu",      "domain", "fpu",    "id",      NULL};
+    const char *el = "protection_domain";
+    struct mk_system *s = c->sdf->sys;
+    if (c->pd >= 0)
+        return refuse(c, el, "a PD inside '%s': child PDs are not supported on Linux", s->pds[c->pd].name);
+    if (!attrs_known(c, el, atts, known))
+        return;
+    if (s->npds == MK_MAX_PDS)
+        return refuse(c, el, "more than %d PDs", MK_MAX_PDS);
+    struct mk_pd *pd = &s->pds[s->npds];
+    uint64_t prio = 0;
+    pd->stack_size = 0x2000;
+    if (!name_into(c, el, atts, "name", pd->name) || !number(c, el, atts, "priority", false, &prio) ||
+        !boolean(c, el, atts, "passive", false, &pd->passive) ||
+        !number(c, el, atts, "stack_size", false, &pd->stack_size))
+        return;
+    if (prio > 254)
+        return refuse(c, el, "'%s': priority %llu is over 254", pd->name, (unsigned long long)prio);
+    for (uint32_t i = 0; i < s->npds; i++)
+        if (!strcmp(s->pds[i].name, pd->name))
+            return refuse(c, el, "'%s' is defined twice", pd->name);
+    pd->priority = (uint32_t)prio;
+    c->sdf->pd_line[s->npds] = (int)XML_GetCurrentLineNumber(c->parser);
+    c->sdf->pd_col[s->npds] = (int)XML_GetCurrentColumnNumber(c->parser) + 1;
+    c->pd = (int)s->npds++;
+}
+
+static void on_program_image(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"path", "path_for_symbols", NULL};
+    const char *el = "program_image", *path = attr(atts, "path");
+    struct mk_pd *pd = &c->sdf->sys->pds[c->pd];
+    if (!attrs_known(c, el, atts, known))
+        return;
+    if (!path)
+        return refuse(c, el, "missing attribute 'path'");
+    if (pd->image[0])
+        return refuse(c, el, "PD '%s' has two program images", pd->name);
+    const char *dir = c->sdf->search;
+    char dflt[MK_PATH_LEN];
+    if (!dir) {
+        snprintf(dflt, sizeof(dflt), "%s", c->sdf->path);
+        char *slash = strrchr(dflt, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            strcpy(dflt, ".");
+        dir = dflt;
+    }
+    int n = path[0] == '/' ? snprintf(pd->image, sizeof(pd->image), "%s", path)
+                           : snprintf(pd->image, sizeof(pd->image), "%s/%s", dir, path);
+    if (n < 0 || (size_t)n >= sizeof(pd->image))
+        return refuse(c, el, "path too long: '%s'", path);
+    const char *why = elf_check(pd->image);
+    if (why)
+        refuse(c, el, "PD '%s': '%s': %s", pd->name, pd->image, why);
+}
+
+static bool perms_of(struct ctx *c, const char *s, uint32_t *perms)
+{
+    *perms = 0;
+    for (const char *p = s; *p; p++) {
+        uint32_t bit = *p == 'r' ? MK_PERM_R : *p == 'w' ? MK_PERM_W : *p == 'x' ? MK_PERM_X : 0;
+        if (!bit || (*perms & bit)) {
+            refuse(c, "map", "perms must be a combination of 'r', 'w' and 'x', not '%s'", s);
+            return false;
+        }
+        *perms |= bit;
+    }
+    if (*perms == MK_PERM_W || *perms == 0) {
+        refuse(c, "map", "perms '%s': write-only or empty mappings are not allowed", s);
+        return false;
+    }
+    return true;
+}
+
+static void on_map(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"mr", "vaddr", "perms", "cached", "setvar_vaddr", "setvar_size", NULL};
+    static const char *const known_vm[] = {"mr", "vaddr", "perms", "cached", NULL};
+    const char *el = "map";
+    struct sdf *sdf = c->sdf;
+    if (!attrs_known(c, el, atts, c->in_vm ? known_vm : known))
+        return;
+    struct sdf_map *m = grow(sdf->maps, &sdf->maps_cap, sdf->nmaps + 1, sizeof(*m));
+    if (!m)
+        return refuse(c, el, "out of memory");
+    sdf->maps = m;
+    m = &sdf->maps[sdf->nmaps];
+    memset(m, 0, sizeof(*m));
+    m->pd = c->pd;
+    m->vm = c->in_vm;
+    m->line = (int)XML_GetCurrentLineNumber(c->parser);
+    m->col = (int)XML_GetCurrentColumnNumber(c->parser) + 1;
+    const char *perms = attr(atts, "perms"), *sv = attr(atts, "setvar_vaddr"), *ss = attr(atts, "setvar_size");
+    if (!name_into(c, el, atts, "mr", m->mr) || !number(c, el, atts, "vaddr", true, &m->vaddr) ||
+        !perms_of(c, perms ? perms : "rw", &m->perms) || !boolean(c, el, atts, "cached", true, &m->cached))
+        return;
+    if ((sv && strlen(sv) >= MK_NAME_LEN) || (ss && strlen(ss) >= MK_NAME_LEN))
+        return refuse(c, el, "symbol names are at most %d characters", MK_NAME_LEN - 1);
+    snprintf(m->setvar_vaddr, sizeof(m->setvar_vaddr), "%s", sv ? sv : "");
+    snprintf(m->setvar_size, sizeof(m->setvar_size), "%s", ss ? ss : "");
+    sdf->nmaps++;
+}
+
+static void on_virtual_machine(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"name", "priority", "budget", "period", NULL};
+    struct mk_vm *vm = &c->sdf->sys->pds[c->pd].vm;
+    if (!attrs_known(c, "virtual_machine", atts, known))
+        return;
+    if (vm->present)
+        return refuse(c, "virtual_machine", "PD '%s' has two virtual machines", c->sdf->sys->pds[c->pd].name);
+    if (!name_into(c, "virtual_machine", atts, "name", vm->name))
+        return;
+    vm->present = true;
+    vm->vcpu_id = UINT32_MAX;
+    c->in_vm = true;
+}
+
+static void on_vcpu(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"id", "setvar_id", "cpu", NULL};
+    struct mk_vm *vm = &c->sdf->sys->pds[c->pd].vm;
+    uint64_t id;
+    if (!attrs_known(c, "vcpu", atts, known) || !number(c, "vcpu", atts, "id", true, &id))
+        return;
+    if (vm->vcpu_id != UINT32_MAX)
+        return refuse(c, "vcpu", "an x86 virtual machine has one vCPU (Microkit binds it to the PD's thread)");
+    if (id != 0)
+        return refuse(c, "vcpu", "id %llu: the one vCPU's id is 0", (unsigned long long)id);
+    vm->vcpu_id = (uint32_t)id;
+}
+
+/* An id of the channel/IRQ space (0..61) not yet taken in the PD. */
+static bool free_id(struct ctx *c, const char *el, struct mk_pd *pd, uint64_t id)
+{
+    if (id > MICROKIT_MAX_ID) {
+        refuse(c, el, "id %llu: ids are 0 to %d", (unsigned long long)id, MICROKIT_MAX_ID);
+        return false;
+    }
+    if (pd->ends[id].used || pd->irqs[id].used) {
+        refuse(c, el, "id %llu is taken twice in PD '%s'", (unsigned long long)id, pd->name);
+        return false;
+    }
+    return true;
+}
+
+static void on_irq(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"id", "setvar_id", "pin", "vector", "ioapic", "trigger", "polarity", NULL};
+    const char *el = "irq", *trig = attr(atts, "trigger"), *pol = attr(atts, "polarity");
+    struct mk_pd *pd = &c->sdf->sys->pds[c->pd];
+    uint64_t id, pin, vector, ioapic = 0;
+    if (attr(atts, "pcidev") || attr(atts, "irq"))
+        return refuse(c, el, "only I/O APIC pins (pin=) are supported: the board has no PCI devices to pass through");
+    if (!attrs_known(c, el, atts, known) || !number(c, el, atts, "id", true, &id) ||
+        !number(c, el, atts, "pin", true, &pin) || !number(c, el, atts, "vector", true, &vector) ||
+        !number(c, el, atts, "ioapic", false, &ioapic) || !free_id(c, el, pd, id))
+        return;
+    if (pin > 23 || vector > 255 || ioapic != 0)
+        return refuse(c, el, "pin %llu, vector %llu, ioapic %llu: the board has one I/O APIC of 24 pins",
+                      (unsigned long long)pin, (unsigned long long)vector, (unsigned long long)ioapic);
+    if ((trig && strcmp(trig, "edge") && strcmp(trig, "level")) || (pol && strcmp(pol, "high") && strcmp(pol, "low")))
+        return refuse(c, el, "trigger is 'edge' or 'level', polarity 'high' or 'low'");
+    pd->irqs[id] = (struct mk_irq){
+        true, (uint8_t)pin, (uint8_t)vector, 0, trig && !strcmp(trig, "level"), pol && !strcmp(pol, "low")};
+}
+
+static void on_ioport(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"id", "setvar_id", "setvar_addr", "addr", "size", NULL};
+    const char *el = "ioport";
+    struct mk_pd *pd = &c->sdf->sys->pds[c->pd];
+    uint64_t id, addr, size;
+    if (!attrs_known(c, el, atts, known) || !number(c, el, atts, "id", true, &id) ||
+        !number(c, el, atts, "addr", true, &addr) || !number(c, el, atts, "size", true, &size))
+        return;
+    if (id > MICROKIT_MAX_IOPORT_ID || pd->ioports[id].used)
+        return refuse(c, el, "id %llu: I/O port ids are 0 to %d, each once", (unsigned long long)id,
+                      MICROKIT_MAX_IOPORT_ID);
+    if (size == 0 || addr > 0xffff || addr + size > 0x10000)
+        return refuse(c, el, "ports 0x%llx+%llu are not within 0..0xffff", (unsigned long long)addr,
+                      (unsigned long long)size);
+    pd->ioports[id] = (struct mk_ioport){true, (uint16_t)addr, (uint16_t)size};
+}
+
+static void on_channel(struct ctx *c, const char **atts)
+{
+    struct sdf *sdf = c->sdf;
+    if (atts[0])
+        return refuse(c, "channel", "unknown attribute '%s'", atts[0]);
+    struct sdf_channel *ch = grow(sdf->channels, &sdf->channels_cap, sdf->nchannels + 1, sizeof(*ch));
+    if (!ch)
+        return refuse(c, "channel", "out of memory");
+    sdf->channels = ch;
+    ch = &sdf->channels[sdf->nchannels];
+    memset(ch, 0, sizeof(*ch));
+    ch->line = (int)XML_GetCurrentLineNumber(c->parser);
+    ch->col = (int)XML_GetCurrentColumnNumber(c->parser) + 1;
+    c->channel = (int)sdf->nchannels++;
+}
+
+static void on_end_element(struct ctx *c, const char **atts)
+{
+    static const char *const known[] = {"pd", "id", "pp", "notify", "setvar_id", NULL};
+    struct sdf_channel *ch = &c->sdf->channels[c->channel];
+    uint64_t id;
+    if (ch->nends == 2)
+        return refuse(c, "end", "a channel has two ends");
+    struct sdf_end *e = &ch->end[ch->nends];
+    if (!attrs_known(c, "end", atts, known) || !name_into(c, "end", atts, "pd", e->pd) ||
+        !number(c, "end", atts, "id", true, &id) || !boolean(c, "end", atts, "notify", true, &e->notify) ||
+        !boolean(c, "end", atts, "pp", false, &e->pp))
+        return;
+    if (id > MICROKIT_MAX_ID)
+        return refuse(c, "end", "id %llu: ids are 0 to %d", (unsigned long long)id, MICROKIT_MAX_ID);
+    e->id = (uint32_t)id;
+    e->line = (int)XML_GetCurrentLineNumber(c->parser);
+    e->col = (int)XML_GetCurrentColumnNumber(c->parser) + 1;
+    ch->nends++;
+}
+
+/* Which elements may stand where: the parent each needs. */
+static void element_start(struct ctx *c, const char *el, const char **atts)
+{
+    bool top = c->depth == 2 && c->pd < 0 && c->channel < 0, in_pd = c->pd >= 0 && !c->in_vm && c->depth == 3;
+    bool in_vm = c->in_vm && c->depth == 4;
+    if (c->depth == 1 && !strcmp(el, "system"))
+        c->root_seen = true;
+    else if (top && !strcmp(el, "memory_region"))
+        on_memory_region(c, atts);
+    else if (top && !strcmp(el, "protection_domain"))
+        on_protection_domain(c, atts);
+    else if (top && !strcmp(el, "channel"))
+        on_channel(c, atts);
+    else if (c->channel >= 0 && c->depth == 3 && !strcmp(el, "end"))
+        on_end_element(c, atts);
+    else if (in_pd && !strcmp(el, "program_image"))
+        on_program_image(c, atts);
+    else if ((in_pd || in_vm) && !strcmp(el, "map"))
+        on_map(c, atts);
+    else if (in_pd && !strcmp(el, "virtual_machine"))
+        on_virtual_machine(c, atts);
+    else if (in_vm && !strcmp(el, "vcpu"))
+        on_vcpu(c, atts);
+    else if (in_pd && !strcmp(el, "irq"))
+        on_irq(c, atts);
+    else if (in_pd && !strcmp(el, "ioport"))
+        on_ioport(c, atts);
+    else if (in_pd && !strcmp(el, "protection_domain"))
+        refuse(c, el, "a PD inside '%s': child PDs are not supported on Linux", c->sdf->sys->pds[c->pd].name);
+    else if (in_pd && !strcmp(el, "setvar"))
+        refuse(c, el, "region_paddr: memory regions have no physical address on Linux");
+    else
+        refuse(c, el, "not expected here");
+}
+
+static void element_end(struct ctx *c, const char *el)
+{
+    if (!strcmp(el, "virtual_machine") && c->in_vm) {
+        c->in_vm = false;
+        if (c->sdf->sys->pds[c->pd].vm.vcpu_id == UINT32_MAX)
+            refuse(c, el, "'%s' has no <vcpu>", c->sdf->sys->pds[c->pd].vm.name);
+    } else if (!strcmp(el, "protection_domain") && c->depth == 1) {
+        c->pd = -1;
+    } else if (!strcmp(el, "channel") && c->channel >= 0) {
+        if (c->sdf->channels[c->channel].nends != 2)
+            refuse(c, el, "a channel has two ends");
+        c->channel = -1;
+    }
+}
+
+static void XMLCALL on_start(void *data, const char *el, const char **atts)
+{
+    struct ctx *c = data;
+    c->depth++;
+    element_start(c, el, atts);
+}
+
+static void XMLCALL on_end(void *data, const char *el)
+{
+    struct ctx *c = data;
+    c->depth--;
+    element_end(c, el);
+}
+
+int sdf_read(struct sdf *sdf, const char *path, const char *search)
+{
+    memset(sdf, 0, sizeof(*sdf));
+    sdf->path = path;
+    sdf->search = search;
+    sdf->sys = calloc(1, sizeof(*sdf->sys));
+    FILE *f = fopen(path, "r");
+    XML_Parser p = XML_ParserCreate(NULL);
+    if (!sdf->sys || !p || !f) {
+        snprintf(sdf->error, sizeof(sdf->error), "%s: %s", path, strerror(f ? ENOMEM : errno));
+        if (p)
+            XML_ParserFree(p);
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    struct ctx c = {.sdf = sdf, .parser = p, .pd = -1, .channel = -1};
+    XML_SetUserData(p, &c);
+    XML_SetElementHandler(p, on_start, on_end);
+    char buf[8192];
+    size_t n;
+    int done = 0;
+    while (!done && !sdf->error[0]) {
+        n = fread(buf, 1, sizeof(buf), f);
+        done = n < sizeof(buf);
+        if (XML_Parse(p, buf, (int)n, done) == XML_STATUS_ERROR && !sdf->error[0])
+            sdf_error(sdf, (int)XML_GetCurrentLineNumber(p), (int)XML_GetCurrentColumnNumber(p) + 1, "XML", "%s",
+                      XML_ErrorString(XML_GetErrorCode(p)));
+    }
+    fclose(f);
+    XML_ParserFree(p);
+    if (!sdf->error[0] && !c.root_seen)
+        sdf_error(sdf, 1, 1, "system", "no <system> element");
+    return sdf->error[0] ? -1 : 0;
+}
+
+void sdf_free(struct sdf *sdf)
+{
+    free(sdf->sys);
+    free(sdf->maps);
+    free(sdf->channels);
+    sdf->sys = NULL;
+    sdf->maps = NULL;
+    sdf->channels = NULL;
+}

@@ -1,0 +1,115 @@
+/* test_microkit.c: Microkit systems under vcpuctx-microkit: PDs without a VM (any machine), the example VMM with
+   its guest (KVM), and descriptions the launcher refuses with one line and status 2. x86_64 only, as Microkit. */
+#ifndef VCPUCTX_ABI_IA32
+#include <errno.h>
+#include <fcntl.h>
+
+#include "cli.h"
+
+#define MK_BIN BUILD_DIR "/vcpuctx-microkit"
+#define MKT    BUILD_DIR "/tests/microkit"
+#define MKX    BUILD_DIR "/examples/microkit"
+
+TestSuite(microkit);
+
+static void run_system(const char *search, const char *system, const char *timeout, struct cli_result *r)
+{
+    char s[600];
+    snprintf(s, sizeof(s), "--search=%s", search);
+    const char *argv[] = {MK_BIN, s, timeout, system, NULL};
+    cli_run(argv, 60, r);
+}
+
+Test(microkit, pds_notify_call_and_share_a_region_without_kvm)
+{
+    struct cli_result r;
+    run_system(MKT, SRCDIR "/tests/microkit/ping.system", "--timeout=30", &r);
+    cr_assert_eq(r.status, 1, "status %d (2V+1 names the failed step); stderr: %s", r.status, r.err);
+    cr_assert_str_eq(r.out, "ping: init\nping: done\n", "the board's COM1 output");
+    cr_assert_str_eq(r.err, "");
+}
+
+Test(microkit, the_example_vmm_runs_its_guest)
+{
+    int fd = open("/dev/kvm", O_RDWR);
+    if (fd < 0 && errno == ENOENT)
+        cr_skip_test("/dev/kvm does not exist on this machine");
+    if (fd >= 0)
+        close(fd);
+    struct cli_result r;
+    run_system(MKX, SRCDIR "/examples/microkit/hello.system", "--timeout=30", &r);
+    cr_assert_eq(r.status, 1, "status %d; stderr: %s", r.status, r.err);
+    cr_assert_str_eq(r.out, "hello from the guest\nthe guest's MMIO write and call went through\n");
+    cr_assert_str_eq(r.err, "vmm: starting the guest\nvmm: the guest wrote 0x1234abcd to its MMIO page\n");
+}
+
+Test(microkit, a_pd_seL4_would_fault_ends_the_system_with_status_4)
+{
+    const char *xml = "<system><protection_domain name=\"crash\"><program_image path=\"crash.elf\"/>"
+                      "<ioport id=\"0\" addr=\"0x3f8\" size=\"8\"/></protection_domain></system>";
+    struct cli_result r;
+    run_system(MKT, temp_image(0, xml, strlen(xml)), "--timeout=30", &r);
+    cr_assert_eq(r.status, 4, "status %d; stderr: %s", r.status, r.err);
+    cr_assert_str_eq(r.err, "crash microkit_notify: invalid channel given '9'\n"
+                            "microkit_x86_ioport_write: error writing data\n"
+                            "vcpuctx-microkit: PD 'crash' crashed (seL4 error 3)\n");
+}
+
+Test(microkit, a_system_that_runs_on_ends_at_the_timeout)
+{
+    const char *xml = "<system><protection_domain name=\"pong\" passive=\"true\"><program_image path=\"pong.elf\"/>"
+                      "</protection_domain></system>";
+    struct cli_result r;
+    run_system(MKT, temp_image(0, xml, strlen(xml)), "--timeout=1", &r);
+    cr_assert_eq(r.status, 124, "status %d; stderr: %s", r.status, r.err);
+    cr_assert_str_eq(r.err, "vcpuctx-microkit: timeout after 1 s\n");
+}
+
+/* Each bad description: status 2 and one line naming the element, nothing started. */
+Test(microkit, bad_descriptions_are_one_line_and_status_2)
+{
+    static const struct {
+        const char *xml, *want;
+    } bad[] = {
+        {"<system><protection_domain name=\"a\"><program_image path=\"nope.elf\"/></protection_domain></system>",
+         "program_image: PD 'a': '" MKT "/nope.elf': cannot be executed"},
+        {"<system><memory_region name=\"m\" size=\"0x2000\"/><protection_domain name=\"a\">"
+         "<program_image path=\"pong.elf\"/><map mr=\"m\" vaddr=\"0x40000000\"/><map mr=\"m\" vaddr=\"0x40001000\"/>"
+         "</protection_domain></system>",
+         "map: 'm' at 0x40001000 overlaps 'm' at 0x40000000"},
+        {"<system><protection_domain name=\"a\"><program_image path=\"pong.elf\"/></protection_domain>"
+         "<channel><end pd=\"a\" id=\"1\"/><end pd=\"b\" id=\"1\"/></channel></system>",
+         "end: no PD 'b'"},
+        {"<system><memory_region name=\"huge\" size=\"0x1000000000000\"/><protection_domain name=\"a\">"
+         "<program_image path=\"pong.elf\"/></protection_domain></system>",
+         "memory_region: 'huge' (0x1000000000000 bytes) takes the regions past this machine's RAM"},
+        {"<system><protection_domain name=\"a\"><program_image path=\"pong.elf\"/></protection_domain>", "XML: "},
+        {"<system><protection_domain name=\"a\" priority=\"10\"><program_image path=\"ping.elf\"/></protection_domain>"
+         "<protection_domain name=\"b\" priority=\"10\"><program_image path=\"pong.elf\"/></protection_domain>"
+         "<channel><end pd=\"a\" id=\"1\" pp=\"true\"/><end pd=\"b\" id=\"1\"/></channel></system>",
+         "end: 'a' (priority 10) may call only a PD of higher priority, not 'b' (10)"},
+        {"<system><protection_domain name=\"a\" colour=\"red\"><program_image path=\"pong.elf\"/>"
+         "</protection_domain></system>",
+         "protection_domain: unknown attribute 'colour'"},
+        {"<system><memory_region name=\"m\" size=\"0x1000\"/><protection_domain name=\"a\">"
+         "<program_image path=\"pong.elf\"/><map mr=\"m\" vaddr=\"0x40000000\" setvar_vaddr=\"no_such_symbol\"/>"
+         "</protection_domain></system>",
+         "map: setvar 'no_such_symbol': no such symbol in PD 'a''s image"},
+        {"<system><protection_domain name=\"a\"><program_image path=\"pong.elf\"/><irq id=\"1\" pin=\"4\" "
+         "vector=\"36\"/></protection_domain><protection_domain name=\"b\" priority=\"1\"><program_image "
+         "path=\"ping.elf\"/></protection_domain><channel><end pd=\"a\" id=\"1\"/><end pd=\"b\" id=\"1\"/>"
+         "</channel></system>",
+         "end: id 1 is taken twice in PD 'a'"},
+        {"<system><memory_region name=\"m\" size=\"0x1800\"/></system>",
+         "memory_region: 'm': size 0x1800 is not a multiple of its page size 0x1000"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct cli_result r;
+        run_system(MKT, temp_image(0, bad[i].xml, strlen(bad[i].xml)), "--timeout=30", &r);
+        cr_expect_eq(r.status, 2, "case %zu: status %d", i, r.status);
+        cr_expect_eq(count_lines(r.err), 1, "case %zu: one line, not: %s", i, r.err);
+        cr_expect(strstr(r.err, bad[i].want) != NULL, "case %zu: wanted '%s' in: %s", i, bad[i].want, r.err);
+        cr_expect_str_eq(r.out, "", "case %zu: nothing ran", i);
+    }
+}
+#endif /* VCPUCTX_ABI_IA32 */

@@ -12,14 +12,6 @@
 #error "microkit.h: Microkit's x86 protection domains are x86_64; build with the x86_64 ABI"
 #endif
 
-/* Microkit builds for x86 with VT-x (CONFIG_VTX) say so; libvmm tests these. */
-#ifndef CONFIG_ARCH_X86_64
-#define CONFIG_ARCH_X86_64 1
-#endif
-#ifndef CONFIG_VTX
-#define CONFIG_VTX 1
-#endif
-
 typedef unsigned int microkit_channel;
 typedef unsigned int microkit_child;
 typedef unsigned int microkit_ioport;

@@ -40,6 +40,8 @@ typedef uint64_t seL4_Word;
 #endif
 #endif
 
+#include <sel4/config.h>
+
 /* libsel4's fixed-width and basic types. */
 typedef uint8_t seL4_Uint8;
 typedef uint16_t seL4_Uint16;
@@ -139,6 +141,19 @@ static inline void seL4_SetMR(int i, seL4_Word mr)
 {
     seL4_GetIPCBuffer()->msg[i] = mr;
 }
+
+/* A thread's registers as seL4_TCB_ReadRegisters gives them (x86). */
+typedef struct seL4_UserContext_ {
+#ifdef VCPUCTX_ABI_IA32
+    seL4_Word eip, esp, eflags, eax, ebx, ecx, edx, esi, edi, ebp, fs_base, gs_base;
+#else
+    seL4_Word rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15, fs_base,
+        gs_base;
+#endif
+} seL4_UserContext;
+
+/* seL4's debug console (CONFIG_PRINTING): a Microkit PD's runtime writes it to standard error. */
+void seL4_DebugPutChar(char c);
 
 /* The guest general-purpose registers that are not VMCS fields (seL4 x86). */
 typedef struct seL4_VCPUContext_ {

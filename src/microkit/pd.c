@@ -54,11 +54,15 @@ __attribute__((weak)) seL4_Bool fault(microkit_child child, microkit_msginfo msg
     microkit_internal_crash(0);
 }
 
+void seL4_DebugPutChar(char c)
+{
+    while (write(STDERR_FILENO, &c, 1) < 0 && errno == EINTR)
+        ;
+}
+
 void microkit_dbg_putc(int c)
 {
-    char ch = (char)c;
-    while (write(STDERR_FILENO, &ch, 1) < 0 && errno == EINTR)
-        ;
+    seL4_DebugPutChar((char)c);
 }
 
 void microkit_dbg_puts(const char *s)

@@ -360,6 +360,13 @@ int vcpuctx_vcpu_get_msr(vm_vcpu_t *vcpu, uint32_t index, uint64_t *value);
 int vcpuctx_vcpu_set_msr(vm_vcpu_t *vcpu, uint32_t index, uint64_t value);
 
 /**
+ * The guest's TSC frequency as KVM runs it (KVM_GET_TSC_KHZ).
+ * @param vcpu the vCPU
+ * @return kHz, or -1 with errno (EINVAL for NULL, ENOTSUP when KVM does not know it)
+ */
+long vcpuctx_vcpu_tsc_khz(vm_vcpu_t *vcpu);
+
+/**
  * Make RDMSR/WRMSR of MSRs KVM does not know exit to the VMM as reasons 31
  * and 32 (KVM_CAP_X86_USER_SPACE_MSR) instead of KVM injecting #GP. The
  * handler reads ECX (and EDX:EAX), writes EDX:EAX for RDMSR, and advances RIP;

@@ -331,3 +331,15 @@ int vcpuctx_vcpu_set_msr(vm_vcpu_t *vcpu, uint32_t index, uint64_t value)
     }
     return kvm_vcpu_set_msr(vcpu, index, value);
 }
+
+long vcpuctx_vcpu_tsc_khz(vm_vcpu_t *vcpu)
+{
+    if (!vcpu) {
+        errno = EINVAL;
+        return -1;
+    }
+    int khz = kvm_vcpu_ioctl(vcpu, KVM_GET_TSC_KHZ, NULL);
+    if (khz == 0)
+        errno = ENOTSUP;
+    return khz > 0 ? khz : -1;
+}

@@ -20,7 +20,8 @@ void mk_kernel_notify(struct mk_system *sys, unsigned int pd, unsigned int id);
 int mk_kernel_signal(struct mk_system *sys, unsigned int self, unsigned int ch);
 /* Take the notification bits or the call pending for self; block until there is one when wait. */
 struct mk_event mk_kernel_wait(struct mk_system *sys, unsigned int self, int wait);
-/* Block until a notification or a call is pending for self, taking nothing. */
+/* Unless a notification or a call is pending for self, block until one comes or a signal or another wake-up
+   ends the wait (the caller loops); takes nothing. */
 void mk_kernel_sleep(struct mk_system *sys, unsigned int self);
 /* Whether anything waits for self (the VMEnter check before entering the guest). */
 int mk_kernel_pending(struct mk_system *sys, unsigned int self);

@@ -14,13 +14,14 @@
 
 #define MK_VMCS_POLICY(W, R)                                                                                           \
     W(VMX_GUEST_RIP)                                                                                                   \
-    W(VMX_GUEST_RSP) W(VMX_GUEST_ES_SELECTOR) W(VMX_GUEST_CS_SELECTOR) W(VMX_GUEST_SS_SELECTOR) W(                     \
-        VMX_GUEST_DS_SELECTOR) W(VMX_GUEST_FS_SELECTOR) W(VMX_GUEST_GS_SELECTOR) W(VMX_GUEST_LDTR_SELECTOR)            \
-        W(VMX_GUEST_TR_SELECTOR) W(VMX_GUEST_DEBUGCTRL) W(VMX_GUEST_PAT) W(VMX_GUEST_EFER) W(                          \
-            VMX_GUEST_PERF_GLOBAL_CTRL) W(MK_VMX_GUEST_PDPTE0) W(MK_VMX_GUEST_PDPTE1) W(MK_VMX_GUEST_PDPTE2)           \
-            W(MK_VMX_GUEST_PDPTE3) W(VMX_GUEST_ES_LIMIT) W(VMX_GUEST_CS_LIMIT) W(VMX_GUEST_SS_LIMIT) W(                \
-                VMX_GUEST_DS_LIMIT) W(VMX_GUEST_FS_LIMIT) W(VMX_GUEST_GS_LIMIT) W(VMX_GUEST_LDTR_LIMIT)                \
-                W(VMX_GUEST_TR_LIMIT) W(VMX_GUEST_GDTR_LIMIT) W(VMX_GUEST_IDTR_LIMIT) W(VMX_GUEST_ES_ACCESS_RIGHTS) W( \
+    W(VMX_GUEST_RSP)                                                                                                   \
+    W(VMX_GUEST_ES_SELECTOR) W(VMX_GUEST_CS_SELECTOR) W(VMX_GUEST_SS_SELECTOR) W(VMX_GUEST_DS_SELECTOR) W(             \
+        VMX_GUEST_FS_SELECTOR) W(VMX_GUEST_GS_SELECTOR) W(VMX_GUEST_LDTR_SELECTOR) W(VMX_GUEST_TR_SELECTOR)            \
+        W(VMX_GUEST_DEBUGCTRL) W(VMX_GUEST_PAT) W(VMX_GUEST_EFER) W(VMX_GUEST_PERF_GLOBAL_CTRL) W(                     \
+            MK_VMX_GUEST_PDPTE0) W(MK_VMX_GUEST_PDPTE1) W(MK_VMX_GUEST_PDPTE2) W(MK_VMX_GUEST_PDPTE3)                  \
+            W(VMX_GUEST_ES_LIMIT) W(VMX_GUEST_CS_LIMIT) W(VMX_GUEST_SS_LIMIT) W(VMX_GUEST_DS_LIMIT) W(                 \
+                VMX_GUEST_FS_LIMIT) W(VMX_GUEST_GS_LIMIT) W(VMX_GUEST_LDTR_LIMIT) W(VMX_GUEST_TR_LIMIT)                \
+                W(VMX_GUEST_GDTR_LIMIT) W(VMX_GUEST_IDTR_LIMIT) W(VMX_GUEST_ES_ACCESS_RIGHTS) W(                       \
                     VMX_GUEST_CS_ACCESS_RIGHTS) W(VMX_GUEST_SS_ACCESS_RIGHTS) W(VMX_GUEST_DS_ACCESS_RIGHTS)            \
                     W(VMX_GUEST_FS_ACCESS_RIGHTS) W(VMX_GUEST_GS_ACCESS_RIGHTS) W(VMX_GUEST_LDTR_ACCESS_RIGHTS) W(     \
                         VMX_GUEST_TR_ACCESS_RIGHTS) W(VMX_GUEST_INTERRUPTABILITY) W(VMX_GUEST_ACTIVITY)                \

@@ -6,20 +6,27 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <vcpuctx.h>
 
 #include "kernel.h"
 #include "vmcs_policy.h"
 #include "vmenter.h"
+#include "vmx_timer.h"
 
-#define PPC_IRQ_WINDOW_EXITING (1u << 2)
-#define PPC_HLT_EXITING        (1u << 7)
-#define RFLAGS_IF              (1u << 9)
-#define MSR_STAR               0xc0000081u
-#define MSR_LSTAR              0xc0000082u
-#define MSR_CSTAR              0xc0000083u
-#define MSR_SFMASK             0xc0000084u
+#define PPC_IRQ_WINDOW_EXITING     (1u << 2)
+#define PPC_HLT_EXITING            (1u << 7)
+#define RFLAGS_IF                  (1u << 9)
+#define ENTRY_INFO_VALID           (1u << 31)
+#define PIN_PREEMPTION_TIMER       (1u << 6)
+#define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
+#define MSR_IA32_TSC               0x10u
+#define MSR_IA32_VMX_MISC          0x485u
+#define MSR_STAR                   0xc0000081u
+#define MSR_LSTAR                  0xc0000082u
+#define MSR_CSTAR                  0xc0000083u
+#define MSR_SFMASK                 0xc0000084u
 
 /* The PD's one VM: the process is the PD, so its VM is the process's. */
 static struct {
@@ -29,12 +36,27 @@ static struct {
     vm_t *vm;
     vm_vcpu_t *vcpu;
     uint8_t passthrough[65536 / 8]; /* ports enabled for the guest (seL4's I/O bitmap cleared) */
+    struct mk_vmx_timer timer;
+    bool halted; /* the guest is in HLT (RIP past it): VT-x's HLT activity state, which KVM keeps to itself */
 } mkvm;
 
+/* A notification or the preemption timer: out of KVM_RUN, or out of the HLT sleep. */
 static void kick(int sig)
 {
+    uint64_t one = 1;
     (void)sig;
     vcpuctx_vcpu_kick(mkvm.vcpu);
+    (void)!write(mkvm.sys->kernel[mkvm.self].efd, &one, sizeof(one));
+}
+
+/* seL4 gives the guest the host's TSC: KVM's starts at 0, so set it to the host's, and the VMM's rdtsc and the
+   guest's agree as libvmm's time keeping expects. */
+static int vcpu_time(void)
+{
+    long khz = vcpuctx_vcpu_tsc_khz(mkvm.vcpu);
+    if (vcpuctx_vcpu_set_msr(mkvm.vcpu, MSR_IA32_TSC, __builtin_ia32_rdtsc()) < 0)
+        return -1;
+    return mk_vmx_timer_init(&mkvm.timer, khz > 0 ? (uint64_t)khz : 1000000u, MK_KICK_SIGNAL);
 }
 
 static int map_ram(const struct mk_system *sys, const struct mk_map *m)
@@ -68,7 +90,7 @@ int mk_vm_setup(struct mk_system *sys, unsigned int self, struct mk_ports *ports
             return -1;
     mkvm.vcpu = vm_create_vcpu(mkvm.vm, 0);
     struct sigaction sa = {.sa_handler = kick};
-    if (!mkvm.vcpu || sigaction(MK_KICK_SIGNAL, &sa, NULL) < 0) {
+    if (!mkvm.vcpu || sigaction(MK_KICK_SIGNAL, &sa, NULL) < 0 || vcpu_time() < 0) {
         fprintf(stderr, "vcpuctx-microkit: virtual machine '%s': vCPU: %s\n", v->name, strerror(errno));
         return -1;
     }
@@ -168,19 +190,40 @@ static void serve_passthrough(seL4_Word qual)
     vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, field(VMX_GUEST_RIP) + field(VMX_DATA_EXIT_INSTRUCTION_LENGTH));
 }
 
-/* HLT without HLT exiting: the guest sleeps in the guest on seL4 until an event. The STI shadow ends with the HLT;
-   an open interrupt window the VMM asked for ends the sleep as an interrupt-window exit, as VT-x does; otherwise
-   the PD waits for a notification, which then ends the VMEnter. 1 when absorbed, 0 with *r the exit to report. */
-static int sleep_in_hlt(int *r, const struct microkit_x86_vcpu_state *s)
+/* The guest in HLT stays there until an event: an injection ends it (1: run); an interrupt window the VMM asked
+   for, open with IF set, is an exit, as is the preemption timer's expiry (0, *r the exit); a notification ends
+   the VMEnter (-2). */
+static int halted_wait(int *r, const struct microkit_x86_vcpu_state *s)
 {
-    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, field(VMX_GUEST_RIP) + field(VMX_DATA_EXIT_INSTRUCTION_LENGTH));
-    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_INTERRUPTABILITY, field(VMX_GUEST_INTERRUPTABILITY) & ~(seL4_Word)3);
+    if (s->irq_info & ENTRY_INFO_VALID) {
+        mkvm.halted = false;
+        return 1;
+    }
     if ((s->prim_proc_ctl & PPC_IRQ_WINDOW_EXITING) && (field(VMX_GUEST_RFLAGS) & RFLAGS_IF)) {
         *r = EXIT_REASON_PENDING_INTERRUPT;
         return 0;
     }
-    mk_kernel_sleep(mkvm.sys, mkvm.self);
-    return 1;
+    for (;;) {
+        if (mk_kernel_pending(mkvm.sys, mkvm.self))
+            return -2;
+        if (mk_vmx_timer_expired(&mkvm.timer)) {
+            *r = EXIT_REASON_PREEMPTION_TIMER;
+            return 0;
+        }
+        mk_kernel_sleep(mkvm.sys, mkvm.self);
+    }
+}
+
+/* HLT without HLT exiting: on seL4 the guest sleeps in the guest. Here it enters the HLT state past the HLT (the
+   STI shadow ends with it) and waits as halted_wait says; 1 when nothing is to be reported. */
+static int sleep_in_hlt(int *r, const struct microkit_x86_vcpu_state *s)
+{
+    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, field(VMX_GUEST_RIP) + field(VMX_DATA_EXIT_INSTRUCTION_LENGTH));
+    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_INTERRUPTABILITY, field(VMX_GUEST_INTERRUPTABILITY) & ~(seL4_Word)3);
+    mkvm.halted = true;
+    struct microkit_x86_vcpu_state none = *s;
+    none.irq_info = 0; /* whatever the VMM injected was delivered before the HLT ran */
+    return halted_wait(r, &none) != 0;
 }
 
 /* An exit the runtime completes itself (seL4 never sees it as one): 1, or 0 for the VMM's (*r may change). */
@@ -209,28 +252,52 @@ static int enter_with(const struct microkit_x86_vcpu_state *s)
     return 0;
 }
 
-int mk_vm_enter(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s, uint64_t *badge)
+/* Run until an exit for the VMM (1) or a notification (0); the preemption timer's expiry is an exit. */
+static int run_until(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s)
 {
     struct mk_kernel *k = &mkvm.sys->kernel[mkvm.self];
-    if (!mkvm.vcpu || enter_with(s) < 0)
-        return -1;
-    for (;;) {
+    int r = 0, h = mkvm.halted ? halted_wait(&r, s) : 1;
+    if (h == 0) {
+        fill_fault_mrs(ipc, s, r);
+        return 1;
+    }
+    for (; h != -2;) {
         atomic_store(&k->in_vmenter, 1);
         if (mk_kernel_pending(mkvm.sys, mkvm.self))
             break;
-        int r = vcpuctx_vcpu_run(mkvm.vcpu);
+        r = mk_vmx_timer_expired(&mkvm.timer) ? EXIT_REASON_PREEMPTION_TIMER : vcpuctx_vcpu_run(mkvm.vcpu);
         atomic_store(&k->in_vmenter, 0);
         if (r == -1 && errno != EINTR)
             return -1;
+        if ((r == -1 || r == EXIT_REASON_EXTERNAL_INTERRUPT) && mk_vmx_timer_expired(&mkvm.timer))
+            r = EXIT_REASON_PREEMPTION_TIMER;
         if (r != -1 && !absorbed(&r, s)) {
             fill_fault_mrs(ipc, s, r);
             return 1;
         }
     }
     atomic_store(&k->in_vmenter, 0);
-    *badge = mk_kernel_wait(mkvm.sys, mkvm.self, 0).badge;
-    fill_call_mrs(ipc, s);
     return 0;
+}
+
+int mk_vm_enter(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s, uint64_t *badge)
+{
+    if (!mkvm.vcpu || enter_with(s) < 0)
+        return -1;
+    bool timed = field(VMX_CONTROL_PIN_EXECUTION_CONTROLS) & PIN_PREEMPTION_TIMER;
+    if (timed)
+        mk_vmx_timer_arm(&mkvm.timer, field(VMX_GUEST_VMX_PREEMPTION_TIMER_VALUE));
+    int r = run_until(ipc, s);
+    if (timed) {
+        uint64_t left = mk_vmx_timer_disarm(&mkvm.timer);
+        if (field(VMX_CONTROL_EXIT_CONTROLS) & EXIT_SAVE_PREEMPTION_TIMER)
+            vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_VMX_PREEMPTION_TIMER_VALUE, left);
+    }
+    if (r == 0) {
+        *badge = mk_kernel_wait(mkvm.sys, mkvm.self, 0).badge;
+        fill_call_mrs(ipc, s);
+    }
+    return r;
 }
 
 seL4_Error vcpuctx_mk_vcpu_read_vmcs(microkit_child vcpu, seL4_Word f, seL4_Word *value)
@@ -239,6 +306,10 @@ seL4_Error vcpuctx_mk_vcpu_read_vmcs(microkit_child vcpu, seL4_Word f, seL4_Word
         return seL4_InvalidCapability;
     if (!mk_vmcs_readable((uint32_t)f))
         return seL4_IllegalOperation;
+    if (f == VMX_GUEST_ACTIVITY && mkvm.halted) {
+        *value = 1; /* HLT */
+        return seL4_NoError;
+    }
     return vm_get_vmcs_field(mkvm.vcpu, f, value) < 0 ? seL4_IllegalOperation : seL4_NoError;
 }
 
@@ -248,6 +319,10 @@ seL4_Error vcpuctx_mk_vcpu_write_vmcs(microkit_child vcpu, seL4_Word f, seL4_Wor
         return seL4_InvalidCapability;
     if (!mk_vmcs_writable((uint32_t)f))
         return seL4_IllegalOperation;
+    if (f == VMX_GUEST_ACTIVITY && value <= 1) {
+        mkvm.halted = value == 1; /* the runtime's HLT state (sleep_in_hlt) */
+        return seL4_NoError;
+    }
     return vm_set_vmcs_field(mkvm.vcpu, f, value) < 0 ? seL4_IllegalOperation : seL4_NoError;
 }
 
@@ -261,6 +336,10 @@ seL4_Error vcpuctx_mk_vcpu_read_msr(microkit_child vcpu, seL4_Word msr, seL4_Wor
     uint64_t v = 0;
     if (!mkvm.vcpu || vcpu != 0)
         return seL4_InvalidCapability;
+    if (msr == MSR_IA32_VMX_MISC) {
+        *value = MK_VMX_MISC; /* the preemption timer the runtime gives: see vmx_timer.h */
+        return seL4_NoError;
+    }
     if (!msr_allowed(msr) || vcpuctx_vcpu_get_msr(mkvm.vcpu, (uint32_t)msr, &v) < 0)
         return seL4_IllegalOperation;
     *value = v;

@@ -317,7 +317,8 @@ $(BUILD)/tests/integration/%.o: tests/integration/%.c $(GUEST_LABELS)
 
 SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer)
 
-$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(RUN_A) $(GDB_A) $(DEV_A) $(LIB_INTERNAL_A)
+# The unit tests link the Microkit runtime's parts, not pd.o (a PD's main) nor vmenter.o (a PD's VM).
+$(UNIT_BIN): $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.o) $(filter-out %/pd.o %/vmenter.o,$(MK_OBJS)) $(RUN_A) $(GDB_A) $(DEV_A) $(LIB_INTERNAL_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
@@ -391,10 +392,11 @@ test:
 
 # The hardware-virtualization tiers (scripts/hwtier.sh): Debian's kernel with kvm_amd under QEMU TCG and with
 # kvm_intel under Bochs, the suites of scripts/tier-run.sh inside, both ABIs (built first), results on the console.
-TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/field-table build/hostile-gen \
+TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/vcpuctx-microkit build/field-table build/hostile-gen \
               build/exit-facts build/examples build/ia32/examples build/linux \
               build/bench $(wildcard build/libvcpuctx.so*) build/ia32/tests build/ia32/vcpuctx-run \
-              build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md docs include scripts) \
+              build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md docs include scripts examples/microkit \
+              tests/microkit) \
               /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env /usr/bin/iasl
 TIER_GDB := /usr/bin/gdb /usr/share/gdb /usr/lib/python3.11
 TIER_KERNEL := $(lastword $(sort $(wildcard /boot/vmlinuz-*))) # booted as a guest in the amd tier
@@ -464,7 +466,7 @@ $(BUILD)/vcpuctx.pc: Makefile
 		'Version: $(VERSION)' 'Libs: -L$${libdir} -lvcpuctx' \
 		'Cflags: -I$${includedir} $(ABI_CPPFLAGS)' > $@
 
-install: lib run $(BUILD)/vcpuctx.pc
+install: lib run $(BUILD)/vcpuctx.pc $(MK_A) $(MKL_BIN)
 	install -d $(DESTDIR)$(PREFIX)/include/sel4 $(DESTDIR)$(PREFIX)/include/sel4vm/arch \
 		$(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/drivers \
 		$(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/arch/drivers \
@@ -472,7 +474,7 @@ install: lib run $(BUILD)/vcpuctx.pc
 	install -m 755 $(RUN_BIN) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 docs/vcpuctx-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 include/vcpuctx.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 include/sel4/sel4.h $(DESTDIR)$(PREFIX)/include/sel4/
+	install -m 644 include/sel4/sel4.h include/sel4/config.h $(DESTDIR)$(PREFIX)/include/sel4/
 	install -m 644 include/sel4vm/*.h $(DESTDIR)$(PREFIX)/include/sel4vm/
 	install -m 644 include/sel4vm/arch/*.h $(DESTDIR)$(PREFIX)/include/sel4vm/arch/
 	install -m 644 include/sel4vmmplatsupport/*.h $(DESTDIR)$(PREFIX)/include/sel4vmmplatsupport/
@@ -485,6 +487,7 @@ install: lib run $(BUILD)/vcpuctx.pc
 	ln -sf libvcpuctx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
 	ln -sf libvcpuctx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libvcpuctx.so
 	install -m 644 $(BUILD)/vcpuctx.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	$(if $(MK_A),$(MAKE) --no-print-directory install-microkit)
 
 # Fuzz targets: clang + libFuzzer with ASan and UBSan, over the library, devices and loader built alike.
 FUZZ_DIR := build/fuzz

@@ -42,7 +42,7 @@ amd)
     ;;
 intel)
     # Bochs is slow: the suites whose outcome depends on the host, both ABIs.
-    f="--filter=@(context|fields|vm|ram|io|exits|fastpath|debug|loader|irq|fault|memory|smp|cpu|pci)/*"
+    f="--filter=@(context|fields|vm|ram|io|exits|fastpath|debug|loader|irq|fault|memory|smp|cpu|pci|microkit)/*"
     abi build "$f"
     abi build/ia32 "$f"
     suite "CLI crash, status and interrupt cases" build/tests/integration-tests $CRIT \

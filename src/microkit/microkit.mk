@@ -23,6 +23,17 @@ $(MKL_BIN): $(MKL_OBJS)
 # A PD: its objects, then the runtime and the library (one static binary per PD, as Microkit builds them).
 MK_PD_LIBS := $(MK_A) $(LIB_A)
 
+# The board's driver PDs, on Linux (src/mkdrivers): where sDDF's drivers stand, speaking their protocols.
+MKD := $(BUILD)/microkit
+MKD_PDS := $(patsubst src/mkdrivers/%.c,$(MKD)/%.elf,$(wildcard src/mkdrivers/*.c))
+$(MKD)/%.o: src/mkdrivers/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude -MMD -MP $(CFLAGS) -c $< -o $@
+$(MKD)/%.elf: $(MKD)/%.o $(MK_PD_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
 # The example system (examples/microkit): a VMM PD in libvmm's style, a serial driver PD and a passive PD it
 # calls, each built against microkit.h alone (-DVCPUCTX_H: no vcpuctx_* name may appear), and a guest.
 MKX := $(BUILD)/examples/microkit
@@ -60,8 +71,31 @@ $(MKT)/%.o: tests/microkit/%.c
 $(MKT)/%.elf: $(MKT)/%.o $(MK_PD_LIBS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
-.SECONDARY: $(MKT_PDS:.elf=.o) $(MKX_PDS:.elf=.o)
+# A test VMM with a guest: NAME-guest.S, packed into its image by NAME-image.S.
+$(MKT)/%-guest.bin: tests/microkit/%-guest.S
+	$(call msg,GUEST,$@)
+	@mkdir -p $(@D)
+	$(Q)$(AS) --32 -o $(@:.bin=.o) $<
+	$(Q)$(LD) -m elf_i386 -Ttext=0x1000 -o $(@:.bin=.elf) $(@:.bin=.o)
+	$(Q)$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
+$(MKT)/%-image.o: tests/microkit/%-image.S $(MKT)/%-guest.bin
+	$(call msg,AS,$@)
+	$(Q)$(CC) -c -I$(MKT) -o $@ $<
+$(MKT)/exits.elf: $(MKT)/exits.o $(MKT)/exits-image.o $(MK_PD_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+.SECONDARY: $(MKD_PDS:.elf=.o) $(MKT_PDS:.elf=.o) $(MKX_PDS:.elf=.o) $(MKT)/exits-guest.bin $(MKX)/guest.bin
 
-microkit: $(MK_A) $(MKL_BIN) $(MKX_PDS) $(MKX)/hello.system $(MKT_PDS)
-.PHONY: microkit
+microkit: $(MK_A) $(MKL_BIN) $(MKX_PDS) $(MKX)/hello.system $(MKT_PDS) $(MKD_PDS)
+
+# Installed beside the library: microkit.h and seL4's VMEnter header, the runtime, the launcher.
+install-microkit: $(MK_A) $(MKL_BIN) $(MKD_PDS)
+	install -d $(DESTDIR)$(PREFIX)/include/sel4/arch $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/microkit.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/sel4/arch/vmenter.h $(DESTDIR)$(PREFIX)/include/sel4/arch/
+	install -m 644 $(MK_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(MKL_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/lib/vcpuctx/microkit
+	install -m 755 $(MKD_PDS) $(DESTDIR)$(PREFIX)/lib/vcpuctx/microkit/
+.PHONY: microkit install-microkit
 endif

@@ -5,13 +5,16 @@
 #include <string.h>
 
 #include "launch.h"
+
+#define MAX_SEARCH 8
 #include "sdf.h"
 
 static const char usage[] =
     "usage: vcpuctx-microkit [--search=DIR] [--timeout=SECONDS] [--check] SYSTEM.system\n"
     "Starts a seL4 Microkit system on Linux and KVM: each protection domain as a process linked with\n"
     "libvcpuctx-microkit, its memory regions shared, its virtual machine on /dev/kvm.\n"
-    "  --search=DIR       where program images are (default: the description's directory)\n"
+    "  --search=DIR       where program images are; repeat it to look in several, in order\n"
+    "                     (default: the description's directory)\n"
     "  --timeout=SECONDS  stop the system after this long (status 124)\n"
     "  --check            read and check the description, start nothing (status 0 when it is good)\n"
     "Exit status: (V << 1) | 1 when a PD writes V to the board's debug exit (port 0xf4); 2 bad usage, a bad\n"
@@ -19,7 +22,8 @@ static const char usage[] =
     "128 + N signal N.\n";
 
 struct options {
-    const char *search, *system;
+    const char *search[MAX_SEARCH + 1], *system;
+    int nsearch;
     double timeout;
     int check;
 };
@@ -34,9 +38,12 @@ static int parse(int argc, char **argv, struct options *o)
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
-        if (c == 's')
-            o->search = optarg;
-        else if (c == 'c')
+        if (c == 's' && o->nsearch < MAX_SEARCH)
+            o->search[o->nsearch++] = optarg;
+        else if (c == 's') {
+            fprintf(stderr, "vcpuctx-microkit: at most %d --search directories\n", MAX_SEARCH);
+            return -1;
+        } else if (c == 'c')
             o->check = 1;
         else if (c == 'h') {
             fputs(usage, stdout);
@@ -67,7 +74,7 @@ int main(int argc, char **argv)
     struct launch l = {0};
     if (parse(argc, argv, &o) < 0)
         return MKL_STATUS_BAD;
-    if (sdf_read(&sdf, o.system, o.search) < 0 || sdf_check(&sdf) < 0) {
+    if (sdf_read(&sdf, o.system, o.nsearch ? o.search : NULL) < 0 || sdf_check(&sdf) < 0) {
         fprintf(stderr, "vcpuctx-microkit: %s\n", sdf.error);
         sdf_free(&sdf);
         return MKL_STATUS_BAD;

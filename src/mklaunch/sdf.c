@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sdf.h"
 
@@ -200,6 +201,30 @@ static void on_protection_domain(struct ctx *c, const char **atts)
     c->pd = (int)s->npds++;
 }
 
+/* The image's path: absolute as given, else in the first search directory that has it (the first, when none
+   has: the refusal then names it), else beside the description. */
+static bool image_path(const struct sdf *sdf, const char *path, char *out, size_t size)
+{
+    char dir[MK_PATH_LEN];
+    if (path[0] == '/')
+        return (size_t)snprintf(out, size, "%s", path) < size;
+    for (size_t i = 0; sdf->search && sdf->search[i]; i++) {
+        if ((size_t)snprintf(out, size, "%s/%s", sdf->search[i], path) >= size)
+            return false;
+        if (access(out, F_OK) == 0)
+            return true;
+    }
+    if (sdf->search && sdf->search[0])
+        return (size_t)snprintf(out, size, "%s/%s", sdf->search[0], path) < size;
+    snprintf(dir, sizeof(dir), "%s", sdf->path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    return (size_t)snprintf(out, size, "%s/%s", dir, path) < size;
+}
+
 static void on_program_image(struct ctx *c, const char **atts)
 {
     static const char *const known[] = {"path", "path_for_symbols", NULL};
@@ -211,20 +236,7 @@ static void on_program_image(struct ctx *c, const char **atts)
         return refuse(c, el, "missing attribute 'path'");
     if (pd->image[0])
         return refuse(c, el, "PD '%s' has two program images", pd->name);
-    const char *dir = c->sdf->search;
-    char dflt[MK_PATH_LEN];
-    if (!dir) {
-        snprintf(dflt, sizeof(dflt), "%s", c->sdf->path);
-        char *slash = strrchr(dflt, '/');
-        if (slash)
-            *slash = '\0';
-        else
-            strcpy(dflt, ".");
-        dir = dflt;
-    }
-    int n = path[0] == '/' ? snprintf(pd->image, sizeof(pd->image), "%s", path)
-                           : snprintf(pd->image, sizeof(pd->image), "%s/%s", dir, path);
-    if (n < 0 || (size_t)n >= sizeof(pd->image))
+    if (!image_path(c->sdf, path, pd->image, sizeof(pd->image)))
         return refuse(c, el, "path too long: '%s'", path);
     const char *why = elf_check(pd->image);
     if (why)
@@ -460,7 +472,7 @@ static void XMLCALL on_end(void *data, const char *el)
     element_end(c, el);
 }
 
-int sdf_read(struct sdf *sdf, const char *path, const char *search)
+int sdf_read(struct sdf *sdf, const char *path, const char *const *search)
 {
     memset(sdf, 0, sizeof(*sdf));
     sdf->path = path;

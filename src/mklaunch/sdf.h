@@ -35,8 +35,8 @@ struct sdf_channel {
 };
 
 struct sdf {
-    const char *path;   /* the description, for messages */
-    const char *search; /* where program images are looked for */
+    const char *path;          /* the description, for messages */
+    const char *const *search; /* where program images are looked for, in order (NULL-terminated), or NULL */
     struct mk_system *sys;
     struct sdf_map *maps;
     size_t nmaps, maps_cap;
@@ -49,8 +49,9 @@ struct sdf {
 };
 
 /* Read the description at path into a new system (sdf_check then resolves it): 0, or -1 with sdf->error set.
-   search: the directory of program images (NULL: the description's own). Free with sdf_free in any case. */
-int sdf_read(struct sdf *sdf, const char *path, const char *search);
+   search: the directories of program images, in order, NULL-terminated (NULL: the description's own). Free
+   with sdf_free in any case. */
+int sdf_read(struct sdf *sdf, const char *path, const char *const *search);
 void sdf_free(struct sdf *sdf);
 
 /* sdf_check.c: resolve names and check what XML alone cannot say; 0, or -1 with sdf->error set. */

@@ -12,11 +12,21 @@
 
 TestSuite(microkit);
 
+static void need_kvm(void)
+{
+    int fd = open("/dev/kvm", O_RDWR);
+    if (fd < 0 && errno == ENOENT)
+        cr_skip_test("/dev/kvm does not exist on this machine");
+    if (fd >= 0)
+        close(fd);
+}
+
+/* The launcher on a description, its images in search, then in the board's drivers' directory. */
 static void run_system(const char *search, const char *system, const char *timeout, struct cli_result *r)
 {
     char s[600];
     snprintf(s, sizeof(s), "--search=%s", search);
-    const char *argv[] = {MK_BIN, s, timeout, system, NULL};
+    const char *argv[] = {MK_BIN, s, "--search=" BUILD_DIR "/microkit", timeout, system, NULL};
     cli_run(argv, 60, r);
 }
 
@@ -31,16 +41,31 @@ Test(microkit, pds_notify_call_and_share_a_region_without_kvm)
 
 Test(microkit, the_example_vmm_runs_its_guest)
 {
-    int fd = open("/dev/kvm", O_RDWR);
-    if (fd < 0 && errno == ENOENT)
-        cr_skip_test("/dev/kvm does not exist on this machine");
-    if (fd >= 0)
-        close(fd);
+    need_kvm();
     struct cli_result r;
     run_system(MKX, SRCDIR "/examples/microkit/hello.system", "--timeout=30", &r);
     cr_assert_eq(r.status, 1, "status %d; stderr: %s", r.status, r.err);
     cr_assert_str_eq(r.out, "hello from the guest\nthe guest's MMIO write and call went through\n");
     cr_assert_str_eq(r.err, "vmm: starting the guest\nvmm: the guest wrote 0x1234abcd to its MMIO page\n");
+}
+
+/* Each exit kind's VMEnter message, field by field as seL4's kernel fills it (tests/microkit/exits.c). */
+Test(microkit, vmenter_messages_are_sel4s_for_each_exit_kind)
+{
+    need_kvm();
+    struct cli_result r;
+    run_system(MKT, SRCDIR "/tests/microkit/exits.system", "--timeout=30", &r);
+    cr_assert_eq(r.status, 1, "status %d (2V+1: V is the step that failed); stderr: %s", r.status, r.err);
+    cr_assert_str_eq(r.err, "");
+}
+
+/* The board's timer driver PD, called as sDDF's timer driver is (tests/microkit/ticker.c). */
+Test(microkit, the_board_timer_answers_sddf_timer_calls)
+{
+    struct cli_result r;
+    run_system(MKT, SRCDIR "/tests/microkit/ticker.system", "--timeout=30", &r);
+    cr_assert_eq(r.status, 1, "status %d (2V+1: V is the step that failed); stderr: %s", r.status, r.err);
+    cr_assert_str_eq(r.err, "");
 }
 
 Test(microkit, a_pd_seL4_would_fault_ends_the_system_with_status_4)

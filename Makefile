@@ -80,7 +80,7 @@ TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DGUEST_DIR='"$(abspath $
 TEST_LIBS := -lcriterion
 
 .PHONY: check-cycles bench-linux bench-virtio examples run-examples tier-build tier-amd tier-intel tiers all lib run guests demo-guests bench fuzz fuzz-run hostile valgrind test-robust tests test test-abi test-install deps install clean format format-check demo field-table
-all: lib run demo-guests
+all: lib run demo-guests $(if $(filter ia32,$(ABI)),,microkit)
 lib: $(LIB_A) $(LIB_SO)
 run: $(RUN_BIN)
 
@@ -455,6 +455,14 @@ test-install:
 		for o in $$opts; do grep -q -- "$$(echo "$$o" | sed 's/-/\\\\-/g')\\b" $$man || \
 			{ echo "install: the man page lacks $$o, which --help lists"; exit 1; }; done; \
 		echo "install: vcpuctx-run and its man page, which names each of the $$(echo $$opts | wc -w) options --help lists"
+	$(if $(MK_A),$(Q)$(CC) -I$(STAGE)/usr/include tests/microkit/pong.c -o $(STAGE)/pong.elf \
+		$(STAGE)/usr/lib/libvcpuctx-microkit.a $(STAGE)/usr/lib/libvcpuctx.a $(LDFLAGS) && \
+		printf '%s' '<system><protection_domain name="pong"><program_image path="pong.elf"/></protection_domain>' \
+		'<protection_domain name="timer" priority="1"><program_image path="timer.elf"/></protection_domain></system>' \
+		>$(STAGE)/pong.system && $(STAGE)/usr/bin/vcpuctx-microkit --search=$(STAGE) \
+		--search=$(STAGE)/usr/lib/vcpuctx/microkit --timeout=1 $(STAGE)/pong.system 2>/dev/null; \
+		test $$? = 124 || { echo "install: a PD built on the installed microkit.h and runtime did not run"; exit 1; }; \
+		echo "install: a Microkit PD builds on the installed microkit.h and runtime and runs under vcpuctx-microkit")
 
 deps:
 	$(Q)scripts/install-deps.sh

@@ -21,6 +21,7 @@
     W(VMX_GUEST_SS_SELECTOR)                    \
     W(VMX_GUEST_DS_SELECTOR)                    \
     W(VMX_GUEST_FS_SELECTOR)                    \
+    W(VMX_GUEST_GS_SELECTOR)                    \
     W(VMX_GUEST_LDTR_SELECTOR)                  \
     W(VMX_GUEST_TR_SELECTOR)                    \
     W(VMX_GUEST_DEBUGCTRL)                      \
@@ -28,6 +29,7 @@
     W(VMX_GUEST_EFER)                           \
     W(VMX_GUEST_PERF_GLOBAL_CTRL)               \
     W(MK_VMX_GUEST_PDPTE0)                      \
+    W(MK_VMX_GUEST_PDPTE1)                      \
     W(MK_VMX_GUEST_PDPTE2)                      \
     W(MK_VMX_GUEST_PDPTE3)                      \
     W(VMX_GUEST_ES_LIMIT)                       \
@@ -35,23 +37,27 @@
     W(VMX_GUEST_SS_LIMIT)                       \
     W(VMX_GUEST_DS_LIMIT)                       \
     W(VMX_GUEST_FS_LIMIT)                       \
+    W(VMX_GUEST_GS_LIMIT)                       \
     W(VMX_GUEST_LDTR_LIMIT)                     \
     W(VMX_GUEST_TR_LIMIT)                       \
     W(VMX_GUEST_GDTR_LIMIT)                     \
     W(VMX_GUEST_IDTR_LIMIT)                     \
     W(VMX_GUEST_ES_ACCESS_RIGHTS)               \
     W(VMX_GUEST_CS_ACCESS_RIGHTS)               \
+    W(VMX_GUEST_SS_ACCESS_RIGHTS)               \
     W(VMX_GUEST_DS_ACCESS_RIGHTS)               \
     W(VMX_GUEST_FS_ACCESS_RIGHTS)               \
     W(VMX_GUEST_GS_ACCESS_RIGHTS)               \
     W(VMX_GUEST_LDTR_ACCESS_RIGHTS)             \
     W(VMX_GUEST_TR_ACCESS_RIGHTS)               \
+    W(VMX_GUEST_INTERRUPTABILITY)               \
     W(VMX_GUEST_ACTIVITY)                       \
     W(VMX_GUEST_SMBASE)                         \
     W(VMX_GUEST_SYSENTER_CS)                    \
     W(VMX_GUEST_VMX_PREEMPTION_TIMER_VALUE)     \
     W(VMX_GUEST_ES_BASE)                        \
     W(VMX_GUEST_CS_BASE)                        \
+    W(VMX_GUEST_SS_BASE)                        \
     W(VMX_GUEST_DS_BASE)                        \
     W(VMX_GUEST_FS_BASE)                        \
     W(VMX_GUEST_GS_BASE)                        \
@@ -62,20 +68,24 @@
     W(VMX_GUEST_DR7)                            \
     W(VMX_GUEST_RFLAGS)                         \
     W(VMX_GUEST_PENDING_DEBUG_EXCEPTIONS)       \
+    W(VMX_GUEST_SYSENTER_ESP)                   \
     W(VMX_GUEST_SYSENTER_EIP)                   \
     W(VMX_CONTROL_CR0_MASK)                     \
     W(VMX_CONTROL_CR4_MASK)                     \
     W(VMX_CONTROL_CR0_READ_SHADOW)              \
+    W(VMX_CONTROL_CR4_READ_SHADOW)              \
     W(VMX_GUEST_CR3)                            \
     W(VMX_CONTROL_EXCEPTION_BITMAP)             \
     W(VMX_CONTROL_ENTRY_INTERRUPTION_INFO)      \
     W(VMX_CONTROL_PIN_EXECUTION_CONTROLS)       \
     W(VMX_CONTROL_PRIMARY_PROCESSOR_CONTROLS)   \
     W(VMX_CONTROL_SECONDARY_PROCESSOR_CONTROLS) \
+    W(VMX_CONTROL_ENTRY_CONTROLS)               \
     W(VMX_CONTROL_EXIT_CONTROLS)                \
     W(VMX_GUEST_CR0)                            \
     W(VMX_GUEST_CR4)                            \
     R(VMX_DATA_INSTRUCTION_ERROR)               \
+    R(VMX_DATA_EXIT_INTERRUPT_INFO)             \
     R(VMX_DATA_EXIT_INTERRUPT_ERROR)            \
     R(VMX_DATA_IDT_VECTOR_INFO)                 \
     R(VMX_DATA_IDT_VECTOR_ERROR)                \

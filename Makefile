@@ -501,7 +501,7 @@ install: lib run $(BUILD)/vcpuctx.pc $(MK_A) $(MKL_BIN)
 FUZZ_DIR := build/fuzz
 FUZZ_CC := clang
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -Iinclude -Isrc/lib -Isrc -pthread
-FUZZ_TARGETS := devices loader api gdb options pci virtio
+FUZZ_TARGETS := devices loader api gdb options pci virtio sdf
 FUZZ_KVM_TARGETS := loader api gdb # they run guests: skipped, with a line, where there is no /dev/kvm
 FUZZ_TIME ?= 15
 FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS) $(PLAT_SRCS) $(DEV_SRCS) $(GDB_SRCS) $(filter-out %/main.c,$(RUN_SRCS)))
@@ -515,8 +515,15 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(call msg,CLANG,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^
 
+# The description reader: the launcher's parts, libexpat, and the test systems' PD images to resolve against.
+FUZZ_SDF_OBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out %/main.c %/launch.c,$(wildcard src/mklaunch/*.c)))
+$(FUZZ_DIR)/fuzz_sdf: tests/fuzz/fuzz_sdf.c $(FUZZ_SDF_OBJS) | $(MKT_PDS)
+	$(call msg,CLANG,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -DFUZZ_PD_DIR='"$(abspath $(BUILD))/tests/microkit"' -fsanitize=fuzzer -o $@ \
+		$< $(FUZZ_SDF_OBJS) -lexpat
+
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
-.SECONDARY: $(FUZZ_OBJS)
+.SECONDARY: $(FUZZ_OBJS) $(FUZZ_SDF_OBJS)
 
 # A bounded run of each target from its seed corpus (new inputs go to build/, the repo stays clean).
 fuzz-run: fuzz

@@ -95,6 +95,8 @@ install-microkit: $(MK_A) $(MKL_BIN) $(MKD_PDS)
 	install -m 644 include/sel4/arch/vmenter.h $(DESTDIR)$(PREFIX)/include/sel4/arch/
 	install -m 644 $(MK_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(MKL_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/vcpuctx-microkit.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/lib/vcpuctx/microkit
 	install -m 755 $(MKD_PDS) $(DESTDIR)$(PREFIX)/lib/vcpuctx/microkit/
 .PHONY: microkit install-microkit

@@ -40,18 +40,24 @@ static inline int temp_fd(void)
     return fd;
 }
 
-/* Start argv (NULL-terminated) with stdout and stderr into out and err, stdin from /dev/null. */
-static inline pid_t cli_spawn(const char *const *argv, int out, int err)
+/* Start argv (NULL-terminated) with stdout and stderr into out and err, stdin from the file in (NULL:
+   /dev/null). */
+static inline pid_t cli_spawn_from(const char *const *argv, const char *in, int out, int err)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, out, 1);
     posix_spawn_file_actions_adddup2(&fa, err, 2);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0);
     pid_t pid;
     cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0, "spawn %s", argv[0]);
     posix_spawn_file_actions_destroy(&fa);
     return pid;
+}
+
+static inline pid_t cli_spawn(const char *const *argv, int out, int err)
+{
+    return cli_spawn_from(argv, NULL, out, err);
 }
 
 /* Wait for pid, killing it (and failing the test) after limit seconds; its status, 128 + signal if killed
@@ -77,13 +83,18 @@ static inline int cli_wait(pid_t pid, double limit, const char *what, double *se
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Run argv (NULL-terminated); kill it after limit seconds. */
-static inline void cli_run(const char *const *argv, double limit, struct cli_result *r)
+/* Run argv (NULL-terminated) with stdin from the file in (NULL: /dev/null); kill it after limit seconds. */
+static inline void cli_run_from(const char *const *argv, const char *in, double limit, struct cli_result *r)
 {
     int out = temp_fd(), err = temp_fd();
-    r->status = cli_wait(cli_spawn(argv, out, err), limit, argv[0], &r->seconds);
+    r->status = cli_wait(cli_spawn_from(argv, in, out, err), limit, argv[0], &r->seconds);
     slurp_fd(out, r->out, sizeof(r->out));
     slurp_fd(err, r->err, sizeof(r->err));
+}
+
+static inline void cli_run(const char *const *argv, double limit, struct cli_result *r)
+{
+    cli_run_from(argv, NULL, limit, r);
 }
 
 /* Run build/vcpuctx-run with args (NULL-terminated, at most 30), killed after 30 s. */

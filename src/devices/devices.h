@@ -76,9 +76,9 @@ struct debugcon {
 };
 int debugcon_register(vm_t *vm, struct debugcon *d, uint16_t port);
 
-/* 16550A UART: output only (no input source). Its interrupt (THR empty; received data, which only loopback
-   makes) drives an IRQ line through vm_set_irq_level, as a PC wires it: gated by MCR's OUT2, and silent in
-   loopback. */
+/* 16550A UART. Output goes to a sink; input comes from uart_receive (or loopback) into the receiver buffer, one
+   byte at a time. Its interrupt (THR empty; received data) drives an IRQ line through vm_set_irq_level, as a PC
+   wires it: gated by MCR's OUT2, and silent in loopback. */
 struct uart16550 {
     uint8_t ier, iir_fifo, lcr, mcr, lsr, msr, scr, dll, dlm, rbr;
     bool thre_pending; /* THR-empty interrupt identification pending */
@@ -93,6 +93,9 @@ void uart_init(struct uart16550 *u, struct sink *out);
 /* Drive IRQ line irq of vcpu's VM (COM1: 4) from now on; the line starts low. */
 void uart_connect_irq(struct uart16550 *u, vm_vcpu_t *vcpu, int irq);
 uint8_t uart_read(struct uart16550 *u, unsigned offset);
+/* A byte arrives on the line: into the receiver buffer when it is empty (true), else refused (false: the caller
+   keeps it until the buffer is read, so nothing is overrun or lost). */
+bool uart_receive(struct uart16550 *u, uint8_t byte);
 void uart_write(struct uart16550 *u, unsigned offset, uint8_t value);
 int uart_register(vm_t *vm, struct uart16550 *u, uint16_t base);
 

@@ -1,5 +1,5 @@
-/* uart16550.c: a 16550A UART (COM1): divisor latch, IER/IIR, its IRQ through vm_set_irq_level, MCR loopback, LSR, MSR.
- */
+/* uart16550.c: a 16550A UART (COM1): divisor latch, IER/IIR, its IRQ through vm_set_irq_level, MCR loopback, LSR,
+   MSR, received bytes one at a time. */
 #include <string.h>
 
 #include "devices.h"
@@ -102,6 +102,16 @@ uint8_t uart_read(struct uart16550 *u, unsigned offset)
     uint8_t v = reg_read(u, offset);
     update_irq(u);
     return v;
+}
+
+bool uart_receive(struct uart16550 *u, uint8_t byte)
+{
+    if ((u->lsr & LSR_DR) || (u->mcr & MCR_LOOP))
+        return false;
+    u->rbr = byte;
+    u->lsr |= LSR_DR;
+    update_irq(u);
+    return true;
 }
 
 static void reg_write(struct uart16550 *u, unsigned offset, uint8_t value)

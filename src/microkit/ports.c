@@ -1,4 +1,7 @@
-/* ports.c: a PD's I/O ports and the IRQs of the devices behind them. */
+/* ports.c: a PD's I/O ports and the IRQs of the devices behind them, and COM1's input. One lock: the PD's thread
+   reaches the board through its calls, the input thread through COM1's receiver. */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -7,7 +10,9 @@
 
 void mk_ports_init(struct mk_ports *p, struct mk_system *sys, unsigned int self, int out_fd)
 {
-    *p = (struct mk_ports){.sys = sys, .self = self};
+    *p = (struct mk_ports){.sys = sys, .self = self, .masked = ~0ULL, .in_fd = -1};
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->read, NULL);
     mk_board_init(&p->board, out_fd);
 }
 
@@ -51,23 +56,72 @@ static void after_access(struct mk_ports *p)
 
 uint32_t mk_ports_in(struct mk_ports *p, uint16_t port, unsigned int size)
 {
+    pthread_mutex_lock(&p->lock);
     uint32_t v = mk_board_in(&p->board, port, size);
     after_access(p);
+    pthread_cond_signal(&p->read);
+    pthread_mutex_unlock(&p->lock);
     return v;
 }
 
 void mk_ports_out(struct mk_ports *p, uint16_t port, unsigned int size, uint32_t value)
 {
+    pthread_mutex_lock(&p->lock);
     mk_board_out(&p->board, port, size, value);
     after_access(p);
+    pthread_mutex_unlock(&p->lock);
 }
 
 void mk_ports_ack(struct mk_ports *p, unsigned int id)
 {
+    pthread_mutex_lock(&p->lock);
     p->masked &= ~(1ULL << id);
     if (p->latched & (1ULL << id)) {
         p->latched &= ~(1ULL << id);
         p->masked |= 1ULL << id;
         mk_kernel_notify(p->sys, p->self, id);
     }
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void receive(struct mk_ports *p, uint8_t byte)
+{
+    pthread_mutex_lock(&p->lock);
+    while (!uart_receive(&p->board.uart, byte))
+        pthread_cond_wait(&p->read, &p->lock);
+    after_access(p);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void *input(void *arg)
+{
+    struct mk_ports *p = arg;
+    uint8_t buf[256];
+    ssize_t n;
+    while ((n = read(p->in_fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+        for (ssize_t i = 0; i < n; i++)
+            receive(p, buf[i]);
+    return NULL;
+}
+
+int mk_ports_start_input(struct mk_ports *p, int in_fd)
+{
+    bool owner = false;
+    for (unsigned int id = 0; id < MK_MAX_IDS; id++)
+        owner = owner || mk_ports_allowed(p, id, MK_BOARD_COM1, 1);
+    if (!owner)
+        return 0;
+    p->in_fd = in_fd;
+    pthread_t t;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* the kick and the timer's signals stay the PD thread's */
+    int e = pthread_create(&t, NULL, input, p);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    pthread_detach(t);
+    return 0;
 }

@@ -1,9 +1,10 @@
 /* ports.h: ports.c, a PD's I/O ports and IRQs: the board's devices behind the ports the description gives it,
-   and their interrupt lines turned into notifications on the PD's IRQ channels, masked from delivery to
-   acknowledgement as seL4 masks an IRQ. */
+   their interrupt lines turned into notifications on the PD's IRQ channels, masked from delivery to
+   acknowledgement as seL4 masks an IRQ, and COM1's input from the system's standard input. */
 #ifndef VCPUCTX_MK_PORTS_H
 #define VCPUCTX_MK_PORTS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -14,9 +15,12 @@ struct mk_ports {
     struct mk_system *sys;
     unsigned int self;
     struct mk_board board;
-    uint32_t lines;   /* pins high after the last access */
-    uint64_t masked;  /* IRQ ids delivered and not yet acknowledged */
-    uint64_t latched; /* IRQ ids that rose while masked */
+    uint32_t lines;       /* pins high after the last access */
+    uint64_t masked;      /* IRQ ids delivered and not yet acknowledged */
+    uint64_t latched;     /* IRQ ids that rose while masked */
+    pthread_mutex_t lock; /* the board and the above: the PD's thread and the input thread */
+    pthread_cond_t read;  /* COM1's receiver buffer was read */
+    int in_fd;            /* COM1's input, when the PD owns COM1 */
 };
 
 void mk_ports_init(struct mk_ports *p, struct mk_system *sys, unsigned int self, int out_fd);
@@ -28,5 +32,8 @@ uint32_t mk_ports_in(struct mk_ports *p, uint16_t port, unsigned int size);
 void mk_ports_out(struct mk_ports *p, uint16_t port, unsigned int size, uint32_t value);
 /* Acknowledge IRQ id: unmask it, and deliver it again if its line rose meanwhile. */
 void mk_ports_ack(struct mk_ports *p, unsigned int id);
+/* When the PD owns COM1's ports: a thread that feeds in_fd's bytes to COM1's receiver, each once the one before
+   has been read (nothing overrun, nothing lost). 0, or -1 with errno. */
+int mk_ports_start_input(struct mk_ports *p, int in_fd);
 
 #endif /* VCPUCTX_MK_PORTS_H */

@@ -167,6 +167,25 @@ static int check_regions(struct sdf *sdf)
     return 0;
 }
 
+/* No two PDs share an I/O port: each device behind the board's ports has one driver. */
+static int check_ioports(struct sdf *sdf)
+{
+    const struct mk_system *s = sdf->sys;
+    for (uint32_t a = 0; a < s->npds; a++)
+        for (uint32_t b = a + 1; b < s->npds; b++)
+            for (unsigned int i = 0; i < MK_MAX_IDS; i++)
+                for (unsigned int j = 0; j < MK_MAX_IDS; j++) {
+                    const struct mk_ioport *x = &s->pds[a].ioports[i], *y = &s->pds[b].ioports[j];
+                    if (x->used && y->used && x->addr < y->addr + y->size && y->addr < x->addr + x->size) {
+                        sdf_error(sdf, sdf->pd_line[b], sdf->pd_col[b], "protection_domain",
+                                  "'%s''s I/O ports 0x%x+%u overlap '%s''s 0x%x+%u", s->pds[b].name, y->addr, y->size,
+                                  s->pds[a].name, x->addr, x->size);
+                        return -1;
+                    }
+                }
+    return 0;
+}
+
 int sdf_check(struct sdf *sdf)
 {
     struct mk_system *s = sdf->sys;
@@ -181,7 +200,7 @@ int sdf_check(struct sdf *sdf)
             return -1;
         }
     }
-    if (check_regions(sdf) < 0)
+    if (check_regions(sdf) < 0 || check_ioports(sdf) < 0)
         return -1;
     for (size_t i = 0; i < sdf->nmaps; i++)
         if (resolve_map(sdf, &sdf->maps[i]) < 0)

@@ -21,7 +21,16 @@ static void need_kvm(void)
         close(fd);
 }
 
-/* The launcher on a description, its images in search, then in the board's drivers' directory. */
+/* The launcher on a description, its images in search, then in the board's drivers' directory; stdin from the
+   file in (NULL: /dev/null). */
+static void run_system_from(const char *search, const char *system, const char *in, struct cli_result *r)
+{
+    char s[600];
+    snprintf(s, sizeof(s), "--search=%s", search);
+    const char *argv[] = {MK_BIN, s, "--search=" BUILD_DIR "/microkit", "--timeout=30", system, NULL};
+    cli_run_from(argv, in, 60, r);
+}
+
 static void run_system(const char *search, const char *system, const char *timeout, struct cli_result *r)
 {
     char s[600];
@@ -64,6 +73,18 @@ Test(microkit, vmenter_messages_are_sel4s_for_each_exit_kind)
     need_kvm();
     struct cli_result r;
     system_passes("exits", &r);
+}
+
+/* The board's COM1 reads the system's standard input, a byte per received-data interrupt, none lost. */
+Test(microkit, com1_reads_standard_input)
+{
+    static const char text[] = "!tupni s'draob eht morf olleh";
+    char in[sizeof(text) + 1];
+    snprintf(in, sizeof(in), "%s\n", text);
+    struct cli_result r;
+    run_system_from(MKT, SRCDIR "/tests/microkit/echo.system", temp_image(0, in, strlen(in)), &r);
+    cr_assert_eq(r.status, 1, "status %d; stderr: %s", r.status, r.err);
+    cr_assert_str_eq(r.out, "echo: hello from the board's input!\n");
 }
 
 /* The board's timer driver PD, called as sDDF's timer driver is (tests/microkit/ticker.c). */
@@ -132,6 +153,10 @@ Test(microkit, bad_descriptions_are_one_line_and_status_2)
          "end: id 1 is taken twice in PD 'a'"},
         {"<system><memory_region name=\"m\" size=\"0x1800\"/></system>",
          "memory_region: 'm': size 0x1800 is not a multiple of its page size 0x1000"},
+        {"<system><protection_domain name=\"a\"><program_image path=\"pong.elf\"/><ioport id=\"0\" addr=\"0x3f8\" "
+         "size=\"8\"/></protection_domain><protection_domain name=\"b\"><program_image path=\"pong.elf\"/>"
+         "<ioport id=\"0\" addr=\"0x3fc\" size=\"1\"/></protection_domain></system>",
+         "protection_domain: 'b''s I/O ports 0x3fc+1 overlap 'a''s 0x3f8+8"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct cli_result r;

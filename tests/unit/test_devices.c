@@ -57,6 +57,28 @@ Test(uart, thr_empty_interrupt_identification)
     cr_assert_eq(uart_read(&u, 2), 0xc2, "FIFO bits and THR empty");
 }
 
+/* Bytes from the line: one in the receiver buffer at a time, the next refused until it is read; the received-data
+   interrupt outranks THR empty in IIR and raises the line. */
+Test(uart, received_bytes_wait_in_the_buffer_until_read)
+{
+    struct uart16550 u;
+    uart_init(&u, &sink);
+    uart_write(&u, 4, 0x08); /* OUT2 */
+    uart_write(&u, 1, 0x03); /* IER: received data and THR empty */
+    cr_assert(uart_receive(&u, 'a'));
+    cr_assert(!uart_receive(&u, 'b'), "the buffer is full: refused, not overrun");
+    cr_assert_eq(uart_read(&u, 5) & 0x01, 0x01, "LSR: data ready");
+    cr_assert(u.irq_level);
+    cr_assert_eq(uart_read(&u, 2), 0x04, "IIR: received data first");
+    cr_assert_eq(uart_read(&u, 0), 'a');
+    cr_assert_eq(uart_read(&u, 5) & 0x01, 0x00, "LSR: empty again");
+    cr_assert_eq(uart_read(&u, 2), 0x02, "then THR empty");
+    cr_assert(uart_receive(&u, 'b'), "room again");
+    cr_assert_eq(uart_read(&u, 0), 'b');
+    uart_write(&u, 4, 0x18); /* loopback: the line is disconnected */
+    cr_assert(!uart_receive(&u, 'c'));
+}
+
 /* The IRQ line follows IIR, gated by OUT2 and silenced by loopback, as on a PC. */
 Test(uart, irq_line_follows_iir_gated_by_out2)
 {

@@ -1,5 +1,6 @@
-/* sdf.h: sdf.c (with sdf_elements.c and sdf_attrs.c) and sdf_check.c, a Microkit system description (.system XML, read with libexpat) turned into the
-   system file's layout (src/microkit/system.h), with every refusal one line naming the element. */
+/* sdf.h: sdf.c (with sdf_elements.c and sdf_attrs.c) and sdf_check.c, a Microkit system description (.system XML,
+   read with libexpat) turned into the system file's layout (src/microkit/system.h), with every refusal one line
+   naming the element. */
 #ifndef VCPUCTX_MKL_SDF_H
 #define VCPUCTX_MKL_SDF_H
 

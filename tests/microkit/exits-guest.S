@@ -38,8 +38,10 @@ _start:
     cli
     cmpl $1, irqs
     jne fail
-    /* 7: the preemption timer ends a spin */
-1:  cmpl $0, 0x7000                  /* the VMM sets it at the timer's exit */
+    /* 7: the preemption timer ends a spin (PAUSE, as spin-waits are written: under Bochs's VT-x a nested spin
+       without it stops the tier's own kernel, whose timers then never fire) */
+1:  pause
+    cmpl $0, 0x7000                  /* the VMM sets it at the timer's exit */
     je 1b
     /* 8: the timer ends a HLT the runtime sleeps in (no HLT exiting) */
     hlt

@@ -392,7 +392,7 @@ test:
 
 # The hardware-virtualization tiers (scripts/hwtier.sh): Debian's kernel with kvm_amd under QEMU TCG and with
 # kvm_intel under Bochs, the suites of scripts/tier-run.sh inside, both ABIs (built first), results on the console.
-TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/vcpuctx-microkit build/field-table build/hostile-gen \
+TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run build/vcpuctx-microkit build/microkit build/field-table build/hostile-gen \
               build/exit-facts build/examples build/ia32/examples build/linux \
               build/bench $(wildcard build/libvcpuctx.so*) build/ia32/tests build/ia32/vcpuctx-run \
               build/ia32/field-table $(wildcard build/ia32/libvcpuctx.so*) README.md docs include scripts examples/microkit \

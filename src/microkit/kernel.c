@@ -25,10 +25,16 @@ void mk_kernel_notify(struct mk_system *sys, unsigned int pd, unsigned int id)
     wake(&sys->kernel[pd]);
 }
 
+/* PD self's end of channel ch, or NULL when there is none. */
+static const struct mk_end *end_at(const struct mk_system *sys, unsigned int self, unsigned int ch)
+{
+    return ch < MK_MAX_IDS && sys->pds[self].ends[ch].used ? &sys->pds[self].ends[ch] : NULL;
+}
+
 int mk_kernel_signal(struct mk_system *sys, unsigned int self, unsigned int ch)
 {
-    const struct mk_end *e = ch < MK_MAX_IDS ? &sys->pds[self].ends[ch] : NULL;
-    if (!e || !e->used || !e->notify) {
+    const struct mk_end *e = end_at(sys, self, ch);
+    if (!e || !e->notify) {
         errno = EINVAL;
         return -1;
     }
@@ -82,8 +88,8 @@ static unsigned int tag_length(uint64_t tag)
 
 int mk_kernel_call(struct mk_system *sys, unsigned int self, unsigned int ch, uint64_t *tag, uint64_t *mrs)
 {
-    const struct mk_end *e = ch < MK_MAX_IDS ? &sys->pds[self].ends[ch] : NULL;
-    if (!e || !e->used || !e->pp) {
+    const struct mk_end *e = end_at(sys, self, ch);
+    if (!e || !e->pp) {
         errno = EINVAL;
         return -1;
     }

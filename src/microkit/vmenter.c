@@ -64,8 +64,8 @@ static int map_ram(const struct mk_system *sys, const struct mk_map *m)
     const struct mk_mr *mr = &sys->mrs[m->mr];
     void *host = mmap(NULL, mr->size, PROT_READ | PROT_WRITE, MAP_SHARED, mr->fd, 0);
     if (host == MAP_FAILED || vcpuctx_vm_map_ram(mkvm.vm, m->vaddr, host, mr->size) < 0) {
-        fprintf(stderr, "vcpuctx-microkit: virtual machine: map of '%s' at 0x%llx: %s\n", mr->name,
-                (unsigned long long)m->vaddr, strerror(errno));
+        fprintf(stderr, "vcpuctx-microkit: PD '%s': virtual machine: map of '%s' at 0x%llx: %s\n",
+                sys->pds[mkvm.self].name, mr->name, (unsigned long long)m->vaddr, strerror(errno));
         return -1;
     }
     return 0;
@@ -91,7 +91,8 @@ int mk_vm_setup(struct mk_system *sys, unsigned int self, struct mk_ports *ports
     mkvm.vcpu = vm_create_vcpu(mkvm.vm, 0);
     struct sigaction sa = {.sa_handler = kick};
     if (!mkvm.vcpu || sigaction(MK_KICK_SIGNAL, &sa, NULL) < 0 || vcpu_time() < 0) {
-        fprintf(stderr, "vcpuctx-microkit: virtual machine '%s': vCPU: %s\n", v->name, strerror(errno));
+        fprintf(stderr, "vcpuctx-microkit: PD '%s': virtual machine '%s': vCPU: %s\n", sys->pds[self].name, v->name,
+                strerror(errno));
         return -1;
     }
     return 0;
@@ -165,6 +166,12 @@ static void fill_fault_mrs(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *
     memcpy(&ipc->msg[SEL4_VMENTER_FAULT_EAX], &c, sizeof(c));
 }
 
+/* RIP past the exiting instruction, as a handler completes an exit in libvcpuctx's view. */
+static void skip_instruction(void)
+{
+    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, field(VMX_GUEST_RIP) + field(VMX_DATA_EXIT_INSTRUCTION_LENGTH));
+}
+
 static bool passed_through(uint16_t port)
 {
     return mkvm.passthrough[port / 8] & (1u << (port % 8));
@@ -187,7 +194,7 @@ static void serve_passthrough(seL4_Word qual)
             mk_ports_out(mkvm.ports, port, size, v);
         }
     }
-    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, field(VMX_GUEST_RIP) + field(VMX_DATA_EXIT_INSTRUCTION_LENGTH));
+    skip_instruction();
 }
 
 /* The guest in HLT stays there until an event: an injection ends it (1: run); an interrupt window the VMM asked
@@ -218,7 +225,7 @@ static int halted_wait(int *r, const struct microkit_x86_vcpu_state *s)
    STI shadow ends with it) and waits as halted_wait says; 1 when nothing is to be reported. */
 static int sleep_in_hlt(int *r, const struct microkit_x86_vcpu_state *s)
 {
-    vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_RIP, field(VMX_GUEST_RIP) + field(VMX_DATA_EXIT_INSTRUCTION_LENGTH));
+    skip_instruction();
     vm_set_vmcs_field(mkvm.vcpu, VMX_GUEST_INTERRUPTABILITY, field(VMX_GUEST_INTERRUPTABILITY) & ~(seL4_Word)3);
     mkvm.halted = true;
     struct microkit_x86_vcpu_state none = *s;
@@ -256,12 +263,12 @@ static int enter_with(const struct microkit_x86_vcpu_state *s)
 static int run_until(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s)
 {
     struct mk_kernel *k = &mkvm.sys->kernel[mkvm.self];
-    int r = 0, h = mkvm.halted ? halted_wait(&r, s) : 1;
-    if (h == 0) {
+    int r = 0;
+    if (mkvm.halted && halted_wait(&r, s) == 0) {
         fill_fault_mrs(ipc, s, r);
         return 1;
     }
-    for (; h != -2;) {
+    for (;;) { /* a notification that ended the HLT state is pending: the first check ends the VMEnter */
         atomic_store(&k->in_vmenter, 1);
         if (mk_kernel_pending(mkvm.sys, mkvm.self))
             break;

@@ -23,20 +23,18 @@ static void need_kvm(void)
 
 /* The launcher on a description, its images in search, then in the board's drivers' directory; stdin from the
    file in (NULL: /dev/null). */
-static void run_system_from(const char *search, const char *system, const char *in, struct cli_result *r)
+static void run_system_from(const char *search, const char *system, const char *timeout, const char *in,
+                            struct cli_result *r)
 {
     char s[600];
     snprintf(s, sizeof(s), "--search=%s", search);
-    const char *argv[] = {MK_BIN, s, "--search=" BUILD_DIR "/microkit", "--timeout=30", system, NULL};
+    const char *argv[] = {MK_BIN, s, "--search=" BUILD_DIR "/microkit", timeout, system, NULL};
     cli_run_from(argv, in, 60, r);
 }
 
 static void run_system(const char *search, const char *system, const char *timeout, struct cli_result *r)
 {
-    char s[600];
-    snprintf(s, sizeof(s), "--search=%s", search);
-    const char *argv[] = {MK_BIN, s, "--search=" BUILD_DIR "/microkit", timeout, system, NULL};
-    cli_run(argv, 60, r);
+    run_system_from(search, system, timeout, NULL, r);
 }
 
 /* A test system (tests/microkit/NAME.system) whose PDs check each step and end with V = 0 (status 1), or V = the
@@ -82,7 +80,7 @@ Test(microkit, com1_reads_standard_input)
     char in[sizeof(text) + 1];
     snprintf(in, sizeof(in), "%s\n", text);
     struct cli_result r;
-    run_system_from(MKT, SRCDIR "/tests/microkit/echo.system", temp_image(0, in, strlen(in)), &r);
+    run_system_from(MKT, SRCDIR "/tests/microkit/echo.system", "--timeout=30", temp_image(0, in, strlen(in)), &r);
     cr_assert_eq(r.status, 1, "status %d; stderr: %s", r.status, r.err);
     cr_assert_str_eq(r.out, "echo: hello from the board's input!\n");
 }

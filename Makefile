@@ -32,6 +32,7 @@ CC ?= cc
 AS := as
 LD := ld
 OBJCOPY := objcopy
+OBJDUMP := objdump
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
         -Wpointer-arith -Wcast-qual -Wvla
 CFLAGS ?= -O2 -g

@@ -16,9 +16,11 @@ $(MK_A): $(MK_OBJS) $(MK_DEV_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(MKL_BIN): $(MKL_OBJS)
+# The board's disk and tap are opened (and checked) by the launcher, with vcpuctx-run's own code for them.
+MKL_DEV_OBJS := $(addprefix $(BUILD)/obj/devices/,blkfile.o tap.o)
+$(MKL_BIN): $(MKL_OBJS) $(MKL_DEV_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lexpat
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lexpat -lpthread
 
 # A PD: its objects, then the runtime and the library (one static binary per PD, as Microkit builds them).
 MK_PD_LIBS := $(MK_A) $(LIB_A)
@@ -67,7 +69,7 @@ MKT_PDS := $(patsubst tests/microkit/%.c,$(MKT)/%.elf,$(wildcard tests/microkit/
 $(MKT)/%.o: tests/microkit/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(MKX_CFLAGS) -c $< -o $@
+	$(Q)$(CC) -Isrc $(MKX_CFLAGS) -c $< -o $@
 $(MKT)/%.elf: $(MKT)/%.o $(MK_PD_LIBS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
@@ -84,9 +86,24 @@ $(MKT)/%-image.o: tests/microkit/%-image.S $(MKT)/%-guest.bin
 $(MKT)/exits.elf: $(MKT)/exits.o $(MKT)/exits-image.o $(MK_PD_LIBS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+# A board driver configured for a test system: the driver's configuration sections (sDDF's .*_config and
+# .device_resources) replaced by those of tests/microkit/config/NAME.c, as sDDF's tooling writes them.
+MKT_DRIVERS := $(patsubst tests/microkit/config/%.c,$(MKT)/%-driver.elf,$(wildcard tests/microkit/config/*.c))
+$(MKT)/config/%.o: tests/microkit/config/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Isrc $(MKX_CFLAGS) -c $< -o $@
+MKT_CONFIG_SECTIONS = $(shell $(OBJDUMP) -h $(1) | awk '$$2 ~ /^\.([a-z_]+_config|device_resources)$$/ { print $$2 }')
+$(MKT)/%-driver.elf: $(MKD)/%.elf $(MKT)/config/%.o
+	$(call msg,PATCH,$@)
+	$(Q)cp $< $@.tmp
+	$(Q)set -e; for s in $(call MKT_CONFIG_SECTIONS,$(word 2,$^)); do \
+		$(OBJCOPY) --dump-section $$s=$@.section $(word 2,$^); \
+		$(OBJCOPY) --update-section $$s=$@.section $@.tmp; done; rm -f $@.section
+	$(Q)mv $@.tmp $@
 .SECONDARY: $(MKD_PDS:.elf=.o) $(MKT_PDS:.elf=.o) $(MKX_PDS:.elf=.o) $(MKT)/exits-guest.bin $(MKX)/guest.bin
 
-microkit: $(MK_A) $(MKL_BIN) $(MKX_PDS) $(MKX)/hello.system $(MKT_PDS) $(MKD_PDS)
+microkit: $(MK_A) $(MKL_BIN) $(MKX_PDS) $(MKX)/hello.system $(MKT_PDS) $(MKD_PDS) $(MKT_DRIVERS)
 
 # Installed beside the library: microkit.h and seL4's VMEnter header, the runtime, the launcher.
 install-microkit: $(MK_A) $(MKL_BIN) $(MKD_PDS)

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <microkit.h>
+#include <vcpuctx_microkit.h>
 
+#include "dma.h"
 #include "kernel.h"
 #include "ports.h"
 #include "vmenter.h"
@@ -32,6 +34,7 @@ static struct {
     struct mk_system *sys;
     unsigned int self;
     struct mk_ports ports;
+    struct mk_dma dma;
     seL4_IPCBuffer ipc;
 } rt;
 
@@ -123,6 +126,30 @@ seL4_Error vcpuctx_mk_ioport_in(microkit_ioport id, seL4_Word port, unsigned int
         return seL4_IllegalOperation;
     *value = mk_ports_in(&rt.ports, (uint16_t)port, size);
     return seL4_NoError;
+}
+
+void *vcpuctx_mk_dma(uint64_t io_addr, uint64_t size)
+{
+    return mk_dma_find(&rt.dma, rt.sys, io_addr, size);
+}
+
+int vcpuctx_mk_board_disk(uint64_t *bytes, bool *read_only)
+{
+    const struct mk_board_files *b = &rt.sys->board;
+    if (b->disk_fd < 0) {
+        errno = ENODEV;
+        return -1;
+    }
+    *bytes = b->disk_bytes;
+    *read_only = b->disk_readonly;
+    return b->disk_fd;
+}
+
+int vcpuctx_mk_board_tap(void)
+{
+    if (rt.sys->board.tap_fd < 0)
+        errno = ENODEV;
+    return rt.sys->board.tap_fd;
 }
 
 static void setup_fail(const char *what, const char *detail)

@@ -1,9 +1,12 @@
 /* ports.c: a PD's I/O ports and the IRQs of the devices behind them, and COM1's input. One lock: the PD's thread
    reaches the board through its calls, the input thread through COM1's receiver. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <vcpuctx_microkit.h>
 
 #include "kernel.h"
 #include "ports.h"
@@ -13,6 +16,7 @@ void mk_ports_init(struct mk_ports *p, struct mk_system *sys, unsigned int self,
     *p = (struct mk_ports){.sys = sys, .self = self, .masked = ~0ULL, .in_fd = -1};
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->read, NULL);
+    pthread_cond_init(&p->acked, NULL);
     mk_board_init(&p->board, out_fd);
 }
 
@@ -76,6 +80,7 @@ void mk_ports_ack(struct mk_ports *p, unsigned int id)
 {
     pthread_mutex_lock(&p->lock);
     p->masked &= ~(1ULL << id);
+    pthread_cond_broadcast(&p->acked);
     if (p->latched & (1ULL << id)) {
         p->latched &= ~(1ULL << id);
         p->masked |= 1ULL << id;
@@ -104,19 +109,37 @@ static void *input(void *arg)
     return NULL;
 }
 
-int mk_ports_start_input(struct mk_ports *p, int in_fd)
+/* The tap's line: high while a frame waits; it rises again only after the driver acknowledged the last IRQ, so
+   a driver that has no buffer for a frame is not woken for it again until it acknowledges. */
+static void *watch_tap(void *arg)
 {
-    bool owner = false;
-    for (unsigned int id = 0; id < MK_MAX_IDS; id++)
-        owner = owner || mk_ports_allowed(p, id, MK_BOARD_COM1, 1);
-    if (!owner)
-        return 0;
-    p->in_fd = in_fd;
+    struct mk_ports *p = arg;
+    struct pollfd pfd = {.fd = p->sys->board.tap_fd, .events = POLLIN};
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        while (p->masked & p->net_ids)
+            pthread_cond_wait(&p->acked, &p->lock);
+        pthread_mutex_unlock(&p->lock);
+        if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+            return NULL;
+        if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+            return NULL;
+        if (!(pfd.revents & POLLIN))
+            continue;
+        pthread_mutex_lock(&p->lock);
+        raise_pin(p, VCPUCTX_MK_NET_PIN);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+/* A thread of the board's: all signals blocked (the kick and the timer's signals stay the PD thread's). */
+static int start_thread(void *(*fn)(void *), struct mk_ports *p)
+{
     pthread_t t;
     sigset_t all, old;
     sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* the kick and the timer's signals stay the PD thread's */
-    int e = pthread_create(&t, NULL, input, p);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int e = pthread_create(&t, NULL, fn, p);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (e) {
         errno = e;
@@ -124,4 +147,19 @@ int mk_ports_start_input(struct mk_ports *p, int in_fd)
     }
     pthread_detach(t);
     return 0;
+}
+
+int mk_ports_start_input(struct mk_ports *p, int in_fd)
+{
+    bool owner = false;
+    const struct mk_pd *pd = &p->sys->pds[p->self];
+    for (unsigned int id = 0; id < MK_MAX_IDS; id++) {
+        owner = owner || mk_ports_allowed(p, id, MK_BOARD_COM1, 1);
+        if (pd->irqs[id].used && pd->irqs[id].pin == VCPUCTX_MK_NET_PIN)
+            p->net_ids |= 1ULL << id;
+    }
+    p->in_fd = owner ? in_fd : -1;
+    if (owner && start_thread(input, p) < 0)
+        return -1;
+    return p->net_ids && p->sys->board.tap_fd >= 0 ? start_thread(watch_tap, p) : 0;
 }

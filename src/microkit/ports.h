@@ -20,7 +20,9 @@ struct mk_ports {
     uint64_t latched;     /* IRQ ids that rose while masked */
     pthread_mutex_t lock; /* the board and the above: the PD's thread and the input thread */
     pthread_cond_t read;  /* COM1's receiver buffer was read */
+    pthread_cond_t acked; /* an IRQ was acknowledged */
     int in_fd;            /* COM1's input, when the PD owns COM1 */
+    uint64_t net_ids;     /* the PD's IRQ ids on the network device's pin */
 };
 
 void mk_ports_init(struct mk_ports *p, struct mk_system *sys, unsigned int self, int out_fd);
@@ -33,7 +35,8 @@ void mk_ports_out(struct mk_ports *p, uint16_t port, unsigned int size, uint32_t
 /* Acknowledge IRQ id: unmask it, and deliver it again if its line rose meanwhile. */
 void mk_ports_ack(struct mk_ports *p, unsigned int id);
 /* When the PD owns COM1's ports: a thread that feeds in_fd's bytes to COM1's receiver, each once the one before
-   has been read (nothing overrun, nothing lost). 0, or -1 with errno. */
+   has been read (nothing overrun, nothing lost). When it has an IRQ on the network device's pin and the board
+   has a tap: a thread that raises the pin while a frame waits, once per acknowledgement. 0, or -1 with errno. */
 int mk_ports_start_input(struct mk_ports *p, int in_fd);
 
 #endif /* VCPUCTX_MK_PORTS_H */

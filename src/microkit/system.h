@@ -14,10 +14,12 @@
 #define MK_PATH_LEN    256
 #define MK_MAX_PDS     63 /* Microkit's limit */
 #define MK_MAX_MRS     128
-#define MK_MAX_IDS     63                 /* channel ids 0..61, I/O port ids 0..62 */
-#define MK_MAX_MAPS    32                 /* per PD, and per VM */
-#define MK_MAX_SETVARS 32                 /* per PD */
-#define MK_MRS         120                /* message registers (seL4_MsgMaxLength) */
+#define MK_MAX_IDS     63  /* channel ids 0..61, I/O port ids 0..62 */
+#define MK_MAX_MAPS    32  /* per PD, and per VM */
+#define MK_MAX_SETVARS 32  /* per PD */
+#define MK_MRS         120 /* message registers (seL4_MsgMaxLength) */
+#define MK_PHYS_NONE   UINT64_MAX
+#define MK_PHYS_BASE   0x100000000ULL     /* regions without phys_addr get physical addresses from here up */
 #define MK_ENV         "VCPUCTX_MICROKIT" /* "FD:PD": the system file's descriptor, this PD's index */
 
 /* Map permissions, as the description's perms="rwx" letters. */
@@ -27,7 +29,8 @@ struct mk_mr {
     char name[MK_NAME_LEN];
     uint64_t size;      /* bytes, whole pages */
     uint64_t page_size; /* 4 KiB or 2 MiB */
-    uint64_t phys_addr; /* 0: none given */
+    uint64_t phys_addr; /* its physical (I/O) address: phys_addr=, or one the launcher gave it */
+    bool phys_given;    /* phys_addr= was written */
     int fd;             /* its memory file, inherited by every PD */
 };
 
@@ -103,11 +106,20 @@ struct mk_kernel {
     uint64_t ppc_mrs[MK_MRS];
 };
 
+/* The board's host-backed devices, opened by the launcher (--disk, --net) and inherited by every PD. */
+struct mk_board_files {
+    int disk_fd; /* -1: none; open and locked */
+    bool disk_readonly;
+    uint64_t disk_bytes;
+    int tap_fd; /* -1: none; non-blocking, each frame behind a 12-byte virtio-net header */
+};
+
 struct mk_system {
     uint32_t magic;
     uint32_t npds, nmrs;
     _Atomic int halted; /* a PD asked the system to stop (the board's debug exit) */
     _Atomic int halt_status;
+    struct mk_board_files board;
     struct mk_mr mrs[MK_MAX_MRS];
     struct mk_pd pds[MK_MAX_PDS];
     struct mk_kernel kernel[MK_MAX_PDS];

@@ -3,6 +3,7 @@
    board's debug exit, or a PD ends (a crash: seL4 would fault it), or the timeout or a signal comes. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devices/devices.h"
 #include "launch.h"
 
 static int fail(const char *what)
@@ -44,6 +46,41 @@ static int make_kernel(struct mk_kernel *k)
     return k->efd < 0 ? fail("eventfd") : 0;
 }
 
+static int refuse_option(const char *option, const char *why)
+{
+    fprintf(stderr, "vcpuctx-microkit: %s: %s\n", option, why);
+    return -1;
+}
+
+/* The board's disk and tap, opened here so that a bad one is refused before any PD starts; every PD inherits
+   them (the driver PDs use them). */
+static int open_board_files(struct launch *l)
+{
+    struct mk_board_files *b = &l->sys->board;
+    char err[256];
+    *b = (struct mk_board_files){.disk_fd = -1, .tap_fd = -1};
+    if (l->disk) {
+        struct blkfile f;
+        if (blkfile_open(&f, l->disk, l->disk_readonly, err, sizeof(err)) < 0)
+            return refuse_option("--disk", err);
+        *b = (struct mk_board_files){f.fd, f.readonly, f.sectors * 512, -1};
+    }
+    if (l->tap) {
+        struct tap t;
+        static const uint8_t mac[6] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
+        if (tap_open(&t, l->tap, mac, err, sizeof(err)) < 0)
+            return refuse_option("--net", err);
+        b->tap_fd = t.fd;
+        if (fcntl(t.fd, F_SETFL, O_NONBLOCK) < 0)
+            return fail("--net");
+    }
+    int fds[2] = {b->disk_fd, b->tap_fd};
+    for (int i = 0; i < 2; i++)
+        if (fds[i] >= 0 && fcntl(fds[i], F_SETFD, 0) < 0)
+            return fail("board file");
+    return 0;
+}
+
 int launch_prepare(struct launch *l, const struct mk_system *checked)
 {
     l->sysfd = memfd_create("vcpuctx-microkit-system", 0);
@@ -59,7 +96,7 @@ int launch_prepare(struct launch *l, const struct mk_system *checked)
     for (uint32_t i = 0; i < l->sys->npds; i++)
         if (make_kernel(&l->sys->kernel[i]) < 0)
             return -1;
-    return 0;
+    return open_board_files(l);
 }
 
 static void exec_pd(struct launch *l, unsigned int i, const sigset_t *old)

@@ -15,7 +15,9 @@ struct launch {
     struct mk_system *sys; /* the shared system file, mapped */
     int sysfd;
     pid_t pids[MK_MAX_PDS];
-    double timeout; /* seconds, 0: none */
+    double timeout;         /* seconds, 0: none */
+    const char *disk, *tap; /* the board's disk image and tap device (--disk, --net), or NULL */
+    bool disk_readonly;
 };
 
 /* Make the shared file from a checked system, its regions' memory and each PD's eventfd: 0, or -1 after a line. */

@@ -61,7 +61,9 @@ void sdf_free(struct sdf *sdf)
     free(sdf->sys);
     free(sdf->maps);
     free(sdf->channels);
+    free(sdf->paddrs);
     sdf->sys = NULL;
     sdf->maps = NULL;
     sdf->channels = NULL;
+    sdf->paddrs = NULL;
 }

@@ -29,6 +29,13 @@ struct sdf_end {
     int line, col;
 };
 
+/* A <setvar symbol= region_paddr=>: the symbol gets the region's physical address. */
+struct sdf_paddr {
+    char symbol[MK_NAME_LEN], mr[MK_NAME_LEN];
+    int pd;
+    int line, col;
+};
+
 struct sdf_channel {
     struct sdf_end end[2];
     int nends;
@@ -43,6 +50,8 @@ struct sdf {
     size_t nmaps, maps_cap;
     struct sdf_channel *channels;
     size_t nchannels, channels_cap;
+    struct sdf_paddr *paddrs;
+    size_t npaddrs, paddrs_cap;
     int pd_line[MK_MAX_PDS], pd_col[MK_MAX_PDS];
     int mr_line[MK_MAX_MRS], mr_col[MK_MAX_MRS];
     uint64_t ram_limit; /* regions may take this much in all (0: the machine's RAM) */

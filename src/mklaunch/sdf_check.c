@@ -25,20 +25,26 @@ static int mr_named(const struct mk_system *s, const char *name)
     return -1;
 }
 
-static int add_setvar(struct sdf *sdf, const struct sdf_map *m, const char *symbol, uint64_t value)
+/* Where a setvar was written: its PD, and the element's place for the refusal. */
+struct where {
+    int pd, line, col;
+    const char *el;
+};
+
+static int add_setvar(struct sdf *sdf, struct where w, const char *symbol, uint64_t value)
 {
-    struct mk_pd *pd = &sdf->sys->pds[m->pd];
+    struct mk_pd *pd = &sdf->sys->pds[w.pd];
     uint64_t addr, size;
     if (pd->nsetvars == MK_MAX_SETVARS) {
-        sdf_error(sdf, m->line, m->col, "map", "more than %d setvar symbols in PD '%s'", MK_MAX_SETVARS, pd->name);
+        sdf_error(sdf, w.line, w.col, w.el, "more than %d setvar symbols in PD '%s'", MK_MAX_SETVARS, pd->name);
         return -1;
     }
     if (!pd->image[0] || elf_symbol(pd->image, symbol, &addr, &size) < 0) {
-        sdf_error(sdf, m->line, m->col, "map", "setvar '%s': no such symbol in PD '%s''s image", symbol, pd->name);
+        sdf_error(sdf, w.line, w.col, w.el, "setvar '%s': no such symbol in PD '%s''s image", symbol, pd->name);
         return -1;
     }
     if (size != 8) {
-        sdf_error(sdf, m->line, m->col, "map", "setvar '%s': a symbol of %llu bytes, not a 64-bit variable", symbol,
+        sdf_error(sdf, w.line, w.col, w.el, "setvar '%s': a symbol of %llu bytes, not a 64-bit variable", symbol,
                   (unsigned long long)size);
         return -1;
     }
@@ -88,9 +94,10 @@ static int resolve_map(struct sdf *sdf, const struct sdf_map *m)
     maps[(*n)++] = (struct mk_map){(uint32_t)mr, m->perms, m->vaddr, m->cached};
     if (check_overlap(sdf, maps, *n, m) < 0)
         return -1;
-    if (m->setvar_vaddr[0] && add_setvar(sdf, m, m->setvar_vaddr, m->vaddr) < 0)
+    struct where w = {m->pd, m->line, m->col, "map"};
+    if (m->setvar_vaddr[0] && add_setvar(sdf, w, m->setvar_vaddr, m->vaddr) < 0)
         return -1;
-    return m->setvar_size[0] ? add_setvar(sdf, m, m->setvar_size, r->size) : 0;
+    return m->setvar_size[0] ? add_setvar(sdf, w, m->setvar_size, r->size) : 0;
 }
 
 static int resolve_end(struct sdf *sdf, const struct sdf_end *e, int *pd)
@@ -167,6 +174,47 @@ static int check_regions(struct sdf *sdf)
     return 0;
 }
 
+/* Regions with a phys_addr do not overlap; the others get physical addresses above all of them, as Microkit
+   gives them RAM: what setvar region_paddr hands a PD, and what the runtime's DMA view finds. */
+static int place_regions(struct sdf *sdf)
+{
+    struct mk_system *s = sdf->sys;
+    uint64_t next = MK_PHYS_BASE;
+    for (uint32_t i = 0; i < s->nmrs; i++) {
+        const struct mk_mr *b = &s->mrs[i];
+        for (uint32_t j = 0; b->phys_given && j < i; j++) {
+            const struct mk_mr *a = &s->mrs[j];
+            if (a->phys_given && a->phys_addr < b->phys_addr + b->size && b->phys_addr < a->phys_addr + a->size) {
+                sdf_error(sdf, sdf->mr_line[i], sdf->mr_col[i], "memory_region",
+                          "'%s' at physical 0x%llx overlaps '%s' at 0x%llx", b->name, (unsigned long long)b->phys_addr,
+                          a->name, (unsigned long long)a->phys_addr);
+                return -1;
+            }
+        }
+        if (b->phys_given && b->phys_addr + b->size > next)
+            next = b->phys_addr + b->size;
+    }
+    for (uint32_t i = 0; i < s->nmrs; i++) {
+        struct mk_mr *mr = &s->mrs[i];
+        if (mr->phys_given)
+            continue;
+        next = (next + mr->page_size - 1) & ~(mr->page_size - 1);
+        mr->phys_addr = next;
+        next += mr->size;
+    }
+    return 0;
+}
+
+static int resolve_paddr(struct sdf *sdf, const struct sdf_paddr *v)
+{
+    int mr = mr_named(sdf->sys, v->mr);
+    if (mr < 0) {
+        sdf_error(sdf, v->line, v->col, "setvar", "no memory region '%s'", v->mr);
+        return -1;
+    }
+    return add_setvar(sdf, (struct where){v->pd, v->line, v->col, "setvar"}, v->symbol, sdf->sys->mrs[mr].phys_addr);
+}
+
 /* No two PDs share an I/O port: each device behind the board's ports has one driver. */
 static int check_ioports(struct sdf *sdf)
 {
@@ -200,8 +248,11 @@ int sdf_check(struct sdf *sdf)
             return -1;
         }
     }
-    if (check_regions(sdf) < 0 || check_ioports(sdf) < 0)
+    if (check_regions(sdf) < 0 || place_regions(sdf) < 0 || check_ioports(sdf) < 0)
         return -1;
+    for (size_t i = 0; i < sdf->npaddrs; i++)
+        if (resolve_paddr(sdf, &sdf->paddrs[i]) < 0)
+            return -1;
     for (size_t i = 0; i < sdf->nmaps; i++)
         if (resolve_map(sdf, &sdf->maps[i]) < 0)
             return -1;

@@ -20,6 +20,7 @@ static void on_memory_region(struct sdf_ctx *c, const char **atts)
     }
     struct mk_mr *mr = &s->mrs[s->nmrs];
     mr->page_size = 0x1000;
+    mr->phys_addr = MK_PHYS_NONE;
     if (!sdf_name(c, el, atts, "name", mr->name) || !sdf_number(c, el, atts, "size", true, &mr->size) ||
         !sdf_number(c, el, atts, "page_size", false, &mr->page_size) ||
         !sdf_number(c, el, atts, "phys_addr", false, &mr->phys_addr))
@@ -32,6 +33,10 @@ static void on_memory_region(struct sdf_ctx *c, const char **atts)
     if (mr->size == 0 || mr->size % mr->page_size)
         return sdf_refuse(c, el, "'%s': size 0x%llx is not a multiple of its page size 0x%llx", mr->name,
                           (unsigned long long)mr->size, (unsigned long long)mr->page_size);
+    if (mr->phys_addr != MK_PHYS_NONE && (mr->phys_addr % mr->page_size || mr->phys_addr + mr->size < mr->phys_addr))
+        return sdf_refuse(c, el, "'%s': phys_addr 0x%llx is not aligned to its page size, or wraps", mr->name,
+                          (unsigned long long)mr->phys_addr);
+    mr->phys_given = mr->phys_addr != MK_PHYS_NONE;
     mr->fd = -1;
     c->sdf->mr_line[s->nmrs] = (int)XML_GetCurrentLineNumber(c->parser);
     c->sdf->mr_col[s->nmrs] = (int)XML_GetCurrentColumnNumber(c->parser) + 1;
@@ -241,6 +246,27 @@ static void on_ioport(struct sdf_ctx *c, const char **atts)
     pd->ioports[id] = (struct mk_ioport){true, (uint16_t)addr, (uint16_t)size};
 }
 
+/* <setvar symbol="S" region_paddr="MR"/>: resolved once the regions have their physical addresses. */
+static void on_setvar(struct sdf_ctx *c, const char **atts)
+{
+    static const char *const known[] = {"symbol", "region_paddr", NULL};
+    struct sdf *sdf = c->sdf;
+    if (!sdf_attrs_known(c, "setvar", atts, known))
+        return;
+    struct sdf_paddr *v = sdf_grow(sdf->paddrs, &sdf->paddrs_cap, sdf->npaddrs + 1, sizeof(*v));
+    if (!v)
+        return sdf_refuse(c, "setvar", "out of memory");
+    sdf->paddrs = v;
+    v = &sdf->paddrs[sdf->npaddrs];
+    memset(v, 0, sizeof(*v));
+    if (!sdf_name(c, "setvar", atts, "symbol", v->symbol) || !sdf_name(c, "setvar", atts, "region_paddr", v->mr))
+        return;
+    v->pd = c->pd;
+    v->line = (int)XML_GetCurrentLineNumber(c->parser);
+    v->col = (int)XML_GetCurrentColumnNumber(c->parser) + 1;
+    sdf->npaddrs++;
+}
+
 static void on_channel(struct sdf_ctx *c, const char **atts)
 {
     struct sdf *sdf = c->sdf;
@@ -307,7 +333,7 @@ void sdf_element_start(struct sdf_ctx *c, const char *el, const char **atts)
     else if (in_pd && !strcmp(el, "protection_domain"))
         sdf_refuse(c, el, "a PD inside '%s': child PDs are not supported on Linux", c->sdf->sys->pds[c->pd].name);
     else if (in_pd && !strcmp(el, "setvar"))
-        sdf_refuse(c, el, "region_paddr: memory regions have no physical address on Linux");
+        on_setvar(c, atts);
     else
         sdf_refuse(c, el, "not expected here");
 }

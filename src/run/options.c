@@ -31,7 +31,7 @@ static const char usage[] =
     "  --drive=FILE                 a raw disk image as the ATA master on the primary IDE channel\n"
     "  --drive=file=FILE,if=virtio[,format=raw][,readonly=on]\n"
     "                               a raw image as a virtio block device on the PCI bus (up to 4;\n"
-    "                               if=ide: the ATA disk); locked while the guest runs"
+    "                               if=ide: the ATA disk); locked while the guest runs\n"
     "  --device=pc-testdev          QEMU's pc-testdev (ports 0xe0-0xeb, 0x2000-0x2017; MMIO at\n"
     "                               0xff000000), in place of the debug console at 0xe9\n"
     "  --nic=tap,ifname=NAME[,mac=ADDR]\n"

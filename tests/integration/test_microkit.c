@@ -3,6 +3,7 @@
 #ifndef VCPUCTX_ABI_IA32
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 
 #include "cli.h"
 
@@ -21,31 +22,37 @@ static void need_kvm(void)
         close(fd);
 }
 
-/* The launcher on a description, its images in search, then in the board's drivers' directory; stdin from the
-   file in (NULL: /dev/null). */
-static void run_system_from(const char *search, const char *system, const char *timeout, const char *in,
-                            struct cli_result *r)
+/* The launcher on a description, its images in search, then in the board's drivers' directory, with a board
+   option (--disk=, --net=; NULL: none); stdin from the file in (NULL: /dev/null). */
+static void run_system_with(const char *search, const char *system, const char *timeout, const char *board,
+                            const char *in, struct cli_result *r)
 {
     char s[600];
     snprintf(s, sizeof(s), "--search=%s", search);
-    const char *argv[] = {MK_BIN, s, "--search=" BUILD_DIR "/microkit", timeout, system, NULL};
+    const char *argv[] = {
+        MK_BIN, s, "--search=" BUILD_DIR "/microkit", timeout, board ? board : system, board ? system : NULL, NULL};
     cli_run_from(argv, in, 60, r);
 }
 
 static void run_system(const char *search, const char *system, const char *timeout, struct cli_result *r)
 {
-    run_system_from(search, system, timeout, NULL, r);
+    run_system_with(search, system, timeout, NULL, NULL, r);
 }
 
 /* A test system (tests/microkit/NAME.system) whose PDs check each step and end with V = 0 (status 1), or V = the
-   step that failed: it passes, silently on stderr. */
-static void system_passes(const char *name, struct cli_result *r)
+   step that failed: it passes, silently on stderr. board: a board option, or NULL. */
+static void system_passes_on(const char *name, const char *board, struct cli_result *r)
 {
     char path[512];
     snprintf(path, sizeof(path), SRCDIR "/tests/microkit/%s.system", name);
-    run_system(MKT, path, "--timeout=30", r);
+    run_system_with(MKT, path, "--timeout=30", board, NULL, r);
     cr_assert_eq(r->status, 1, "%s: status %d (2V+1: V is the step that failed); stderr: %s", name, r->status, r->err);
     cr_assert_str_eq(r->err, "");
+}
+
+static void system_passes(const char *name, struct cli_result *r)
+{
+    system_passes_on(name, NULL, r);
 }
 
 Test(microkit, pds_notify_call_and_share_a_region_without_kvm)
@@ -80,7 +87,7 @@ Test(microkit, com1_reads_standard_input)
     char in[sizeof(text) + 1];
     snprintf(in, sizeof(in), "%s\n", text);
     struct cli_result r;
-    run_system_from(MKT, SRCDIR "/tests/microkit/echo.system", "--timeout=30", temp_image(0, in, strlen(in)), &r);
+    run_system_with(MKT, SRCDIR "/tests/microkit/echo.system", "--timeout=30", NULL, temp_image(0, in, strlen(in)), &r);
     cr_assert_eq(r.status, 1, "status %d; stderr: %s", r.status, r.err);
     cr_assert_str_eq(r.out, "echo: hello from the board's input!\n");
 }
@@ -90,6 +97,45 @@ Test(microkit, the_board_timer_answers_sddf_timer_calls)
 {
     struct cli_result r;
     system_passes("ticker", &r);
+}
+
+/* The board's block driver PD on an image whose block b holds bytes (b * 7 + i) & 0xff (tests/microkit/blkclient.c
+   reads, writes, flushes and is refused out of range); the write is checked in the image afterwards. */
+Test(microkit, the_board_block_driver_serves_sddf_block_requests)
+{
+    enum { BLOCK = 4096, BLOCKS = 16 };
+    static uint8_t image[BLOCK * BLOCKS];
+    for (size_t i = 0; i < sizeof(image); i++)
+        image[i] = (uint8_t)((i / BLOCK) * 7 + i % BLOCK);
+    char disk[128];
+    snprintf(disk, sizeof(disk), "--disk=%s", temp_image(1, image, sizeof(image)));
+    struct cli_result r;
+    system_passes_on("blk", disk, &r);
+    FILE *f = fopen(disk + strlen("--disk="), "rb");
+    cr_assert_not_null(f);
+    char got[64] = {0};
+    cr_assert(fseek(f, 9 * BLOCK, SEEK_SET) == 0 && fread(got, 1, sizeof(got) - 1, f) == sizeof(got) - 1);
+    fclose(f);
+    cr_assert_str_eq(got, "written by blkclient through the board's disk", "block 9 of the image");
+}
+
+/* Board options the launcher refuses before any PD starts: status 2 and one line. */
+Test(microkit, a_missing_disk_or_tap_is_refused_with_status_2)
+{
+    static const struct {
+        const char *option, *want;
+    } bad[] = {
+        {"--disk=/nonexistent/disk.img", "vcpuctx-microkit: --disk: /nonexistent/disk.img: No such file"},
+        {"--net=vcmk-none0", "vcpuctx-microkit: --net: tap vcmk-none0: no such network interface"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct cli_result r;
+        run_system_with(MKT, SRCDIR "/tests/microkit/ping.system", "--timeout=30", bad[i].option, NULL, &r);
+        cr_expect_eq(r.status, 2, "%s: status %d", bad[i].option, r.status);
+        cr_expect_eq(count_lines(r.err), 1, "%s: one line, not: %s", bad[i].option, r.err);
+        cr_expect(strstr(r.err, bad[i].want) == r.err, "%s: wanted '%s' in: %s", bad[i].option, bad[i].want, r.err);
+        cr_expect_str_eq(r.out, "", "%s: nothing ran", bad[i].option);
+    }
 }
 
 Test(microkit, a_pd_seL4_would_fault_ends_the_system_with_status_4)
@@ -155,6 +201,13 @@ Test(microkit, bad_descriptions_are_one_line_and_status_2)
          "size=\"8\"/></protection_domain><protection_domain name=\"b\"><program_image path=\"pong.elf\"/>"
          "<ioport id=\"0\" addr=\"0x3fc\" size=\"1\"/></protection_domain></system>",
          "protection_domain: 'b''s I/O ports 0x3fc+1 overlap 'a''s 0x3f8+8"},
+        {"<system><memory_region name=\"a\" size=\"0x2000\" phys_addr=\"0x80000000\"/><memory_region name=\"b\" "
+         "size=\"0x1000\" phys_addr=\"0x80001000\"/><protection_domain name=\"p\"><program_image "
+         "path=\"pong.elf\"/></protection_domain></system>",
+         "memory_region: 'b' at physical 0x80001000 overlaps 'a' at 0x80000000"},
+        {"<system><protection_domain name=\"a\"><program_image path=\"blkclient.elf\"/><setvar symbol=\"data_paddr\" "
+         "region_paddr=\"nowhere\"/></protection_domain></system>",
+         "setvar: no memory region 'nowhere'"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct cli_result r;

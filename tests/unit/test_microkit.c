@@ -1,16 +1,24 @@
 /* test_microkit.c: the Microkit runtime's parts that need no KVM: seL4's VMEnter message layout and message tag,
    seL4's VMCS field lists, a PD's notification word and endpoint, and IRQ masking until acknowledgement. */
 #ifndef VCPUCTX_ABI_IA32
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <microkit.h>
 #include <sel4vm/arch/vmcs_fields.h>
 
+#include <errno.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <vcpuctx_microkit.h>
+
+#include "microkit/dma.h"
 #include "microkit/kernel.h"
 #include "microkit/ports.h"
 #include "microkit/vmcs_policy.h"
@@ -152,5 +160,55 @@ Test(microkit, an_irq_is_masked_from_delivery_to_acknowledgement)
     cr_assert_eq(mk_kernel_wait(s, 0, 0).badge, 1ULL << 2, "delivered at the acknowledgement");
     cr_assert_eq(mk_ports_in(&p, 0x3f0, 2), 0xffff, "no device: all ones");
     free(s);
+}
+/* A device's DMA reaches a region by its physical address, through the region's memory file. */
+Test(microkit, dma_finds_a_region_by_its_physical_address)
+{
+    struct mk_system *s = two_pds();
+    s->nmrs = 2;
+    for (int i = 0; i < 2; i++) {
+        s->mrs[i] = (struct mk_mr){.size = 0x2000, .phys_addr = 0x100000000ULL + 0x10000ULL * (uint64_t)i};
+        s->mrs[i].fd = memfd_create("dma", 0);
+        cr_assert(s->mrs[i].fd >= 0 && ftruncate(s->mrs[i].fd, 0x2000) == 0);
+    }
+    struct mk_dma d = {0};
+    char *a = mk_dma_find(&d, s, 0x100010ff0ULL, 0x10), *b = mk_dma_find(&d, s, 0x100011000ULL, 0x1000);
+    cr_assert(a && b && b - a == 0x10, "one mapping of the second region serves both");
+    strcpy(b, "through DMA");
+    char *view = mmap(NULL, 0x2000, PROT_READ, MAP_SHARED, s->mrs[1].fd, 0);
+    cr_assert_str_eq(view + 0x1000, "through DMA", "the region's memory itself");
+    errno = 0;
+    cr_assert_null(mk_dma_find(&d, s, 0x100001800ULL, 0x1000), "past the first region's end");
+    cr_assert_eq(errno, EFAULT);
+    cr_assert_null(mk_dma_find(&d, s, 0xfffff000ULL, 0x1000), "below every region");
+    munmap(view, 0x2000);
+    free(s);
+}
+
+/* The network device's line (the tap, here a pipe): raised while a frame waits, and not again until the IRQ is
+   acknowledged. */
+Test(microkit, the_tap_raises_its_pin_once_per_acknowledgement)
+{
+    static struct mk_system *s; /* the watching thread keeps it to the test's end */
+    static struct mk_ports p;
+    s = two_pds();
+    int tap[2];
+    cr_assert(pipe(tap) == 0);
+    s->board = (struct mk_board_files){.disk_fd = -1, .tap_fd = tap[0]};
+    s->pds[0].irqs[5] = (struct mk_irq){.used = true, .pin = VCPUCTX_MK_NET_PIN};
+    mk_ports_init(&p, s, 0, -1);
+    cr_assert(mk_ports_start_input(&p, -1) == 0);
+    mk_ports_ack(&p, 5);
+    cr_assert(write(tap[1], "frame", 5) == 5);
+    cr_assert_eq(mk_kernel_wait(s, 0, 1).badge, 1ULL << 5);
+    usleep(50000);
+    cr_assert_eq(mk_kernel_wait(s, 0, 0).badge, 0, "not again before the acknowledgement");
+    mk_ports_ack(&p, 5);
+    cr_assert_eq(mk_kernel_wait(s, 0, 1).badge, 1ULL << 5, "the frame still waits: again after it");
+    char buf[8];
+    cr_assert(read(tap[0], buf, sizeof(buf)) == 5);
+    mk_ports_ack(&p, 5);
+    usleep(50000);
+    cr_assert_eq(mk_kernel_wait(s, 0, 0).badge, 0, "nothing waits: the line stays low");
 }
 #endif /* VCPUCTX_ABI_IA32 */

@@ -108,7 +108,7 @@ microkit: $(MK_A) $(MKL_BIN) $(MKX_PDS) $(MKX)/hello.system $(MKT_PDS) $(MKD_PDS
 # Installed beside the library: microkit.h and seL4's VMEnter header, the runtime, the launcher.
 install-microkit: $(MK_A) $(MKL_BIN) $(MKD_PDS)
 	install -d $(DESTDIR)$(PREFIX)/include/sel4/arch $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin
-	install -m 644 include/microkit.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/microkit.h include/vcpuctx_microkit.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/sel4/arch/vmenter.h $(DESTDIR)$(PREFIX)/include/sel4/arch/
 	install -m 644 $(MK_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(MKL_BIN) $(DESTDIR)$(PREFIX)/bin/

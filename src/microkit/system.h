@@ -20,6 +20,7 @@
 #define MK_MRS         120 /* message registers (seL4_MsgMaxLength) */
 #define MK_PHYS_NONE   UINT64_MAX
 #define MK_PHYS_BASE   0x100000000ULL     /* regions without phys_addr get physical addresses from here up */
+#define MK_PHYS_TOP    (1ULL << 52)       /* x86-64's widest physical address space */
 #define MK_ENV         "VCPUCTX_MICROKIT" /* "FD:PD": the system file's descriptor, this PD's index */
 
 /* Map permissions, as the description's perms="rwx" letters. */

@@ -199,6 +199,11 @@ static int place_regions(struct sdf *sdf)
         if (mr->phys_given)
             continue;
         next = (next + mr->page_size - 1) & ~(mr->page_size - 1);
+        if (next > MK_PHYS_TOP || mr->size > MK_PHYS_TOP - next) {
+            sdf_error(sdf, sdf->mr_line[i], sdf->mr_col[i], "memory_region",
+                      "'%s': no physical address space left for it below 0x%llx", mr->name, MK_PHYS_TOP);
+            return -1;
+        }
         mr->phys_addr = next;
         next += mr->size;
     }

@@ -33,9 +33,10 @@ static void on_memory_region(struct sdf_ctx *c, const char **atts)
     if (mr->size == 0 || mr->size % mr->page_size)
         return sdf_refuse(c, el, "'%s': size 0x%llx is not a multiple of its page size 0x%llx", mr->name,
                           (unsigned long long)mr->size, (unsigned long long)mr->page_size);
-    if (mr->phys_addr != MK_PHYS_NONE && (mr->phys_addr % mr->page_size || mr->phys_addr + mr->size < mr->phys_addr))
-        return sdf_refuse(c, el, "'%s': phys_addr 0x%llx is not aligned to its page size, or wraps", mr->name,
-                          (unsigned long long)mr->phys_addr);
+    if (mr->phys_addr != MK_PHYS_NONE &&
+        (mr->phys_addr % mr->page_size || mr->phys_addr > MK_PHYS_TOP || mr->size > MK_PHYS_TOP - mr->phys_addr))
+        return sdf_refuse(c, el, "'%s': phys_addr 0x%llx is not aligned to its page size, or ends past 0x%llx",
+                          mr->name, (unsigned long long)mr->phys_addr, MK_PHYS_TOP);
     mr->phys_given = mr->phys_addr != MK_PHYS_NONE;
     mr->fd = -1;
     c->sdf->mr_line[s->nmrs] = (int)XML_GetCurrentLineNumber(c->parser);

@@ -13,10 +13,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* No two regions share a physical address (what a driver PD's DMA finds must be one region). */
+static void apart(const struct mk_system *s)
+{
+    for (uint32_t i = 0; i < s->nmrs; i++)
+        for (uint32_t j = 0; j < i; j++) {
+            const struct mk_mr *a = &s->mrs[i], *b = &s->mrs[j];
+            if (a->phys_addr < b->phys_addr + b->size && b->phys_addr < a->phys_addr + a->size)
+                __builtin_trap();
+        }
+}
+
 static void consistent(const struct mk_system *s)
 {
     if (s->npds == 0 || s->magic != MK_MAGIC)
         __builtin_trap();
+    apart(s);
     for (uint32_t i = 0; i < s->npds; i++) {
         if (!s->pds[i].image[0])
             __builtin_trap();

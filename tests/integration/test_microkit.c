@@ -122,7 +122,7 @@ Test(microkit, the_board_block_driver_serves_sddf_block_requests)
 /* A tap at 10.77.0.1 in a network namespace of the test's own (util-linux's unshare, iproute2's ip), then argv
    from argv[0] run in that namespace. */
 #define NETNS_TAP                                                                                                      \
-    "ip=/bin/ip; $ip tuntap add vcmk0 mode tap && $ip addr add 10.77.0.1/24 dev vcmk0 && $ip link set vcmk0 up && "   \
+    "ip=/bin/ip; $ip tuntap add vcmk0 mode tap && $ip addr add 10.77.0.1/24 dev vcmk0 && $ip link set vcmk0 up && "    \
     "exec \"$0\" \"$@\""
 
 /* The board's network driver PD on a tap: the client's ARP request reaches the host's stack, whose reply comes
@@ -135,9 +135,18 @@ Test(microkit, the_board_network_driver_carries_frames_both_ways)
     cli_run(probe, 30, &r);
     if (r.status != 0)
         cr_skip_test("no tap in a network namespace of the test's own (status %d): %s", r.status, r.err);
-    const char *argv[] = {"/usr/bin/unshare", "-n", "sh", "-c", NETNS_TAP, MK_BIN, "--search=" MKT,
-                          "--search=" BUILD_DIR "/microkit", "--net=vcmk0", "--timeout=30",
-                          SRCDIR "/tests/microkit/net.system", NULL};
+    const char *argv[] = {"/usr/bin/unshare",
+                          "-n",
+                          "sh",
+                          "-c",
+                          NETNS_TAP,
+                          MK_BIN,
+                          "--search=" MKT,
+                          "--search=" BUILD_DIR "/microkit",
+                          "--net=vcmk0",
+                          "--timeout=30",
+                          SRCDIR "/tests/microkit/net.system",
+                          NULL};
     cli_run(argv, 60, &r);
     cr_assert_eq(r.status, 1, "status %d (2V+1: V is the step that failed); stderr: %s", r.status, r.err);
     cr_assert_str_eq(r.err, "");

@@ -12,7 +12,20 @@ MKL_OBJS := $(MKL_SRCS:src/%.c=$(BUILD)/obj/%.o)
 MKL_BIN := $(BUILD)/vcpuctx-microkit
 $(MK_OBJS) $(MKL_OBJS): CPPFLAGS += -Isrc
 
-$(MK_A): $(MK_OBJS) $(MK_DEV_OBJS)
+# The runtime is sealed into one object with the library, as the library is: a PD shares one link with it, and
+# on seL4 a PD may give its functions any name (sDDF's x86 serial driver defines read and write). So only
+# libmicrokit's names and the runtime's calls stay global (exports.txt), and the runtime's references to libc
+# functions a PD may well define go to glibc's aliases or to sys.c instead (libc-names.txt).
+MK_SYS_O := $(BUILD)/obj/microkit/sys.o
+$(BUILD)/obj/microkit/runtime.o: $(MK_OBJS) $(MK_DEV_OBJS) $(BUILD)/obj/libvcpuctx.o src/microkit/exports.txt \
+		src/microkit/libc-names.txt
+	$(call msg,LD,$@)
+	$(Q)$(LD) -r -o $@.1 $(filter-out $(MK_SYS_O),$(filter %.o,$^)) && \
+		$(OBJCOPY) --redefine-syms=src/microkit/libc-names.txt $@.1 $@.2 && \
+		$(LD) -r -o $@.3 $@.2 $(MK_SYS_O) && \
+		$(OBJCOPY) --wildcard --keep-global-symbols=src/microkit/exports.txt $@.3 $@ && rm -f $@.1 $@.2 $@.3
+
+$(MK_A): $(BUILD)/obj/microkit/runtime.o
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 

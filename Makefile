@@ -459,6 +459,12 @@ test-install:
 		--search=$(STAGE)/usr/lib/vcpuctx/microkit --timeout=1 $(STAGE)/pong.system 2>/dev/null; \
 		test $$? = 124 || { echo "install: a PD built on the installed microkit.h and runtime did not run"; exit 1; }; \
 		echo "install: a Microkit PD builds on the installed microkit.h and runtime and runs under vcpuctx-microkit" && \
+		bad=$$(nm -g --defined-only $(STAGE)/usr/lib/libvcpuctx-microkit.a | awk 'NF == 3 && \
+			$$3 !~ /^(main|protected|fault|__sel4_ipc_buffer|microkit_.*|seL4_.*|vcpuctx_mk_.*)$$/') && \
+		test -z "$$bad" || { echo "install: the Microkit runtime exports names a PD may use:"; echo "$$bad"; exit 1; }; \
+		echo '#include <vcpuctx_microkit.h>' | $(CC) -fsyntax-only -I$(STAGE)/usr/include -x c - && \
+		test -x $(STAGE)/usr/lib/vcpuctx/microkit/blk.elf && test -x $(STAGE)/usr/lib/vcpuctx/microkit/net.elf && \
+		echo "install: the runtime exports libmicrokit's names alone; the driver PDs and vcpuctx_microkit.h are installed" && \
 		scripts/man-options.sh $(STAGE)/usr/bin/vcpuctx-microkit $(STAGE)/usr/share/man/man1/vcpuctx-microkit.1)
 
 deps:

@@ -291,8 +291,8 @@ int main(void)
     set_variables(pd);
     __sel4_ipc_buffer = &rt.ipc;
     mk_ports_init(&rt.ports, rt.sys, rt.self, STDOUT_FILENO);
-    if (mk_ports_start_input(&rt.ports, STDIN_FILENO) < 0)
-        setup_fail("COM1's input", strerror(errno));
+    if (mk_ports_start(&rt.ports, STDIN_FILENO) < 0)
+        setup_fail("the board's input", strerror(errno));
     if (mk_vm_setup(rt.sys, rt.self, &rt.ports) < 0)
         _exit(MK_EXIT_SETUP);
     init();

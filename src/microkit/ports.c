@@ -1,8 +1,10 @@
-/* ports.c: a PD's I/O ports and the IRQs of the devices behind them, and COM1's input. One lock: the PD's thread
-   reaches the board through its calls, the input thread through COM1's receiver. */
+/* ports.c: a PD's I/O ports and the IRQs of the devices behind them, and the board's input: COM1's receiver and
+   the tap's line. One lock: the PD's thread reaches the board through its calls, the input threads through
+   COM1's receiver and the IRQ lines. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -120,10 +122,12 @@ static void *watch_tap(void *arg)
         while (p->masked & p->net_ids)
             pthread_cond_wait(&p->acked, &p->lock);
         pthread_mutex_unlock(&p->lock);
-        if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+        int n = poll(&pfd, 1, -1);
+        if ((n < 0 && errno != EINTR) || (n > 0 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))) {
+            fprintf(stderr, "vcpuctx-microkit: PD '%s': the board's tap failed; no more frames arrive\n",
+                    p->sys->pds[p->self].name);
             return NULL;
-        if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
-            return NULL;
+        }
         if (!(pfd.revents & POLLIN))
             continue;
         pthread_mutex_lock(&p->lock);
@@ -149,7 +153,7 @@ static int start_thread(void *(*fn)(void *), struct mk_ports *p)
     return 0;
 }
 
-int mk_ports_start_input(struct mk_ports *p, int in_fd)
+int mk_ports_start(struct mk_ports *p, int in_fd)
 {
     bool owner = false;
     const struct mk_pd *pd = &p->sys->pds[p->self];

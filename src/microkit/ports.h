@@ -37,6 +37,6 @@ void mk_ports_ack(struct mk_ports *p, unsigned int id);
 /* When the PD owns COM1's ports: a thread that feeds in_fd's bytes to COM1's receiver, each once the one before
    has been read (nothing overrun, nothing lost). When it has an IRQ on the network device's pin and the board
    has a tap: a thread that raises the pin while a frame waits, once per acknowledgement. 0, or -1 with errno. */
-int mk_ports_start_input(struct mk_ports *p, int in_fd);
+int mk_ports_start(struct mk_ports *p, int in_fd);
 
 #endif /* VCPUCTX_MK_PORTS_H */

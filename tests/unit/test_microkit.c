@@ -197,7 +197,7 @@ Test(microkit, the_tap_raises_its_pin_once_per_acknowledgement)
     s->board = (struct mk_board_files){.disk_fd = -1, .tap_fd = tap[0]};
     s->pds[0].irqs[5] = (struct mk_irq){.used = true, .pin = VCPUCTX_MK_NET_PIN};
     mk_ports_init(&p, s, 0, -1);
-    cr_assert(mk_ports_start_input(&p, -1) == 0);
+    cr_assert(mk_ports_start(&p, -1) == 0);
     mk_ports_ack(&p, 5);
     cr_assert(write(tap[1], "frame", 5) == 5);
     cr_assert_eq(mk_kernel_wait(s, 0, 1).badge, 1ULL << 5);

@@ -401,7 +401,8 @@ TIER_FILES := $(addprefix $(CURDIR)/,build/tests build/guest build/vcpuctx-run b
               /usr/share/seabios /usr/bin/setpriv /usr/bin/prlimit /usr/bin/env /usr/bin/iasl
 TIER_GDB := /usr/bin/gdb /usr/share/gdb /usr/lib/python3.11
 TIER_KERNEL := $(lastword $(sort $(wildcard /boot/vmlinuz-*))) # booted as a guest in the amd tier
-TIER_TOOLS := /usr/sbin/e2fsck /usr/sbin/debugfs /usr/sbin/ip /usr/bin/unshare # the virtio tests' (amd tier)
+TIER_NET_TOOLS := /usr/sbin/ip /usr/bin/unshare # a tap in a network namespace: the virtio and Microkit tests'
+TIER_TOOLS := /usr/sbin/e2fsck /usr/sbin/debugfs $(TIER_NET_TOOLS) # the virtio tests' (amd tier)
 # The initramfs Debian's kernel boots in the tiers (scripts/linux-boot.sh), from busybox-static.
 build/linux/initramfs.cpio: scripts/linux-initramfs.sh
 	$(call msg,GEN,$@)
@@ -418,7 +419,7 @@ tier-build: build/linux/initramfs.cpio build/linux/virtio-root.img
 tier-amd: tier-build
 	$(Q)$(call stage,amd tier (kvm_amd in QEMU TCG)) scripts/hwtier.sh amd --timeout=1200 $(addprefix --with=,$(TIER_FILES) $(TIER_GDB) $(TIER_KERNEL) $(TIER_TOOLS)) '$(or $(TIER_CMD),scripts/tier-run.sh amd)'
 tier-intel: tier-build
-	$(Q)$(call stage,intel tier (kvm_intel in Bochs)) scripts/hwtier.sh intel --timeout=2100 $(addprefix --with=,$(TIER_FILES)) '$(or $(TIER_CMD),scripts/tier-run.sh intel)'
+	$(Q)$(call stage,intel tier (kvm_intel in Bochs)) scripts/hwtier.sh intel --timeout=2100 $(addprefix --with=,$(TIER_FILES) $(TIER_NET_TOOLS)) '$(or $(TIER_CMD),scripts/tier-run.sh intel)'
 # Each tier's console comes out whole when it ends, so two running side by side do not interleave.
 tiers: tier-amd tier-intel
 

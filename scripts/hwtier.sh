@@ -43,7 +43,7 @@ moddir=/lib/modules/$kver/kernel
 case "$tier" in
 amd)
     command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64 (package qemu-system-x86)"
-    # tun: the virtio network test's tap.
+    # tun: the virtio network test's tap, and the Microkit network driver's.
     modules="virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm-amd.ko drivers/net/tun.ko"
     # QEMU TCG's virtual GIF: with it, L1 stalled for good twice in eight runs (idle, its timers dead) while
     # vcpuctx-run rebooted SeaBIOS; KVM without vgif intercepts STGI/CLGI instead.
@@ -53,7 +53,8 @@ intel)
     command -v bochs >/dev/null || skip "no bochs (package bochs)"
     [ -f /usr/lib/ISOLINUX/isolinux.bin ] || skip "no isolinux (package isolinux)"
     command -v genisoimage >/dev/null || skip "no genisoimage (package genisoimage)"
-    modules="virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko"
+    # tun: the Microkit network driver's tap.
+    modules="virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko drivers/net/tun.ko"
     ;;
 *)
     echo "hwtier: the tier is amd or intel, not '$tier'" >&2

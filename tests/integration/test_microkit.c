@@ -122,7 +122,7 @@ Test(microkit, the_board_block_driver_serves_sddf_block_requests)
 /* A tap at 10.77.0.1 in a network namespace of the test's own (util-linux's unshare, iproute2's ip), then argv
    from argv[0] run in that namespace. */
 #define NETNS_TAP                                                                                                      \
-    "ip=/bin/ip; $ip tuntap add vcmk0 mode tap && $ip addr add 10.77.0.1/24 dev vcmk0 && $ip link set vcmk0 up && "    \
+    "ip=/usr/sbin/ip; $ip tuntap add vcmk0 mode tap && $ip addr add 10.77.0.1/24 dev vcmk0 && $ip link set vcmk0 up && "    \
     "exec \"$0\" \"$@\""
 
 /* The board's network driver PD on a tap: the client's ARP request reaches the host's stack, whose reply comes

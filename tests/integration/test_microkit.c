@@ -80,6 +80,23 @@ Test(microkit, vmenter_messages_are_sel4s_for_each_exit_kind)
     system_passes("exits", &r);
 }
 
+/* A guest state KVM refuses: the first VMEnter ends as seL4's entry failure, and one line names the state. */
+Test(microkit, a_refused_guest_state_is_an_entry_failure_and_one_line)
+{
+    need_kvm();
+    const char *xml = "<system><memory_region name=\"ram\" size=\"0x10000\"/><protection_domain name=\"bad\">"
+                      "<program_image path=\"badentry.elf\"/><virtual_machine name=\"g\"><vcpu id=\"0\"/>"
+                      "<map mr=\"ram\" vaddr=\"0\" perms=\"rwx\"/></virtual_machine>"
+                      "<ioport id=\"1\" addr=\"0xf4\" size=\"1\"/></protection_domain></system>";
+    struct cli_result r;
+    run_system(MKT, temp_image(0, xml, strlen(xml)), "--timeout=30", &r);
+    cr_assert_eq(r.status, 1, "status %d (3: not seL4's entry failure message); stderr: %s", r.status, r.err);
+    cr_assert_eq(count_lines(r.err), 1, "one line: %s", r.err);
+    cr_assert(strstr(r.err, "vcpuctx-microkit: PD 'bad': KVM refused the guest's state at VMEnter (") == r.err &&
+                  strstr(r.err, "CR0 0x80000010 ") != NULL,
+              "%s", r.err);
+}
+
 /* The board's COM1 reads the system's standard input, a byte per received-data interrupt, none lost. */
 Test(microkit, com1_reads_standard_input)
 {
@@ -122,7 +139,8 @@ Test(microkit, the_board_block_driver_serves_sddf_block_requests)
 /* A tap at 10.77.0.1 in a network namespace of the test's own (util-linux's unshare, iproute2's ip), then argv
    from argv[0] run in that namespace. */
 #define NETNS_TAP                                                                                                      \
-    "ip=/usr/sbin/ip; $ip tuntap add vcmk0 mode tap && $ip addr add 10.77.0.1/24 dev vcmk0 && $ip link set vcmk0 up && "    \
+    "ip=/usr/sbin/ip; $ip tuntap add vcmk0 mode tap && $ip addr add 10.77.0.1/24 dev vcmk0 && $ip link set vcmk0 up "  \
+    "&& "                                                                                                              \
     "exec \"$0\" \"$@\""
 
 /* The board's network driver PD on a tap: the client's ARP request reaches the host's stack, whose reply comes

@@ -9,28 +9,14 @@
 
 #define DRIVER     1
 #define DEBUG_EXIT 2
+#define STEPS_PD   "blkclient"
 #define BLOCKS     16 /* the test's image: 64 KiB */
 #define QUEUE      8
 
+#include "steps.h"
+
 uint64_t storage, req_queue, resp_queue, data, data_paddr;
-static int step;
 static uint32_t next_id = 100;
-
-static void finish(unsigned int failed)
-{
-    microkit_x86_ioport_write_8(DEBUG_EXIT, 0xf4, failed);
-}
-
-static void check(int ok)
-{
-    step++;
-    if (!ok) {
-        microkit_dbg_puts("blkclient: step ");
-        microkit_dbg_put32((seL4_Uint32)step);
-        microkit_dbg_puts(" failed\n");
-        finish((unsigned int)step);
-    }
-}
 
 static void request(uint32_t code, uint64_t offset, uint64_t block, uint16_t count)
 {

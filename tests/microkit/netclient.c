@@ -9,30 +9,16 @@
 #define RX         1
 #define TX         2
 #define DEBUG_EXIT 3
+#define STEPS_PD   "netclient"
 #define BUFFERS    4
 
+#include "steps.h"
+
 uint64_t rx_free, rx_active, tx_free, tx_active, rx_data, tx_data, rx_paddr, tx_paddr;
-static int step;
 static bool replied, sent_back;
 
 static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 static const uint8_t my_ip[4] = {10, 77, 0, 2}, host_ip[4] = {10, 77, 0, 1};
-
-static void finish(unsigned int failed)
-{
-    microkit_x86_ioport_write_8(DEBUG_EXIT, 0xf4, failed);
-}
-
-static void check(int ok)
-{
-    step++;
-    if (!ok) {
-        microkit_dbg_puts("netclient: step ");
-        microkit_dbg_put32((seL4_Uint32)step);
-        microkit_dbg_puts(" failed\n");
-        finish((unsigned int)step);
-    }
-}
 
 static struct sddf_net_queue *q(uint64_t vaddr)
 {

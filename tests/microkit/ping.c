@@ -5,28 +5,14 @@
 #define PONG       5
 #define UART       0
 #define DEBUG_EXIT 1
+#define STEPS_PD   "ping"
 #define UART_IRQ   3
 #define COM1       0x3f8
 
+#include "steps.h"
+
 uintptr_t shared_vaddr;
 uint64_t shared_size;
-static int step;
-
-static void finish(unsigned int failed)
-{
-    microkit_x86_ioport_write_8(DEBUG_EXIT, 0xf4, failed);
-}
-
-static void check(int ok)
-{
-    step++;
-    if (!ok) {
-        microkit_dbg_puts("ping: step ");
-        microkit_dbg_put32((seL4_Uint32)step);
-        microkit_dbg_puts(" failed\n");
-        finish((unsigned int)step);
-    }
-}
 
 static void say(const char *s)
 {

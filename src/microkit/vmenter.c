@@ -290,28 +290,33 @@ static int run_until(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s)
 
 /* KVM checks the guest's state where VT-x would check it at entry, and keeps what it refuses to itself: the
    VMEnter then ends as seL4's does for an entry failure. At the first VMEnter, where a VMM's initial state meets
-   KVM, one line also says what the VMM had written (later entries keep the one-ioctl path). */
-static void tell_refused_state(void)
+   KVM, one line also says what the VMM had written (later entries keep the one-ioctl path). Whether it was
+   refused: KVM has then dropped it, and the entry must fail here rather than run the state KVM kept. */
+static bool refused_state(void)
 {
     if (mkvm.entered)
-        return;
+        return false;
     mkvm.entered = true;
     seL4_Word cr0 = field(VMX_GUEST_CR0), cr3 = field(VMX_GUEST_CR3), cr4 = field(VMX_GUEST_CR4);
     seL4_Word efer = field(VMX_GUEST_EFER), cs = field(VMX_GUEST_CS_ACCESS_RIGHTS);
     if (vcpuctx_vcpu_flush(mkvm.vcpu) == 0)
-        return;
+        return false;
     fprintf(stderr,
             "vcpuctx-microkit: PD '%s': KVM refused the guest's state at VMEnter (%s): CR0 0x%llx CR3 0x%llx "
             "CR4 0x%llx EFER 0x%llx CS access 0x%llx\n",
             mkvm.sys->pds[mkvm.self].name, strerror(errno), (unsigned long long)cr0, (unsigned long long)cr3,
             (unsigned long long)cr4, (unsigned long long)efer, (unsigned long long)cs);
+    return true;
 }
 
 int mk_vm_enter(seL4_IPCBuffer *ipc, struct microkit_x86_vcpu_state *s, uint64_t *badge)
 {
     if (!mkvm.vcpu || enter_with(s) < 0)
         return -1;
-    tell_refused_state();
+    if (refused_state()) {
+        fill_fault_mrs(ipc, s, (int)(EXIT_REASON_INVALID_GUEST_STATE | VMX_EXIT_REASONS_FAILED_VMENTRY));
+        return 1;
+    }
     bool timed = field(VMX_CONTROL_PIN_EXECUTION_CONTROLS) & PIN_PREEMPTION_TIMER;
     if (timed)
         mk_vmx_timer_arm(&mkvm.timer, field(VMX_GUEST_VMX_PREEMPTION_TIMER_VALUE));

@@ -175,6 +175,18 @@ int vcpuctx_vcpu_lapic_set(vm_vcpu_t *vcpu, unsigned int offset, uint32_t value)
  */
 int vcpuctx_vm_set_cpu(vm_t *vm, const char *spec, size_t *bad_at);
 
+/**
+ * What the VM's vCPUs report for CPUID leaf and index (vcpuctx_vm_set_cpu's
+ * model, "host" when none was chosen), before the per-vCPU APIC IDs.
+ * @param vm    the VM
+ * @param leaf  EAX
+ * @param index ECX (ignored for leaves without subleaves)
+ * @param regs  EAX, EBX, ECX, EDX out
+ * @return 0, or -1 with errno ENOENT (a leaf the model does not have),
+ *         EINVAL (NULL) or KVM's errno
+ */
+int vcpuctx_vm_cpuid(vm_t *vm, uint32_t leaf, uint32_t index, uint32_t regs[4]);
+
 /* What vcpuctx_cpu_name lists. */
 #define VCPUCTX_CPU_MODELS   0
 #define VCPUCTX_CPU_FEATURES 1

@@ -448,6 +448,27 @@ const struct kvm_cpuid2 *cpuid_of_vm(struct vm *vm)
     return VM_P(vm)->cpu.list;
 }
 
+int vcpuctx_vm_cpuid(vm_t *vm, uint32_t leaf, uint32_t index, uint32_t regs[4])
+{
+    if (!vm || !regs) {
+        errno = EINVAL;
+        return -1;
+    }
+    const struct kvm_cpuid2 *c = cpuid_of_vm(vm);
+    if (!c)
+        return -1; /* KVM's errno */
+    struct kvm_cpuid_entry2 *e = cpuid_find((struct kvm_cpuid2 *)(uintptr_t)c, leaf, index);
+    if (!e) {
+        errno = ENOENT;
+        return -1;
+    }
+    regs[0] = e->eax;
+    regs[1] = e->ebx;
+    regs[2] = e->ecx;
+    regs[3] = e->edx;
+    return 0;
+}
+
 int vcpuctx_vm_set_cpu(vm_t *vm, const char *spec, size_t *bad_at)
 {
     if (bad_at)

@@ -1,8 +1,11 @@
 /* vmcs_policy.c: seL4's lists of the VMCS fields a VMM may write and read (src/arch/x86/object/vcpu.c,
    decodeWriteVMCS and decodeReadVMCS). One list: W fields are readable and writable, R fields readable only.
-   seL4 applies the VMX capability MSRs' fixed bits to the controls, CR0 and CR4 it writes; here KVM checks
-   them at the next entry (docs/microkit.md). */
+   seL4 applies the VMX capability MSRs' fixed bits to the controls, CR0 and CR4 it writes: CR0 and CR4 get them
+   here too (mk_cr_fixed_of); the controls are kept as written and KVM checks them at the next entry
+   (docs/microkit.md). */
 #include <sel4vm/arch/vmcs_fields.h>
+
+#include <stddef.h>
 
 #include "vmcs_policy.h"
 
@@ -121,4 +124,35 @@ bool mk_vmcs_writable(uint32_t field)
     case MK_VMCS_WRITE_ONLY: return true;
     default: return false;
     }
+}
+
+/* CR4 bits and the CPUID bits that allow them (SDM Vol. 3 A.8; KVM's nested_vmx_cr_fixed1_bits_update). */
+static const struct {
+    uint32_t cr4;
+    uint8_t leaf7, reg, bit; /* leaf 7 (else 1); register EAX 0 .. EDX 3 */
+} cr4_by_cpuid[] = {
+    {1u << 11, 1, 2, 2},  /* UMIP: 7.ECX[2] */
+    {1u << 12, 1, 2, 16}, /* LA57: 7.ECX[16] */
+    {1u << 14, 0, 2, 6},  /* SMXE: 1.ECX[6] */
+    {1u << 16, 1, 1, 0},  /* FSGSBASE: 7.EBX[0] */
+    {1u << 17, 0, 2, 17}, /* PCIDE: 1.ECX[17] */
+    {1u << 18, 0, 2, 26}, /* OSXSAVE: 1.ECX[26] */
+    {1u << 20, 1, 1, 7},  /* SMEP: 7.EBX[7] */
+    {1u << 21, 1, 1, 20}, /* SMAP: 7.EBX[20] */
+    {1u << 22, 1, 2, 3},  /* PKE: 7.ECX[3] */
+    {1u << 23, 1, 2, 7},  /* CET: 7.ECX[7] (shadow stacks) */
+    {1u << 23, 1, 3, 20}, /* CET: 7.EDX[20] (IBT) */
+    {1u << 24, 1, 2, 31}, /* PKS: 7.ECX[31] */
+};
+
+struct mk_cr_fixed mk_cr_fixed_of(const uint32_t leaf1[4], const uint32_t leaf7[4])
+{
+    /* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT, and VMXE: every VT-x CPU allows them. */
+    uint32_t may = 0x7ffu | MK_CR4_VMXE;
+    for (size_t i = 0; i < sizeof(cr4_by_cpuid) / sizeof(cr4_by_cpuid[0]); i++) {
+        const uint32_t *leaf = cr4_by_cpuid[i].leaf7 ? leaf7 : leaf1;
+        if (leaf[cr4_by_cpuid[i].reg] >> cr4_by_cpuid[i].bit & 1)
+            may |= cr4_by_cpuid[i].cr4;
+    }
+    return (struct mk_cr_fixed){MK_CR0_NE, 0xffffffffu, MK_CR4_VMXE, may};
 }

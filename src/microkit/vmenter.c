@@ -39,6 +39,7 @@ static struct {
     struct mk_vmx_timer timer;
     bool halted;  /* the guest is in HLT (RIP past it): VT-x's HLT activity state, which KVM keeps to itself */
     bool entered; /* the first VMEnter, where the VMM's initial state reaches KVM, is behind */
+    struct mk_cr_fixed fixed; /* seL4's fixed bits of CR0 and CR4, for the vCPU's CPUID */
 } mkvm;
 
 /* A notification or the preemption timer: out of KVM_RUN, or out of the HLT sleep. */
@@ -90,6 +91,10 @@ int mk_vm_setup(struct mk_system *sys, unsigned int self, struct mk_ports *ports
         if (map_ram(sys, &v->maps[i]) < 0)
             return -1;
     mkvm.vcpu = vm_create_vcpu(mkvm.vm, 0);
+    uint32_t leaf1[4] = {0}, leaf7[4] = {0};
+    vcpuctx_vm_cpuid(mkvm.vm, 1, 0, leaf1);
+    vcpuctx_vm_cpuid(mkvm.vm, 7, 0, leaf7);
+    mkvm.fixed = mk_cr_fixed_of(leaf1, leaf7);
     struct sigaction sa = {.sa_handler = kick};
     if (!mkvm.vcpu || sigaction(MK_KICK_SIGNAL, &sa, NULL) < 0 || vcpu_time() < 0) {
         fprintf(stderr, "vcpuctx-microkit: PD '%s': virtual machine '%s': vCPU: %s\n", sys->pds[self].name, v->name,
@@ -343,7 +348,11 @@ seL4_Error vcpuctx_mk_vcpu_read_vmcs(microkit_child vcpu, seL4_Word f, seL4_Word
         *value = 1; /* HLT */
         return seL4_NoError;
     }
-    return vm_get_vmcs_field(mkvm.vcpu, f, value) < 0 ? seL4_IllegalOperation : seL4_NoError;
+    if (vm_get_vmcs_field(mkvm.vcpu, f, value) < 0)
+        return seL4_IllegalOperation;
+    if (f == VMX_GUEST_CR0 || f == VMX_GUEST_CR4) /* VT-x's fixed bits, which KVM keeps to itself */
+        *value |= f == VMX_GUEST_CR0 ? mkvm.fixed.cr0_must : mkvm.fixed.cr4_must;
+    return seL4_NoError;
 }
 
 seL4_Error vcpuctx_mk_vcpu_write_vmcs(microkit_child vcpu, seL4_Word f, seL4_Word value)
@@ -356,6 +365,10 @@ seL4_Error vcpuctx_mk_vcpu_write_vmcs(microkit_child vcpu, seL4_Word f, seL4_Wor
         mkvm.halted = value == 1; /* the runtime's HLT state (sleep_in_hlt) */
         return seL4_NoError;
     }
+    if (f == VMX_GUEST_CR0)
+        value = mk_cr_apply(value, mkvm.fixed.cr0_must, mkvm.fixed.cr0_may);
+    if (f == VMX_GUEST_CR4) /* CR4.VMXE is VT-x's, not the guest's: KVM gets the guest's */
+        value = mk_cr_apply(value, mkvm.fixed.cr4_must, mkvm.fixed.cr4_may) & ~(seL4_Word)MK_CR4_VMXE;
     return vm_set_vmcs_field(mkvm.vcpu, f, value) < 0 ? seL4_IllegalOperation : seL4_NoError;
 }
 

@@ -197,3 +197,27 @@ Test(cpu, machine_check_banks_are_qemus)
         vm = NULL;
     }
 }
+
+/* vcpuctx_vm_cpuid reads the VM's list as a vCPU gets it (raw KVM_GET_CPUID2), before and after a model. */
+Test(cpu, the_vms_cpuid_reads_as_its_vcpus_get_it)
+{
+    host_need_kvm();
+    vm = test_vm(TEST_RAM);
+    uint32_t r[4], v[4];
+    cr_assert_eq(vcpuctx_vm_cpuid(vm, 0, 0, r), 0, "%s", strerror(errno));
+    cr_assert_eq(vcpuctx_vm_cpuid(vm, 0x4fffffff, 0, r), -1, "no such leaf");
+    cr_assert_eq(errno, ENOENT);
+    cr_assert_eq(vcpuctx_vm_cpuid(NULL, 0, 0, r), -1);
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_eq(vcpuctx_vm_set_cpu(vm, "qemu64,-sse4.2", NULL), 0, "%s", strerror(errno));
+    cr_assert_eq(vcpuctx_vm_cpuid(vm, 1, 0, r), 0);
+    cr_assert_eq(r[2] & (1u << 20), 0, "the model's -sse4.2");
+    vm_vcpu_t *c = vm_create_vcpu(vm, 0);
+    cr_assert_not_null(c);
+    struct kvm_cpuid2 *raw = raw_cpuid(c);
+    const struct kvm_cpuid_entry2 *e = entry(raw, 0x80000000, 0);
+    cr_assert_not_null(e);
+    cr_assert_eq(vcpuctx_vm_cpuid(vm, 0x80000000, 0, v), 0);
+    cr_assert(v[0] == e->eax && v[1] == e->ebx && v[2] == e->ecx && v[3] == e->edx, "as the vCPU's own list");
+    free(raw);
+}

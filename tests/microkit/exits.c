@@ -77,6 +77,10 @@ void init(void)
 {
     memcpy((void *)(guest_ram_vaddr + 0x1000), _guest_image, (size_t)(_guest_image_end - _guest_image));
     flat32_setup(0x1000);
+    /* seL4's fixed bits: CR0.NE and CR4.VMXE read back set, as the VMCS holds them, though flat32 wrote neither */
+    expect((microkit_vcpu_x86_read_vmcs(0, VMX_GUEST_CR0) & 0x20) &&
+               (microkit_vcpu_x86_read_vmcs(0, VMX_GUEST_CR4) & 0x2000),
+           "CR0.NE and CR4.VMXE are set, as seL4's fixed bits");
     set_ppc(0);
     microkit_vcpu_x86_on();
 }

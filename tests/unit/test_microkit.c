@@ -161,6 +161,21 @@ Test(microkit, an_irq_is_masked_from_delivery_to_acknowledgement)
     cr_assert_eq(mk_ports_in(&p, 0x3f0, 2), 0xffff, "no device: all ones");
     free(s);
 }
+/* seL4's fixed bits of CR0 and CR4, for a CPUID with XSAVE and SMEP and without SMAP. */
+Test(microkit, cr0_and_cr4_get_the_fixed_bits_a_vtx_cpu_reports)
+{
+    const uint32_t leaf1[4] = {0, 0, 1u << 26, 0}, leaf7[4] = {0, 1u << 7, 0, 0};
+    struct mk_cr_fixed f = mk_cr_fixed_of(leaf1, leaf7);
+    cr_assert_eq(mk_cr_apply(0x80000011, f.cr0_must, f.cr0_may), 0x80000031, "CR0.NE is set");
+    cr_assert_eq(mk_cr_apply(0x100000011ULL, f.cr0_must, f.cr0_may), 0x31, "32 bits, as seL4's applyFixedBits");
+    uint32_t osxsave = 1u << 18, smep = 1u << 20, smap = 1u << 21, pae = 1u << 5;
+    cr_assert_eq(mk_cr_apply(pae | osxsave | smep | smap, f.cr4_must, f.cr4_may), pae | osxsave | smep | MK_CR4_VMXE,
+                 "VMXE set, SMAP cleared");
+    const uint32_t none[4] = {0};
+    f = mk_cr_fixed_of(none, none);
+    cr_assert_eq(mk_cr_apply(pae | osxsave, f.cr4_must, f.cr4_may), pae | MK_CR4_VMXE, "no XSAVE: no OSXSAVE");
+}
+
 /* A device's DMA reaches a region by its physical address, through the region's memory file. */
 Test(microkit, dma_finds_a_region_by_its_physical_address)
 {

@@ -93,7 +93,7 @@ Test(microkit, a_refused_guest_state_is_an_entry_failure_and_one_line)
     cr_assert_eq(r.status, 1, "status %d (3: not seL4's entry failure message); stderr: %s", r.status, r.err);
     cr_assert_eq(count_lines(r.err), 1, "one line: %s", r.err);
     cr_assert(strstr(r.err, "vcpuctx-microkit: PD 'bad': KVM refused the guest's state at VMEnter (") == r.err &&
-                  strstr(r.err, "CR0 0x80000010 ") != NULL,
+                  strstr(r.err, "CR0 0x80000030 ") != NULL,
               "%s", r.err);
 }
 

@@ -11,7 +11,7 @@
 void init(void)
 {
     flat32_setup(0x1000);
-    microkit_vcpu_x86_write_vmcs(0, VMX_GUEST_CR0, 0x80000010); /* PG without PE */
+    microkit_vcpu_x86_write_vmcs(0, VMX_GUEST_CR0, 0x80000010); /* PG without PE (NE comes from seL4's fixed bits) */
     microkit_vcpu_x86_on();
 }
 

@@ -97,6 +97,10 @@ static bool receive(void)
         struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {buf, SDDF_NET_BUFFER_SIZE}};
         ssize_t n = readv(nic.tap, iov, 2);
         drained = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+        if (n < 0 && !drained && errno != EINTR) { /* the tap is gone: no frame will come */
+            microkit_dbg_puts("net: the board's tap failed; no more frames arrive\n");
+            drained = true;
+        }
         b.len = n > (ssize_t)sizeof(hdr) ? (uint16_t)(n - (ssize_t)sizeof(hdr)) : 0;
         if (b.len == 0) /* no frame: the buffer goes back to the free queue's end */
             give(nic.rx.free, nic.rx.capacity, b);

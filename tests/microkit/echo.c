@@ -14,6 +14,14 @@
 static char line[128];
 static unsigned int len;
 
+/* A sanitized build's own runtime (libasan's symbolizer) calls libc's open, read, mmap and the like by name at
+   start, through the executable's symbols: there the PD leaves libc's names alone, and the plain build checks
+   them. The runtime's internal names are checked in both. */
+#ifdef __SANITIZE_ADDRESS__
+#define write echo_write
+#define read  echo_read
+#endif
+
 void write(uint16_t offset, uint8_t value);
 uint8_t read(uint16_t offset);
 
@@ -41,6 +49,7 @@ static void called(const char *name)
     {                                                                                                                  \
         called(#name);                                                                                                 \
     }
+#ifndef __SANITIZE_ADDRESS__
 NOT_LIBCS(open)
 NOT_LIBCS(close)
 NOT_LIBCS(poll)
@@ -51,6 +60,7 @@ NOT_LIBCS(kill)
 NOT_LIBCS(eventfd)
 NOT_LIBCS(clock_gettime)
 NOT_LIBCS(nanosleep)
+#endif
 NOT_LIBCS(uart_init)
 NOT_LIBCS(uart_write)
 NOT_LIBCS(uart_receive)
